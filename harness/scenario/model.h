@@ -1,0 +1,106 @@
+// The validated, typed form of a scenario file. Produced only by the loader.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace faultline::scenario {
+
+using Nanos = std::chrono::nanoseconds;
+
+// Where a value came from in the scenario file, for messages after loading.
+struct SourceLocation {
+  std::string file;
+  int line = 0;    // 1-based
+  int column = 0;  // 1-based
+};
+
+struct ImageRef {
+  enum class Kind {
+    kBusybox,    // "busybox": a rootfs faultline builds from busybox-static
+    kOciLayout,  // "oci:PATH": an OCI image layout directory
+    kRootfs,     // "rootfs:PATH": a ready root filesystem directory
+  };
+  Kind kind = Kind::kBusybox;
+  std::string path;  // absolute, resolved against the scenario's directory
+};
+
+// Per-container resource limits, written into the OCI config.
+struct Resources {
+  std::optional<double> cpus;                 // CFS quota in CPUs
+  std::optional<std::uint64_t> memory_bytes;  // memory limit
+  std::optional<std::uint32_t> pids;          // pids.max
+};
+
+struct Target {
+  std::string name;     // unique; defaults to the runtime ("runc")
+  std::string driver;   // "oci"
+  std::string runtime;  // "runc" | "crun"
+  ImageRef image;
+  Resources resources;
+};
+
+struct StartWorkload {
+  std::uint32_t count = 1;
+  std::uint32_t concurrency = 1;
+  std::optional<double> rate_per_second;  // open-loop pacing; absent = as fast as concurrency allows
+  std::vector<std::string> command = {"true"};
+};
+
+struct DensityWorkload {
+  std::uint32_t max = 10;  // stop after this many running containers
+  std::uint32_t step = 1;  // containers added per ramp step
+  std::uint32_t concurrency = 1;
+  std::vector<std::string> command = {"sleep", "3600"};
+  std::optional<std::uint64_t> memory_budget_bytes;  // stop when containers use more
+  std::optional<Nanos> start_p99_max;                // stop at the knee: a step's p99 above this
+  Nanos settle = std::chrono::milliseconds(200);     // wait after a ramp step before sampling memory
+};
+
+struct Step {
+  std::string name;
+  enum class Kind { kStart, kDensity } kind = Kind::kStart;
+  StartWorkload start;      // valid when kind == kStart
+  DensityWorkload density;  // valid when kind == kDensity
+  bool record = true;       // false: run but keep no samples (warmup)
+  SourceLocation where;
+};
+
+// "start_latency.p99 <= 250ms": metric + statistic, bound in the metric's unit.
+struct SloRule {
+  std::string metric;     // e.g. "start_latency", "op_latency.create"
+  std::string statistic;  // "p50" | "p90" | "p99" | "max" | "mean" | "min"
+  std::optional<std::string> step;    // restrict to one step; absent = every step with the metric
+  std::optional<std::string> target;  // restrict to one target
+  double max = 0;                     // in the metric's SI base unit (seconds for latencies)
+  std::string text;                   // as written, for reports
+  SourceLocation where;
+};
+
+struct Timeouts {
+  Nanos create = std::chrono::seconds(30);
+  Nanos start = std::chrono::seconds(30);
+  Nanos stop = std::chrono::seconds(30);
+  Nanos remove = std::chrono::seconds(30);
+};
+
+struct Scenario {
+  int version = 1;
+  std::string name;
+  std::string description;
+  std::vector<Target> targets;  // from `target:` or `targets:`; never empty
+  std::uint32_t repetitions = 1;
+  std::vector<Step> steps;
+  std::vector<SloRule> slo;
+  Timeouts timeouts;
+  // Validity threshold: more failed samples than this fraction makes the run untrustworthy.
+  double max_failed_ratio = 0.01;
+
+  std::string source_path;  // the file it was loaded from
+  std::string sha256;       // hex digest of the file's bytes
+};
+
+}  // namespace faultline::scenario

@@ -1,0 +1,128 @@
+// The result document of one run (schema_version 1). One JSON file per run; readers
+// ignore unknown fields. Times are CLOCK_BOOTTIME nanoseconds for samples and RFC 3339
+// UTC strings for wall-clock run boundaries.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace faultline::reports {
+
+inline constexpr int kResultSchemaVersion = 1;
+
+struct RuntimeInfo {
+  std::string name;     // "runc"
+  std::string version;  // first line of `runc --version`, e.g. "1.1.5"
+  std::string path;     // resolved binary path
+  std::string sha256;   // of the binary
+};
+
+struct ImageInfo {
+  std::string reference;  // as written in the scenario ("busybox", "oci:./img")
+  std::string digest;     // "sha256:<hex>"
+  std::string digest_of;  // what the digest covers: "oci-manifest" | "rootfs-tree"
+};
+
+struct TargetInfo {
+  std::string name;
+  std::string driver;
+  RuntimeInfo runtime;
+  ImageInfo image;
+};
+
+struct RunContext {
+  std::string faultline_version;
+  std::string git_sha;
+  std::string run_id;
+  std::string hostname;
+  std::string kernel;       // uname -r
+  std::string cgroup_mode;  // "v1" | "v2" | "hybrid"
+  std::string cpu_model;
+  int cpu_count = 0;
+  std::uint64_t memory_bytes = 0;
+  std::vector<TargetInfo> targets;
+  std::string scenario_name;
+  std::string scenario_path;
+  std::string scenario_sha256;
+  std::string started_at;  // RFC 3339 UTC
+  std::string ended_at;
+  std::vector<std::string> notes;  // how the host was used, e.g. crun's private mount namespace
+};
+
+// One operation on one container. Durations in nanoseconds.
+struct Sample {
+  std::string step;
+  std::string target;
+  int repetition = 0;
+  std::string container;
+  std::string node;  // "local" until clusters exist
+  std::string op;    // "create" | "start" | "delete" | "run" (create issued -> start returned) | "lifecycle"
+  std::int64_t start_ns = 0;  // CLOCK_BOOTTIME when the operation was issued
+  std::int64_t duration_ns = 0;
+  std::map<std::string, std::int64_t> phases;  // phase name -> ns from start_ns (eBPF, later)
+  bool ok = true;
+  std::string error;  // reason when !ok
+};
+
+// One ramp point of a density step.
+struct DensityPoint {
+  std::string step;
+  std::string target;
+  int repetition = 0;
+  std::uint32_t containers = 0;  // running after this ramp step
+  std::uint32_t failed = 0;      // starts that failed in this ramp step
+  double memory_per_container_bytes = 0;  // mean cgroup memory usage
+  double rss_per_container_bytes = 0;     // mean anonymous+file-mapped resident memory
+  double runtime_overhead_per_container_bytes = 0;  // resident runtime processes (daemons, shims)
+  double start_p50_s = 0;
+  double start_p99_s = 0;
+  std::int64_t at_ns = 0;
+};
+
+// A density step's outcome for one target and repetition.
+struct DensityOutcome {
+  std::string step;
+  std::string target;
+  int repetition = 0;
+  std::uint32_t reached = 0;  // most containers running at once
+  std::string stopped_by;     // "max" | "memory_budget" | "slo" | "failures" | "cancelled"
+  std::optional<std::uint32_t> knee;  // container count at which start p99 broke its bound
+};
+
+struct Aggregate {
+  std::string step;
+  std::string target;
+  std::string metric;  // "start_latency", "op_latency.create", "density.memory_per_container"...
+  std::string unit;    // "s" | "bytes" | "count"
+  std::uint64_t count = 0;   // successful samples
+  std::uint64_t failed = 0;  // failed samples (not in the statistics)
+  double mean = 0, stddev = 0, min = 0, p50 = 0, p90 = 0, p99 = 0, max = 0;
+};
+
+struct SloVerdict {
+  std::string rule;  // as written: "start_latency.p99 <= 250ms"
+  std::string step;
+  std::string target;
+  double observed = 0;
+  double limit = 0;
+  std::string unit;
+  bool pass = true;
+  std::string reason;  // why it failed or could not be evaluated
+};
+
+struct Result {
+  int schema_version = kResultSchemaVersion;
+  RunContext context;
+  std::vector<Sample> samples;
+  std::vector<DensityPoint> density;
+  std::vector<DensityOutcome> density_outcomes;
+  std::vector<Aggregate> aggregates;
+  std::vector<SloVerdict> slo;
+  std::vector<std::string> validity;  // warnings that make the run untrustworthy
+  bool interrupted = false;           // Ctrl-C: partial result
+};
+
+}  // namespace faultline::reports
