@@ -36,13 +36,27 @@ struct Error {
   std::string ToString() const;
 };
 
-inline Error InvalidArgument(std::string m) { return {ErrorCode::kInvalidArgument, std::move(m), {}}; }
-inline Error FailedPrecondition(std::string m) { return {ErrorCode::kFailedPrecondition, std::move(m), {}}; }
-inline Error NotFound(std::string m) { return {ErrorCode::kNotFound, std::move(m), {}}; }
-inline Error Unavailable(std::string m) { return {ErrorCode::kUnavailable, std::move(m), {}}; }
-inline Error DeadlineExceeded(std::string m) { return {ErrorCode::kDeadlineExceeded, std::move(m), {}}; }
-inline Error Cancelled(std::string m) { return {ErrorCode::kCancelled, std::move(m), {}}; }
-inline Error Internal(std::string m) { return {ErrorCode::kInternal, std::move(m), {}}; }
+inline Error InvalidArgument(std::string m) {
+  return {ErrorCode::kInvalidArgument, std::move(m), {}};
+}
+inline Error FailedPrecondition(std::string m) {
+  return {ErrorCode::kFailedPrecondition, std::move(m), {}};
+}
+inline Error NotFound(std::string m) {
+  return {ErrorCode::kNotFound, std::move(m), {}};
+}
+inline Error Unavailable(std::string m) {
+  return {ErrorCode::kUnavailable, std::move(m), {}};
+}
+inline Error DeadlineExceeded(std::string m) {
+  return {ErrorCode::kDeadlineExceeded, std::move(m), {}};
+}
+inline Error Cancelled(std::string m) {
+  return {ErrorCode::kCancelled, std::move(m), {}};
+}
+inline Error Internal(std::string m) {
+  return {ErrorCode::kInternal, std::move(m), {}};
+}
 // An Internal error carrying strerror(errno_value).
 Error ErrnoError(const std::string& what, int errno_value);
 
@@ -52,7 +66,7 @@ int ExitCodeFor(const Error& error);
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : state_(std::move(value)) {}      // NOLINT: implicit by design
   Result(Error error) : state_(std::move(error)) {}  // NOLINT
 
   bool ok() const { return std::holds_alternative<T>(state_); }
@@ -89,21 +103,24 @@ class [[nodiscard]] Result<void> {
 };
 
 using Status = Result<void>;
-inline Status OkStatus() { return {}; }
+inline Status OkStatus() {
+  return {};
+}
 
 }  // namespace faultline
 
 // Propagate an error from an expression returning Result/Status.
-#define FL_RETURN_IF_ERROR(expr)                   \
-  do {                                             \
-    auto fl_status_ = (expr);                      \
+#define FL_RETURN_IF_ERROR(expr)                                \
+  do {                                                          \
+    auto fl_status_ = (expr);                                   \
     if (!fl_status_.ok()) return std::move(fl_status_).error(); \
   } while (0)
 
 #define FL_CONCAT_INNER(a, b) a##b
 #define FL_CONCAT(a, b) FL_CONCAT_INNER(a, b)
 // `FL_ASSIGN_OR_RETURN(auto x, Compute());`
-#define FL_ASSIGN_OR_RETURN(lhs, expr) FL_ASSIGN_OR_RETURN_IMPL(FL_CONCAT(fl_result_, __LINE__), lhs, expr)
+#define FL_ASSIGN_OR_RETURN(lhs, expr) \
+  FL_ASSIGN_OR_RETURN_IMPL(FL_CONCAT(fl_result_, __LINE__), lhs, expr)
 #define FL_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                             \
   if (!tmp.ok()) return std::move(tmp).error();  \

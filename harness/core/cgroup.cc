@@ -1,0 +1,170 @@
+#include "harness/core/cgroup.h"
+
+#include <dirent.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "harness/core/files.h"
+
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
+#ifndef TMPFS_MAGIC
+#define TMPFS_MAGIC 0x01021994
+#endif
+
+namespace faultline {
+
+const char* CgroupModeName(CgroupMode mode) {
+  switch (mode) {
+    case CgroupMode::kV1: return "v1";
+    case CgroupMode::kV2: return "v2";
+    case CgroupMode::kHybrid: return "hybrid";
+    case CgroupMode::kNone: return "none";
+  }
+  return "none";
+}
+
+CgroupMode DetectCgroupMode() {
+  struct statfs fs {};
+  if (statfs("/sys/fs/cgroup", &fs) != 0) return CgroupMode::kNone;
+  if (fs.f_type == CGROUP2_SUPER_MAGIC) return CgroupMode::kV2;
+  if (fs.f_type != TMPFS_MAGIC) return CgroupMode::kNone;
+  struct statfs unified {};
+  if (statfs("/sys/fs/cgroup/unified", &unified) == 0 && unified.f_type == CGROUP2_SUPER_MAGIC) {
+    return CgroupMode::kHybrid;
+  }
+  return CgroupMode::kV1;
+}
+
+std::vector<std::string> CgroupHierarchies() {
+  std::vector<std::string> roots;
+  std::ifstream mountinfo("/proc/self/mountinfo");
+  std::string line;
+  while (std::getline(mountinfo, line)) {
+    // Fields: id parent major:minor root mountpoint options ... - fstype source superopts
+    std::istringstream fields(line);
+    std::string id, parent, devno, root, mountpoint;
+    fields >> id >> parent >> devno >> root >> mountpoint;
+    auto dash = line.find(" - ");
+    if (dash == std::string::npos) continue;
+    std::istringstream tail(line.substr(dash + 3));
+    std::string fstype;
+    tail >> fstype;
+    if (fstype == "cgroup" || fstype == "cgroup2") roots.push_back(mountpoint);
+  }
+  return roots;
+}
+
+std::string MemoryCgroupDir(const std::string& rel) {
+  std::string v2;
+  for (const auto& root : CgroupHierarchies()) {
+    if (PathExists(root + "/memory.stat") || PathExists(root + "/memory.usage_in_bytes")) {
+      return root + "/" + rel;  // v1 memory controller root
+    }
+    if (PathExists(root + "/cgroup.controllers")) {
+      auto controllers = ReadFile(root + "/cgroup.controllers");
+      if (controllers.ok() && controllers->find("memory") != std::string::npos) v2 = root;
+    }
+  }
+  return v2.empty() ? "" : v2 + "/" + rel;
+}
+
+namespace {
+
+std::uint64_t StatField(const std::string& stat, const std::string& key) {
+  std::istringstream lines(stat);
+  std::string name;
+  std::uint64_t value = 0;
+  while (lines >> name >> value) {
+    if (name == key) return value;
+  }
+  return 0;
+}
+
+std::uint64_t ReadNumber(const std::string& path) {
+  auto text = ReadFile(path);
+  return text.ok() ? std::strtoull(text->c_str(), nullptr, 10) : 0;
+}
+
+// Depth-first list of REL's directory tree under ROOT, deepest first.
+void CollectTree(const std::string& dir, std::vector<std::string>& out) {
+  DIR* d = opendir(dir.c_str());
+  if (!d) return;
+  while (dirent* entry = readdir(d)) {
+    if (entry->d_type != DT_DIR || entry->d_name[0] == '.') continue;
+    CollectTree(dir + "/" + entry->d_name, out);
+  }
+  closedir(d);
+  out.push_back(dir);
+}
+
+bool KillProcsIn(const std::string& dir) {
+  auto procs = ReadFile(dir + "/cgroup.procs");
+  if (!procs.ok()) return false;
+  std::istringstream pids(*procs);
+  pid_t pid;
+  bool any = false;
+  while (pids >> pid) {
+    kill(pid, SIGKILL);
+    any = true;
+  }
+  return any;
+}
+
+}  // namespace
+
+Result<CgroupMemory> ReadCgroupMemory(const std::string& rel) {
+  const std::string dir = MemoryCgroupDir(rel);
+  if (dir.empty()) return FailedPrecondition("no memory cgroup controller mounted");
+  CgroupMemory mem;
+  if (PathExists(dir + "/memory.usage_in_bytes")) {
+    FL_ASSIGN_OR_RETURN(std::string stat, ReadFile(dir + "/memory.stat"));
+    mem.usage_bytes = ReadNumber(dir + "/memory.usage_in_bytes");
+    mem.resident_bytes = StatField(stat, "total_rss") + StatField(stat, "total_mapped_file");
+  } else {
+    FL_ASSIGN_OR_RETURN(std::string stat, ReadFile(dir + "/memory.stat"));
+    mem.usage_bytes = ReadNumber(dir + "/memory.current");
+    mem.resident_bytes = StatField(stat, "anon") + StatField(stat, "file_mapped");
+  }
+  return mem;
+}
+
+Status RemoveCgroupTree(const std::string& rel) {
+  if (rel.empty() || rel.find("..") != std::string::npos) {
+    return InvalidArgument("refusing to remove cgroup '" + rel + "'");
+  }
+  Status last = OkStatus();
+  for (const auto& root : CgroupHierarchies()) {
+    std::vector<std::string> tree;
+    CollectTree(root + "/" + rel, tree);
+    if (tree.empty()) continue;
+    // Processes may still be exiting after SIGKILL; rmdir fails with EBUSY until they are gone.
+    for (int attempt = 0; attempt < 50; ++attempt) {
+      bool busy = false;
+      for (const auto& dir : tree) {
+        KillProcsIn(dir);
+        if (rmdir(dir.c_str()) != 0 && errno != ENOENT) busy = true;
+      }
+      if (!busy) break;
+      if (attempt == 49) last = ErrnoError("cannot remove cgroup " + root + "/" + rel, errno);
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+  return last;
+}
+
+bool CgroupExists(const std::string& rel) {
+  for (const auto& root : CgroupHierarchies()) {
+    if (PathExists(root + "/" + rel)) return true;
+  }
+  return false;
+}
+
+}  // namespace faultline

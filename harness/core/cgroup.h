@@ -1,0 +1,40 @@
+// cgroup hierarchies (v1, v2 and hybrid): where they are mounted, creating and removing
+// faultline's subtrees, reading memory use.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "harness/core/result.h"
+
+namespace faultline {
+
+enum class CgroupMode { kV1, kV2, kHybrid, kNone };
+const char* CgroupModeName(CgroupMode mode);
+
+// Decided from /sys/fs/cgroup: a cgroup2 mount is v2; a tmpfs of v1 controllers is v1, plus a
+// cgroup2 mount at /sys/fs/cgroup/unified makes it hybrid.
+CgroupMode DetectCgroupMode();
+
+// Mount points of every cgroup hierarchy visible to this process (v1 controllers and cgroup2).
+std::vector<std::string> CgroupHierarchies();
+
+// The directory where memory accounting for REL lives: the v1 memory hierarchy when mounted,
+// else the cgroup2 mount. Empty when neither.
+std::string MemoryCgroupDir(const std::string& rel);
+
+struct CgroupMemory {
+  std::uint64_t usage_bytes = 0;     // v1 memory.usage_in_bytes, v2 memory.current
+  std::uint64_t resident_bytes = 0;  // v1 total_rss + total_mapped_file, v2 anon + file_mapped
+};
+Result<CgroupMemory> ReadCgroupMemory(const std::string& rel);
+
+// Kills every process in REL's subtree in every hierarchy, then removes the directories
+// bottom-up. Missing directories are fine (idempotent, for recover).
+Status RemoveCgroupTree(const std::string& rel);
+
+// True when REL exists in any hierarchy.
+bool CgroupExists(const std::string& rel);
+
+}  // namespace faultline

@@ -1,0 +1,23 @@
+// Clocks. Samples use CLOCK_BOOTTIME so they line up with bpf_ktime_get_boot_ns().
+#pragma once
+
+#include <time.h>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace faultline {
+
+using Nanos = std::chrono::nanoseconds;
+
+inline std::int64_t BootNowNs() {
+  timespec ts{};
+  clock_gettime(CLOCK_BOOTTIME, &ts);
+  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+// Wall-clock time as RFC 3339 UTC with milliseconds, e.g. "2026-11-24T16:01:01.123Z".
+std::string Rfc3339Now();
+
+}  // namespace faultline

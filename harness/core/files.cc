@@ -1,0 +1,155 @@
+#include "harness/core/files.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <openssl/evp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <sstream>
+
+namespace faultline {
+
+Result<std::string> ReadFile(const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ErrnoError("cannot read " + path, errno);
+  std::string out;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int saved = errno;
+      close(fd);
+      return ErrnoError("cannot read " + path, saved);
+    }
+    if (n == 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  close(fd);
+  return out;
+}
+
+Status WriteFileAtomic(const std::string& path, const std::string& contents) {
+  std::string tmp = path + ".tmp";
+  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return ErrnoError("cannot create " + tmp, errno);
+  size_t done = 0;
+  while (done < contents.size()) {
+    ssize_t n = write(fd, contents.data() + done, contents.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int saved = errno;
+      close(fd);
+      unlink(tmp.c_str());
+      return ErrnoError("cannot write " + tmp, saved);
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (fsync(fd) != 0 || close(fd) != 0) {
+    unlink(tmp.c_str());
+    return ErrnoError("cannot flush " + tmp, errno);
+  }
+  if (rename(tmp.c_str(), path.c_str()) != 0) return ErrnoError("cannot rename to " + path, errno);
+  return OkStatus();
+}
+
+Status MakeDirs(const std::string& path, unsigned mode) {
+  if (path.empty()) return OkStatus();
+  std::string partial;
+  std::stringstream parts(path);
+  std::string part;
+  if (path[0] == '/') partial = "/";
+  while (std::getline(parts, part, '/')) {
+    if (part.empty()) continue;
+    partial += part;
+    if (mkdir(partial.c_str(), mode) != 0 && errno != EEXIST) {
+      return ErrnoError("cannot create directory " + partial, errno);
+    }
+    partial += "/";
+  }
+  return OkStatus();
+}
+
+namespace {
+int RemoveEntry(const char* path, const struct stat*, int type, FTW*) {
+  int rc = (type == FTW_DP) ? rmdir(path) : unlink(path);
+  return rc == 0 || errno == ENOENT ? 0 : errno;
+}
+}  // namespace
+
+Status RemoveTree(const std::string& path) {
+  if (!PathExists(path)) return OkStatus();
+  int rc = nftw(path.c_str(), RemoveEntry, 64, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+  if (rc != 0) return ErrnoError("cannot remove " + path, rc > 0 ? rc : errno);
+  return OkStatus();
+}
+
+bool PathExists(const std::string& path) {
+  struct stat st {};
+  return lstat(path.c_str(), &st) == 0;
+}
+
+namespace {
+std::string HexDigest(EVP_MD_CTX* ctx) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(ctx, digest, &len);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < len; ++i) {
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 15];
+  }
+  return out;
+}
+using DigestCtx = std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>;
+}  // namespace
+
+std::string Sha256Hex(const std::string& data) {
+  DigestCtx ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+  EVP_DigestUpdate(ctx.get(), data.data(), data.size());
+  return HexDigest(ctx.get());
+}
+
+Result<std::string> Sha256File(const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ErrnoError("cannot read " + path, errno);
+  DigestCtx ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+  char buf[65536];
+  for (;;) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int saved = errno;
+      close(fd);
+      return ErrnoError("cannot read " + path, saved);
+    }
+    if (n == 0) break;
+    EVP_DigestUpdate(ctx.get(), buf, static_cast<size_t>(n));
+  }
+  close(fd);
+  return HexDigest(ctx.get());
+}
+
+std::string FindExecutable(const std::string& name) {
+  if (name.find('/') != std::string::npos) return access(name.c_str(), X_OK) == 0 ? name : "";
+  const char* env = std::getenv("PATH");
+  std::stringstream dirs(env ? env
+                             : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+  std::string dir;
+  while (std::getline(dirs, dir, ':')) {
+    if (dir.empty()) continue;
+    std::string candidate = dir + "/" + name;
+    if (access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return "";
+}
+
+}  // namespace faultline

@@ -1,0 +1,25 @@
+// Small filesystem helpers that report errors as Result values.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "harness/core/result.h"
+
+namespace faultline {
+
+Result<std::string> ReadFile(const std::string& path);
+// Writes to PATH.tmp, fsyncs, renames: readers never see a half-written file.
+Status WriteFileAtomic(const std::string& path, const std::string& contents);
+Status MakeDirs(const std::string& path, unsigned mode = 0755);
+// Removes a tree without crossing into mounted filesystems (a mount inside fails, never deletes
+// what another filesystem holds).
+Status RemoveTree(const std::string& path);
+bool PathExists(const std::string& path);
+// Lowercase hex SHA-256 of a file's bytes / of a string.
+Result<std::string> Sha256File(const std::string& path);
+std::string Sha256Hex(const std::string& data);
+// Searches PATH for an executable; empty when not found.
+std::string FindExecutable(const std::string& name);
+
+}  // namespace faultline

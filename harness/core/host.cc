@@ -1,0 +1,56 @@
+#include "harness/core/host.h"
+
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "harness/core/files.h"
+
+namespace faultline {
+
+HostInfo ProbeHost() {
+  HostInfo info;
+  char name[256] = {};
+  gethostname(name, sizeof name - 1);
+  info.hostname = name;
+  utsname uts{};
+  if (uname(&uts) == 0) info.kernel = uts.release;
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(cpuinfo, line)) {
+    if (line.rfind("model name", 0) == 0 && info.cpu_model.empty()) {
+      auto colon = line.find(':');
+      if (colon != std::string::npos) info.cpu_model = line.substr(colon + 2);
+    }
+  }
+  info.cpu_count = static_cast<int>(std::thread::hardware_concurrency());
+  info.memory_bytes = static_cast<std::uint64_t>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGESIZE);
+  std::ifstream loadavg("/proc/loadavg");
+  loadavg >> info.load_average_1m;
+  info.cgroup_mode = DetectCgroupMode();
+  info.is_root = geteuid() == 0;
+  info.has_btf = PathExists("/sys/kernel/btf/vmlinux");
+  info.has_netns = PathExists("/proc/self/ns/net");
+  auto filesystems = ReadFile("/proc/filesystems");
+  info.has_overlay = filesystems.ok() && filesystems->find("\toverlay\n") != std::string::npos;
+  return info;
+}
+
+Status EnterPrivateV1CgroupView() {
+  if (unshare(CLONE_NEWNS) != 0)
+    return ErrnoError("cannot create a private mount namespace", errno);
+  if (mount(nullptr, "/", nullptr, MS_REC | MS_SLAVE, nullptr) != 0) {
+    return ErrnoError("cannot make mounts slave", errno);
+  }
+  if (umount2("/sys/fs/cgroup/unified", MNT_DETACH) != 0) {
+    return ErrnoError("cannot unmount /sys/fs/cgroup/unified in the private namespace", errno);
+  }
+  return OkStatus();
+}
+
+}  // namespace faultline

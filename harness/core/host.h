@@ -1,0 +1,35 @@
+// What this host is and can do, detected at run time (never assumed).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "harness/core/cgroup.h"
+#include "harness/core/result.h"
+
+namespace faultline {
+
+struct HostInfo {
+  std::string hostname;
+  std::string kernel;  // uname -r
+  std::string cpu_model;
+  int cpu_count = 0;
+  std::uint64_t memory_bytes = 0;
+  double load_average_1m = 0;
+  CgroupMode cgroup_mode = CgroupMode::kNone;
+  bool is_root = false;
+  bool has_btf = false;      // /sys/kernel/btf/vmlinux
+  bool has_netns = false;    // /proc/self/ns/net
+  bool has_overlay = false;  // "overlay" in /proc/filesystems
+};
+
+HostInfo ProbeHost();
+
+// For runtimes that refuse hybrid cgroups (crun): moves this process into a private mount
+// namespace (slave propagation, so host mounts still appear) and unmounts the near-empty
+// cgroup2 hierarchy there, leaving a pure v1 view for every program started afterwards.
+// Must be called while the process is single-threaded. Mounts made afterwards stay private
+// and vanish with the process.
+Status EnterPrivateV1CgroupView();
+
+}  // namespace faultline

@@ -1,0 +1,114 @@
+#include "harness/core/journal.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <map>
+#include <sstream>
+
+#include "harness/core/files.h"
+
+namespace faultline {
+
+std::string StateRoot() {
+  const char* env = std::getenv("FAULTLINE_STATE_DIR");
+  return env && *env ? env : "/run/faultline";
+}
+
+std::string RunsDir() {
+  return StateRoot() + "/runs";
+}
+
+Journal::Journal(std::string run_id, std::string run_dir, int journal_fd, int lock_fd)
+    : run_id_(std::move(run_id)),
+      run_dir_(std::move(run_dir)),
+      journal_fd_(journal_fd),
+      lock_fd_(lock_fd) {}
+
+Journal::~Journal() {
+  if (journal_fd_ >= 0) close(journal_fd_);
+  if (lock_fd_ >= 0) close(lock_fd_);
+}
+
+Result<std::unique_ptr<Journal>> Journal::Open(const std::string& run_id) {
+  const std::string run_dir = RunsDir() + "/" + run_id;
+  FL_RETURN_IF_ERROR(MakeDirs(RunsDir(), 0700));
+  if (mkdir(run_dir.c_str(), 0700) != 0) return ErrnoError("cannot create " + run_dir, errno);
+  int lock_fd = open((run_dir + "/lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (lock_fd < 0 || flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+    return ErrnoError("cannot lock " + run_dir, errno);
+  }
+  int fd = open((run_dir + "/journal").c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    close(lock_fd);
+    return ErrnoError("cannot create journal in " + run_dir, errno);
+  }
+  std::unique_ptr<Journal> journal(new Journal(run_id, run_dir, fd, lock_fd));
+  // The run directory is the first entry: recover removes it last.
+  FL_RETURN_IF_ERROR(journal->Acquire(journal_kind::kDir, {{"path", run_dir}}));
+  return journal;
+}
+
+Status Journal::Append(const nlohmann::json& record, bool sync) {
+  std::string line = record.dump() + "\n";
+  if (write(journal_fd_, line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
+    return ErrnoError("cannot append to journal", errno);
+  }
+  if (sync && fdatasync(journal_fd_) != 0) return ErrnoError("cannot sync journal", errno);
+  return OkStatus();
+}
+
+Result<std::uint64_t> Journal::Acquire(const std::string& kind, nlohmann::json data) {
+  std::lock_guard lock(mu_);
+  std::uint64_t seq = next_seq_++;
+  FL_RETURN_IF_ERROR(
+      Append({{"seq", seq}, {"op", "acquire"}, {"kind", kind}, {"data", std::move(data)}}, true));
+  return seq;
+}
+
+void Journal::Release(std::uint64_t seq) {
+  std::lock_guard lock(mu_);
+  (void)Append({{"seq", seq}, {"op", "release"}}, false);
+}
+
+Status Journal::Close() {
+  FL_RETURN_IF_ERROR(RemoveTree(run_dir_));
+  close(journal_fd_);
+  journal_fd_ = -1;
+  close(lock_fd_);
+  lock_fd_ = -1;
+  return OkStatus();
+}
+
+Result<std::vector<JournalEntry>> ReadOutstanding(const std::string& journal_path) {
+  FL_ASSIGN_OR_RETURN(std::string text, ReadFile(journal_path));
+  std::map<std::uint64_t, JournalEntry> open;
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    auto record = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (record.is_discarded() || !record.is_object()) continue;  // torn write
+    auto seq = record.value("seq", std::uint64_t{0});
+    if (record.value("op", "") == "acquire") {
+      open[seq] = {seq, record.value("kind", ""), record.value("data", nlohmann::json::object())};
+    } else {
+      open.erase(seq);
+    }
+  }
+  std::vector<JournalEntry> entries;
+  for (auto& [seq, entry] : open) entries.push_back(std::move(entry));
+  return entries;
+}
+
+bool RunIsLive(const std::string& run_dir) {
+  int fd = open((run_dir + "/lock").c_str(), O_RDWR | O_CLOEXEC);
+  if (fd < 0) return false;
+  bool live = flock(fd, LOCK_EX | LOCK_NB) != 0;
+  close(fd);
+  return live;
+}
+
+}  // namespace faultline

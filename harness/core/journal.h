@@ -1,0 +1,75 @@
+// The ownership journal: every resource a run creates is recorded here (and fsync'd) before it
+// exists, and marked released after it is gone. `faultline recover` undoes whatever a dead
+// controller left acquired. One journal per run, in the run's state directory.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "harness/core/result.h"
+
+namespace faultline {
+
+// Resource kinds and their data fields; recover knows how to undo each.
+namespace journal_kind {
+inline constexpr const char* kDir = "dir";              // {path}: removed recursively
+inline constexpr const char* kMount = "mount";          // {path}: unmounted (lazy)
+inline constexpr const char* kCgroup = "cgroup";        // {path}: relative; every hierarchy
+inline constexpr const char* kContainer = "container";  // {runtime_argv, id, rootfs}
+}  // namespace journal_kind
+
+struct JournalEntry {
+  std::uint64_t seq = 0;
+  std::string kind;
+  nlohmann::json data;
+};
+
+// Root of faultline's state: $FAULTLINE_STATE_DIR, else /run/faultline.
+std::string StateRoot();
+std::string RunsDir();
+
+class Journal {
+ public:
+  // Creates RUN_DIR (journaled as a dir entry itself), its journal and its lock, held for the
+  // controller's lifetime so `recover` can tell a live run from a dead one.
+  static Result<std::unique_ptr<Journal>> Open(const std::string& run_id);
+  ~Journal();
+  Journal(const Journal&) = delete;
+  Journal& operator=(const Journal&) = delete;
+
+  // Records a resource about to be created. Durable (fsync) when it returns.
+  Result<std::uint64_t> Acquire(const std::string& kind, nlohmann::json data);
+  // Records that a resource is gone. Not synced: a lost release only makes recover retry an
+  // idempotent undo.
+  void Release(std::uint64_t seq);
+  // Releases the run directory entry and removes the directory with the journal in it: the last
+  // step of a clean teardown.
+  Status Close();
+
+  const std::string& run_id() const { return run_id_; }
+  const std::string& run_dir() const { return run_dir_; }
+
+ private:
+  Journal(std::string run_id, std::string run_dir, int journal_fd, int lock_fd);
+  Status Append(const nlohmann::json& record, bool sync);
+
+  std::string run_id_;
+  std::string run_dir_;
+  int journal_fd_;
+  int lock_fd_;
+  std::uint64_t next_seq_ = 1;
+  std::mutex mu_;
+};
+
+// Entries acquired and not released, in acquisition order. A torn last line (crash mid-write)
+// is ignored.
+Result<std::vector<JournalEntry>> ReadOutstanding(const std::string& journal_path);
+
+// True when a live controller holds RUN_DIR's lock.
+bool RunIsLive(const std::string& run_dir);
+
+}  // namespace faultline

@@ -1,0 +1,180 @@
+#include "harness/core/process.h"
+
+#include <dirent.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/process.hpp>
+#include <boost/process/extend.hpp>
+#include <fstream>
+#include <future>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "harness/core/files.h"
+
+namespace faultline {
+namespace bp = boost::process;
+
+namespace {
+
+constexpr size_t kErrTail = 4096;
+
+// Pids spawned by RunProcess; Boost reaps those itself. Held across spawn so the orphan reaper
+// never reaps a child before it is registered.
+std::mutex g_spawn_mu;
+std::set<pid_t> g_managed;
+
+// Child-side setup: own process group, and an empty signal mask (the controller blocks
+// SIGINT/SIGTERM in its threads; programs must not inherit that).
+struct ChildSetup : bp::extend::handler {
+  template <class Executor>
+  void on_exec_setup(Executor&) const {
+    setpgid(0, 0);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+  }
+};
+
+std::string Tail(const std::string& s) {
+  return s.size() <= kErrTail ? s : s.substr(s.size() - kErrTail);
+}
+
+std::string TailOfFile(const std::string& path) {
+  auto content = ReadFile(path);
+  return content.ok() ? Tail(*content) : std::string();
+}
+
+void Decode(int raw, ProcessOutcome& outcome) {
+  if (WIFEXITED(raw)) {
+    outcome.exit_code = WEXITSTATUS(raw);
+  } else if (WIFSIGNALED(raw)) {
+    outcome.term_signal = WTERMSIG(raw);
+  }
+}
+
+}  // namespace
+
+std::string ProcessOutcome::Describe() const {
+  std::string what;
+  if (timed_out) {
+    what = "timed out after " + std::to_string((end_ns - start_ns) / 1'000'000) + "ms";
+  } else if (term_signal != 0) {
+    what = std::string("killed by signal ") + strsignal(term_signal);
+  } else {
+    what = "exited with status " + std::to_string(exit_code);
+  }
+  std::string detail = err;
+  while (!detail.empty() && (detail.back() == '\n' || detail.back() == ' ')) detail.pop_back();
+  return detail.empty() ? what : what + ": " + detail;
+}
+
+Result<ProcessOutcome> RunProcess(const ProcessSpec& spec) {
+  if (spec.argv.empty()) return InvalidArgument("empty command");
+  std::string exe = FindExecutable(spec.argv[0]);
+  if (exe.empty()) return FailedPrecondition(spec.argv[0] + ": not found in PATH");
+  std::vector<std::string> args(spec.argv.begin() + 1, spec.argv.end());
+
+  ProcessOutcome outcome;
+  boost::asio::io_context ioc;
+  std::future<std::string> out, err;
+  bool exited = false;
+  auto on_exit = bp::on_exit([&](int, const std::error_code&) { exited = true; });
+  std::unique_ptr<bp::child> child;
+  try {
+    std::lock_guard lock(g_spawn_mu);
+    outcome.start_ns = BootNowNs();
+    if (spec.output_file.empty()) {
+      child = std::make_unique<bp::child>(bp::exe = exe, bp::args = args, bp::std_in.close(),
+                                          bp::std_out > out, bp::std_err > err, ioc, ChildSetup{},
+                                          on_exit);
+    } else {
+      child = std::make_unique<bp::child>(
+          bp::exe = exe, bp::args = args,
+          bp::std_in<bp::null, (bp::std_out & bp::std_err)> boost::filesystem::path(
+              spec.output_file),
+          ioc, ChildSetup{}, on_exit);
+    }
+    g_managed.insert(child->id());
+  } catch (const std::exception& e) {
+    return Unavailable("cannot start " + exe + ": " + e.what());
+  }
+  const pid_t pid = child->id();
+
+  ioc.run_for(spec.timeout);
+  if (!exited) {
+    outcome.timed_out = true;
+    kill(-pid, SIGKILL);  // the whole group: the program and whatever it forked
+    ioc.restart();
+    ioc.run();
+  }
+  outcome.end_ns = BootNowNs();
+  if (!outcome.timed_out) Decode(child->native_exit_code(), outcome);
+  {
+    std::lock_guard lock(g_spawn_mu);
+    g_managed.erase(pid);
+  }
+  if (spec.output_file.empty()) {
+    outcome.out = out.get();
+    outcome.err = Tail(err.get());
+  } else {
+    outcome.err = TailOfFile(spec.output_file);
+  }
+  return outcome;
+}
+
+Result<std::string> RunForOutput(std::vector<std::string> argv, Nanos timeout) {
+  std::string name = argv.empty() ? "" : argv[0];
+  FL_ASSIGN_OR_RETURN(ProcessOutcome outcome, RunProcess({std::move(argv), timeout, ""}));
+  if (!outcome.ok()) return Unavailable(name + " " + outcome.Describe());
+  return std::move(outcome.out);
+}
+
+namespace {
+
+std::vector<pid_t> ChildrenOfSelf() {
+  std::vector<pid_t> pids;
+  DIR* tasks = opendir("/proc/self/task");
+  if (!tasks) return pids;
+  while (dirent* entry = readdir(tasks)) {
+    if (entry->d_name[0] == '.') continue;
+    std::ifstream children(std::string("/proc/self/task/") + entry->d_name + "/children");
+    pid_t pid;
+    while (children >> pid) pids.push_back(pid);
+  }
+  closedir(tasks);
+  return pids;
+}
+
+}  // namespace
+
+Status StartOrphanReaper() {
+  static std::once_flag once;
+  static Status status;
+  std::call_once(once, [] {
+    if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
+      status = ErrnoError("cannot become child subreaper", errno);
+      return;
+    }
+    std::thread([] {
+      for (;;) {
+        {
+          std::lock_guard lock(g_spawn_mu);
+          for (pid_t pid : ChildrenOfSelf()) {
+            if (g_managed.count(pid) == 0) waitpid(pid, nullptr, WNOHANG);
+          }
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+    }).detach();
+  });
+  return status;
+}
+
+}  // namespace faultline

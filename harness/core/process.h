@@ -1,0 +1,52 @@
+// The one wrapper over Boost.Process: every external program faultline runs goes through here,
+// as an argv vector (never a shell), with a deadline, in its own process group (so a terminal's
+// Ctrl-C reaches only the controller, which then cleans up in order).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "harness/core/clock.h"
+#include "harness/core/result.h"
+
+namespace faultline {
+
+struct ProcessSpec {
+  std::vector<std::string> argv;  // argv[0]: absolute path, or a name looked up in PATH
+  Nanos timeout = std::chrono::seconds(30);
+  // When set, stdout and stderr go to this file (appended) instead of memory pipes; needed when
+  // the program hands its stdio to long-lived descendants (a container's init), which would
+  // otherwise keep the pipes open.
+  std::string output_file;
+};
+
+struct ProcessOutcome {
+  int exit_code = -1;   // valid when term_signal == 0 and !timed_out
+  int term_signal = 0;  // signal that ended it, if any
+  bool timed_out = false;
+  std::string out;            // captured stdout (memory mode)
+  std::string err;            // captured stderr (memory mode) or the output file's tail (file mode)
+  std::int64_t start_ns = 0;  // CLOCK_BOOTTIME just before spawn
+  std::int64_t end_ns = 0;    // when its exit was observed
+
+  bool ok() const { return !timed_out && term_signal == 0 && exit_code == 0; }
+  Nanos elapsed() const { return Nanos(end_ns - start_ns); }
+  // "exited with status 1: <stderr tail>", "killed by signal 9", "timed out after 30s".
+  std::string Describe() const;
+};
+
+// Runs a program to completion or its deadline (then kills its process group). An error result
+// means it could not be started at all; a non-zero exit is a normal outcome.
+Result<ProcessOutcome> RunProcess(const ProcessSpec& spec);
+
+// Runs and returns stdout; a failed or timed-out run becomes an error carrying stderr.
+Result<std::string> RunForOutput(std::vector<std::string> argv,
+                                 Nanos timeout = std::chrono::seconds(30));
+
+// Makes this process the reaper of orphaned descendants (container processes whose runtime
+// exited) and reaps them in a background thread, leaving children spawned by RunProcess to it.
+// Without this, hosts whose init does not reap would collect zombies.
+Status StartOrphanReaper();
+
+}  // namespace faultline
