@@ -18,12 +18,16 @@ struct RuntimeInfo {
   std::string version;  // first line of `runc --version`, e.g. "1.1.5"
   std::string path;     // resolved binary path
   std::string sha256;   // of the binary
+
+  bool operator==(const RuntimeInfo&) const = default;
 };
 
 struct ImageInfo {
   std::string reference;  // as written in the scenario ("busybox", "oci:./img")
   std::string digest;     // "sha256:<hex>"
   std::string digest_of;  // what the digest covers: "oci-manifest" | "rootfs-tree"
+
+  bool operator==(const ImageInfo&) const = default;
 };
 
 struct TargetInfo {
@@ -31,6 +35,8 @@ struct TargetInfo {
   std::string driver;
   RuntimeInfo runtime;
   ImageInfo image;
+
+  bool operator==(const TargetInfo&) const = default;
 };
 
 struct RunContext {
@@ -50,6 +56,8 @@ struct RunContext {
   std::string started_at;  // RFC 3339 UTC
   std::string ended_at;
   std::vector<std::string> notes;  // how the host was used, e.g. crun's private mount namespace
+
+  bool operator==(const RunContext&) const = default;
 };
 
 // One operation on one container. Durations in nanoseconds.
@@ -59,12 +67,15 @@ struct Sample {
   int repetition = 0;
   std::string container;
   std::string node;  // "local" until clusters exist
-  std::string op;    // "create" | "start" | "delete" | "run" (create issued -> start returned) | "lifecycle"
+  std::string
+      op;  // "create" | "start" | "delete" | "run" (create issued -> start returned) | "lifecycle"
   std::int64_t start_ns = 0;  // CLOCK_BOOTTIME when the operation was issued
   std::int64_t duration_ns = 0;
   std::map<std::string, std::int64_t> phases;  // phase name -> ns from start_ns (eBPF, later)
   bool ok = true;
   std::string error;  // reason when !ok
+
+  bool operator==(const Sample&) const = default;
 };
 
 // One ramp point of a density step.
@@ -72,14 +83,16 @@ struct DensityPoint {
   std::string step;
   std::string target;
   int repetition = 0;
-  std::uint32_t containers = 0;  // running after this ramp step
-  std::uint32_t failed = 0;      // starts that failed in this ramp step
-  double memory_per_container_bytes = 0;  // mean cgroup memory usage
-  double rss_per_container_bytes = 0;     // mean anonymous+file-mapped resident memory
+  std::uint32_t containers = 0;                     // running after this ramp step
+  std::uint32_t failed = 0;                         // starts that failed in this ramp step
+  double memory_per_container_bytes = 0;            // mean cgroup memory usage
+  double rss_per_container_bytes = 0;               // mean anonymous+file-mapped resident memory
   double runtime_overhead_per_container_bytes = 0;  // resident runtime processes (daemons, shims)
   double start_p50_s = 0;
   double start_p99_s = 0;
   std::int64_t at_ns = 0;
+
+  bool operator==(const DensityPoint&) const = default;
 };
 
 // A density step's outcome for one target and repetition.
@@ -87,9 +100,11 @@ struct DensityOutcome {
   std::string step;
   std::string target;
   int repetition = 0;
-  std::uint32_t reached = 0;  // most containers running at once
-  std::string stopped_by;     // "max" | "memory_budget" | "slo" | "failures" | "cancelled"
+  std::uint32_t reached = 0;          // most containers running at once
+  std::string stopped_by;             // "max" | "memory_budget" | "slo" | "failures" | "cancelled"
   std::optional<std::uint32_t> knee;  // container count at which start p99 broke its bound
+
+  bool operator==(const DensityOutcome&) const = default;
 };
 
 struct Aggregate {
@@ -100,6 +115,8 @@ struct Aggregate {
   std::uint64_t count = 0;   // successful samples
   std::uint64_t failed = 0;  // failed samples (not in the statistics)
   double mean = 0, stddev = 0, min = 0, p50 = 0, p90 = 0, p99 = 0, max = 0;
+
+  bool operator==(const Aggregate&) const = default;
 };
 
 struct SloVerdict {
@@ -111,6 +128,8 @@ struct SloVerdict {
   std::string unit;
   bool pass = true;
   std::string reason;  // why it failed or could not be evaluated
+
+  bool operator==(const SloVerdict&) const = default;
 };
 
 struct Result {
@@ -123,6 +142,8 @@ struct Result {
   std::vector<SloVerdict> slo;
   std::vector<std::string> validity;  // warnings that make the run untrustworthy
   bool interrupted = false;           // Ctrl-C: partial result
+
+  bool operator==(const Result&) const = default;
 };
 
 }  // namespace faultline::reports

@@ -16,6 +16,8 @@ struct SourceLocation {
   std::string file;
   int line = 0;    // 1-based
   int column = 0;  // 1-based
+
+  bool operator==(const SourceLocation&) const = default;
 };
 
 struct ImageRef {
@@ -26,6 +28,8 @@ struct ImageRef {
   };
   Kind kind = Kind::kBusybox;
   std::string path;  // absolute, resolved against the scenario's directory
+
+  bool operator==(const ImageRef&) const = default;
 };
 
 // Per-container resource limits, written into the OCI config.
@@ -33,6 +37,8 @@ struct Resources {
   std::optional<double> cpus;                 // CFS quota in CPUs
   std::optional<std::uint64_t> memory_bytes;  // memory limit
   std::optional<std::uint32_t> pids;          // pids.max
+
+  bool operator==(const Resources&) const = default;
 };
 
 struct Target {
@@ -41,13 +47,19 @@ struct Target {
   std::string runtime;  // "runc" | "crun"
   ImageRef image;
   Resources resources;
+  SourceLocation where;  // the target's mapping in the scenario file
+
+  bool operator==(const Target&) const = default;
 };
 
 struct StartWorkload {
   std::uint32_t count = 1;
   std::uint32_t concurrency = 1;
-  std::optional<double> rate_per_second;  // open-loop pacing; absent = as fast as concurrency allows
+  // Open-loop pacing; absent = as fast as concurrency allows.
+  std::optional<double> rate_per_second;
   std::vector<std::string> command = {"true"};
+
+  bool operator==(const StartWorkload&) const = default;
 };
 
 struct DensityWorkload {
@@ -57,7 +69,9 @@ struct DensityWorkload {
   std::vector<std::string> command = {"sleep", "3600"};
   std::optional<std::uint64_t> memory_budget_bytes;  // stop when containers use more
   std::optional<Nanos> start_p99_max;                // stop at the knee: a step's p99 above this
-  Nanos settle = std::chrono::milliseconds(200);     // wait after a ramp step before sampling memory
+  Nanos settle = std::chrono::milliseconds(200);  // wait after a ramp step before sampling memory
+
+  bool operator==(const DensityWorkload&) const = default;
 };
 
 struct Step {
@@ -67,24 +81,37 @@ struct Step {
   DensityWorkload density;  // valid when kind == kDensity
   bool record = true;       // false: run but keep no samples (warmup)
   SourceLocation where;
+
+  bool operator==(const Step&) const = default;
 };
 
 // "start_latency.p99 <= 250ms": metric + statistic, bound in the metric's unit.
 struct SloRule {
-  std::string metric;     // e.g. "start_latency", "op_latency.create"
-  std::string statistic;  // "p50" | "p90" | "p99" | "max" | "mean" | "min"
+  std::string metric;                 // e.g. "start_latency", "op_latency.create"
+  std::string statistic;              // "p50" | "p90" | "p99" | "max" | "mean" | "min"
   std::optional<std::string> step;    // restrict to one step; absent = every step with the metric
   std::optional<std::string> target;  // restrict to one target
   double max = 0;                     // in the metric's SI base unit (seconds for latencies)
   std::string text;                   // as written, for reports
   SourceLocation where;
+
+  bool operator==(const SloRule&) const = default;
 };
 
 struct Timeouts {
   Nanos create = std::chrono::seconds(30);
   Nanos start = std::chrono::seconds(30);
   Nanos stop = std::chrono::seconds(30);
-  Nanos remove = std::chrono::seconds(30);
+  Nanos remove = std::chrono::seconds(30);  // `delete` in the scenario file
+
+  bool operator==(const Timeouts&) const = default;
+};
+
+// Where the containers run. Only the local host exists in version 1.
+struct Cluster {
+  enum class Kind { kLocal } kind = Kind::kLocal;
+
+  bool operator==(const Cluster&) const = default;
 };
 
 struct Scenario {
@@ -92,6 +119,7 @@ struct Scenario {
   std::string name;
   std::string description;
   std::vector<Target> targets;  // from `target:` or `targets:`; never empty
+  Cluster cluster;
   std::uint32_t repetitions = 1;
   std::vector<Step> steps;
   std::vector<SloRule> slo;
@@ -101,6 +129,8 @@ struct Scenario {
 
   std::string source_path;  // the file it was loaded from
   std::string sha256;       // hex digest of the file's bytes
+
+  bool operator==(const Scenario&) const = default;
 };
 
 }  // namespace faultline::scenario

@@ -1,0 +1,25 @@
+// One function per verb; each returns the process exit code (see docs: 0 pass, 1 SLO or
+// comparison failed, 2 bad input or usage, 3 the host cannot run it, 130 interrupted).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace faultline::cli {
+
+using Args = std::vector<std::string>;
+
+int RunCommand(const Args& args);
+int ValidateCommand(const Args& args);
+int DoctorCommand(const Args& args);
+int RecoverCommand(const Args& args);
+int V1ExecCommand(const Args& args);
+
+// True when ARGS asks for help (-h/--help); prints TEXT to stdout.
+bool WantsHelp(const Args& args, const char* text);
+// Prints "faultline VERB: MESSAGE" and the verb's usage line to stderr; returns 2.
+int UsageError(const std::string& verb, const std::string& message, const char* usage);
+// This executable's absolute path.
+std::string SelfExe();
+
+}  // namespace faultline::cli

@@ -1,0 +1,135 @@
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "harness/cli/commands.h"
+#include "harness/core/files.h"
+#include "harness/core/host.h"
+#include "harness/core/process.h"
+#include "harness/drivers/oci/oci_driver.h"
+#include "harness/images/image.h"
+
+namespace faultline::cli {
+namespace {
+
+constexpr const char* kHelp = R"(usage: faultline doctor
+
+Reports what this host can do for faultline, each item with the reason: privileges, cgroup
+mode, overlayfs, images, runtimes and their versions, network namespaces, BPF, and the kernel
+mechanisms faults rely on (each probed for real in a throwaway network namespace).
+Exit 0 when at least one runtime can run scenarios here, 3 otherwise.
+)";
+
+enum class Verdict { kOk, kNo, kInfo };
+
+void Line(Verdict verdict, const std::string& what, const std::string& detail) {
+  static constexpr const char* kTags[] = {"ok", "no", "--"};
+  std::printf("  [%s] %-22s %s\n", kTags[static_cast<int>(verdict)], what.c_str(), detail.c_str());
+}
+
+// Runs ARGV inside a fresh network namespace: a real probe that leaves nothing behind.
+bool WorksInThrowawayNetns(std::vector<std::string> argv) {
+  argv.insert(argv.begin(), {"unshare", "--net"});
+  auto outcome = RunProcess({argv, std::chrono::seconds(10), ""});
+  return outcome.ok() && outcome->ok();
+}
+
+}  // namespace
+
+int DoctorCommand(const Args& args) {
+  if (WantsHelp(args, kHelp)) return 0;
+  if (!args.empty()) return UsageError("doctor", "unexpected argument '" + args[0] + "'", kHelp);
+  const HostInfo host = ProbeHost();
+  std::printf("faultline doctor: %s, kernel %s, %d CPUs (%s)\n\n", host.hostname.c_str(),
+              host.kernel.c_str(), host.cpu_count, host.cpu_model.c_str());
+
+  std::printf("Host\n");
+  Line(host.is_root ? Verdict::kOk : Verdict::kNo, "root",
+       host.is_root ? "running as root" : "containers, mounts and cgroups need root");
+  switch (host.cgroup_mode) {
+    case CgroupMode::kV2: Line(Verdict::kOk, "cgroups", "v2 (unified)"); break;
+    case CgroupMode::kV1: Line(Verdict::kOk, "cgroups", "v1"); break;
+    case CgroupMode::kHybrid:
+      Line(Verdict::kOk, "cgroups",
+           "hybrid: v1 controllers plus cgroup2 at /sys/fs/cgroup/unified; runs using crun "
+           "execute runtimes in a private mount namespace without the cgroup2 mount (pure v1)");
+      break;
+    case CgroupMode::kNone: Line(Verdict::kNo, "cgroups", "no cgroup filesystem mounted"); break;
+  }
+  Line(host.has_overlay ? Verdict::kOk : Verdict::kNo, "overlayfs",
+       host.has_overlay ? "containers share one image layer, each with its own upper layer"
+                        : "not in /proc/filesystems: per-container rootfs impossible");
+  auto busybox = images::FindStaticBusybox();
+  Line(busybox.ok() ? Verdict::kOk : Verdict::kNo, "image: busybox",
+       busybox.ok() ? "static busybox at " + *busybox : busybox.error().message);
+  const bool netns = WorksInThrowawayNetns({"true"});
+  Line(netns ? Verdict::kOk : Verdict::kNo, "network namespaces",
+       netns ? "can create network namespaces" : "unshare --net failed");
+
+  std::printf("\nRuntimes\n");
+  bool any_runtime = false;
+  for (const std::string name : {"runc", "crun"}) {
+    auto info = drivers::oci::ProbeOciRuntime(name);
+    if (!info.ok()) {
+      Line(Verdict::kNo, name, info.error().message);
+      continue;
+    }
+    std::string detail = info->version + " at " + info->path + " (driver oci)";
+    if (name == "crun" && host.cgroup_mode == CgroupMode::kHybrid) {
+      auto probe = RunProcess({{SelfExe(), "v1-exec", "--", info->path, "--version"},
+                               std::chrono::seconds(10),
+                               ""});
+      const bool view_ok = probe.ok() && probe->ok();
+      detail += view_ok ? "; refuses hybrid cgroups, works in the private v1 view"
+                        : "; refuses hybrid cgroups and the private v1 view failed";
+      if (!view_ok) {
+        Line(Verdict::kNo, name, detail);
+        continue;
+      }
+    }
+    any_runtime = true;
+    Line(Verdict::kOk, name, detail);
+  }
+  for (const std::string name : {"containerd", "podman", "dockerd", "kubectl"}) {
+    std::string path = FindExecutable(name);
+    Line(Verdict::kInfo, name,
+         (path.empty() ? std::string("not installed") : "found at " + path) +
+             "; no faultline driver yet");
+  }
+
+  std::printf("\nProbes\n");
+  Line(host.has_btf ? Verdict::kOk : Verdict::kNo, "BTF",
+       host.has_btf ? "/sys/kernel/btf/vmlinux present (CO-RE possible)"
+                    : "no /sys/kernel/btf/vmlinux: eBPF probes cannot be relocated");
+  Line(Verdict::kInfo, "eBPF probes",
+       "not in this build: start latency is measured as wall-clock spans");
+
+  std::printf("\nFault mechanisms (faults themselves are not in this build)\n");
+  const bool freezer =
+      PathExists("/sys/fs/cgroup/freezer") || PathExists("/sys/fs/cgroup/cgroup.freeze") ||
+      host.cgroup_mode == CgroupMode::kV2;
+  Line(freezer ? Verdict::kOk : Verdict::kNo, "node.pause / node.kill",
+       freezer ? "cgroup freezer available" : "no cgroup freezer");
+  const bool netem = WorksInThrowawayNetns({"tc", "qdisc", "add", "dev", "lo", "root", "netem",
+                                            "delay", "1ms"});
+  Line(netem ? Verdict::kOk : Verdict::kNo, "network.delay (netem)",
+       netem ? "sch_netem works" : "sch_netem missing: delay needs the NFQUEUE delayer");
+  const bool tbf = WorksInThrowawayNetns(
+      {"tc", "qdisc", "add", "dev", "lo", "root", "tbf", "rate", "1mbit", "burst", "32kbit",
+       "latency", "400ms"});
+  Line(tbf ? Verdict::kOk : Verdict::kNo, "network.bandwidth", tbf ? "tbf works" : "tbf missing");
+  const bool statistic = WorksInThrowawayNetns({"iptables", "-A", "INPUT", "-m", "statistic",
+                                                "--mode", "random", "--probability", "0.5", "-j",
+                                                "DROP"});
+  Line(statistic ? Verdict::kOk : Verdict::kNo, "network.loss (iptables)",
+       statistic ? "iptables statistic match works" : "iptables -m statistic unavailable");
+  const std::string stress = FindExecutable("stress-ng");
+  Line(stress.empty() ? Verdict::kNo : Verdict::kOk, "node.*_stress",
+       stress.empty() ? "stress-ng not installed" : "stress-ng at " + stress);
+
+  std::printf("\n%s\n", any_runtime ? "verdict: this host can run faultline scenarios"
+                                    : "verdict: no usable runtime (install runc or crun)");
+  return any_runtime && host.is_root ? 0 : 3;
+}
+
+}  // namespace faultline::cli

@@ -1,0 +1,54 @@
+// faultline: benchmark and fault-injection harness for container platforms.
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <string>
+
+#include "harness/cli/commands.h"
+
+#ifndef FAULTLINE_VERSION
+#define FAULTLINE_VERSION "0.0.0"
+#endif
+#ifndef FAULTLINE_GIT_SHA
+#define FAULTLINE_GIT_SHA "unknown"
+#endif
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: faultline VERB [ARGS]
+
+Verbs:
+  run SCENARIO [--out DIR] [--json]   run a scenario, write DIR/result.json, print a summary
+  validate SCENARIO                   check a scenario file against the published schema
+  doctor                              what this host can do, each with the reason
+  recover                             remove what earlier runs left behind (after SIGKILL)
+  --version                           print the version
+
+Every verb takes --help. Exit codes: 0 pass, 1 an SLO failed, 2 invalid input or usage,
+3 the host cannot run it, 130 interrupted (Ctrl-C; cleaned up, partial result written).
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace faultline::cli;
+  const std::map<std::string, int (*)(const Args&)> verbs = {
+      {"run", RunCommand},         {"validate", ValidateCommand}, {"doctor", DoctorCommand},
+      {"recover", RecoverCommand}, {"v1-exec", V1ExecCommand},
+  };
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
+      !std::strcmp(argv[1], "help")) {
+    std::fputs(kUsage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  if (!std::strcmp(argv[1], "--version") || !std::strcmp(argv[1], "version")) {
+    std::printf("faultline %s (%s)\n", FAULTLINE_VERSION, FAULTLINE_GIT_SHA);
+    return 0;
+  }
+  auto verb = verbs.find(argv[1]);
+  if (verb == verbs.end()) {
+    std::fprintf(stderr, "faultline: unknown verb '%s'\n\n%s", argv[1], kUsage);
+    return 2;
+  }
+  return verb->second(Args(argv + 2, argv + argc));
+}

@@ -1,0 +1,126 @@
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <thread>
+
+#include "harness/cli/commands.h"
+#include "harness/core/files.h"
+#include "harness/core/host.h"
+#include "harness/core/process.h"
+#include "harness/runner/runner.h"
+#include "harness/scenario/loader.h"
+#include "reports/console.h"
+#include "reports/result_json.h"
+
+namespace faultline::cli {
+namespace {
+
+constexpr const char* kHelp = R"(usage: faultline run SCENARIO [--out DIR] [--json]
+
+Runs SCENARIO on this host and writes DIR/result.json (default DIR: ./faultline-out).
+  --out DIR   where to write result.json
+  --json      print the result document on stdout instead of the summary table
+
+Ctrl-C stops starting containers, removes everything the run created and writes the partial
+result (exit 130). Exit 0 when every SLO holds, 1 when one fails, 2 for an invalid scenario,
+3 when this host cannot run it.
+)";
+
+std::atomic<bool> g_cancel{false};
+
+// Signals arrive at one thread only: the others (workers, spawned programs) must not be
+// interrupted mid-operation; cleanup needs them to finish.
+void StartSignalThread() {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&set, sig);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  std::thread([set] {
+    for (;;) {
+      int sig = 0;
+      if (sigwait(&set, &sig) != 0) continue;
+      if (!g_cancel.exchange(true)) {
+        std::fprintf(stderr, "\nfaultline: %s: stopping; removing what this run created...\n",
+                     strsignal(sig));
+      }
+    }
+  }).detach();
+}
+
+}  // namespace
+
+int RunCommand(const Args& args) {
+  if (WantsHelp(args, kHelp)) return 0;
+  std::string scenario_path, out_dir = "faultline-out";
+  bool json = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--out") {
+      if (++i == args.size()) return UsageError("run", "--out needs a directory", kHelp);
+      out_dir = args[i];
+    } else if (args[i] == "--json") {
+      json = true;
+    } else if (!args[i].empty() && args[i][0] == '-') {
+      return UsageError("run", "unknown option '" + args[i] + "'", kHelp);
+    } else if (scenario_path.empty()) {
+      scenario_path = args[i];
+    } else {
+      return UsageError("run", "more than one SCENARIO given", kHelp);
+    }
+  }
+  if (scenario_path.empty()) return UsageError("run", "no SCENARIO given", kHelp);
+
+  auto scenario = scenario::LoadScenarioFile(scenario_path);
+  if (!scenario.ok()) {
+    std::fprintf(stderr, "%s\n", scenario.error().message.c_str());
+    return 2;
+  }
+  runner::RunOptions options;
+  // Entering a mount namespace needs a single-threaded process: before any thread starts.
+  if (runner::NeedsPrivateV1View(*scenario, DetectCgroupMode())) {
+    Status entered = EnterPrivateV1CgroupView();
+    if (!entered.ok()) {
+      std::fprintf(stderr, "faultline run: crun needs a pure v1 cgroup view here: %s\n",
+                   entered.error().ToString().c_str());
+      return 3;
+    }
+    options.private_v1_view = true;
+  }
+  StartSignalThread();
+  if (Status reaper = StartOrphanReaper(); !reaper.ok()) {
+    std::fprintf(stderr, "faultline run: %s\n", reaper.error().ToString().c_str());
+    return 3;
+  }
+  options.cancel = &g_cancel;
+  options.progress = isatty(STDERR_FILENO) && !json;
+
+  auto result = runner::RunScenario(*scenario, options);
+  if (!result.ok()) {
+    std::fprintf(stderr, "faultline run: %s\n", result.error().ToString().c_str());
+    return ExitCodeFor(result.error());
+  }
+  if (Status made = MakeDirs(out_dir); !made.ok()) {
+    std::fprintf(stderr, "faultline run: %s\n", made.error().ToString().c_str());
+    return 2;
+  }
+  const std::string result_path = out_dir + "/result.json";
+  Status written = reports::WriteResultFile(*result, result_path);
+  if (json) {
+    std::printf("%s\n", reports::ToJson(*result).dump(2).c_str());
+  } else {
+    std::fputs(reports::RenderSummary(*result, isatty(STDOUT_FILENO)).c_str(), stdout);
+  }
+  if (!written.ok()) {
+    std::fprintf(stderr, "faultline run: %s\n", written.error().ToString().c_str());
+    return 1;
+  }
+  if (!json) std::printf("result: %s\n", result_path.c_str());
+  if (result->interrupted) return 130;
+  for (const auto& verdict : result->slo) {
+    if (!verdict.pass) return 1;
+  }
+  return 0;
+}
+
+}  // namespace faultline::cli

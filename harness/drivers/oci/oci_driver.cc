@@ -1,0 +1,205 @@
+#include "harness/drivers/oci/oci_driver.h"
+
+#include <sys/mount.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "harness/core/files.h"
+#include "harness/core/process.h"
+#include "harness/drivers/oci/oci_spec.h"
+
+namespace faultline::drivers::oci {
+namespace {
+
+// OpResult of a finished runtime call: a non-zero exit becomes an Unavailable status with the
+// runtime's own words.
+OpResult FromOutcome(const std::string& what, const Result<ProcessOutcome>& outcome) {
+  OpResult op;
+  if (!outcome.ok()) {
+    op.start_ns = op.end_ns = BootNowNs();
+    op.status = outcome.error();
+    return op;
+  }
+  op.start_ns = outcome->start_ns;
+  op.end_ns = outcome->end_ns;
+  if (outcome->timed_out) {
+    op.status = DeadlineExceeded(what + " " + outcome->Describe());
+  } else if (!outcome->ok()) {
+    op.status = Unavailable(what + " " + outcome->Describe());
+  }
+  return op;
+}
+
+class OciContainer : public Container {
+ public:
+  OciContainer(OciDriver* driver, std::string id, std::string dir, std::string cgroup)
+      : driver_(driver), id_(std::move(id)), dir_(std::move(dir)), cgroup_(std::move(cgroup)) {}
+
+  const std::string& id() const override { return id_; }
+  const std::string& cgroup() const override { return cgroup_; }
+  std::string rootfs() const { return dir_ + "/bundle/rootfs"; }
+  std::string bundle() const { return dir_ + "/bundle"; }
+  std::string output_log() const { return dir_ + "/output.log"; }
+
+  // Journals, then builds the bundle: directories, overlay rootfs, config.json.
+  OpResult Prepare(const ContainerSpec& spec) {
+    OpResult op;
+    op.start_ns = BootNowNs();
+    op.status = PrepareSteps(spec);
+    op.end_ns = BootNowNs();
+    return op;
+  }
+
+  OpResult Runtime(std::vector<std::string> args, Nanos timeout, bool to_file) {
+    std::vector<std::string> argv = driver_->RuntimeArgv();
+    argv.insert(argv.end(), args.begin(), args.end());
+    const std::string what = driver_->runtime().name + " " + args.front();
+    return FromOutcome(what, RunProcess({argv, timeout, to_file ? output_log() : ""}));
+  }
+
+  OpResult Start(Nanos timeout) override { return Runtime({"start", id_}, timeout, false); }
+
+  OpResult Kill(int signal, Nanos timeout) override {
+    return Runtime({"kill", id_, std::to_string(signal)}, timeout, false);
+  }
+
+  OpResult Delete(Nanos timeout) override {
+    OpResult op = Runtime({"delete", "--force", id_}, timeout, false);
+    if (!op.status.ok()) {
+      // Deleting what never got created is not a failure.
+      auto state = State(timeout);
+      if (!state.ok() && state.error().code == ErrorCode::kNotFound) op.status = OkStatus();
+    }
+    if (mounted_ && umount2(rootfs().c_str(), 0) != 0 &&
+        umount2(rootfs().c_str(), MNT_DETACH) != 0 && op.status.ok()) {
+      op.status = ErrnoError("cannot unmount " + rootfs(), errno);
+    }
+    mounted_ = false;
+    Status removed = RemoveTree(dir_);
+    if (op.status.ok() && !removed.ok()) op.status = removed;
+    op.end_ns = BootNowNs();
+    if (op.status.ok() && journal_seq_) driver_->config().journal->Release(journal_seq_);
+    return op;
+  }
+
+  Result<ContainerStatus> State(Nanos timeout) override {
+    std::vector<std::string> argv = driver_->RuntimeArgv();
+    argv.insert(argv.end(), {"state", id_});
+    FL_ASSIGN_OR_RETURN(ProcessOutcome outcome, RunProcess({argv, timeout, ""}));
+    if (!outcome.ok()) {
+      if (outcome.err.find("does not exist") != std::string::npos ||
+          outcome.err.find("not exist") != std::string::npos) {
+        return NotFound("container " + id_ + " does not exist");
+      }
+      return Unavailable("state " + outcome.Describe());
+    }
+    auto json = nlohmann::json::parse(outcome.out, nullptr, false);
+    if (json.is_discarded()) return Internal("unreadable state of " + id_);
+    const std::string status = json.value("status", "");
+    if (status == "created") return ContainerStatus::kCreated;
+    if (status == "running") return ContainerStatus::kRunning;
+    if (status == "stopped") return ContainerStatus::kStopped;
+    if (status == "paused") return ContainerStatus::kPaused;
+    return ContainerStatus::kUnknown;
+  }
+
+ private:
+  Status PrepareSteps(const ContainerSpec& spec) {
+    const auto& config = driver_->config();
+    FL_RETURN_IF_ERROR(MakeDirs(dir_ + "/upper"));
+    FL_RETURN_IF_ERROR(MakeDirs(dir_ + "/work"));
+    FL_RETURN_IF_ERROR(MakeDirs(rootfs()));
+    FL_ASSIGN_OR_RETURN(journal_seq_,
+                        config.journal->Acquire(journal_kind::kContainer,
+                                                {{"runtime_argv", driver_->RuntimeArgv()},
+                                                 {"id", id_},
+                                                 {"rootfs", rootfs()},
+                                                 {"dir", dir_}}));
+    const std::string options = "lowerdir=" + config.lower_rootfs + ",upperdir=" + dir_ +
+                                "/upper,workdir=" + dir_ + "/work";
+    if (mount("overlay", rootfs().c_str(), "overlay", 0, options.c_str()) != 0) {
+      return ErrnoError("cannot mount overlay rootfs at " + rootfs(), errno);
+    }
+    mounted_ = true;
+    std::ofstream out(bundle() + "/config.json");
+    out << MakeRuntimeConfig(spec, "/" + cgroup_).dump();
+    out.close();
+    if (!out) return Internal("cannot write " + bundle() + "/config.json");
+    return OkStatus();
+  }
+
+  OciDriver* driver_;
+  std::string id_;
+  std::string dir_;
+  std::string cgroup_;
+  std::uint64_t journal_seq_ = 0;
+  bool mounted_ = false;
+};
+
+}  // namespace
+
+Result<RuntimeInfo> ProbeOciRuntime(const std::string& runtime) {
+  RuntimeInfo info;
+  info.name = runtime;
+  info.path = FindExecutable(runtime);
+  if (info.path.empty()) {
+    return FailedPrecondition(runtime + " not found in PATH (install the Debian package " +
+                              runtime + ")");
+  }
+  FL_ASSIGN_OR_RETURN(std::string version, RunForOutput({info.path, "--version"}));
+  // First line: "runc version 1.1.5+ds1" / "crun version 1.8.1".
+  std::istringstream first(version.substr(0, version.find('\n')));
+  std::string word;
+  while (first >> word) info.version = word;
+  FL_ASSIGN_OR_RETURN(info.sha256, Sha256File(info.path));
+  return info;
+}
+
+OciDriver::OciDriver(OciDriverConfig config, RuntimeInfo info, std::string state_root)
+    : config_(std::move(config)), info_(std::move(info)), state_root_(std::move(state_root)) {}
+
+Result<std::unique_ptr<OciDriver>> OciDriver::Open(OciDriverConfig config) {
+  if (config.runtime != "runc" && config.runtime != "crun") {
+    return InvalidArgument("unknown OCI runtime '" + config.runtime + "'");
+  }
+  FL_ASSIGN_OR_RETURN(RuntimeInfo info, ProbeOciRuntime(config.runtime));
+  std::string state_root = config.run_dir + "/runtime/" + config.runtime;
+  FL_RETURN_IF_ERROR(MakeDirs(state_root, 0700));
+  return std::unique_ptr<OciDriver>(
+      new OciDriver(std::move(config), std::move(info), std::move(state_root)));
+}
+
+std::vector<std::string> OciDriver::RuntimeArgv() const {
+  return {info_.path, "--root", state_root_};
+}
+
+Created OciDriver::CreateWith(const char* verb, const ContainerSpec& spec, Nanos timeout) {
+  Created created;
+  auto container = std::make_unique<OciContainer>(this, spec.id,
+                                                  config_.run_dir + "/containers/" + spec.id,
+                                                  config_.cgroup_parent + "/" + spec.id);
+  created.prepare = container->Prepare(spec);
+  if (created.prepare.status.ok()) {
+    std::vector<std::string> args = {verb};
+    if (std::string(verb) == "run") args.push_back("--detach");
+    args.insert(args.end(), {"--bundle", container->bundle(), spec.id});
+    // The container inherits the runtime's stdio: a file, so no pipe outlives the call.
+    created.create = container->Runtime(args, timeout, true);
+  } else {
+    created.create.start_ns = created.create.end_ns = created.prepare.end_ns;
+    created.create.status = Cancelled("not attempted: preparing the bundle failed");
+  }
+  created.container = std::move(container);
+  return created;
+}
+
+Created OciDriver::Create(const ContainerSpec& spec, Nanos timeout) {
+  return CreateWith("create", spec, timeout);
+}
+
+Created OciDriver::Run(const ContainerSpec& spec, Nanos timeout) {
+  return CreateWith("run", spec, timeout);
+}
+
+}  // namespace faultline::drivers::oci

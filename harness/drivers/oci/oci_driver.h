@@ -1,0 +1,46 @@
+// Driver for bare OCI runtimes (runc, crun): each container is a bundle whose rootfs is an
+// overlay of a private upper layer over the shared image, so a start never copies the rootfs.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "harness/core/journal.h"
+#include "harness/drivers/driver.h"
+
+namespace faultline::drivers::oci {
+
+struct OciDriverConfig {
+  std::string runtime;        // "runc" | "crun": looked up in PATH
+  std::string run_dir;        // the run's state directory; bundles and runtime state go below
+  std::string cgroup_parent;  // relative cgroup under which each container gets its own
+  std::string lower_rootfs;   // the prepared image
+  Journal* journal = nullptr;
+};
+
+// Finds the runtime binary, its version and digest.
+Result<RuntimeInfo> ProbeOciRuntime(const std::string& runtime);
+
+class OciDriver : public Driver {
+ public:
+  static Result<std::unique_ptr<OciDriver>> Open(OciDriverConfig config);
+
+  const RuntimeInfo& runtime() const override { return info_; }
+  Created Create(const ContainerSpec& spec, Nanos timeout) override;
+  Created Run(const ContainerSpec& spec, Nanos timeout) override;
+  Result<std::uint64_t> ResidentOverheadBytes() override { return std::uint64_t{0}; }
+
+  // The runtime invocation prefix: binary plus its private state root.
+  std::vector<std::string> RuntimeArgv() const;
+  const OciDriverConfig& config() const { return config_; }
+
+ private:
+  OciDriver(OciDriverConfig config, RuntimeInfo info, std::string state_root);
+  Created CreateWith(const char* verb, const ContainerSpec& spec, Nanos timeout);
+
+  OciDriverConfig config_;
+  RuntimeInfo info_;
+  std::string state_root_;
+};
+
+}  // namespace faultline::drivers::oci

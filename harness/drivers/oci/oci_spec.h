@@ -1,0 +1,15 @@
+// Builds the OCI runtime config (config.json) for one container.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "harness/drivers/driver.h"
+
+namespace faultline::drivers::oci {
+
+// SPEC's command, resources and network namespace; CGROUPS_PATH is absolute within the
+// hierarchy ("/faultline/<run>/<id>"); the rootfs is "rootfs" beside config.json.
+nlohmann::json MakeRuntimeConfig(const ContainerSpec& spec, const std::string& cgroups_path);
+
+}  // namespace faultline::drivers::oci

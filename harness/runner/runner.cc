@@ -1,0 +1,244 @@
+#include "harness/runner/runner.h"
+
+#include <unistd.h>
+
+#include <map>
+#include <memory>
+#include <random>
+#include <sstream>
+
+#include "harness/core/cgroup.h"
+#include "harness/core/clock.h"
+#include "harness/core/files.h"
+#include "harness/core/host.h"
+#include "harness/core/journal.h"
+#include "harness/core/log.h"
+#include "harness/drivers/oci/oci_driver.h"
+#include "harness/drivers/registry.h"
+#include "harness/images/image.h"
+#include "harness/runner/progress.h"
+#include "harness/workloads/workload.h"
+#include "reports/aggregate.h"
+#include "reports/slo.h"
+#include "reports/validity.h"
+
+#ifndef FAULTLINE_VERSION
+#define FAULTLINE_VERSION "0.0.0"
+#endif
+#ifndef FAULTLINE_GIT_SHA
+#define FAULTLINE_GIT_SHA "unknown"
+#endif
+
+namespace faultline::runner {
+namespace {
+
+std::string NewRunId() {
+  std::random_device random;
+  std::ostringstream id;
+  id << std::hex << (random() & 0xffffff) << (random() & 0xff);
+  std::string out = id.str();
+  out.resize(8, '0');
+  return out;
+}
+
+std::uint64_t TotalContainers(const scenario::Scenario& scenario) {
+  std::uint64_t per_round = 0;
+  for (const auto& step : scenario.steps) {
+    per_round += step.kind == scenario::Step::Kind::kStart ? step.start.count : step.density.max;
+  }
+  return per_round * scenario.targets.size() * scenario.repetitions;
+}
+
+// Everything a run owns, torn down in reverse order of creation whatever happened.
+struct RunResources {
+  std::unique_ptr<Journal> journal;
+  std::uint64_t cgroup_seq = 0;
+  std::string cgroup_parent;
+  std::map<std::string, std::unique_ptr<drivers::Driver>> drivers;  // by target name
+
+  Status Teardown() {
+    drivers.clear();
+    Status status = OkStatus();
+    if (!cgroup_parent.empty()) {
+      status = RemoveCgroupTree(cgroup_parent);
+      if (status.ok()) journal->Release(cgroup_seq);
+      RemoveEmptyFaultlineCgroup();
+    }
+    if (journal) {
+      Status closed = journal->Close();
+      if (status.ok()) status = closed;
+    }
+    return status;
+  }
+
+  // The shared "faultline" parent goes when the last run using it is gone.
+  static void RemoveEmptyFaultlineCgroup() {
+    for (const auto& root : CgroupHierarchies()) rmdir((root + "/faultline").c_str());
+  }
+};
+
+reports::RunContext MakeContext(const scenario::Scenario& scenario, const std::string& run_id,
+                                const HostInfo& host) {
+  reports::RunContext context;
+  context.faultline_version = FAULTLINE_VERSION;
+  context.git_sha = FAULTLINE_GIT_SHA;
+  context.run_id = run_id;
+  context.hostname = host.hostname;
+  context.kernel = host.kernel;
+  context.cgroup_mode = CgroupModeName(host.cgroup_mode);
+  context.cpu_model = host.cpu_model;
+  context.cpu_count = host.cpu_count;
+  context.memory_bytes = host.memory_bytes;
+  context.scenario_name = scenario.name;
+  context.scenario_path = scenario.source_path;
+  context.scenario_sha256 = scenario.sha256;
+  context.started_at = Rfc3339Now();
+  return context;
+}
+
+void Append(std::vector<reports::Sample>& to, std::vector<reports::Sample>&& from) {
+  to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+}
+
+}  // namespace
+
+bool NeedsPrivateV1View(const scenario::Scenario& scenario, CgroupMode mode) {
+  if (mode != CgroupMode::kHybrid) return false;
+  for (const auto& target : scenario.targets) {
+    if (target.runtime == "crun") return true;
+  }
+  return false;
+}
+
+Status Preflight(const scenario::Scenario& scenario, const RunOptions& options) {
+  const HostInfo host = ProbeHost();
+  if (!host.is_root) return FailedPrecondition("faultline run needs root (containers, mounts, cgroups)");
+  if (host.cgroup_mode == CgroupMode::kNone) return FailedPrecondition("no cgroup filesystem at /sys/fs/cgroup");
+  if (!host.has_overlay) return FailedPrecondition("the kernel has no overlay filesystem");
+  for (const auto& target : scenario.targets) {
+    auto runtime = drivers::oci::ProbeOciRuntime(target.runtime);
+    if (!runtime.ok()) return std::move(runtime).error().With("target " + target.name);
+  }
+  if (NeedsPrivateV1View(scenario, host.cgroup_mode) && !options.private_v1_view) {
+    return FailedPrecondition(
+        "crun refuses hybrid cgroups and the private v1 cgroup view was not entered");
+  }
+  return OkStatus();
+}
+
+Result<reports::Result> RunScenario(const scenario::Scenario& scenario, const RunOptions& options) {
+  FL_RETURN_IF_ERROR(Preflight(scenario, options));
+  const HostInfo host = ProbeHost();
+  const std::string run_id = NewRunId();
+  reports::Result result;
+  result.context = MakeContext(scenario, run_id, host);
+  if (options.private_v1_view) {
+    result.context.notes.push_back(
+        "runtimes ran in a private mount namespace without the cgroup2 mount (pure v1 view), "
+        "because crun refuses hybrid cgroups");
+  }
+  if (host.load_average_1m > 0.5 * host.cpu_count) {
+    std::ostringstream warning;
+    warning << "host was busy before the run: load average " << host.load_average_1m << " on "
+            << host.cpu_count << " CPUs";
+    result.validity.push_back(warning.str());
+  }
+
+  RunResources resources;
+  FL_ASSIGN_OR_RETURN(resources.journal, Journal::Open(run_id));
+  const std::string run_dir = resources.journal->run_dir();
+  resources.cgroup_parent = "faultline/" + run_id;
+  auto cgroup_seq =
+      resources.journal->Acquire(journal_kind::kCgroup, {{"path", resources.cgroup_parent}});
+  if (!cgroup_seq.ok()) {
+    (void)resources.Teardown();
+    return std::move(cgroup_seq).error();
+  }
+  resources.cgroup_seq = *cgroup_seq;
+
+  // Open everything before the first measurement, so a bad image or runtime fails fast.
+  Status opened = [&]() -> Status {
+    std::map<std::string, images::PreparedImage> prepared;  // by reference
+    for (const auto& target : scenario.targets) {
+      const std::string reference = images::DescribeImageRef(target.image);
+      if (!prepared.count(reference)) {
+        FL_ASSIGN_OR_RETURN(auto image,
+                            images::PrepareImage(target.image, run_dir + "/images/" +
+                                                                   std::to_string(prepared.size())));
+        prepared.emplace(reference, std::move(image));
+      }
+      const images::PreparedImage& image = prepared.at(reference);
+      drivers::DriverEnvironment env{run_dir, resources.cgroup_parent, image.rootfs,
+                                     resources.journal.get()};
+      FL_ASSIGN_OR_RETURN(auto driver, drivers::OpenDriver(target, env));
+      const drivers::RuntimeInfo& runtime = driver->runtime();
+      result.context.targets.push_back(
+          {target.name,
+           target.driver,
+           {runtime.name, runtime.version, runtime.path, runtime.sha256},
+           {image.reference, image.digest, image.digest_of}});
+      resources.drivers[target.name] = std::move(driver);
+    }
+    return OkStatus();
+  }();
+  if (!opened.ok()) {
+    (void)resources.Teardown();
+    return std::move(opened).error();
+  }
+
+  ProgressBar progress(TotalContainers(scenario), options.progress);
+  // Repetitions outermost and targets innermost: A B A B..., so slow drift of the host affects
+  // every target alike.
+  for (std::uint32_t rep = 0; rep < scenario.repetitions; ++rep) {
+    for (const auto& step : scenario.steps) {
+      for (const auto& target : scenario.targets) {
+        if (options.cancel && options.cancel->load()) break;
+        workloads::StepContext context;
+        context.step = step.name;
+        context.target = target.name;
+        context.repetition = static_cast<int>(rep);
+        context.id_prefix = "fl-" + run_id + "-" + step.name + "-" + target.name + "-r" +
+                            std::to_string(rep);
+        context.timeouts = scenario.timeouts;
+        context.resources = target.resources;
+        context.cancel = options.cancel;
+        std::uint64_t reported = 0;
+        context.on_progress = [&](int finished) {
+          progress.Advance(static_cast<std::uint64_t>(finished) - reported);
+          reported = static_cast<std::uint64_t>(finished);
+        };
+        progress.SetLabel(step.name + " " + target.name + " rep " + std::to_string(rep + 1) + "/" +
+                          std::to_string(scenario.repetitions));
+        drivers::Driver& driver = *resources.drivers.at(target.name);
+        workloads::StepOutput output =
+            step.kind == scenario::Step::Kind::kStart
+                ? workloads::RunStartStorm(driver, step.start, context)
+                : workloads::RunDensityRamp(driver, step.density, context);
+        if (!step.record) continue;
+        Append(result.samples, std::move(output.samples));
+        result.density.insert(result.density.end(), output.density.begin(), output.density.end());
+        if (output.outcome) result.density_outcomes.push_back(*output.outcome);
+      }
+    }
+  }
+  progress.Finish();
+  result.interrupted = options.cancel && options.cancel->load();
+
+  Status torn_down = resources.Teardown();
+  if (!torn_down.ok()) {
+    result.validity.push_back("teardown incomplete (run `faultline recover`): " +
+                              torn_down.error().ToString());
+  }
+  result.context.ended_at = Rfc3339Now();
+  result.aggregates = reports::ComputeAggregates(result);
+  result.slo = reports::EvaluateSlo(scenario.slo, result.aggregates);
+  for (auto& warning : reports::ValidityWarnings(result, scenario.max_failed_ratio)) {
+    result.validity.push_back(std::move(warning));
+  }
+  result.validity.push_back(
+      "no eBPF probes in this build: start_latency is the wall-clock span from the driver call "
+      "to the runtime's start returning, without a phase breakdown");
+  return result;
+}
+
+}  // namespace faultline::runner

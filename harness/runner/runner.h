@@ -1,0 +1,31 @@
+// Runs a scenario end to end: preflight, images, drivers, steps x targets x repetitions
+// (interleaved), teardown, and the result document.
+#pragma once
+
+#include <atomic>
+
+#include "harness/core/cgroup.h"
+#include "harness/core/result.h"
+#include "harness/scenario/model.h"
+#include "reports/result.h"
+
+namespace faultline::runner {
+
+struct RunOptions {
+  const std::atomic<bool>* cancel = nullptr;  // Ctrl-C: stop starting work, clean up, keep data
+  bool progress = false;                      // draw a progress bar on stderr
+  bool private_v1_view = false;  // the controller already entered a private v1 cgroup view
+};
+
+// True when a target needs the private v1 cgroup view on this host (crun on hybrid cgroups).
+// The caller must enter it while single-threaded, before RunScenario.
+bool NeedsPrivateV1View(const scenario::Scenario& scenario, CgroupMode mode);
+
+// Host checks that make a run impossible here: FailedPrecondition with the reason.
+Status Preflight(const scenario::Scenario& scenario, const RunOptions& options);
+
+// The run's result, also when containers failed (failed samples) or it was cancelled
+// (interrupted = true). An error means it could not run at all.
+Result<reports::Result> RunScenario(const scenario::Scenario& scenario, const RunOptions& options);
+
+}  // namespace faultline::runner

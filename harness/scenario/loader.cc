@@ -1,0 +1,379 @@
+#include "harness/scenario/loader.h"
+
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <utility>
+#include <vector>
+
+#include "harness/scenario/schema_validator.h"
+#include "harness/scenario/units.h"
+
+namespace faultline::scenario {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string Sha256Hex(std::string_view bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  if (EVP_Digest(bytes.data(), bytes.size(), digest, &size, EVP_sha256(), nullptr) != 1) return "";
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(size * 2);
+  for (unsigned int i = 0; i < size; ++i) {
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 0xf];
+  }
+  return out;
+}
+
+// Only blanks and comments: nothing a reader would call a scenario.
+bool IsBlank(std::string_view text) {
+  bool in_comment = false;
+  for (char c : text) {
+    if (c == '\n') {
+      in_comment = false;
+    } else if (c == '#') {
+      in_comment = true;
+    } else if (!in_comment && c != ' ' && c != '\t' && c != '\r') {
+      return false;
+    }
+  }
+  return true;
+}
+
+Error JoinErrors(std::vector<SchemaError> errors, const std::string& file) {
+  std::stable_sort(errors.begin(), errors.end(), [](const SchemaError& a, const SchemaError& b) {
+    return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+  });
+  std::string message;
+  for (std::size_t i = 0; i < errors.size() && i < kMaxReportedErrors; ++i) {
+    if (i) message += "\n";
+    message += errors[i].ToString();
+  }
+  if (errors.size() > kMaxReportedErrors) {
+    const std::size_t more = errors.size() - kMaxReportedErrors;
+    message += "\n" + file + ": " + std::to_string(more) + " more error" + (more == 1 ? "" : "s") +
+               " not shown";
+  }
+  return InvalidArgument(std::move(message));
+}
+
+SourceLocation Where(const std::string& file, const YAML::Mark& mark) {
+  if (mark.line < 0 || mark.column < 0) return {file, 1, 1};
+  return {file, mark.line + 1, mark.column + 1};
+}
+
+// Builds the model from a document the schema accepted, and reports what the schema cannot
+// express (cross references, uniqueness).
+class Builder {
+ public:
+  Builder(std::string file, fs::path base_dir)
+      : file_(std::move(file)), base_(std::move(base_dir)) {}
+
+  std::vector<SchemaError>& errors() { return errors_; }
+
+  Scenario Build(const YAML::Node& doc) {
+    Scenario s;
+    s.version = static_cast<int>(ScalarInteger(doc["version"]).value_or(1));
+    s.name = doc["name"].Scalar();
+    if (const YAML::Node d = doc["description"]) s.description = d.Scalar();
+    if (const YAML::Node t = doc["target"]) {
+      s.targets.push_back(BuildTarget(t));
+    } else if (const YAML::Node ts = doc["targets"]) {
+      std::map<std::string, std::size_t> names;
+      for (std::size_t i = 0; i < ts.size(); ++i) {
+        const std::string path = "targets[" + std::to_string(i) + "]";
+        s.targets.push_back(BuildTarget(ts[i]));
+        const YAML::Node name = ts[i]["name"];
+        if (auto [it, fresh] = names.emplace(s.targets.back().name, i); !fresh) {
+          Report(name ? name.Mark() : ts[i].Mark(), name ? path + ".name" : path,
+                 "duplicate target name '" + it->first + "' (also used by targets[" +
+                     std::to_string(it->second) + "])" +
+                     (name ? "" : "; set 'name' to tell targets with the same runtime apart"));
+        }
+      }
+    }
+    if (const YAML::Node r = doc["repetitions"]) s.repetitions = U32(r);
+    const YAML::Node steps = doc["steps"];
+    std::map<std::string, std::size_t> step_index;
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      const std::string path = "steps[" + std::to_string(i) + "]";
+      s.steps.push_back(BuildStep(steps[i]));
+      if (auto [it, fresh] = step_index.emplace(s.steps.back().name, i); !fresh) {
+        Report(steps[i]["name"].Mark(), path + ".name",
+               "duplicate step name '" + it->first + "' (also used by steps[" +
+                   std::to_string(it->second) + "])");
+      }
+    }
+    if (const YAML::Node slo = doc["slo"]) {
+      for (std::size_t i = 0; i < slo.size(); ++i) {
+        s.slo.push_back(BuildSlo(slo[i], "slo[" + std::to_string(i) + "]", s));
+      }
+    }
+    if (const YAML::Node t = doc["timeouts"]) {
+      s.timeouts.create = DurationOr(t["create"], s.timeouts.create);
+      s.timeouts.start = DurationOr(t["start"], s.timeouts.start);
+      s.timeouts.stop = DurationOr(t["stop"], s.timeouts.stop);
+      s.timeouts.remove = DurationOr(t["delete"], s.timeouts.remove);
+    }
+    if (const YAML::Node r = doc["max_failed_ratio"]) {
+      s.max_failed_ratio = ScalarNumber(r).value_or(s.max_failed_ratio);
+    }
+    // cluster.kind has a single value ("local") in version 1, which is the default.
+    return s;
+  }
+
+ private:
+  void Report(const YAML::Mark& mark, const std::string& path, std::string message) {
+    const SourceLocation at = Where(file_, mark);
+    errors_.push_back({file_, at.line, at.column, path, std::move(message)});
+  }
+
+  static std::uint32_t U32(const YAML::Node& node) {
+    return static_cast<std::uint32_t>(ScalarInteger(node).value_or(0));
+  }
+
+  static Nanos DurationOr(const YAML::Node& node, Nanos fallback) {
+    if (!node) return fallback;
+    auto parsed = ParseDuration(node.Scalar());
+    return parsed.ok() ? *parsed : fallback;
+  }
+
+  static std::vector<std::string> Strings(const YAML::Node& node) {
+    std::vector<std::string> out;
+    for (const auto& item : node) out.push_back(item.Scalar());
+    return out;
+  }
+
+  Target BuildTarget(const YAML::Node& node) {
+    Target t;
+    t.driver = node["driver"].Scalar();
+    t.runtime = node["runtime"].Scalar();
+    t.name = node["name"] ? node["name"].Scalar() : t.runtime;
+    t.where = Where(file_, node.Mark());
+    if (const YAML::Node image = node["image"]) t.image = BuildImage(image.Scalar());
+    if (const YAML::Node r = node["resources"]) {
+      if (const YAML::Node cpus = r["cpus"]) t.resources.cpus = ScalarNumber(cpus);
+      if (const YAML::Node memory = r["memory"]) {
+        if (auto bytes = ParseSize(memory.Scalar()); bytes.ok()) t.resources.memory_bytes = *bytes;
+      }
+      if (const YAML::Node pids = r["pids"]) t.resources.pids = U32(pids);
+    }
+    return t;
+  }
+
+  ImageRef BuildImage(const std::string& text) {
+    ImageRef image;
+    std::string path;
+    if (text.rfind("oci:", 0) == 0) {
+      image.kind = ImageRef::Kind::kOciLayout;
+      path = text.substr(4);
+    } else if (text.rfind("rootfs:", 0) == 0) {
+      image.kind = ImageRef::Kind::kRootfs;
+      path = text.substr(7);
+    } else {
+      return image;  // busybox
+    }
+    // Relative to the scenario, so a scenario and its images can move together.
+    fs::path p(path);
+    if (p.is_relative()) p = base_ / p;
+    image.path = p.lexically_normal().string();
+    return image;
+  }
+
+  Step BuildStep(const YAML::Node& node) {
+    Step step;
+    step.name = node["name"].Scalar();
+    step.where = Where(file_, node.Mark());
+    if (const YAML::Node r = node["record"]) step.record = ScalarBoolean(r).value_or(true);
+    const YAML::Node w = node["workload"];
+    if (w["kind"].Scalar() == "density") {
+      step.kind = Step::Kind::kDensity;
+      DensityWorkload& d = step.density;
+      d.max = U32(w["max"]);
+      if (const YAML::Node v = w["step"]) d.step = U32(v);
+      if (const YAML::Node v = w["concurrency"]) d.concurrency = U32(v);
+      if (const YAML::Node v = w["command"]) d.command = Strings(v);
+      if (const YAML::Node v = w["memory_budget"]) {
+        if (auto bytes = ParseSize(v.Scalar()); bytes.ok()) d.memory_budget_bytes = *bytes;
+      }
+      if (const YAML::Node v = w["start_p99_max"]) {
+        if (auto ns = ParseDuration(v.Scalar()); ns.ok()) d.start_p99_max = *ns;
+      }
+      d.settle = DurationOr(w["settle"], d.settle);
+    } else {
+      step.kind = Step::Kind::kStart;
+      StartWorkload& st = step.start;
+      st.count = U32(w["count"]);
+      if (const YAML::Node v = w["concurrency"]) st.concurrency = U32(v);
+      if (const YAML::Node v = w["rate"]) {
+        if (auto rate = ParseRate(v.Scalar()); rate.ok()) st.rate_per_second = *rate;
+      }
+      if (const YAML::Node v = w["command"]) st.command = Strings(v);
+    }
+    return step;
+  }
+
+  SloRule BuildSlo(const YAML::Node& node, const std::string& path, const Scenario& s) {
+    SloRule rule;
+    const std::string metric = node["metric"].Scalar();
+    const std::size_t dot = metric.rfind('.');
+    rule.metric = metric.substr(0, dot);
+    rule.statistic = dot == std::string::npos ? "" : metric.substr(dot + 1);
+    const std::string max = node["max"].Scalar();
+    if (auto ns = ParseDuration(max); ns.ok()) {
+      rule.max = std::chrono::duration<double>(*ns).count();
+    }
+    rule.text = metric + " <= " + max;
+    rule.where = Where(file_, node.Mark());
+    if (const YAML::Node step = node["step"]) {
+      rule.step = step.Scalar();
+      std::vector<std::string> names;
+      const Step* found = nullptr;
+      for (const Step& st : s.steps) {
+        names.push_back(st.name);
+        if (st.name == *rule.step) found = &st;
+      }
+      if (!found) {
+        Report(step.Mark(), path + ".step", Unknown("step", *rule.step, names));
+      } else if (!found->record) {
+        Report(step.Mark(), path + ".step",
+               "step '" + found->name + "' has record: false, so it has no samples to check");
+      }
+    }
+    if (const YAML::Node target = node["target"]) {
+      rule.target = target.Scalar();
+      std::vector<std::string> names;
+      for (const Target& t : s.targets) names.push_back(t.name);
+      if (std::find(names.begin(), names.end(), *rule.target) == names.end()) {
+        Report(target.Mark(), path + ".target", Unknown("target", *rule.target, names));
+      }
+    }
+    return rule;
+  }
+
+  static std::string Unknown(const std::string& what, const std::string& name,
+                             const std::vector<std::string>& names) {
+    const std::string guess = ClosestMatch(name, names);
+    if (!guess.empty()) return "unknown " + what + " '" + name + "'; did you mean '" + guess + "'?";
+    std::string list;
+    std::vector<std::string> listed;
+    for (const auto& n : names) {
+      if (std::find(listed.begin(), listed.end(), n) != listed.end()) continue;
+      listed.push_back(n);
+      list += (list.empty() ? "" : ", ") + n;
+    }
+    return "unknown " + what + " '" + name + "' (" + what + "s: " + list + ")";
+  }
+
+  std::string file_;
+  fs::path base_;
+  std::vector<SchemaError> errors_;
+};
+
+Result<Scenario> Load(std::string_view text, const std::string& file, const std::string& base_dir) {
+  const nlohmann::json& schema = ScenarioSchema();
+  if (schema.empty()) return Internal("the built-in scenario schema is not valid JSON");
+  if (IsBlank(text)) {
+    return InvalidArgument(file +
+                           ":1:1: (root): the file is empty; expected a scenario with version, "
+                           "name, target and steps");
+  }
+  std::vector<YAML::Node> docs;
+  try {
+    docs = YAML::LoadAll(std::string(text));
+  } catch (const YAML::Exception& e) {
+    const SourceLocation at = Where(file, e.mark);
+    return InvalidArgument(file + ":" + std::to_string(at.line) + ":" + std::to_string(at.column) +
+                           ": syntax error: " + e.msg);
+  }
+  if (docs.empty() || docs[0].IsNull()) {
+    return InvalidArgument(file +
+                           ":1:1: (root): the file is empty; expected a scenario with version, "
+                           "name, target and steps");
+  }
+  if (docs.size() > 1) {
+    const SourceLocation at = Where(file, docs[1].Mark());
+    return InvalidArgument(file + ":" + std::to_string(at.line) + ":" + std::to_string(at.column) +
+                           ": (root): expected one scenario per file, found " +
+                           std::to_string(docs.size()) + " YAML documents");
+  }
+  std::vector<SchemaError> errors = ValidateAgainstSchema(docs[0], schema, file);
+  if (!errors.empty()) return JoinErrors(std::move(errors), file);
+
+  fs::path base = base_dir.empty() ? fs::path(".") : fs::path(base_dir);
+  std::error_code ec;
+  if (fs::path absolute = fs::absolute(base, ec); !ec) base = absolute;
+  Builder builder(file, base);
+  Scenario scenario = builder.Build(docs[0]);
+  if (!builder.errors().empty()) return JoinErrors(std::move(builder.errors()), file);
+  scenario.source_path = file;
+  scenario.sha256 = Sha256Hex(text);
+  return scenario;
+}
+
+// The whole file, or an InvalidArgument naming the path and the reason.
+Result<std::string> ReadFile(const std::string& path) {
+  auto fail = [&](int err) {
+    return InvalidArgument("cannot read scenario file '" + path + "': " + std::strerror(err));
+  };
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return fail(errno);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    const int err = errno;
+    ::close(fd);
+    return fail(err);
+  }
+  if (S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    return fail(EISDIR);
+  }
+  std::string bytes;
+  char buf[65536];
+  while (true) {
+    const ssize_t n = ::read(fd, buf, sizeof(buf));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int err = errno;
+      ::close(fd);
+      return fail(err);
+    }
+    if (n == 0) break;
+    bytes.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return bytes;
+}
+
+}  // namespace
+
+Result<Scenario> LoadScenarioText(std::string_view text, const std::string& display_name,
+                                  const std::string& base_dir) {
+  try {
+    return Load(text, display_name, base_dir);
+  } catch (const std::exception& e) {
+    // Library exceptions stop here; callers only ever see Result.
+    return Internal("loading " + display_name + ": " + e.what());
+  }
+}
+
+Result<Scenario> LoadScenarioFile(const std::string& path) {
+  FL_ASSIGN_OR_RETURN(const std::string bytes, ReadFile(path));
+  std::error_code ec;
+  fs::path dir = fs::absolute(fs::path(path), ec).parent_path();
+  if (ec) dir = fs::path(path).parent_path();
+  return LoadScenarioText(bytes, path, dir.string());
+}
+
+}  // namespace faultline::scenario

@@ -1,0 +1,444 @@
+#include "harness/scenario/loader.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "harness/scenario/schema_validator.h"
+
+namespace faultline::scenario {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+// Prefix for the table rows: a valid header that rows extend.
+constexpr char kHead[] =
+    "version: 1\n"
+    "name: t\n"
+    "target: {driver: oci, runtime: runc}\n";
+
+struct BadCase {
+  const char* label;
+  std::string file;
+  std::string text;
+  std::string message;  // the whole error message, every line
+};
+
+std::vector<BadCase> BadCases() {
+  const std::string head = kHead;
+  const std::string ok_steps = "steps: [{name: a, workload: {kind: start, count: 1}}]\n";
+  return {
+      {"unknown top-level field", "bad.yaml", head + ok_steps + "faults: []\n",
+       "bad.yaml:5:1: (root): unknown field 'faults' (expected one of: cluster, description, "
+       "max_failed_ratio, name, repetitions, slo, steps, target, targets, timeouts, version)"},
+      {"typo in a nested field", "bad.yaml",
+       head + "steps:\n  - name: a\n    workload: {kind: start, count: 1, concurency: 4}\n",
+       "bad.yaml:6:39: steps[0].workload: unknown field 'concurency'; did you mean "
+       "'concurrency'?"},
+      {"wrong type", "bad.yaml", head + "steps: {name: a}\n",
+       "bad.yaml:4:8: steps: expected a list, got a mapping"},
+      {"integer out of range", "bad.yaml",
+       head + "steps:\n  - name: a\n    workload: {kind: start, count: 1, concurrency: 0}\n",
+       "bad.yaml:6:52: steps[0].workload.concurrency: expected an integer between 1 and 256, "
+       "got 0"},
+      {"quoted number where an integer is expected", "bad.yaml",
+       head + "steps:\n  - name: a\n    workload: {kind: start, count: \"20\"}\n",
+       "bad.yaml:6:36: steps[0].workload.count: expected an integer between 1 and 100000, got "
+       "'20' (a quoted string; remove the quotes)"},
+      {"bad duration unit", "bad.yaml", head + ok_steps + "timeouts: {create: 10sec}\n",
+       "bad.yaml:5:20: timeouts.create: duration '10sec' has unknown unit 'sec' (expected one of "
+       "ns, us, ms, s, m, h)"},
+      {"duration without unit", "bad.yaml",
+       head + "steps:\n  - name: a\n    workload: {kind: density, max: 5, settle: 200}\n",
+       "bad.yaml:6:47: steps[0].workload.settle: expected a duration such as 250ms or 1.5s, got "
+       "200"},
+      {"bad size", "bad.yaml",
+       "version: 1\nname: t\ntarget:\n  driver: oci\n  runtime: runc\n  resources: {memory: "
+       "2GB}\n" +
+           ok_steps,
+       "bad.yaml:6:23: target.resources.memory: size '2GB' has unknown unit 'GB' (expected B, k, "
+       "M, G, T, Ki, Mi, Gi or Ti)"},
+      {"bad rate", "bad.yaml",
+       head + "steps:\n  - name: a\n    workload: {kind: start, count: 5, rate: 50/sec}\n",
+       "bad.yaml:6:45: steps[0].workload.rate: rate '50/sec' has unknown unit 'sec' (expected s, "
+       "m or h)"},
+      {"unknown workload kind", "bad.yaml",
+       head + "steps:\n  - {name: a, workload: {kind: start, count: 1}}\n"
+              "  - {name: b, workload: {kind: strat, count: 1}}\n",
+       "bad.yaml:6:32: steps[1].workload: unknown kind 'strat' (expected one of: start, density)"},
+      {"missing required field", "bad.yaml",
+       head + "steps:\n  - name: a\n    workload:\n      kind: density\n      step: 5\n",
+       "bad.yaml:6:5: steps[0].workload: missing required field 'max'"},
+      {"both target and targets", "bad.yaml",
+       head + "targets: [{driver: oci, runtime: crun}]\n" + ok_steps,
+       "bad.yaml:4:1: (root): fields 'target' and 'targets' cannot be used together; set only "
+       "one"},
+      {"neither target nor targets", "bad.yaml", "version: 1\nname: t\n" + ok_steps,
+       "bad.yaml:1:1: (root): missing required field 'target' or 'targets'"},
+      {"duplicate step name", "bad.yaml",
+       head + "steps:\n  - {name: storm, workload: {kind: start, count: 1}}\n"
+              "  - {name: storm, workload: {kind: start, count: 2}}\n",
+       "bad.yaml:6:12: steps[1].name: duplicate step name 'storm' (also used by steps[0])"},
+      {"slo naming an unknown step", "bad.yaml",
+       head + "steps: [{name: storm, workload: {kind: start, count: 1}}]\n"
+              "slo:\n  - {metric: start_latency.p99, max: 250ms, step: strom}\n",
+       "bad.yaml:6:51: slo[0].step: unknown step 'strom'; did you mean 'storm'?"},
+      {"slo naming an unknown target", "bad.yaml",
+       head + ok_steps + "slo: [{metric: start_latency.p99, max: 1s, target: crun}]\n",
+       "bad.yaml:5:52: slo[0].target: unknown target 'crun' (targets: runc)"},
+      {"duplicate target names", "bad.yaml",
+       "version: 1\nname: t\ntargets:\n  - {driver: oci, runtime: runc}\n"
+       "  - {driver: oci, runtime: runc}\n" +
+           ok_steps,
+       "bad.yaml:5:5: targets[1]: duplicate target name 'runc' (also used by targets[0]); set "
+       "'name' to tell targets with the same runtime apart"},
+      {"duplicate key", "bad.yaml", head + "repetitions: 2\n" + ok_steps + "repetitions: 3\n",
+       "bad.yaml:6:1: (root): duplicate field 'repetitions' (first set at line 4, column 1)"},
+      {"enum typo", "bad.yaml",
+       "version: 1\nname: t\ntarget: {driver: oci, runtime: rnuc}\n" + ok_steps,
+       "bad.yaml:3:32: target.runtime: expected one of: runc, crun, got 'rnuc'; did you mean "
+       "'runc'?"},
+      {"unquoted boolean in a command", "bad.yaml",
+       head + "steps:\n  - name: a\n    workload: {kind: start, count: 1, command: [true]}\n",
+       "bad.yaml:6:49: steps[0].workload.command[0]: expected a string, got true (quote it to make "
+       "it a string)"},
+      {"quoted version", "bad.yaml",
+       "version: '1'\nname: t\ntarget: {driver: oci, runtime: runc}\n" + ok_steps,
+       "bad.yaml:1:10: version: expected 1, got '1' (a quoted string; remove the quotes)"},
+      {"bad name and metric", "bad.yaml",
+       "version: 1\nname: My_Scenario\ntarget: {driver: oci, runtime: runc}\n" + ok_steps +
+           "slo: [{metric: start_latency.p98, max: 1s}]\n",
+       "bad.yaml:2:7: name: expected a name of lowercase letters, digits and '-' (starting with a "
+       "letter or digit, at most 63 characters), got 'My_Scenario'\n"
+       "bad.yaml:5:16: slo[0].metric: expected a metric and statistic such as start_latency.p99 "
+       "(metrics: start_latency, op_latency.create|start|delete|run|lifecycle; statistics: p50, "
+       "p90, p99, max, mean, min), got 'start_latency.p98'"},
+      {"several errors, in file order", "bad.yaml",
+       "version: 2\nname: t\ntarget: {driver: oci, runtime: runc}\nrepetitions: 0\n"
+       "steps: []\nmax_failed_ratio: 2\n",
+       "bad.yaml:1:10: version: expected 1, got 2\n"
+       "bad.yaml:4:14: repetitions: expected an integer between 1 and 1000, got 0\n"
+       "bad.yaml:5:8: steps: expected a list of at least 1 item, got an empty list\n"
+       "bad.yaml:6:19: max_failed_ratio: expected a number between 0 and 1, got 2"},
+      {"YAML syntax error", "bad.yaml", head + "steps: [{name: a, workload: {kind: start}\n",
+       "bad.yaml:5:1: syntax error: end of map flow not found"},
+      {"JSON with an error", "bad.json",
+       "{\n"
+       "  \"version\": 1,\n"
+       "  \"name\": \"t\",\n"
+       "  \"target\": {\"driver\": \"oci\", \"runtime\": \"runc\"},\n"
+       "  \"steps\": [\n"
+       "    {\"name\": \"a\", \"workload\": {\"kind\": \"start\", \"count\": \"5\"}}\n"
+       "  ]\n"
+       "}\n",
+       "bad.json:6:58: steps[0].workload.count: expected an integer between 1 and 100000, got '5' "
+       "(a quoted string; remove the quotes)"},
+      {"JSON syntax error", "bad.json", "{\"version\": 1\n \"name\": \"t\"}\n",
+       "bad.json:2:8: syntax error: end of map flow not found"},
+      {"empty file", "empty.yaml", "",
+       "empty.yaml:1:1: (root): the file is empty; expected a scenario with version, name, target "
+       "and steps"},
+      {"only comments", "empty.yaml", "# nothing yet\n\n",
+       "empty.yaml:1:1: (root): the file is empty; expected a scenario with version, name, target "
+       "and steps"},
+      {"not a mapping", "bad.yaml", "- version: 1\n",
+       "bad.yaml:1:1: (root): expected a mapping, got a list"},
+      {"two documents", "bad.yaml", head + ok_steps + "---\nversion: 1\n",
+       "bad.yaml:6:1: (root): expected one scenario per file, found 2 YAML documents"},
+  };
+}
+
+TEST(LoadScenario, BadInputsGiveExactMessages) {
+  for (const BadCase& c : BadCases()) {
+    SCOPED_TRACE(c.label);
+    auto result = LoadScenarioText(c.text, c.file, "/tmp");
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_EQ(result.error().message, c.message);
+  }
+}
+
+TEST(LoadScenario, ErrorsAreCapped) {
+  std::string text = kHead;
+  text += "steps:\n";
+  for (int i = 0; i < 25; ++i) text += "  - {name: s" + std::to_string(i) + ", workload: 1}\n";
+  auto result = LoadScenarioText(text, "many.yaml", "/tmp");
+  ASSERT_FALSE(result.ok());
+  const std::string& message = result.error().message;
+  EXPECT_EQ(std::count(message.begin(), message.end(), '\n'), 20);
+  EXPECT_NE(message.find("\nmany.yaml: 5 more errors not shown"), std::string::npos) << message;
+}
+
+constexpr char kFullYaml[] = R"(# Every field set.
+version: 1
+name: start-latency
+description: Start latency of crun vs runc.
+targets:
+  - {driver: oci, runtime: runc}
+  - driver: oci
+    runtime: crun
+    name: crun-limited
+    image: "oci:images/alpine"
+    resources: {cpus: 0.5, memory: 256Mi, pids: 100}
+cluster: {kind: local}
+repetitions: 10
+steps:
+  - {name: warmup, workload: {kind: start, count: 20}, record: false}
+  - {name: storm,  workload: {kind: start, count: 200, concurrency: 4, rate: 50/s, command: ["true"]}}
+  - name: ramp
+    workload:
+      kind: density
+      max: 1000
+      step: 50
+      concurrency: 2
+      command: [sleep, "3600"]
+      memory_budget: 2Gi
+      start_p99_max: 500ms
+      settle: 1s
+slo:
+  - {metric: start_latency.p99, max: 250ms, step: storm, target: runc}
+  - {metric: op_latency.create.p50, max: 1.5s}
+timeouts: {create: 10s, start: 5s, stop: 2s, delete: 1m}
+max_failed_ratio: 0.05
+)";
+
+constexpr char kFullJson[] = R"({
+  "version": 1,
+  "name": "start-latency",
+  "description": "Start latency of crun vs runc.",
+  "targets": [
+    {"driver": "oci", "runtime": "runc"},
+    {"driver": "oci", "runtime": "crun", "name": "crun-limited", "image": "oci:images/alpine",
+     "resources": {"cpus": 0.5, "memory": "256Mi", "pids": 100}}
+  ],
+  "cluster": {"kind": "local"},
+  "repetitions": 10,
+  "steps": [
+    {"name": "warmup", "workload": {"kind": "start", "count": 20}, "record": false},
+    {"name": "storm", "workload": {"kind": "start", "count": 200, "concurrency": 4,
+                                   "rate": "50/s", "command": ["true"]}},
+    {"name": "ramp", "workload": {"kind": "density", "max": 1000, "step": 50, "concurrency": 2,
+                                  "command": ["sleep", "3600"], "memory_budget": "2Gi",
+                                  "start_p99_max": "500ms", "settle": "1s"}}
+  ],
+  "slo": [
+    {"metric": "start_latency.p99", "max": "250ms", "step": "storm", "target": "runc"},
+    {"metric": "op_latency.create.p50", "max": "1.5s"}
+  ],
+  "timeouts": {"create": "10s", "start": "5s", "stop": "2s", "delete": "1m"},
+  "max_failed_ratio": 0.05
+}
+)";
+
+// Positions and provenance differ between two files with the same content.
+Scenario WithoutProvenance(Scenario s) {
+  s.source_path.clear();
+  s.sha256.clear();
+  for (Target& t : s.targets) t.where = {};
+  for (Step& st : s.steps) st.where = {};
+  for (SloRule& r : s.slo) r.where = {};
+  return s;
+}
+
+TEST(LoadScenario, FullScenarioFillsTheModel) {
+  auto loaded = LoadScenarioText(kFullYaml, "full.yaml", "/scenarios");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  const Scenario& s = *loaded;
+  EXPECT_EQ(s.version, 1);
+  EXPECT_EQ(s.name, "start-latency");
+  EXPECT_EQ(s.description, "Start latency of crun vs runc.");
+  ASSERT_EQ(s.targets.size(), 2u);
+  EXPECT_EQ(s.targets[0].name, "runc");
+  EXPECT_EQ(s.targets[0].driver, "oci");
+  EXPECT_EQ(s.targets[0].image.kind, ImageRef::Kind::kBusybox);
+  EXPECT_EQ(s.targets[0].where, (SourceLocation{"full.yaml", 6, 5}));
+  EXPECT_EQ(s.targets[1].name, "crun-limited");
+  EXPECT_EQ(s.targets[1].runtime, "crun");
+  EXPECT_EQ(s.targets[1].image.kind, ImageRef::Kind::kOciLayout);
+  EXPECT_EQ(s.targets[1].image.path, "/scenarios/images/alpine");
+  EXPECT_EQ(s.targets[1].resources.cpus, 0.5);
+  EXPECT_EQ(s.targets[1].resources.memory_bytes, 256ull << 20);
+  EXPECT_EQ(s.targets[1].resources.pids, 100u);
+  EXPECT_EQ(s.cluster.kind, Cluster::Kind::kLocal);
+  EXPECT_EQ(s.repetitions, 10u);
+  ASSERT_EQ(s.steps.size(), 3u);
+  EXPECT_FALSE(s.steps[0].record);
+  EXPECT_EQ(s.steps[0].where, (SourceLocation{"full.yaml", 15, 5}));
+  EXPECT_EQ(s.steps[1].kind, Step::Kind::kStart);
+  EXPECT_EQ(s.steps[1].start.count, 200u);
+  EXPECT_EQ(s.steps[1].start.concurrency, 4u);
+  EXPECT_EQ(s.steps[1].start.rate_per_second, 50.0);
+  EXPECT_EQ(s.steps[1].start.command, std::vector<std::string>{"true"});
+  EXPECT_EQ(s.steps[2].kind, Step::Kind::kDensity);
+  EXPECT_EQ(s.steps[2].density.max, 1000u);
+  EXPECT_EQ(s.steps[2].density.step, 50u);
+  EXPECT_EQ(s.steps[2].density.concurrency, 2u);
+  EXPECT_EQ(s.steps[2].density.command, (std::vector<std::string>{"sleep", "3600"}));
+  EXPECT_EQ(s.steps[2].density.memory_budget_bytes, 2ull << 30);
+  EXPECT_EQ(s.steps[2].density.start_p99_max, 500ms);
+  EXPECT_EQ(s.steps[2].density.settle, 1s);
+  ASSERT_EQ(s.slo.size(), 2u);
+  EXPECT_EQ(s.slo[0].metric, "start_latency");
+  EXPECT_EQ(s.slo[0].statistic, "p99");
+  EXPECT_EQ(s.slo[0].step, "storm");
+  EXPECT_EQ(s.slo[0].target, "runc");
+  EXPECT_DOUBLE_EQ(s.slo[0].max, 0.25);
+  EXPECT_EQ(s.slo[0].text, "start_latency.p99 <= 250ms");
+  EXPECT_EQ(s.slo[1].metric, "op_latency.create");
+  EXPECT_EQ(s.slo[1].statistic, "p50");
+  EXPECT_DOUBLE_EQ(s.slo[1].max, 1.5);
+  EXPECT_EQ(s.slo[1].step, std::nullopt);
+  EXPECT_EQ(s.timeouts.create, 10s);
+  EXPECT_EQ(s.timeouts.start, 5s);
+  EXPECT_EQ(s.timeouts.stop, 2s);
+  EXPECT_EQ(s.timeouts.remove, 1min);
+  EXPECT_DOUBLE_EQ(s.max_failed_ratio, 0.05);
+  EXPECT_EQ(s.source_path, "full.yaml");
+}
+
+TEST(LoadScenario, YamlAndJsonGiveEqualModels) {
+  auto yaml = LoadScenarioText(kFullYaml, "full.yaml", "/scenarios");
+  auto json = LoadScenarioText(kFullJson, "full.json", "/scenarios");
+  ASSERT_TRUE(yaml.ok()) << yaml.error().message;
+  ASSERT_TRUE(json.ok()) << json.error().message;
+  EXPECT_TRUE(WithoutProvenance(*yaml) == WithoutProvenance(*json));
+  EXPECT_NE(yaml->sha256, json->sha256);
+}
+
+TEST(LoadScenario, DefaultsAreFilled) {
+  auto loaded = LoadScenarioText(std::string(kHead) +
+                                     "steps:\n"
+                                     "  - {name: s, workload: {kind: start, count: 3}}\n"
+                                     "  - {name: d, workload: {kind: density, max: 7}}\n",
+                                 "min.yaml", "/tmp");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  const Scenario& s = *loaded;
+  ASSERT_EQ(s.targets.size(), 1u);
+  EXPECT_EQ(s.targets[0].name, "runc");
+  EXPECT_EQ(s.targets[0].image, ImageRef{});
+  EXPECT_EQ(s.targets[0].resources, Resources{});
+  EXPECT_EQ(s.cluster.kind, Cluster::Kind::kLocal);
+  EXPECT_EQ(s.repetitions, 1u);
+  EXPECT_TRUE(s.steps[0].record);
+  EXPECT_EQ(s.steps[0].start.count, 3u);
+  EXPECT_EQ(s.steps[0].start.concurrency, 1u);
+  EXPECT_EQ(s.steps[0].start.rate_per_second, std::nullopt);
+  EXPECT_EQ(s.steps[0].start.command, std::vector<std::string>{"true"});
+  EXPECT_EQ(s.steps[1].density.max, 7u);
+  EXPECT_EQ(s.steps[1].density.step, 1u);
+  EXPECT_EQ(s.steps[1].density.concurrency, 1u);
+  EXPECT_EQ(s.steps[1].density.command, (std::vector<std::string>{"sleep", "3600"}));
+  EXPECT_EQ(s.steps[1].density.memory_budget_bytes, std::nullopt);
+  EXPECT_EQ(s.steps[1].density.start_p99_max, std::nullopt);
+  EXPECT_EQ(s.steps[1].density.settle, 200ms);
+  EXPECT_TRUE(s.slo.empty());
+  EXPECT_EQ(s.timeouts, Timeouts{});
+  EXPECT_DOUBLE_EQ(s.max_failed_ratio, 0.01);
+}
+
+// The published defaults and the model's must not drift apart.
+TEST(LoadScenario, SchemaDefaultsMatchTheModel) {
+  const nlohmann::json& defs = ScenarioSchema()["$defs"];
+  const nlohmann::json& props = ScenarioSchema()["properties"];
+  EXPECT_EQ(props["repetitions"]["default"], Scenario{}.repetitions);
+  EXPECT_EQ(props["max_failed_ratio"]["default"], Scenario{}.max_failed_ratio);
+  EXPECT_EQ(defs["concurrency"]["default"], StartWorkload{}.concurrency);
+  EXPECT_EQ(defs["start_workload"]["properties"]["command"]["default"], StartWorkload{}.command);
+  EXPECT_EQ(defs["density_workload"]["properties"]["command"]["default"],
+            DensityWorkload{}.command);
+  EXPECT_EQ(defs["density_workload"]["properties"]["step"]["default"], DensityWorkload{}.step);
+  EXPECT_EQ(defs["density_workload"]["properties"]["settle"]["default"], "200ms");
+  EXPECT_EQ(defs["step"]["properties"]["record"]["default"], Step{}.record);
+  EXPECT_EQ(props["timeouts"]["properties"]["create"]["default"], "30s");
+}
+
+TEST(LoadScenario, Sha256OfTheBytes) {
+  const std::string text =
+      std::string(kHead) + "steps: [{name: a, workload: {kind: start, count: 1}}]\n";
+  auto loaded = LoadScenarioText(text, "x.yaml", "/tmp");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  // sha256sum of the same bytes.
+  EXPECT_EQ(loaded->sha256, "54639187b9cded5618a97433680fcfb06c9e33670155f30cd58d11a7e2b40701");
+}
+
+class ScenarioFileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("faultline-scenario-test-" + std::to_string(::getpid()));
+    fs::create_directories(dir_ / "sub");
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path Write(const std::string& name, const std::string& text) {
+    const fs::path p = dir_ / name;
+    std::ofstream(p) << text;
+    return p;
+  }
+  fs::path dir_;
+};
+
+TEST_F(ScenarioFileTest, ImagePathsResolveAgainstTheFilesDirectory) {
+  const fs::path p = Write("sub/s.yaml",
+                           "version: 1\nname: t\n"
+                           "targets:\n"
+                           "  - {driver: oci, runtime: runc, image: 'rootfs:../roots/a'}\n"
+                           "  - {driver: oci, runtime: crun, image: 'oci:/abs/layout'}\n"
+                           "steps: [{name: a, workload: {kind: start, count: 1}}]\n");
+  auto loaded = LoadScenarioFile(p.string());
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_EQ(loaded->targets[0].image.kind, ImageRef::Kind::kRootfs);
+  EXPECT_EQ(loaded->targets[0].image.path, (dir_ / "roots/a").string());
+  EXPECT_EQ(loaded->targets[1].image.path, "/abs/layout");
+  EXPECT_EQ(loaded->source_path, p.string());
+  EXPECT_EQ(loaded->steps[0].where, (SourceLocation{p.string(), 6, 9}));
+}
+
+TEST_F(ScenarioFileTest, ErrorsNameTheFile) {
+  const fs::path p = Write("bad.yaml", std::string(kHead) + "steps: 3\n");
+  auto loaded = LoadScenarioFile(p.string());
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_EQ(loaded.error().message, p.string() + ":4:8: steps: expected a list, got 3");
+}
+
+TEST_F(ScenarioFileTest, UnreadableFiles) {
+  auto missing = LoadScenarioFile((dir_ / "nope.yaml").string());
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(missing.error().message, "cannot read scenario file '" + (dir_ / "nope.yaml").string() +
+                                         "': No such file or directory");
+  auto directory = LoadScenarioFile(dir_.string());
+  ASSERT_FALSE(directory.ok());
+  EXPECT_EQ(directory.error().message,
+            "cannot read scenario file '" + dir_.string() + "': Is a directory");
+  const fs::path empty = Write("empty.yaml", "");
+  auto empty_result = LoadScenarioFile(empty.string());
+  ASSERT_FALSE(empty_result.ok());
+  EXPECT_EQ(empty_result.error().message,
+            empty.string() +
+                ":1:1: (root): the file is empty; expected a scenario with version, name, target "
+                "and steps");
+}
+
+TEST(ShippedScenarios, AllLoad) {
+  const fs::path dir = fs::path(FAULTLINE_SOURCE_DIR) / "scenarios";
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string ext = entry.path().extension().string();
+    if (ext == ".yaml" || ext == ".yml") files.push_back(entry.path());
+  }
+  if (files.empty()) GTEST_SKIP() << "no scenarios/*.yaml in " << dir.string();
+  std::sort(files.begin(), files.end());
+  for (const fs::path& file : files) {
+    auto loaded = LoadScenarioFile(file.string());
+    EXPECT_TRUE(loaded.ok()) << (loaded.ok() ? "" : loaded.error().message);
+  }
+}
+
+}  // namespace
+}  // namespace faultline::scenario

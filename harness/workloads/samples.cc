@@ -1,0 +1,56 @@
+#include "harness/workloads/samples.h"
+
+namespace faultline::workloads {
+
+void SampleSink::Add(const std::string& container, const std::string& op, std::int64_t start_ns,
+                     std::int64_t end_ns, const Status& status) {
+  reports::Sample sample;
+  sample.step = context_.step;
+  sample.target = context_.target;
+  sample.repetition = context_.repetition;
+  sample.container = container;
+  sample.node = "local";
+  sample.op = op;
+  sample.start_ns = start_ns;
+  sample.duration_ns = end_ns - start_ns;
+  sample.ok = status.ok();
+  if (!status.ok()) sample.error = status.error().ToString();
+  std::lock_guard lock(mu_);
+  samples_.push_back(std::move(sample));
+}
+
+std::vector<reports::Sample> SampleSink::Take() {
+  std::lock_guard lock(mu_);
+  return std::move(samples_);
+}
+
+Launched Launch(drivers::Driver& driver, const drivers::ContainerSpec& spec,
+                const StepContext& context, SampleSink& sink) {
+  Launched launched;
+  drivers::Created created = driver.Create(spec, context.timeouts.create);
+  launched.container = std::move(created.container);
+  launched.begin_ns = created.prepare.start_ns;
+  sink.Add(spec.id, "prepare", created.prepare);
+  if (!created.prepare.status.ok()) {
+    sink.Add(spec.id, "run", created.prepare.start_ns, created.prepare.end_ns,
+             created.prepare.status);
+    launched.failure = created.prepare.status;
+    return launched;
+  }
+  sink.Add(spec.id, "create", created.create);
+  if (!created.create.status.ok()) {
+    sink.Add(spec.id, "run", created.prepare.start_ns, created.create.end_ns,
+             created.create.status);
+    launched.failure = created.create.status;
+    return launched;
+  }
+  drivers::OpResult start = launched.container->Start(context.timeouts.start);
+  sink.Add(spec.id, "start", start);
+  sink.Add(spec.id, "run", created.prepare.start_ns, start.end_ns, start.status);
+  launched.running = start.status.ok();
+  launched.failure = start.status;
+  launched.run_ns = start.end_ns - created.prepare.start_ns;
+  return launched;
+}
+
+}  // namespace faultline::workloads

@@ -1,0 +1,141 @@
+#include "reports/aggregate.h"
+
+#include <gtest/gtest.h>
+
+namespace faultline::reports {
+namespace {
+
+Sample MakeSample(const std::string& step, const std::string& target, const std::string& op,
+                  std::int64_t duration_ns, bool ok = true) {
+  Sample s;
+  s.step = step;
+  s.target = target;
+  s.op = op;
+  s.duration_ns = duration_ns;
+  s.ok = ok;
+  if (!ok) s.error = "boom";
+  return s;
+}
+
+Result MakeResult() {
+  Result r;
+  r.samples = {
+      MakeSample("storm", "runc", "create", 500'000),
+      MakeSample("storm", "runc", "run", 1'000'000),
+      MakeSample("storm", "runc", "run", 3'000'000),
+      MakeSample("storm", "runc", "run", 10'000'000, /*ok=*/false),
+      MakeSample("storm", "runc", "run", 2'000'000),
+      MakeSample("storm", "crun", "run", 4'000'000),
+      // "ramp" sorts before "storm" but appears later: steps keep their run order.
+      MakeSample("ramp", "runc", "run", 5'000'000),
+  };
+  DensityPoint empty;
+  empty.step = "ramp";
+  empty.target = "runc";
+  DensityPoint p1 = empty;
+  p1.containers = 5;
+  p1.memory_per_container_bytes = 1000;
+  p1.runtime_overhead_per_container_bytes = 200;
+  DensityPoint p2 = empty;
+  p2.containers = 10;
+  p2.memory_per_container_bytes = 2000;
+  p2.runtime_overhead_per_container_bytes = 100;
+  r.density = {empty, p1, p2};
+  DensityOutcome o1;
+  o1.step = "ramp";
+  o1.target = "runc";
+  o1.reached = 10;
+  DensityOutcome o2 = o1;
+  o2.repetition = 1;
+  o2.reached = 20;
+  r.density_outcomes = {o1, o2};
+  return r;
+}
+
+const Aggregate* Find(const std::vector<Aggregate>& all, const std::string& step,
+                      const std::string& target, const std::string& metric) {
+  for (const auto& a : all) {
+    if (a.step == step && a.target == target && a.metric == metric) return &a;
+  }
+  return nullptr;
+}
+
+TEST(Aggregates, DeterministicOrder) {
+  std::vector<Aggregate> all = ComputeAggregates(MakeResult());
+  std::vector<std::string> keys;
+  for (const auto& a : all) keys.push_back(a.step + "/" + a.target + "/" + a.metric);
+  EXPECT_EQ(keys, (std::vector<std::string>{
+                      "storm/crun/start_latency",
+                      "storm/runc/op_latency.create",
+                      "storm/runc/start_latency",
+                      "ramp/runc/density.memory_per_container",
+                      "ramp/runc/density.reached",
+                      "ramp/runc/density.runtime_overhead_per_container",
+                      "ramp/runc/start_latency",
+                  }));
+}
+
+TEST(Aggregates, FailedSamplesAreCountedButNotMeasured) {
+  std::vector<Aggregate> all = ComputeAggregates(MakeResult());
+  const Aggregate* a = Find(all, "storm", "runc", "start_latency");
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(a->unit, "s");
+  EXPECT_EQ(a->count, 3u);
+  EXPECT_EQ(a->failed, 1u);
+  EXPECT_DOUBLE_EQ(a->min, 0.001);
+  EXPECT_DOUBLE_EQ(a->max, 0.003);  // the failed 10ms sample is excluded
+  EXPECT_DOUBLE_EQ(a->mean, 0.002);
+  EXPECT_DOUBLE_EQ(a->p50, 0.002);
+  EXPECT_NEAR(a->stddev, 0.001, 1e-15);
+  EXPECT_NEAR(a->p99, 0.00298, 1e-15);  // h = 1.98
+
+  const Aggregate* create = Find(all, "storm", "runc", "op_latency.create");
+  ASSERT_NE(create, nullptr);
+  EXPECT_EQ(create->count, 1u);
+  EXPECT_EQ(create->failed, 0u);
+  EXPECT_DOUBLE_EQ(create->p50, 0.0005);
+}
+
+TEST(Aggregates, DensityMetrics) {
+  std::vector<Aggregate> all = ComputeAggregates(MakeResult());
+  const Aggregate* memory = Find(all, "ramp", "runc", "density.memory_per_container");
+  ASSERT_NE(memory, nullptr);
+  EXPECT_EQ(memory->unit, "bytes");
+  EXPECT_EQ(memory->count, 2u);  // the point with nothing running is skipped
+  EXPECT_DOUBLE_EQ(memory->mean, 1500);
+  const Aggregate* overhead = Find(all, "ramp", "runc", "density.runtime_overhead_per_container");
+  ASSERT_NE(overhead, nullptr);
+  EXPECT_DOUBLE_EQ(overhead->max, 200);
+  const Aggregate* reached = Find(all, "ramp", "runc", "density.reached");
+  ASSERT_NE(reached, nullptr);
+  EXPECT_EQ(reached->unit, "count");
+  EXPECT_EQ(reached->count, 2u);
+  EXPECT_DOUBLE_EQ(reached->min, 10);
+  EXPECT_DOUBLE_EQ(reached->max, 20);
+}
+
+TEST(Aggregates, AllFailedGivesZeroCount) {
+  Result r;
+  r.samples = {MakeSample("s", "t", "run", 1, false), MakeSample("s", "t", "run", 2, false)};
+  std::vector<Aggregate> all = ComputeAggregates(r);
+  const Aggregate* a = Find(all, "s", "t", "start_latency");
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(a->count, 0u);
+  EXPECT_EQ(a->failed, 2u);
+  EXPECT_EQ(a->p99, 0);
+}
+
+TEST(Aggregates, EmptyResult) {
+  EXPECT_TRUE(ComputeAggregates(Result{}).empty());
+}
+
+TEST(Aggregates, MetricUnits) {
+  EXPECT_EQ(MetricUnit("start_latency"), "s");
+  EXPECT_EQ(MetricUnit("op_latency.delete"), "s");
+  EXPECT_EQ(MetricUnit("density.memory_per_container"), "bytes");
+  EXPECT_EQ(MetricUnit("density.reached"), "count");
+  EXPECT_EQ(MetricUnit("recovery_time"), "");
+}
+
+}  // namespace
+}  // namespace faultline::reports

@@ -1,0 +1,140 @@
+#include "reports/console.h"
+
+#include <algorithm>
+#include <map>
+
+#include "reports/format.h"
+
+namespace faultline::reports {
+namespace {
+
+constexpr const char* kBold = "\x1b[1m";
+constexpr const char* kRed = "\x1b[31m";
+constexpr const char* kGreen = "\x1b[32m";
+constexpr const char* kYellow = "\x1b[33m";
+constexpr const char* kReset = "\x1b[0m";
+
+class Painter {
+ public:
+  explicit Painter(bool color) : color_(color) {}
+  std::string operator()(const char* code, const std::string& text) const {
+    return color_ ? code + text + kReset : text;
+  }
+
+ private:
+  bool color_;
+};
+
+// Columns sized to their widest cell; text left-aligned, numbers right-aligned.
+class Table {
+ public:
+  Table(std::vector<std::string> header, std::vector<bool> right)
+      : header_(std::move(header)), right_(std::move(right)) {}
+  void Add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+
+  std::string Render(const std::string& indent) const {
+    std::vector<std::size_t> width(header_.size());
+    for (std::size_t c = 0; c < header_.size(); ++c) width[c] = header_[c].size();
+    for (const auto& row : rows_) {
+      for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
+    }
+    std::string out = Line(header_, width, indent);
+    for (const auto& row : rows_) out += Line(row, width, indent);
+    return out;
+  }
+
+ private:
+  std::string Line(const std::vector<std::string>& cells, const std::vector<std::size_t>& width,
+                   const std::string& indent) const {
+    std::string line = indent;
+    for (std::size_t c = 0; c < cells.size(); ++c) {
+      const std::string pad(width[c] - cells[c].size(), ' ');
+      if (c > 0) line += "  ";
+      line += right_[c] ? pad + cells[c] : cells[c] + pad;
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    return line + "\n";
+  }
+
+  std::vector<std::string> header_;
+  std::vector<bool> right_;
+  std::vector<std::vector<std::string>> rows_;
+};
+
+std::vector<std::string> StepOrder(const Result& result) {
+  std::vector<std::string> steps;
+  auto note = [&](const std::string& step) {
+    if (std::find(steps.begin(), steps.end(), step) == steps.end()) steps.push_back(step);
+  };
+  for (const auto& a : result.aggregates) note(a.step);
+  for (const auto& o : result.density_outcomes) note(o.step);
+  return steps;
+}
+
+}  // namespace
+
+std::string RenderSummary(const Result& result, bool color) {
+  const Painter paint(color);
+  std::string out;
+  if (!result.context.scenario_name.empty() || !result.context.run_id.empty()) {
+    out += paint(kBold, "scenario " + result.context.scenario_name) + "  run " +
+           result.context.run_id + (result.interrupted ? "  (interrupted)" : "") + "\n";
+  }
+
+  for (const std::string& step : StepOrder(result)) {
+    out += "\n" + paint(kBold, "step " + step) + "\n";
+    Table table({"target", "metric", "count", "failed", "p50", "p90", "p99", "max", "mean"},
+                {false, false, true, true, true, true, true, true, true});
+    bool any = false;
+    for (const Aggregate& a : result.aggregates) {
+      if (a.step != step) continue;
+      any = true;
+      auto cell = [&](double v) {
+        return a.count == 0 ? std::string("-") : FormatValue(v, a.unit);
+      };
+      table.Add({a.target, a.metric, std::to_string(a.count), std::to_string(a.failed), cell(a.p50),
+                 cell(a.p90), cell(a.p99), cell(a.max), cell(a.mean)});
+    }
+    if (any) out += table.Render("  ");
+
+    Table density({"target", "rep", "reached", "stopped_by", "knee"},
+                  {false, true, true, false, true});
+    bool any_density = false;
+    for (const DensityOutcome& o : result.density_outcomes) {
+      if (o.step != step) continue;
+      any_density = true;
+      density.Add({o.target, std::to_string(o.repetition + 1), std::to_string(o.reached),
+                   o.stopped_by, o.knee ? std::to_string(*o.knee) : "-"});
+    }
+    if (any_density) out += "  density\n" + density.Render("    ");
+  }
+
+  if (!result.slo.empty()) {
+    out += "\n" + paint(kBold, "slo") + "\n";
+    for (const SloVerdict& v : result.slo) {
+      std::string line =
+          "  " + (v.pass ? paint(kGreen, "PASS") : paint(kRed, "FAIL")) + "  " + v.rule;
+      if (!v.step.empty() || !v.target.empty()) {
+        line += "  [" + v.step + (v.target.empty() ? "" : "/" + v.target) + "]";
+      }
+      // A verdict without data (or with an unknown statistic) has no meaningful observation.
+      if (v.pass || v.observed > v.limit) {
+        line += "  observed " + FormatValue(v.observed, v.unit) + ", limit " +
+                FormatValue(v.limit, v.unit);
+      } else if (!v.reason.empty()) {
+        line += "  (" + v.reason + ")";
+      }
+      out += line + "\n";
+    }
+  }
+
+  if (!result.validity.empty()) {
+    out += "\n" + paint(kBold, "validity") + "\n";
+    for (const std::string& warning : result.validity) {
+      out += "  " + paint(kYellow, "warning:") + " " + warning + "\n";
+    }
+  }
+  return out;
+}
+
+}  // namespace faultline::reports

@@ -1,0 +1,545 @@
+#include "reports/result_json.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
+#include "harness/core/files.h"
+
+namespace faultline::reports {
+namespace {
+
+using nlohmann::json;
+
+// ---- writing ----
+
+// Replaces each byte that does not start or continue a valid UTF-8 sequence with U+FFFD.
+std::string Utf8(const std::string& s) {
+  std::string out;
+  std::size_t i = 0;
+  const std::size_t n = s.size();
+  auto at = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  auto cont = [&](std::size_t k) { return k < n && (at(k) & 0xC0) == 0x80; };
+  bool clean = true;
+  while (i < n) {
+    const unsigned char c = at(i);
+    std::size_t len = 0;
+    if (c < 0x80) {
+      len = 1;
+    } else if (c >= 0xC2 && c <= 0xDF && cont(i + 1)) {
+      len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF && cont(i + 1) && cont(i + 2)) {
+      const unsigned char c1 = at(i + 1);
+      // No overlong forms (E0 80..9F) and no UTF-16 surrogates (ED A0..BF).
+      if (!(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 > 0x9F)) len = 3;
+    } else if (c >= 0xF0 && c <= 0xF4 && cont(i + 1) && cont(i + 2) && cont(i + 3)) {
+      const unsigned char c1 = at(i + 1);
+      if (!(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 > 0x8F)) len = 4;
+    }
+    if (len == 0) {
+      if (clean) out.assign(s, 0, i);
+      clean = false;
+      out += "\xEF\xBF\xBD";
+      ++i;
+      continue;
+    }
+    if (!clean) out.append(s, i, len);
+    i += len;
+  }
+  return clean ? s : out;
+}
+
+// JSON has no NaN or infinity; they become null and read back as NaN.
+json Number(double v) {
+  return std::isfinite(v) ? json(v) : json(nullptr);
+}
+
+json ToJson(const RuntimeInfo& r) {
+  return {{"name", Utf8(r.name)},
+          {"version", Utf8(r.version)},
+          {"path", Utf8(r.path)},
+          {"sha256", Utf8(r.sha256)}};
+}
+
+json ToJson(const ImageInfo& i) {
+  return {{"reference", Utf8(i.reference)},
+          {"digest", Utf8(i.digest)},
+          {"digest_of", Utf8(i.digest_of)}};
+}
+
+json ToJson(const TargetInfo& t) {
+  return {{"name", Utf8(t.name)},
+          {"driver", Utf8(t.driver)},
+          {"runtime", ToJson(t.runtime)},
+          {"image", ToJson(t.image)}};
+}
+
+json Strings(const std::vector<std::string>& v) {
+  json out = json::array();
+  for (const auto& s : v) out.push_back(Utf8(s));
+  return out;
+}
+
+json ToJson(const RunContext& c) {
+  json targets = json::array();
+  for (const auto& t : c.targets) targets.push_back(ToJson(t));
+  return {{"faultline_version", Utf8(c.faultline_version)},
+          {"git_sha", Utf8(c.git_sha)},
+          {"run_id", Utf8(c.run_id)},
+          {"hostname", Utf8(c.hostname)},
+          {"kernel", Utf8(c.kernel)},
+          {"cgroup_mode", Utf8(c.cgroup_mode)},
+          {"cpu_model", Utf8(c.cpu_model)},
+          {"cpu_count", c.cpu_count},
+          {"memory_bytes", c.memory_bytes},
+          {"targets", std::move(targets)},
+          {"scenario_name", Utf8(c.scenario_name)},
+          {"scenario_path", Utf8(c.scenario_path)},
+          {"scenario_sha256", Utf8(c.scenario_sha256)},
+          {"started_at", Utf8(c.started_at)},
+          {"ended_at", Utf8(c.ended_at)},
+          {"notes", Strings(c.notes)}};
+}
+
+json ToJson(const Sample& s) {
+  json j = {{"step", Utf8(s.step)},
+            {"target", Utf8(s.target)},
+            {"repetition", s.repetition},
+            {"container", Utf8(s.container)},
+            {"node", Utf8(s.node)},
+            {"op", Utf8(s.op)},
+            {"start_ns", s.start_ns},
+            {"duration_ns", s.duration_ns},
+            {"ok", s.ok}};
+  // Thousands of samples per run: leave out what carries nothing.
+  if (!s.phases.empty()) {
+    json phases = json::object();
+    for (const auto& [name, ns] : s.phases) phases[Utf8(name)] = ns;
+    j["phases"] = std::move(phases);
+  }
+  if (!s.error.empty()) j["error"] = Utf8(s.error);
+  return j;
+}
+
+json ToJson(const DensityPoint& p) {
+  return {{"step", Utf8(p.step)},
+          {"target", Utf8(p.target)},
+          {"repetition", p.repetition},
+          {"containers", p.containers},
+          {"failed", p.failed},
+          {"memory_per_container_bytes", Number(p.memory_per_container_bytes)},
+          {"rss_per_container_bytes", Number(p.rss_per_container_bytes)},
+          {"runtime_overhead_per_container_bytes", Number(p.runtime_overhead_per_container_bytes)},
+          {"start_p50_s", Number(p.start_p50_s)},
+          {"start_p99_s", Number(p.start_p99_s)},
+          {"at_ns", p.at_ns}};
+}
+
+json ToJson(const DensityOutcome& o) {
+  json j = {{"step", Utf8(o.step)},
+            {"target", Utf8(o.target)},
+            {"repetition", o.repetition},
+            {"reached", o.reached},
+            {"stopped_by", Utf8(o.stopped_by)}};
+  if (o.knee) j["knee"] = *o.knee;
+  return j;
+}
+
+json ToJson(const Aggregate& a) {
+  return {{"step", Utf8(a.step)},   {"target", Utf8(a.target)},   {"metric", Utf8(a.metric)},
+          {"unit", Utf8(a.unit)},   {"count", a.count},           {"failed", a.failed},
+          {"mean", Number(a.mean)}, {"stddev", Number(a.stddev)}, {"min", Number(a.min)},
+          {"p50", Number(a.p50)},   {"p90", Number(a.p90)},       {"p99", Number(a.p99)},
+          {"max", Number(a.max)}};
+}
+
+json ToJson(const SloVerdict& v) {
+  return {{"rule", Utf8(v.rule)},     {"step", Utf8(v.step)},
+          {"target", Utf8(v.target)}, {"observed", Number(v.observed)},
+          {"limit", Number(v.limit)}, {"unit", Utf8(v.unit)},
+          {"pass", v.pass},           {"reason", Utf8(v.reason)}};
+}
+
+template <typename T>
+json Array(const std::vector<T>& v) {
+  json out = json::array();
+  for (const auto& e : v) out.push_back(ToJson(e));
+  return out;
+}
+
+// ---- reading ----
+// Each Convert checks the JSON type before extracting, so no nlohmann exception is thrown for
+// a well-formed json value; paths name the offending field in every message.
+
+std::string Join(const std::string& path, const std::string& key) {
+  return path.empty() ? key : path + "." + key;
+}
+
+Error TypeError(const std::string& path, const char* expected, const json& j) {
+  return InvalidArgument(path + ": expected " + expected + ", got " + j.type_name());
+}
+
+Status Convert(const json& j, const std::string& path, std::string& out) {
+  if (!j.is_string()) return TypeError(path, "a string", j);
+  out = j.get<std::string>();
+  return OkStatus();
+}
+
+Status Convert(const json& j, const std::string& path, bool& out) {
+  if (!j.is_boolean()) return TypeError(path, "a boolean", j);
+  out = j.get<bool>();
+  return OkStatus();
+}
+
+Status Convert(const json& j, const std::string& path, double& out) {
+  if (j.is_null()) {
+    out = std::numeric_limits<double>::quiet_NaN();
+    return OkStatus();
+  }
+  if (!j.is_number()) return TypeError(path, "a number", j);
+  out = j.get<double>();
+  return OkStatus();
+}
+
+// Integers checked against the destination's range.
+template <typename T>
+Status ConvertInteger(const json& j, const std::string& path, T& out) {
+  if (j.is_number_unsigned()) {
+    const auto v = j.get<std::uint64_t>();
+    if (v > static_cast<std::uint64_t>(std::numeric_limits<T>::max())) {
+      return InvalidArgument(path + ": " + std::to_string(v) + " is out of range");
+    }
+    out = static_cast<T>(v);
+    return OkStatus();
+  }
+  if (j.is_number_integer()) {
+    const auto v = j.get<std::int64_t>();
+    if (v < static_cast<std::int64_t>(std::numeric_limits<T>::min()) ||
+        (v > 0 && static_cast<std::uint64_t>(v) >
+                      static_cast<std::uint64_t>(std::numeric_limits<T>::max()))) {
+      return InvalidArgument(path + ": " + std::to_string(v) + " is out of range");
+    }
+    out = static_cast<T>(v);
+    return OkStatus();
+  }
+  return TypeError(path, "an integer", j);
+}
+
+Status Convert(const json& j, const std::string& path, int& out) {
+  return ConvertInteger(j, path, out);
+}
+Status Convert(const json& j, const std::string& path, std::int64_t& out) {
+  return ConvertInteger(j, path, out);
+}
+Status Convert(const json& j, const std::string& path, std::uint32_t& out) {
+  return ConvertInteger(j, path, out);
+}
+Status Convert(const json& j, const std::string& path, std::uint64_t& out) {
+  return ConvertInteger(j, path, out);
+}
+
+Status Convert(const json& j, const std::string& path, std::map<std::string, std::int64_t>& out);
+Status Convert(const json& j, const std::string& path, RuntimeInfo& out);
+Status Convert(const json& j, const std::string& path, ImageInfo& out);
+Status Convert(const json& j, const std::string& path, TargetInfo& out);
+Status Convert(const json& j, const std::string& path, RunContext& out);
+Status Convert(const json& j, const std::string& path, Sample& out);
+Status Convert(const json& j, const std::string& path, DensityPoint& out);
+Status Convert(const json& j, const std::string& path, DensityOutcome& out);
+Status Convert(const json& j, const std::string& path, Aggregate& out);
+Status Convert(const json& j, const std::string& path, SloVerdict& out);
+
+template <typename T>
+Status Convert(const json& j, const std::string& path, std::optional<T>& out) {
+  if (j.is_null()) {
+    out.reset();
+    return OkStatus();
+  }
+  T value{};
+  FL_RETURN_IF_ERROR(Convert(j, path, value));
+  out = std::move(value);
+  return OkStatus();
+}
+
+template <typename T>
+Status Convert(const json& j, const std::string& path, std::vector<T>& out) {
+  if (!j.is_array()) return TypeError(path, "an array", j);
+  out.clear();
+  out.resize(j.size());
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    FL_RETURN_IF_ERROR(Convert(j[i], path + "[" + std::to_string(i) + "]", out[i]));
+  }
+  return OkStatus();
+}
+
+Status Convert(const json& j, const std::string& path, std::map<std::string, std::int64_t>& out) {
+  if (!j.is_object()) return TypeError(path, "an object", j);
+  out.clear();
+  for (const auto& [key, value] : j.items()) {
+    FL_RETURN_IF_ERROR(Convert(value, Join(path, key), out[key]));
+  }
+  return OkStatus();
+}
+
+template <typename T>
+Status Required(const json& object, const std::string& path, const char* key, T& out) {
+  auto it = object.find(key);
+  if (it == object.end()) return InvalidArgument(Join(path, key) + ": required field is missing");
+  return Convert(*it, Join(path, key), out);
+}
+
+// Absent leaves the default in place.
+template <typename T>
+Status Optional(const json& object, const std::string& path, const char* key, T& out) {
+  auto it = object.find(key);
+  if (it == object.end()) return OkStatus();
+  return Convert(*it, Join(path, key), out);
+}
+
+Status ExpectObject(const json& j, const std::string& path) {
+  if (!j.is_object()) return TypeError(path.empty() ? std::string("result") : path, "an object", j);
+  return OkStatus();
+}
+
+Status Convert(const json& j, const std::string& path, RuntimeInfo& out) {
+  FL_RETURN_IF_ERROR(ExpectObject(j, path));
+  FL_RETURN_IF_ERROR(Optional(j, path, "name", out.name));
+  FL_RETURN_IF_ERROR(Optional(j, path, "version", out.version));
+  FL_RETURN_IF_ERROR(Optional(j, path, "path", out.path));
+  return Optional(j, path, "sha256", out.sha256);
+}
+
+Status Convert(const json& j, const std::string& path, ImageInfo& out) {
+  FL_RETURN_IF_ERROR(ExpectObject(j, path));
+  FL_RETURN_IF_ERROR(Optional(j, path, "reference", out.reference));
+  FL_RETURN_IF_ERROR(Optional(j, path, "digest", out.digest));
+  return Optional(j, path, "digest_of", out.digest_of);
+}
+
+Status Convert(const json& j, const std::string& path, TargetInfo& out) {
+  FL_RETURN_IF_ERROR(ExpectObject(j, path));
+  FL_RETURN_IF_ERROR(Required(j, path, "name", out.name));
+  FL_RETURN_IF_ERROR(Optional(j, path, "driver", out.driver));
+  FL_RETURN_IF_ERROR(Optional(j, path, "runtime", out.runtime));
+  return Optional(j, path, "image", out.image);
+}
+
+Status Convert(const json& j, const std::string& path, RunContext& out) {
+  FL_RETURN_IF_ERROR(ExpectObject(j, path));
+  FL_RETURN_IF_ERROR(Optional(j, path, "faultline_version", out.faultline_version));
+  FL_RETURN_IF_ERROR(Optional(j, path, "git_sha", out.git_sha));
+  FL_RETURN_IF_ERROR(Required(j, path, "run_id", out.run_id));
+  FL_RETURN_IF_ERROR(Optional(j, path, "hostname", out.hostname));
+  FL_RETURN_IF_ERROR(Optional(j, path, "kernel", out.kernel));
+  FL_RETURN_IF_ERROR(Optional(j, path, "cgroup_mode", out.cgroup_mode));
+  FL_RETURN_IF_ERROR(Optional(j, path, "cpu_model", out.cpu_model));
+  FL_RETURN_IF_ERROR(Optional(j, path, "cpu_count", out.cpu_count));
+  FL_RETURN_IF_ERROR(Optional(j, path, "memory_bytes", out.memory_bytes));
+  FL_RETURN_IF_ERROR(Optional(j, path, "targets", out.targets));
+  FL_RETURN_IF_ERROR(Optional(j, path, "scenario_name", out.scenario_name));
+  FL_RETURN_IF_ERROR(Optional(j, path, "scenario_path", out.scenario_path));
+  FL_RETURN_IF_ERROR(Optional(j, path, "scenario_sha256", out.scenario_sha256));
+  FL_RETURN_IF_ERROR(Optional(j, path, "started_at", out.started_at));
+  FL_RETURN_IF_ERROR(Optional(j, path, "ended_at", out.ended_at));
+  return Optional(j, path, "notes", out.notes);
+}
+
+Status Convert(const json& j, const std::string& path, Sample& out) {
+  FL_RETURN_IF_ERROR(ExpectObject(j, path));
+  FL_RETURN_IF_ERROR(Required(j, path, "step", out.step));
+  FL_RETURN_IF_ERROR(Required(j, path, "target", out.target));
+  FL_RETURN_IF_ERROR(Optional(j, path, "repetition", out.repetition));
+  FL_RETURN_IF_ERROR(Optional(j, path, "container", out.container));
+  FL_RETURN_IF_ERROR(Optional(j, path, "node", out.node));
+  FL_RETURN_IF_ERROR(Required(j, path, "op", out.op));
+  FL_RETURN_IF_ERROR(Required(j, path, "start_ns", out.start_ns));
+  FL_RETURN_IF_ERROR(Required(j, path, "duration_ns", out.duration_ns));
+  FL_RETURN_IF_ERROR(Optional(j, path, "phases", out.phases));
+  FL_RETURN_IF_ERROR(Required(j, path, "ok", out.ok));
+  return Optional(j, path, "error", out.error);
+}
+
+Status Convert(const json& j, const std::string& path, DensityPoint& out) {
+  FL_RETURN_IF_ERROR(ExpectObject(j, path));
+  FL_RETURN_IF_ERROR(Required(j, path, "step", out.step));
+  FL_RETURN_IF_ERROR(Required(j, path, "target", out.target));
+  FL_RETURN_IF_ERROR(Optional(j, path, "repetition", out.repetition));
+  FL_RETURN_IF_ERROR(Required(j, path, "containers", out.containers));
+  FL_RETURN_IF_ERROR(Optional(j, path, "failed", out.failed));
+  FL_RETURN_IF_ERROR(
+      Optional(j, path, "memory_per_container_bytes", out.memory_per_container_bytes));
+  FL_RETURN_IF_ERROR(Optional(j, path, "rss_per_container_bytes", out.rss_per_container_bytes));
+  FL_RETURN_IF_ERROR(Optional(j, path, "runtime_overhead_per_container_bytes",
+                              out.runtime_overhead_per_container_bytes));
+  FL_RETURN_IF_ERROR(Optional(j, path, "start_p50_s", out.start_p50_s));
+  FL_RETURN_IF_ERROR(Optional(j, path, "start_p99_s", out.start_p99_s));
+  return Optional(j, path, "at_ns", out.at_ns);
+}
+
+Status Convert(const json& j, const std::string& path, DensityOutcome& out) {
+  FL_RETURN_IF_ERROR(ExpectObject(j, path));
+  FL_RETURN_IF_ERROR(Required(j, path, "step", out.step));
+  FL_RETURN_IF_ERROR(Required(j, path, "target", out.target));
+  FL_RETURN_IF_ERROR(Optional(j, path, "repetition", out.repetition));
+  FL_RETURN_IF_ERROR(Required(j, path, "reached", out.reached));
+  FL_RETURN_IF_ERROR(Optional(j, path, "stopped_by", out.stopped_by));
+  return Optional(j, path, "knee", out.knee);
+}
+
+Status Convert(const json& j, const std::string& path, Aggregate& out) {
+  FL_RETURN_IF_ERROR(ExpectObject(j, path));
+  FL_RETURN_IF_ERROR(Required(j, path, "step", out.step));
+  FL_RETURN_IF_ERROR(Required(j, path, "target", out.target));
+  FL_RETURN_IF_ERROR(Required(j, path, "metric", out.metric));
+  FL_RETURN_IF_ERROR(Required(j, path, "unit", out.unit));
+  FL_RETURN_IF_ERROR(Required(j, path, "count", out.count));
+  FL_RETURN_IF_ERROR(Optional(j, path, "failed", out.failed));
+  FL_RETURN_IF_ERROR(Optional(j, path, "mean", out.mean));
+  FL_RETURN_IF_ERROR(Optional(j, path, "stddev", out.stddev));
+  FL_RETURN_IF_ERROR(Optional(j, path, "min", out.min));
+  FL_RETURN_IF_ERROR(Optional(j, path, "p50", out.p50));
+  FL_RETURN_IF_ERROR(Optional(j, path, "p90", out.p90));
+  FL_RETURN_IF_ERROR(Optional(j, path, "p99", out.p99));
+  return Optional(j, path, "max", out.max);
+}
+
+Status Convert(const json& j, const std::string& path, SloVerdict& out) {
+  FL_RETURN_IF_ERROR(ExpectObject(j, path));
+  FL_RETURN_IF_ERROR(Required(j, path, "rule", out.rule));
+  FL_RETURN_IF_ERROR(Optional(j, path, "step", out.step));
+  FL_RETURN_IF_ERROR(Optional(j, path, "target", out.target));
+  FL_RETURN_IF_ERROR(Optional(j, path, "observed", out.observed));
+  FL_RETURN_IF_ERROR(Optional(j, path, "limit", out.limit));
+  FL_RETURN_IF_ERROR(Optional(j, path, "unit", out.unit));
+  FL_RETURN_IF_ERROR(Required(j, path, "pass", out.pass));
+  return Optional(j, path, "reason", out.reason);
+}
+
+Status ConvertResult(const json& j, reports::Result& out) {
+  FL_RETURN_IF_ERROR(ExpectObject(j, ""));
+  // The version first: a newer document may be shaped differently everywhere else.
+  FL_RETURN_IF_ERROR(Required(j, "", "schema_version", out.schema_version));
+  if (out.schema_version > kResultSchemaVersion) {
+    return InvalidArgument("schema_version: " + std::to_string(out.schema_version) +
+                           " is newer than this faultline reads (up to " +
+                           std::to_string(kResultSchemaVersion) + ")");
+  }
+  if (out.schema_version < 1) {
+    return InvalidArgument("schema_version: " + std::to_string(out.schema_version) +
+                           " is not a valid version");
+  }
+  FL_RETURN_IF_ERROR(Required(j, "", "context", out.context));
+  FL_RETURN_IF_ERROR(Required(j, "", "samples", out.samples));
+  FL_RETURN_IF_ERROR(Optional(j, "", "density", out.density));
+  FL_RETURN_IF_ERROR(Optional(j, "", "density_outcomes", out.density_outcomes));
+  FL_RETURN_IF_ERROR(Optional(j, "", "aggregates", out.aggregates));
+  FL_RETURN_IF_ERROR(Optional(j, "", "slo", out.slo));
+  FL_RETURN_IF_ERROR(Optional(j, "", "validity", out.validity));
+  return Optional(j, "", "interrupted", out.interrupted);
+}
+
+std::string DirName(const std::string& path) {
+  const auto slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+std::string BaseName(const std::string& path) {
+  const auto slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+}  // namespace
+
+nlohmann::json ToJson(const reports::Result& result) {
+  return {{"schema_version", result.schema_version},
+          {"context", ToJson(result.context)},
+          {"samples", Array(result.samples)},
+          {"density", Array(result.density)},
+          {"density_outcomes", Array(result.density_outcomes)},
+          {"aggregates", Array(result.aggregates)},
+          {"slo", Array(result.slo)},
+          {"validity", Strings(result.validity)},
+          {"interrupted", result.interrupted}};
+}
+
+faultline::Result<reports::Result> FromJson(const nlohmann::json& json) {
+  reports::Result out;
+  try {
+    Status converted = ConvertResult(json, out);
+    if (!converted.ok()) return std::move(converted).error();
+  } catch (const std::exception& e) {
+    return InvalidArgument(std::string("malformed result document: ") + e.what());
+  }
+  return out;
+}
+
+Status WriteResultFile(const reports::Result& result, const std::string& path) {
+  std::string text;
+  try {
+    text = ToJson(result).dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+  } catch (const std::exception& e) {
+    return Internal("cannot serialize result: " + std::string(e.what()));
+  }
+  const std::string dir = DirName(path);
+  // A unique name, so two writers into one directory never share a temp file.
+  std::string tmp = dir + "/." + BaseName(path) + ".tmp-XXXXXX";
+  const int fd = mkostemp(tmp.data(), O_CLOEXEC);
+  if (fd < 0) return ErrnoError("cannot create a temp file for " + path, errno);
+  auto fail = [&](const std::string& what, int saved) {
+    close(fd);
+    unlink(tmp.c_str());
+    return ErrnoError(what, saved);
+  };
+  std::size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = write(fd, text.data() + done, text.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return fail("cannot write " + tmp, errno);
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  // mkstemp creates 0600; a result is meant to be shared.
+  if (fchmod(fd, 0644) != 0) return fail("cannot chmod " + tmp, errno);
+  if (fsync(fd) != 0) return fail("cannot flush " + tmp, errno);
+  if (close(fd) != 0) {
+    const int saved = errno;
+    unlink(tmp.c_str());
+    return ErrnoError("cannot close " + tmp, saved);
+  }
+  if (rename(tmp.c_str(), path.c_str()) != 0) {
+    const int saved = errno;
+    unlink(tmp.c_str());
+    return ErrnoError("cannot rename " + tmp + " to " + path, saved);
+  }
+  // The rename itself survives a crash only once the directory entry is on disk.
+  const int dir_fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd < 0) return ErrnoError("cannot open " + dir, errno);
+  const int synced = fsync(dir_fd);
+  const int saved = errno;
+  close(dir_fd);
+  if (synced != 0) return ErrnoError("cannot flush " + dir, saved);
+  return OkStatus();
+}
+
+faultline::Result<reports::Result> ReadResultFile(const std::string& path) {
+  FL_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  json parsed;
+  try {
+    parsed = json::parse(text);
+  } catch (const json::exception& e) {
+    return InvalidArgument(path + ": not valid JSON: " + e.what());
+  }
+  auto result = FromJson(parsed);
+  if (!result.ok()) return std::move(result).error().With("reading " + path);
+  return result;
+}
+
+}  // namespace faultline::reports

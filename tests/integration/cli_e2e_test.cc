@@ -1,0 +1,270 @@
+// End-to-end: the faultline binary against real runc and crun, checked from outside.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <thread>
+#include <dirent.h>
+#include <algorithm>
+
+#include "harness/core/clock.h"
+#include "harness/core/files.h"
+#include "tests/integration/host_state.h"
+
+namespace faultline::testing {
+namespace {
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    state_ = TempDir("state");
+    dir_ = TempDir("work");
+  }
+  void TearDown() override {
+    (void)RemoveTree(dir_);
+    (void)RemoveTree(state_);
+  }
+  std::string WriteScenario(const std::string& name, const std::string& text) {
+    std::string path = dir_ + "/" + name;
+    std::ofstream(path) << text;
+    return path;
+  }
+  nlohmann::json ReadResult(const std::string& out) {
+    return nlohmann::json::parse(Slurp(out + "/result.json"), nullptr, false);
+  }
+  // Polls until the run has at least N live containers (their bundle directories).
+  bool WaitForContainers(size_t n, int seconds) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto runs = RunFaultlineDirs();
+      if (runs >= n) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  }
+  size_t RunFaultlineDirs() {
+    size_t count = 0;
+    for (const auto& run : ListRuns()) {
+      std::string containers = state_ + "/runs/" + run + "/containers";
+      count += CountEntries(containers);
+    }
+    return count;
+  }
+  std::vector<std::string> ListRuns() {
+    std::vector<std::string> runs;
+    std::string listing = state_ + "/runs";
+    if (DIR* d = opendir(listing.c_str())) {
+      while (dirent* e = readdir(d)) {
+        if (e->d_name[0] != '.') runs.push_back(e->d_name);
+      }
+      closedir(d);
+    }
+    return runs;
+  }
+  static size_t CountEntries(const std::string& path) {
+    size_t n = 0;
+    if (DIR* d = opendir(path.c_str())) {
+      while (dirent* e = readdir(d)) n += e->d_name[0] != '.';
+      closedir(d);
+    }
+    return n;
+  }
+
+  std::string state_;
+  std::string dir_;
+};
+
+constexpr const char* kLongRamp = R"(version: 1
+name: long-ramp
+target: {driver: oci, runtime: runc}
+steps:
+  - name: ramp
+    workload: {kind: density, max: 400, step: 20, concurrency: 2, settle: 10ms}
+)";
+
+TEST_F(CliTest, ValidateRejectsABadScenarioWithItsLocation) {
+  std::string path = WriteScenario("bad.yaml", R"(version: 1
+name: bad
+target: {driver: oci, runtime: runc}
+steps:
+  - name: storm
+    workload: {kind: start, count: 5, concurency: 2}
+)");
+  auto [code, output] = RunFaultline({"validate", path}, state_);
+  EXPECT_EQ(code, 2) << output;
+  EXPECT_NE(output.find(path + ":6:"), std::string::npos) << output;
+  EXPECT_NE(output.find("steps[0].workload"), std::string::npos) << output;
+  EXPECT_NE(output.find("concurrency"), std::string::npos) << output;  // the suggestion
+}
+
+TEST_F(CliTest, RunRecordsEverySampleAndAgreesWithAnOutsideClock) {
+  FL_REQUIRE_ROOT_RUNTIME("runc");
+  std::string path = WriteScenario("counts.yaml", R"(version: 1
+name: counts
+target: {driver: oci, runtime: runc}
+steps:
+  - name: warmup
+    record: false
+    workload: {kind: start, count: 2}
+  - name: storm
+    workload: {kind: start, count: 12, concurrency: 1}
+  - name: ramp
+    workload: {kind: density, max: 6, step: 3, concurrency: 2}
+slo:
+  - {metric: start_latency.p99, max: 30s}
+)");
+  const std::string out = dir_ + "/out";
+  const std::int64_t before = BootNowNs();
+  auto [code, output] = RunFaultline({"run", path, "--out", out}, state_);
+  const std::int64_t after = BootNowNs();
+  ASSERT_EQ(code, 0) << output;
+  auto result = ReadResult(out);
+  ASSERT_FALSE(result.is_discarded()) << Slurp(out + "/result.json");
+
+  std::map<std::string, int> per_step_op;
+  std::vector<std::pair<std::int64_t, std::int64_t>> lifecycles;
+  for (const auto& sample : result["samples"]) {
+    per_step_op[sample["step"].get<std::string>() + "/" + sample["op"].get<std::string>()]++;
+    EXPECT_TRUE(sample["ok"].get<bool>()) << sample.dump();
+    const std::int64_t start = sample["start_ns"], duration = sample["duration_ns"];
+    // Every span lies inside the window the outside clock saw the process run.
+    EXPECT_GE(start, before);
+    EXPECT_LE(start + duration, after);
+    EXPECT_GT(duration, 0);
+    if (sample["step"] == "storm" && sample["op"] == "lifecycle") {
+      lifecycles.emplace_back(start, start + duration);
+    }
+  }
+  for (const char* op : {"prepare", "create", "start", "run", "delete", "lifecycle"}) {
+    EXPECT_EQ(per_step_op[std::string("storm/") + op], 12) << op;
+  }
+  EXPECT_EQ(per_step_op["ramp/run"], 6);
+  EXPECT_EQ(per_step_op["ramp/delete"], 6);
+  EXPECT_EQ(per_step_op.count("warmup/run"), 0u);
+
+  // At concurrency 1 the lifecycles follow one another without overlap and, apart from the
+  // short gaps between them, fill the storm's whole span.
+  std::sort(lifecycles.begin(), lifecycles.end());
+  std::int64_t busy = 0;
+  for (size_t i = 0; i < lifecycles.size(); ++i) {
+    busy += lifecycles[i].second - lifecycles[i].first;
+    if (i > 0) {
+      EXPECT_GE(lifecycles[i].first, lifecycles[i - 1].second);
+    }
+  }
+  const double span = static_cast<double>(lifecycles.back().second - lifecycles.front().first);
+  EXPECT_GT(static_cast<double>(busy) / span, 0.8);
+
+  ASSERT_EQ(result["density"].size(), 2u);
+  EXPECT_EQ(result["density"][1]["containers"], 6);
+  EXPECT_GT(result["density"][1]["memory_per_container_bytes"].get<double>(), 0);
+  ASSERT_EQ(result["density_outcomes"].size(), 1u);
+  EXPECT_EQ(result["density_outcomes"][0]["stopped_by"], "max");
+  ASSERT_EQ(result["slo"].size(), 2u);  // start_latency exists for both steps
+  EXPECT_FALSE(result["context"]["targets"][0]["image"]["digest"].get<std::string>().empty());
+  EXPECT_FALSE(result["context"]["targets"][0]["runtime"]["sha256"].get<std::string>().empty());
+  EXPECT_NE(output.find("storm"), std::string::npos) << output;
+  EXPECT_EQ(Leftovers(state_), std::vector<std::string>{});
+}
+
+TEST_F(CliTest, FailedStartsAreRecordedWithReasonsNotFatal) {
+  FL_REQUIRE_ROOT_RUNTIME("runc");
+  std::string path = WriteScenario("fail.yaml", R"(version: 1
+name: fail
+target: {driver: oci, runtime: runc}
+steps:
+  - name: storm
+    workload: {kind: start, count: 3, command: [/no/such/binary]}
+)");
+  const std::string out = dir_ + "/out";
+  auto [code, output] = RunFaultline({"run", path, "--out", out}, state_);
+  EXPECT_EQ(code, 0) << output;
+  auto result = ReadResult(out);
+  ASSERT_FALSE(result.is_discarded());
+  int failed_runs = 0;
+  for (const auto& sample : result["samples"]) {
+    if (sample["op"] != "run") continue;
+    EXPECT_FALSE(sample["ok"].get<bool>());
+    EXPECT_NE(sample["error"].get<std::string>().find("/no/such/binary"), std::string::npos)
+        << sample.dump();
+    ++failed_runs;
+  }
+  EXPECT_EQ(failed_runs, 3);
+  EXPECT_NE(result["validity"].dump().find("failed"), std::string::npos) << result["validity"];
+  EXPECT_EQ(Leftovers(state_), std::vector<std::string>{});
+}
+
+TEST_F(CliTest, RuncAndCrunInterleavedLeaveNothingBehind) {
+  FL_REQUIRE_ROOT_RUNTIME("runc");
+  FL_REQUIRE_ROOT_RUNTIME("crun");
+  std::string path = WriteScenario("both.yaml", R"(version: 1
+name: both
+targets:
+  - {driver: oci, runtime: runc}
+  - {driver: oci, runtime: crun}
+repetitions: 2
+steps:
+  - name: storm
+    workload: {kind: start, count: 4}
+)");
+  const std::string out = dir_ + "/out";
+  auto [code, output] = RunFaultline({"run", path, "--out", out}, state_);
+  ASSERT_EQ(code, 0) << output;
+  auto result = ReadResult(out);
+  std::map<std::string, int> runs;
+  std::vector<std::string> order;
+  for (const auto& sample : result["samples"]) {
+    if (sample["op"] != "run") continue;
+    EXPECT_TRUE(sample["ok"].get<bool>()) << sample.dump();
+    std::string key = sample["target"].get<std::string>() + "#" +
+                      std::to_string(sample["repetition"].get<int>());
+    if (runs[key]++ == 0) order.push_back(key);
+  }
+  EXPECT_EQ(order, (std::vector<std::string>{"runc#0", "crun#0", "runc#1", "crun#1"}));
+  for (const auto& [key, count] : runs) EXPECT_EQ(count, 4) << key;
+  EXPECT_EQ(Leftovers(state_), std::vector<std::string>{});
+}
+
+TEST_F(CliTest, CtrlCStopsCleansUpAndKeepsThePartialResult) {
+  FL_REQUIRE_ROOT_RUNTIME("runc");
+  std::string path = WriteScenario("long.yaml", kLongRamp);
+  const std::string out = dir_ + "/out";
+  Spawned run = SpawnFaultline({"run", path, "--out", out}, state_, dir_ + "/log.txt");
+  ASSERT_TRUE(WaitForContainers(10, 120)) << Slurp(run.output_path);
+  kill(run.pid, SIGINT);
+  EXPECT_EQ(WaitExit(run.pid, 300), 130) << Slurp(run.output_path);
+  auto result = ReadResult(out);
+  ASSERT_FALSE(result.is_discarded()) << Slurp(run.output_path);
+  EXPECT_TRUE(result["interrupted"].get<bool>());
+  EXPECT_EQ(result["density_outcomes"][0]["stopped_by"], "cancelled");
+  EXPECT_EQ(Leftovers(state_), std::vector<std::string>{});
+}
+
+TEST_F(CliTest, RecoverCleansUpAfterSigkill) {
+  FL_REQUIRE_ROOT_RUNTIME("runc");
+  std::string path = WriteScenario("long.yaml", kLongRamp);
+  Spawned run = SpawnFaultline({"run", path, "--out", dir_ + "/out"}, state_, dir_ + "/log.txt");
+  ASSERT_TRUE(WaitForContainers(10, 120)) << Slurp(run.output_path);
+  kill(run.pid, SIGKILL);
+  EXPECT_EQ(WaitExit(run.pid, 60), 128 + SIGKILL);
+  // Without recover, the run's containers, cgroups and mounts are still there.
+  ASSERT_FALSE(Leftovers(state_).empty());
+  auto [code, output] = RunFaultline({"recover"}, state_);
+  EXPECT_EQ(code, 0) << output;
+  EXPECT_NE(output.find("removed container"), std::string::npos) << output;
+  EXPECT_EQ(Leftovers(state_), std::vector<std::string>{});
+}
+
+TEST_F(CliTest, DoctorReportsRuntimesAndCgroupMode) {
+  FL_REQUIRE_ROOT_RUNTIME("runc");
+  auto [code, output] = RunFaultline({"doctor"}, state_);
+  EXPECT_EQ(code, 0) << output;
+  EXPECT_NE(output.find("cgroups"), std::string::npos) << output;
+  EXPECT_NE(output.find("runc"), std::string::npos) << output;
+}
+
+}  // namespace
+}  // namespace faultline::testing

@@ -1,0 +1,126 @@
+#include "tests/integration/host_state.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "harness/core/cgroup.h"
+#include "harness/core/files.h"
+
+namespace faultline::testing {
+namespace {
+
+std::vector<std::string> ListDir(const std::string& path) {
+  std::vector<std::string> names;
+  DIR* dir = opendir(path.c_str());
+  if (!dir) return names;
+  while (dirent* entry = readdir(dir)) {
+    if (entry->d_name[0] != '.') names.push_back(entry->d_name);
+  }
+  closedir(dir);
+  return names;
+}
+
+}  // namespace
+
+std::vector<std::string> Leftovers(const std::string& state_root) {
+  std::vector<std::string> found;
+  for (const auto& run : ListDir(state_root + "/runs")) found.push_back("run dir " + run);
+  for (const auto& root : CgroupHierarchies()) {
+    if (PathExists(root + "/faultline")) found.push_back("cgroup " + root + "/faultline");
+  }
+  for (const auto& pid : ListDir("/proc")) {
+    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::string cgroups = Slurp("/proc/" + pid + "/cgroup");
+    std::string stat = Slurp("/proc/" + pid + "/stat");
+    // Zombies are already dead; only a reaper can remove them.
+    auto state_at = stat.rfind(')');
+    bool zombie = state_at != std::string::npos && stat.size() > state_at + 2 &&
+                  stat[state_at + 2] == 'Z';
+    if (!zombie && cgroups.find(":/faultline/") != std::string::npos) {
+      found.push_back("process " + pid + " in a faultline cgroup");
+    }
+  }
+  std::ifstream mountinfo("/proc/self/mountinfo");
+  std::string line;
+  while (std::getline(mountinfo, line)) {
+    if (line.find(state_root + "/") != std::string::npos) found.push_back("mount " + line);
+  }
+  return found;
+}
+
+std::string MissingCapability(const std::string& runtime) {
+  if (geteuid() != 0) return "not root";
+  if (FindExecutable(runtime).empty()) return runtime + " not installed";
+  if (DetectCgroupMode() == CgroupMode::kNone) return "no cgroups";
+  return "";
+}
+
+Spawned SpawnFaultline(const std::vector<std::string>& args, const std::string& state_root,
+                       const std::string& output_path) {
+  Spawned spawned;
+  spawned.output_path = output_path;
+  pid_t pid = fork();
+  if (pid == 0) {
+    int fd = open(output_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    int null = open("/dev/null", O_RDONLY);
+    dup2(null, 0);
+    setenv("FAULTLINE_STATE_DIR", state_root.c_str(), 1);
+    std::vector<char*> argv;
+    std::string binary = FAULTLINE_BINARY;
+    argv.push_back(binary.data());
+    for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  spawned.pid = pid;
+  return spawned;
+}
+
+int WaitExit(pid_t pid, int timeout_seconds) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
+  int status = 0;
+  for (;;) {
+    pid_t done = waitpid(pid, &status, WNOHANG);
+    if (done == pid) break;
+    if (std::chrono::steady_clock::now() > deadline) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      return -1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+std::pair<int, std::string> RunFaultline(const std::vector<std::string>& args,
+                                         const std::string& state_root) {
+  std::string out = TempDir("out") + "/output.txt";
+  Spawned spawned = SpawnFaultline(args, state_root, out);
+  int code = WaitExit(spawned.pid, 600);
+  return {code, Slurp(out)};
+}
+
+std::string TempDir(const std::string& tag) {
+  std::string pattern = "/tmp/fl-test-" + tag + "-XXXXXX";
+  char* made = mkdtemp(pattern.data());
+  return made ? std::string(made) : std::string();
+}
+
+std::string Slurp(const std::string& path) {
+  auto text = ReadFile(path);
+  return text.ok() ? *text : std::string();
+}
+
+}  // namespace faultline::testing

@@ -1,0 +1,39 @@
+// Test helpers: what faultline has left on this host, looked at from outside, and a way to
+// run the faultline binary as a separate process.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace faultline::testing {
+
+// Everything under STATE_ROOT's runs/, faultline cgroups, live processes in faultline cgroups,
+// and mounts below STATE_ROOT. Empty means clean.
+std::vector<std::string> Leftovers(const std::string& state_root);
+
+// Skips the current test, loudly, unless running as root with runc installed.
+#define FL_REQUIRE_ROOT_RUNTIME(runtime)                                              \
+  do {                                                                                \
+    std::string fl_why = ::faultline::testing::MissingCapability(runtime);            \
+    if (!fl_why.empty()) GTEST_SKIP() << "SKIPPED (host lacks a capability): " << fl_why; \
+  } while (0)
+std::string MissingCapability(const std::string& runtime);
+
+struct Spawned {
+  pid_t pid = -1;
+  std::string output_path;  // stdout+stderr
+};
+// Starts the faultline binary with ARGS and FAULTLINE_STATE_DIR=STATE_ROOT.
+Spawned SpawnFaultline(const std::vector<std::string>& args, const std::string& state_root,
+                       const std::string& output_path);
+// Waits for PID; returns its exit code, or 128+signal.
+int WaitExit(pid_t pid, int timeout_seconds);
+// Runs to completion and returns {exit code, output}.
+std::pair<int, std::string> RunFaultline(const std::vector<std::string>& args,
+                                         const std::string& state_root);
+std::string TempDir(const std::string& tag);
+std::string Slurp(const std::string& path);
+
+}  // namespace faultline::testing

@@ -1,0 +1,126 @@
+// The OCI driver against real runc: lifecycle, cgroup placement, copy-on-write rootfs, errors.
+#include "harness/drivers/oci/oci_driver.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <stdlib.h>
+
+#include <thread>
+
+#include "harness/core/cgroup.h"
+#include "harness/core/files.h"
+#include "harness/core/journal.h"
+#include "harness/core/process.h"
+#include "harness/images/image.h"
+#include "tests/integration/host_state.h"
+
+namespace faultline::drivers::oci {
+namespace {
+
+using testing::Leftovers;
+
+class OciDriverTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    FL_REQUIRE_ROOT_RUNTIME("runc");
+    state_ = testing::TempDir("driver");
+    setenv("FAULTLINE_STATE_DIR", state_.c_str(), 1);
+    ASSERT_TRUE(StartOrphanReaper().ok());
+    auto journal = Journal::Open("drvtest1");
+    ASSERT_TRUE(journal.ok()) << journal.error().ToString();
+    journal_ = std::move(*journal);
+    lower_ = journal_->run_dir() + "/image";
+    ASSERT_TRUE(images::BuildBusyboxRootfs(lower_).ok());
+    auto driver = OciDriver::Open({"runc", journal_->run_dir(), "faultline/drvtest1", lower_,
+                                   journal_.get()});
+    ASSERT_TRUE(driver.ok()) << driver.error().ToString();
+    driver_ = std::move(*driver);
+  }
+  void TearDown() override {
+    driver_.reset();
+    if (journal_) {
+      EXPECT_TRUE(RemoveCgroupTree("faultline/drvtest1").ok());
+      for (const auto& root : CgroupHierarchies()) rmdir((root + "/faultline").c_str());
+      EXPECT_TRUE(journal_->Close().ok());
+      EXPECT_EQ(Leftovers(state_), std::vector<std::string>{});
+    }
+    (void)RemoveTree(state_);
+    unsetenv("FAULTLINE_STATE_DIR");
+  }
+  ContainerSpec Spec(const std::string& id, std::vector<std::string> command) {
+    ContainerSpec spec;
+    spec.id = id;
+    spec.command = std::move(command);
+    return spec;
+  }
+
+  std::string state_, lower_;
+  std::unique_ptr<Journal> journal_;
+  std::unique_ptr<OciDriver> driver_;
+};
+
+TEST_F(OciDriverTest, LifecycleWithSpansAndItsOwnCgroup) {
+  Created created = driver_->Create(Spec("fl-drvtest1-a", {"sleep", "60"}), std::chrono::seconds(30));
+  ASSERT_TRUE(created.create.status.ok()) << created.create.status.error().ToString();
+  ASSERT_TRUE(created.container);
+  EXPECT_GT(created.create.duration_ns(), 0);
+  EXPECT_GE(created.create.start_ns, created.prepare.end_ns);
+  auto& container = *created.container;
+  EXPECT_EQ(*container.State(std::chrono::seconds(10)), ContainerStatus::kCreated);
+
+  OpResult start = container.Start(std::chrono::seconds(30));
+  ASSERT_TRUE(start.status.ok()) << start.status.error().ToString();
+  EXPECT_EQ(*container.State(std::chrono::seconds(10)), ContainerStatus::kRunning);
+  EXPECT_EQ(container.cgroup(), "faultline/drvtest1/fl-drvtest1-a");
+  EXPECT_TRUE(CgroupExists(container.cgroup()));
+  auto memory = ReadCgroupMemory(container.cgroup());
+  ASSERT_TRUE(memory.ok());
+  EXPECT_GT(memory->usage_bytes, 0u);
+
+  OpResult killed = container.Kill(SIGKILL, std::chrono::seconds(10));
+  EXPECT_TRUE(killed.status.ok()) << killed.status.error().ToString();
+  OpResult removed = container.Delete(std::chrono::seconds(30));
+  EXPECT_TRUE(removed.status.ok()) << removed.status.error().ToString();
+  EXPECT_FALSE(CgroupExists(container.cgroup()));
+  EXPECT_FALSE(PathExists(journal_->run_dir() + "/containers/fl-drvtest1-a"));
+}
+
+TEST_F(OciDriverTest, WritesStayInTheContainersOwnLayer) {
+  Created created = driver_->Run(Spec("fl-drvtest1-b", {"sh", "-c", "echo hi > /etc/written; sleep 60"}),
+                                 std::chrono::seconds(30));
+  ASSERT_TRUE(created.create.status.ok()) << created.create.status.error().ToString();
+  const std::string upper = journal_->run_dir() + "/containers/fl-drvtest1-b/upper/etc/written";
+  for (int i = 0; i < 100 && !PathExists(upper); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(PathExists(upper));
+  EXPECT_FALSE(PathExists(lower_ + "/etc/written"));  // the shared image is untouched
+  EXPECT_TRUE(created.container->Delete(std::chrono::seconds(30)).status.ok());
+}
+
+TEST_F(OciDriverTest, FailureCarriesTheRuntimesWords) {
+  Created created = driver_->Create(Spec("fl-drvtest1-c", {"/no/such/binary"}), std::chrono::seconds(30));
+  ASSERT_TRUE(created.container);
+  ASSERT_FALSE(created.create.status.ok());
+  EXPECT_NE(created.create.status.error().message.find("/no/such/binary"), std::string::npos)
+      << created.create.status.error().message;
+  // Deleting what failed to create still cleans up everything prepared for it.
+  EXPECT_TRUE(created.container->Delete(std::chrono::seconds(30)).status.ok());
+  EXPECT_FALSE(PathExists(journal_->run_dir() + "/containers/fl-drvtest1-c"));
+}
+
+TEST_F(OciDriverTest, EveryContainerIsJournaledUntilDeleted) {
+  Created created = driver_->Create(Spec("fl-drvtest1-d", {"true"}), std::chrono::seconds(30));
+  auto outstanding = ReadOutstanding(journal_->run_dir() + "/journal");
+  ASSERT_TRUE(outstanding.ok());
+  ASSERT_FALSE(outstanding->empty());
+  EXPECT_EQ(outstanding->back().kind, journal_kind::kContainer);
+  EXPECT_EQ(outstanding->back().data["id"], "fl-drvtest1-d");
+  EXPECT_TRUE(created.container->Delete(std::chrono::seconds(30)).status.ok());
+  outstanding = ReadOutstanding(journal_->run_dir() + "/journal");
+  ASSERT_TRUE(outstanding.ok());
+  EXPECT_NE(outstanding->back().kind, journal_kind::kContainer);
+}
+
+}  // namespace
+}  // namespace faultline::drivers::oci
