@@ -76,9 +76,8 @@ int DoctorCommand(const Args& args) {
     }
     std::string detail = info->version + " at " + info->path + " (driver oci)";
     if (name == "crun" && host.cgroup_mode == CgroupMode::kHybrid) {
-      auto probe = RunProcess({{SelfExe(), "v1-exec", "--", info->path, "--version"},
-                               std::chrono::seconds(10),
-                               ""});
+      auto probe = RunProcess(
+          {{SelfExe(), "v1-exec", "--", info->path, "--version"}, std::chrono::seconds(10), ""});
       const bool view_ok = probe.ok() && probe->ok();
       detail += view_ok ? "; refuses hybrid cgroups, works in the private v1 view"
                         : "; refuses hybrid cgroups and the private v1 view failed";
@@ -105,22 +104,21 @@ int DoctorCommand(const Args& args) {
        "not in this build: start latency is measured as wall-clock spans");
 
   std::printf("\nFault mechanisms (faults themselves are not in this build)\n");
-  const bool freezer =
-      PathExists("/sys/fs/cgroup/freezer") || PathExists("/sys/fs/cgroup/cgroup.freeze") ||
-      host.cgroup_mode == CgroupMode::kV2;
+  const bool freezer = PathExists("/sys/fs/cgroup/freezer") ||
+                       PathExists("/sys/fs/cgroup/cgroup.freeze") ||
+                       host.cgroup_mode == CgroupMode::kV2;
   Line(freezer ? Verdict::kOk : Verdict::kNo, "node.pause / node.kill",
        freezer ? "cgroup freezer available" : "no cgroup freezer");
-  const bool netem = WorksInThrowawayNetns({"tc", "qdisc", "add", "dev", "lo", "root", "netem",
-                                            "delay", "1ms"});
+  const bool netem =
+      WorksInThrowawayNetns({"tc", "qdisc", "add", "dev", "lo", "root", "netem", "delay", "1ms"});
   Line(netem ? Verdict::kOk : Verdict::kNo, "network.delay (netem)",
        netem ? "sch_netem works" : "sch_netem missing: delay needs the NFQUEUE delayer");
-  const bool tbf = WorksInThrowawayNetns(
-      {"tc", "qdisc", "add", "dev", "lo", "root", "tbf", "rate", "1mbit", "burst", "32kbit",
-       "latency", "400ms"});
+  const bool tbf = WorksInThrowawayNetns({"tc", "qdisc", "add", "dev", "lo", "root", "tbf", "rate",
+                                          "1mbit", "burst", "32kbit", "latency", "400ms"});
   Line(tbf ? Verdict::kOk : Verdict::kNo, "network.bandwidth", tbf ? "tbf works" : "tbf missing");
-  const bool statistic = WorksInThrowawayNetns({"iptables", "-A", "INPUT", "-m", "statistic",
-                                                "--mode", "random", "--probability", "0.5", "-j",
-                                                "DROP"});
+  const bool statistic =
+      WorksInThrowawayNetns({"iptables", "-A", "INPUT", "-m", "statistic", "--mode", "random",
+                             "--probability", "0.5", "-j", "DROP"});
   Line(statistic ? Verdict::kOk : Verdict::kNo, "network.loss (iptables)",
        statistic ? "iptables statistic match works" : "iptables -m statistic unavailable");
   const std::string stress = FindExecutable("stress-ng");

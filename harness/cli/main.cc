@@ -5,13 +5,7 @@
 #include <string>
 
 #include "harness/cli/commands.h"
-
-#ifndef FAULTLINE_VERSION
-#define FAULTLINE_VERSION "0.0.0"
-#endif
-#ifndef FAULTLINE_GIT_SHA
-#define FAULTLINE_GIT_SHA "unknown"
-#endif
+#include "harness/core/version.h"
 
 namespace {
 
@@ -42,7 +36,7 @@ int main(int argc, char** argv) {
     return argc < 2 ? 2 : 0;
   }
   if (!std::strcmp(argv[1], "--version") || !std::strcmp(argv[1], "version")) {
-    std::printf("faultline %s (%s)\n", FAULTLINE_VERSION, FAULTLINE_GIT_SHA);
+    std::printf("faultline %s (%s)\n", faultline::Version(), faultline::GitSha());
     return 0;
   }
   auto verb = verbs.find(argv[1]);

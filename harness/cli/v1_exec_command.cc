@@ -17,7 +17,8 @@ Runs PROGRAM in a private mount namespace whose cgroup view is pure v1 (the cgro
 
 int V1ExecCommand(const Args& args) {
   if (WantsHelp(args, kHelp)) return 0;
-  if (args.size() < 2 || args[0] != "--") return UsageError("v1-exec", "expected -- PROGRAM", kHelp);
+  if (args.size() < 2 || args[0] != "--")
+    return UsageError("v1-exec", "expected -- PROGRAM", kHelp);
   Status entered = EnterPrivateV1CgroupView();
   if (!entered.ok()) {
     std::fprintf(stderr, "faultline v1-exec: %s\n", entered.error().ToString().c_str());

@@ -4,14 +4,16 @@
 
 namespace faultline::drivers {
 
-std::vector<std::string> RegisteredDrivers() { return {"oci"}; }
+std::vector<std::string> RegisteredDrivers() {
+  return {"oci"};
+}
 
 Result<std::unique_ptr<Driver>> OpenDriver(const scenario::Target& target,
                                            const DriverEnvironment& env) {
   if (target.driver == "oci") {
-    FL_ASSIGN_OR_RETURN(auto driver, oci::OciDriver::Open({target.runtime, env.run_dir,
-                                                           env.cgroup_parent, env.lower_rootfs,
-                                                           env.journal}));
+    FL_ASSIGN_OR_RETURN(auto driver,
+                        oci::OciDriver::Open({target.runtime, env.run_dir, env.cgroup_parent,
+                                              env.lower_rootfs, env.journal}));
     return std::unique_ptr<Driver>(std::move(driver));
   }
   return InvalidArgument("unknown driver '" + target.driver + "'");

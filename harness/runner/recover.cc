@@ -36,8 +36,8 @@ Status UndoContainer(const JournalEntry& entry, const std::string& self_exe) {
   if (runtime_argv.empty() || id.empty()) return Internal("malformed container entry");
   // crun refuses hybrid cgroups outside the private view the run used.
   const std::string& binary = runtime_argv.front();
-  if (DetectCgroupMode() == CgroupMode::kHybrid &&
-      binary.size() >= 4 && binary.compare(binary.size() - 4, 4, "crun") == 0) {
+  if (DetectCgroupMode() == CgroupMode::kHybrid && binary.size() >= 4 &&
+      binary.compare(binary.size() - 4, 4, "crun") == 0) {
     argv = {self_exe, "v1-exec", "--"};
   }
   argv.insert(argv.end(), runtime_argv.begin(), runtime_argv.end());

@@ -8,7 +8,7 @@ namespace faultline::runner {
 
 struct RecoverReport {
   int runs_recovered = 0;
-  int runs_live = 0;  // held by a running controller: left alone
+  int runs_live = 0;                  // held by a running controller: left alone
   std::vector<std::string> undone;    // one line per resource removed
   std::vector<std::string> failures;  // what could not be removed, with why
 };

@@ -13,6 +13,7 @@
 #include "harness/core/host.h"
 #include "harness/core/journal.h"
 #include "harness/core/log.h"
+#include "harness/core/version.h"
 #include "harness/drivers/oci/oci_driver.h"
 #include "harness/drivers/registry.h"
 #include "harness/images/image.h"
@@ -21,13 +22,6 @@
 #include "reports/aggregate.h"
 #include "reports/slo.h"
 #include "reports/validity.h"
-
-#ifndef FAULTLINE_VERSION
-#define FAULTLINE_VERSION "0.0.0"
-#endif
-#ifndef FAULTLINE_GIT_SHA
-#define FAULTLINE_GIT_SHA "unknown"
-#endif
 
 namespace faultline::runner {
 namespace {
@@ -80,8 +74,8 @@ struct RunResources {
 reports::RunContext MakeContext(const scenario::Scenario& scenario, const std::string& run_id,
                                 const HostInfo& host) {
   reports::RunContext context;
-  context.faultline_version = FAULTLINE_VERSION;
-  context.git_sha = FAULTLINE_GIT_SHA;
+  context.faultline_version = Version();
+  context.git_sha = GitSha();
   context.run_id = run_id;
   context.hostname = host.hostname;
   context.kernel = host.kernel;
@@ -112,8 +106,10 @@ bool NeedsPrivateV1View(const scenario::Scenario& scenario, CgroupMode mode) {
 
 Status Preflight(const scenario::Scenario& scenario, const RunOptions& options) {
   const HostInfo host = ProbeHost();
-  if (!host.is_root) return FailedPrecondition("faultline run needs root (containers, mounts, cgroups)");
-  if (host.cgroup_mode == CgroupMode::kNone) return FailedPrecondition("no cgroup filesystem at /sys/fs/cgroup");
+  if (!host.is_root)
+    return FailedPrecondition("faultline run needs root (containers, mounts, cgroups)");
+  if (host.cgroup_mode == CgroupMode::kNone)
+    return FailedPrecondition("no cgroup filesystem at /sys/fs/cgroup");
   if (!host.has_overlay) return FailedPrecondition("the kernel has no overlay filesystem");
   for (const auto& target : scenario.targets) {
     auto runtime = drivers::oci::ProbeOciRuntime(target.runtime);
@@ -162,9 +158,9 @@ Result<reports::Result> RunScenario(const scenario::Scenario& scenario, const Ru
     for (const auto& target : scenario.targets) {
       const std::string reference = images::DescribeImageRef(target.image);
       if (!prepared.count(reference)) {
-        FL_ASSIGN_OR_RETURN(auto image,
-                            images::PrepareImage(target.image, run_dir + "/images/" +
-                                                                   std::to_string(prepared.size())));
+        FL_ASSIGN_OR_RETURN(
+            auto image, images::PrepareImage(
+                            target.image, run_dir + "/images/" + std::to_string(prepared.size())));
         prepared.emplace(reference, std::move(image));
       }
       const images::PreparedImage& image = prepared.at(reference);
@@ -197,8 +193,8 @@ Result<reports::Result> RunScenario(const scenario::Scenario& scenario, const Ru
         context.step = step.name;
         context.target = target.name;
         context.repetition = static_cast<int>(rep);
-        context.id_prefix = "fl-" + run_id + "-" + step.name + "-" + target.name + "-r" +
-                            std::to_string(rep);
+        context.id_prefix =
+            "fl-" + run_id + "-" + step.name + "-" + target.name + "-r" + std::to_string(rep);
         context.timeouts = scenario.timeouts;
         context.resources = target.resources;
         context.cancel = options.cancel;

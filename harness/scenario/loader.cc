@@ -220,6 +220,9 @@ class Builder {
         if (auto rate = ParseRate(v.Scalar()); rate.ok()) st.rate_per_second = *rate;
       }
       if (const YAML::Node v = w["command"]) st.command = Strings(v);
+      if (const YAML::Node v = w["via"]) {
+        st.via = v.Scalar() == "run" ? StartWorkload::Via::kRun : StartWorkload::Via::kCreateStart;
+      }
     }
     return step;
   }

@@ -58,6 +58,8 @@ struct StartWorkload {
   // Open-loop pacing; absent = as fast as concurrency allows.
   std::optional<double> rate_per_second;
   std::vector<std::string> command = {"true"};
+  // kCreateStart: the runtime's create then start, each timed; kRun: one detached run call.
+  enum class Via { kCreateStart, kRun } via = Via::kCreateStart;
 
   bool operator==(const StartWorkload&) const = default;
 };

@@ -58,8 +58,8 @@ StepOutput RunDensityRamp(drivers::Driver& driver, const scenario::DensityWorklo
       outcome.stopped_by = "cancelled";
       break;
     }
-    const std::uint32_t batch =
-        std::min<std::uint32_t>(workload.step, workload.max - static_cast<std::uint32_t>(running.size()));
+    const std::uint32_t batch = std::min<std::uint32_t>(
+        workload.step, workload.max - static_cast<std::uint32_t>(running.size()));
     std::vector<double> starts;
     std::uint32_t failed = 0;
     std::vector<std::unique_ptr<drivers::Container>> broken;

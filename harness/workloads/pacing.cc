@@ -7,8 +7,7 @@
 
 namespace faultline::workloads {
 
-std::uint32_t RunPaced(std::uint32_t count, const Pacing& pacing,
-                       const std::atomic<bool>* cancel,
+std::uint32_t RunPaced(std::uint32_t count, const Pacing& pacing, const std::atomic<bool>* cancel,
                        const std::function<void(std::uint32_t)>& task) {
   using Clock = std::chrono::steady_clock;
   const auto begin = Clock::now();

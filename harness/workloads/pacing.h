@@ -15,8 +15,7 @@ struct Pacing {
 };
 
 // Calls TASK(i) for i in [0, count) unless CANCEL becomes true first; returns how many ran.
-std::uint32_t RunPaced(std::uint32_t count, const Pacing& pacing,
-                       const std::atomic<bool>* cancel,
+std::uint32_t RunPaced(std::uint32_t count, const Pacing& pacing, const std::atomic<bool>* cancel,
                        const std::function<void(std::uint32_t)>& task);
 
 }  // namespace faultline::workloads

@@ -25,9 +25,11 @@ std::vector<reports::Sample> SampleSink::Take() {
 }
 
 Launched Launch(drivers::Driver& driver, const drivers::ContainerSpec& spec,
-                const StepContext& context, SampleSink& sink) {
+                const StepContext& context, SampleSink& sink, bool via_run) {
   Launched launched;
-  drivers::Created created = driver.Create(spec, context.timeouts.create);
+  drivers::Created created =
+      via_run ? driver.Run(spec, context.timeouts.create + context.timeouts.start)
+              : driver.Create(spec, context.timeouts.create);
   launched.container = std::move(created.container);
   launched.begin_ns = created.prepare.start_ns;
   sink.Add(spec.id, "prepare", created.prepare);
@@ -37,11 +39,13 @@ Launched Launch(drivers::Driver& driver, const drivers::ContainerSpec& spec,
     launched.failure = created.prepare.status;
     return launched;
   }
-  sink.Add(spec.id, "create", created.create);
-  if (!created.create.status.ok()) {
+  sink.Add(spec.id, via_run ? "run_detached" : "create", created.create);
+  if (via_run || !created.create.status.ok()) {
     sink.Add(spec.id, "run", created.prepare.start_ns, created.create.end_ns,
              created.create.status);
     launched.failure = created.create.status;
+    launched.running = created.create.status.ok();
+    launched.run_ns = created.create.end_ns - created.prepare.start_ns;
     return launched;
   }
   drivers::OpResult start = launched.container->Start(context.timeouts.start);

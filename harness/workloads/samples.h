@@ -28,8 +28,9 @@ class SampleSink {
   std::vector<reports::Sample> samples_;
 };
 
-// Creates and starts one container, recording prepare, create, start and run (create issued ->
-// start returned). Returns the container (null only if nothing was created) and whether it runs.
+// Creates and starts one container, recording prepare, create, start and run (bundle
+// preparation began -> the container was started). Returns the container (null only if nothing was
+// created) and whether it runs.
 struct Launched {
   std::unique_ptr<drivers::Container> container;
   bool running = false;
@@ -37,7 +38,9 @@ struct Launched {
   std::int64_t run_ns = 0;    // duration of the run sample, when running
   Status failure;             // why it is not running
 };
+// With VIA_RUN the runtime's single detached run call replaces create + start (op
+// "run_detached").
 Launched Launch(drivers::Driver& driver, const drivers::ContainerSpec& spec,
-                const StepContext& context, SampleSink& sink);
+                const StepContext& context, SampleSink& sink, bool via_run = false);
 
 }  // namespace faultline::workloads

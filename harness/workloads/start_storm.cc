@@ -14,7 +14,8 @@ StepOutput RunStartStorm(drivers::Driver& driver, const scenario::StartWorkload&
              spec.id = context.id_prefix + "-" + std::to_string(i);
              spec.command = workload.command;
              spec.resources = context.resources;
-             Launched launched = Launch(driver, spec, context, sink);
+             Launched launched = Launch(driver, spec, context, sink,
+                                        workload.via == scenario::StartWorkload::Via::kRun);
              if (launched.container) {
                drivers::OpResult removed = launched.container->Delete(context.timeouts.remove);
                sink.Add(spec.id, "delete", removed);

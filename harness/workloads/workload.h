@@ -19,7 +19,7 @@ struct StepContext {
   int repetition = 0;
   std::string id_prefix;  // container ids are <id_prefix>-<n>; carries the run id
   scenario::Timeouts timeouts;
-  scenario::Resources resources;  // per-container limits of the target
+  scenario::Resources resources;              // per-container limits of the target
   const std::atomic<bool>* cancel = nullptr;  // set on Ctrl-C: finish in-flight work, start none
   std::function<void(int)> on_progress;       // called with the number of containers finished
   bool cancelled() const { return cancel && cancel->load(); }

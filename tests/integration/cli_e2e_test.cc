@@ -1,14 +1,14 @@
 // End-to-end: the faultline binary against real runc and crun, checked from outside.
+#include <dirent.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <thread>
-#include <dirent.h>
-#include <algorithm>
 
 #include "harness/core/clock.h"
 #include "harness/core/files.h"
@@ -219,8 +219,8 @@ steps:
   for (const auto& sample : result["samples"]) {
     if (sample["op"] != "run") continue;
     EXPECT_TRUE(sample["ok"].get<bool>()) << sample.dump();
-    std::string key = sample["target"].get<std::string>() + "#" +
-                      std::to_string(sample["repetition"].get<int>());
+    std::string key =
+        sample["target"].get<std::string>() + "#" + std::to_string(sample["repetition"].get<int>());
     if (runs[key]++ == 0) order.push_back(key);
   }
   EXPECT_EQ(order, (std::vector<std::string>{"runc#0", "crun#0", "runc#1", "crun#1"}));
@@ -264,6 +264,37 @@ TEST_F(CliTest, DoctorReportsRuntimesAndCgroupMode) {
   EXPECT_EQ(code, 0) << output;
   EXPECT_NE(output.find("cgroups"), std::string::npos) << output;
   EXPECT_NE(output.find("runc"), std::string::npos) << output;
+}
+
+}  // namespace
+}  // namespace faultline::testing
+
+namespace faultline::testing {
+namespace {
+
+TEST_F(CliTest, ViaRunStartsEachContainerWithOneRuntimeCall) {
+  FL_REQUIRE_ROOT_RUNTIME("runc");
+  std::string path = WriteScenario("via-run.yaml", R"(version: 1
+name: via-run
+target: {driver: oci, runtime: runc}
+steps:
+  - name: storm
+    workload: {kind: start, count: 3, via: run, command: [sleep, "5"]}
+)");
+  const std::string out = dir_ + "/out";
+  auto [code, output] = RunFaultline({"run", path, "--out", out}, state_);
+  ASSERT_EQ(code, 0) << output;
+  std::map<std::string, int> ops;
+  const auto result = ReadResult(out);
+  for (const auto& sample : result["samples"]) {
+    EXPECT_TRUE(sample["ok"].get<bool>()) << sample.dump();
+    ops[sample["op"].get<std::string>()]++;
+  }
+  EXPECT_EQ(ops["run_detached"], 3);
+  EXPECT_EQ(ops["run"], 3);
+  EXPECT_EQ(ops.count("create"), 0u);
+  EXPECT_EQ(ops.count("start"), 0u);
+  EXPECT_EQ(Leftovers(state_), std::vector<std::string>{});
 }
 
 }  // namespace

@@ -43,8 +43,8 @@ std::vector<std::string> Leftovers(const std::string& state_root) {
     std::string stat = Slurp("/proc/" + pid + "/stat");
     // Zombies are already dead; only a reaper can remove them.
     auto state_at = stat.rfind(')');
-    bool zombie = state_at != std::string::npos && stat.size() > state_at + 2 &&
-                  stat[state_at + 2] == 'Z';
+    bool zombie =
+        state_at != std::string::npos && stat.size() > state_at + 2 && stat[state_at + 2] == 'Z';
     if (!zombie && cgroups.find(":/faultline/") != std::string::npos) {
       found.push_back("process " + pid + " in a faultline cgroup");
     }

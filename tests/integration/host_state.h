@@ -14,9 +14,9 @@ namespace faultline::testing {
 std::vector<std::string> Leftovers(const std::string& state_root);
 
 // Skips the current test, loudly, unless running as root with runc installed.
-#define FL_REQUIRE_ROOT_RUNTIME(runtime)                                              \
-  do {                                                                                \
-    std::string fl_why = ::faultline::testing::MissingCapability(runtime);            \
+#define FL_REQUIRE_ROOT_RUNTIME(runtime)                                                  \
+  do {                                                                                    \
+    std::string fl_why = ::faultline::testing::MissingCapability(runtime);                \
     if (!fl_why.empty()) GTEST_SKIP() << "SKIPPED (host lacks a capability): " << fl_why; \
   } while (0)
 std::string MissingCapability(const std::string& runtime);

@@ -31,8 +31,8 @@ class OciDriverTest : public ::testing::Test {
     journal_ = std::move(*journal);
     lower_ = journal_->run_dir() + "/image";
     ASSERT_TRUE(images::BuildBusyboxRootfs(lower_).ok());
-    auto driver = OciDriver::Open({"runc", journal_->run_dir(), "faultline/drvtest1", lower_,
-                                   journal_.get()});
+    auto driver = OciDriver::Open(
+        {"runc", journal_->run_dir(), "faultline/drvtest1", lower_, journal_.get()});
     ASSERT_TRUE(driver.ok()) << driver.error().ToString();
     driver_ = std::move(*driver);
   }
@@ -60,7 +60,8 @@ class OciDriverTest : public ::testing::Test {
 };
 
 TEST_F(OciDriverTest, LifecycleWithSpansAndItsOwnCgroup) {
-  Created created = driver_->Create(Spec("fl-drvtest1-a", {"sleep", "60"}), std::chrono::seconds(30));
+  Created created =
+      driver_->Create(Spec("fl-drvtest1-a", {"sleep", "60"}), std::chrono::seconds(30));
   ASSERT_TRUE(created.create.status.ok()) << created.create.status.error().ToString();
   ASSERT_TRUE(created.container);
   EXPECT_GT(created.create.duration_ns(), 0);
@@ -86,8 +87,9 @@ TEST_F(OciDriverTest, LifecycleWithSpansAndItsOwnCgroup) {
 }
 
 TEST_F(OciDriverTest, WritesStayInTheContainersOwnLayer) {
-  Created created = driver_->Run(Spec("fl-drvtest1-b", {"sh", "-c", "echo hi > /etc/written; sleep 60"}),
-                                 std::chrono::seconds(30));
+  Created created =
+      driver_->Run(Spec("fl-drvtest1-b", {"sh", "-c", "echo hi > /etc/written; sleep 60"}),
+                   std::chrono::seconds(30));
   ASSERT_TRUE(created.create.status.ok()) << created.create.status.error().ToString();
   const std::string upper = journal_->run_dir() + "/containers/fl-drvtest1-b/upper/etc/written";
   for (int i = 0; i < 100 && !PathExists(upper); ++i) {
@@ -99,7 +101,8 @@ TEST_F(OciDriverTest, WritesStayInTheContainersOwnLayer) {
 }
 
 TEST_F(OciDriverTest, FailureCarriesTheRuntimesWords) {
-  Created created = driver_->Create(Spec("fl-drvtest1-c", {"/no/such/binary"}), std::chrono::seconds(30));
+  Created created =
+      driver_->Create(Spec("fl-drvtest1-c", {"/no/such/binary"}), std::chrono::seconds(30));
   ASSERT_TRUE(created.container);
   ASSERT_FALSE(created.create.status.ok());
   EXPECT_NE(created.create.status.error().message.find("/no/such/binary"), std::string::npos)

@@ -110,12 +110,12 @@ class OciContainer : public Container {
     FL_RETURN_IF_ERROR(MakeDirs(dir_ + "/upper"));
     FL_RETURN_IF_ERROR(MakeDirs(dir_ + "/work"));
     FL_RETURN_IF_ERROR(MakeDirs(rootfs()));
-    FL_ASSIGN_OR_RETURN(journal_seq_,
-                        config.journal->Acquire(journal_kind::kContainer,
-                                                {{"runtime_argv", driver_->RuntimeArgv()},
-                                                 {"id", id_},
-                                                 {"rootfs", rootfs()},
-                                                 {"dir", dir_}}));
+    FL_ASSIGN_OR_RETURN(
+        journal_seq_,
+        config.journal->Acquire(journal_kind::kContainer, {{"runtime_argv", driver_->RuntimeArgv()},
+                                                           {"id", id_},
+                                                           {"rootfs", rootfs()},
+                                                           {"dir", dir_}}));
     const std::string options = "lowerdir=" + config.lower_rootfs + ",upperdir=" + dir_ +
                                 "/upper,workdir=" + dir_ + "/work";
     if (mount("overlay", rootfs().c_str(), "overlay", 0, options.c_str()) != 0) {
@@ -176,9 +176,9 @@ std::vector<std::string> OciDriver::RuntimeArgv() const {
 
 Created OciDriver::CreateWith(const char* verb, const ContainerSpec& spec, Nanos timeout) {
   Created created;
-  auto container = std::make_unique<OciContainer>(this, spec.id,
-                                                  config_.run_dir + "/containers/" + spec.id,
-                                                  config_.cgroup_parent + "/" + spec.id);
+  auto container =
+      std::make_unique<OciContainer>(this, spec.id, config_.run_dir + "/containers/" + spec.id,
+                                     config_.cgroup_parent + "/" + spec.id);
   created.prepare = container->Prepare(spec);
   if (created.prepare.status.ok()) {
     std::vector<std::string> args = {verb};
