@@ -65,7 +65,7 @@ std::string MissingCapability(const std::string& runtime) {
 }
 
 Spawned SpawnFaultline(const std::vector<std::string>& args, const std::string& state_root,
-                       const std::string& output_path) {
+                       const std::string& output_path, const Env& env) {
   Spawned spawned;
   spawned.output_path = output_path;
   pid_t pid = fork();
@@ -76,6 +76,7 @@ Spawned SpawnFaultline(const std::vector<std::string>& args, const std::string& 
     int null = open("/dev/null", O_RDONLY);
     dup2(null, 0);
     setenv("FAULTLINE_STATE_DIR", state_root.c_str(), 1);
+    for (const auto& [name, value] : env) setenv(name.c_str(), value.c_str(), 1);
     std::vector<char*> argv;
     std::string binary = FAULTLINE_BINARY;
     argv.push_back(binary.data());
@@ -105,11 +106,13 @@ int WaitExit(pid_t pid, int timeout_seconds) {
 }
 
 std::pair<int, std::string> RunFaultline(const std::vector<std::string>& args,
-                                         const std::string& state_root) {
-  std::string out = TempDir("out") + "/output.txt";
-  Spawned spawned = SpawnFaultline(args, state_root, out);
+                                         const std::string& state_root, const Env& env) {
+  const std::string dir = TempDir("out");
+  Spawned spawned = SpawnFaultline(args, state_root, dir + "/output.txt", env);
   int code = WaitExit(spawned.pid, 600);
-  return {code, Slurp(out)};
+  std::string output = Slurp(dir + "/output.txt");
+  (void)RemoveTree(dir);
+  return {code, output};
 }
 
 std::string TempDir(const std::string& tag) {

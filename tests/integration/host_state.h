@@ -25,14 +25,15 @@ struct Spawned {
   pid_t pid = -1;
   std::string output_path;  // stdout+stderr
 };
-// Starts the faultline binary with ARGS and FAULTLINE_STATE_DIR=STATE_ROOT.
+using Env = std::vector<std::pair<std::string, std::string>>;
+// Starts the faultline binary with ARGS, FAULTLINE_STATE_DIR=STATE_ROOT and ENV.
 Spawned SpawnFaultline(const std::vector<std::string>& args, const std::string& state_root,
-                       const std::string& output_path);
+                       const std::string& output_path, const Env& env = {});
 // Waits for PID; returns its exit code, or 128+signal.
 int WaitExit(pid_t pid, int timeout_seconds);
 // Runs to completion and returns {exit code, output}.
 std::pair<int, std::string> RunFaultline(const std::vector<std::string>& args,
-                                         const std::string& state_root);
+                                         const std::string& state_root, const Env& env = {});
 std::string TempDir(const std::string& tag);
 std::string Slurp(const std::string& path);
 
