@@ -123,7 +123,6 @@ class Builder {
     if (const YAML::Node t = doc["timeouts"]) {
       s.timeouts.create = DurationOr(t["create"], s.timeouts.create);
       s.timeouts.start = DurationOr(t["start"], s.timeouts.start);
-      s.timeouts.stop = DurationOr(t["stop"], s.timeouts.stop);
       s.timeouts.remove = DurationOr(t["delete"], s.timeouts.remove);
     }
     if (const YAML::Node r = doc["max_failed_ratio"]) {

@@ -209,7 +209,7 @@ steps:
 slo:
   - {metric: start_latency.p99, max: 250ms, step: storm, target: runc}
   - {metric: op_latency.create.p50, max: 1.5s}
-timeouts: {create: 10s, start: 5s, stop: 2s, delete: 1m}
+timeouts: {create: 10s, start: 5s, delete: 1m}
 max_failed_ratio: 0.05
 )";
 
@@ -236,7 +236,7 @@ constexpr char kFullJson[] = R"({
     {"metric": "start_latency.p99", "max": "250ms", "step": "storm", "target": "runc"},
     {"metric": "op_latency.create.p50", "max": "1.5s"}
   ],
-  "timeouts": {"create": "10s", "start": "5s", "stop": "2s", "delete": "1m"},
+  "timeouts": {"create": "10s", "start": "5s", "delete": "1m"},
   "max_failed_ratio": 0.05
 }
 )";
@@ -301,7 +301,6 @@ TEST(LoadScenario, FullScenarioFillsTheModel) {
   EXPECT_EQ(s.slo[1].step, std::nullopt);
   EXPECT_EQ(s.timeouts.create, 10s);
   EXPECT_EQ(s.timeouts.start, 5s);
-  EXPECT_EQ(s.timeouts.stop, 2s);
   EXPECT_EQ(s.timeouts.remove, 1min);
   EXPECT_DOUBLE_EQ(s.max_failed_ratio, 0.05);
   EXPECT_EQ(s.source_path, "full.yaml");

@@ -103,7 +103,6 @@ struct SloRule {
 struct Timeouts {
   Nanos create = std::chrono::seconds(30);
   Nanos start = std::chrono::seconds(30);
-  Nanos stop = std::chrono::seconds(30);
   Nanos remove = std::chrono::seconds(30);  // `delete` in the scenario file
 
   bool operator==(const Timeouts&) const = default;
