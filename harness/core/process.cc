@@ -7,10 +7,15 @@
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
+#include <condition_variable>
 #include <fstream>
+#include <functional>
 #include <future>
+#include <map>
 #include <mutex>
 #include <set>
 #include <sstream>
@@ -152,7 +157,46 @@ std::vector<pid_t> ChildrenOfSelf() {
   return pids;
 }
 
+// Recent orphan exits, pid -> when reaped; kept briefly so a waiter that asks just after the
+// exit still learns of it.
+constexpr std::int64_t kExitMemoryNs = 60'000'000'000;
+std::mutex g_exits_mu;
+std::condition_variable g_exits_cv;
+std::map<pid_t, std::int64_t> g_exits;
+
+void ReapOrphans() {
+  std::vector<pid_t> reaped;
+  {
+    std::lock_guard lock(g_spawn_mu);
+    for (pid_t pid : ChildrenOfSelf()) {
+      if (g_managed.count(pid) == 0 && waitpid(pid, nullptr, WNOHANG) == pid) {
+        reaped.push_back(pid);
+      }
+    }
+  }
+  if (reaped.empty()) return;
+  const std::int64_t now = BootNowNs();
+  std::lock_guard lock(g_exits_mu);
+  std::erase_if(g_exits, [&](const auto& entry) { return now - entry.second > kExitMemoryNs; });
+  for (pid_t pid : reaped) g_exits[pid] = now;
+  g_exits_cv.notify_all();
+}
+
 }  // namespace
+
+std::optional<std::int64_t> WaitForOrphanExit(pid_t pid, std::int64_t not_before_ns,
+                                              Nanos timeout) {
+  std::unique_lock lock(g_exits_mu);
+  std::optional<std::int64_t> exited;
+  g_exits_cv.wait_for(lock, timeout, [&] {
+    auto it = g_exits.find(pid);
+    if (it == g_exits.end() || it->second < not_before_ns) return false;
+    exited = it->second;
+    g_exits.erase(it);
+    return true;
+  });
+  return exited;
+}
 
 Status StartOrphanReaper() {
   static std::once_flag once;
@@ -162,16 +206,29 @@ Status StartOrphanReaper() {
       status = ErrnoError("cannot become child subreaper", errno);
       return;
     }
+    // Reap on every SIGCHLD: a runtime that waits for a container's init to disappear (runc
+    // delete) sees a zombie as still running, so slow reaping would show up as slow deletes.
+    // A periodic sweep catches anything a coalesced signal hid.
     std::thread([] {
-      for (;;) {
-        {
-          std::lock_guard lock(g_spawn_mu);
-          for (pid_t pid : ChildrenOfSelf()) {
-            if (g_managed.count(pid) == 0) waitpid(pid, nullptr, WNOHANG);
-          }
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      }
+      boost::asio::io_context ioc;
+      boost::asio::signal_set sigchld(ioc, SIGCHLD);
+      boost::asio::steady_timer sweep(ioc);
+      std::function<void()> on_signal = [&] {
+        sigchld.async_wait([&](const boost::system::error_code&, int) {
+          ReapOrphans();
+          on_signal();
+        });
+      };
+      std::function<void()> on_sweep = [&] {
+        sweep.expires_after(std::chrono::seconds(1));
+        sweep.async_wait([&](const boost::system::error_code&) {
+          ReapOrphans();
+          on_sweep();
+        });
+      };
+      on_signal();
+      on_sweep();
+      ioc.run();
     }).detach();
   });
   return status;

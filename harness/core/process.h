@@ -3,7 +3,10 @@
 // Ctrl-C reaches only the controller, which then cleans up in order).
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,5 +51,10 @@ Result<std::string> RunForOutput(std::vector<std::string> argv,
 // exited) and reaps them in a background thread, leaving children spawned by RunProcess to it.
 // Without this, hosts whose init does not reap would collect zombies.
 Status StartOrphanReaper();
+
+// When the adopted process PID was reaped (CLOCK_BOOTTIME ns), waiting up to TIMEOUT. Exits
+// before NOT_BEFORE_NS belong to an earlier process that had the same pid and are ignored.
+// Needs StartOrphanReaper(); nullopt on timeout.
+std::optional<std::int64_t> WaitForOrphanExit(pid_t pid, std::int64_t not_before_ns, Nanos timeout);
 
 }  // namespace faultline

@@ -50,6 +50,9 @@ class Container {
   // it (rootfs mount, directories), then releases its journal entry.
   virtual OpResult Delete(Nanos timeout) = 0;
   virtual Result<ContainerStatus> State(Nanos timeout) = 0;
+  // Waits until the container's init process has exited; returns when (CLOCK_BOOTTIME ns).
+  // DeadlineExceeded if it is still running after TIMEOUT.
+  virtual Result<std::int64_t> WaitExit(Nanos timeout) = 0;
 };
 
 struct Created {

@@ -123,6 +123,7 @@ class Builder {
     if (const YAML::Node t = doc["timeouts"]) {
       s.timeouts.create = DurationOr(t["create"], s.timeouts.create);
       s.timeouts.start = DurationOr(t["start"], s.timeouts.start);
+      s.timeouts.exit = DurationOr(t["exit"], s.timeouts.exit);
       s.timeouts.remove = DurationOr(t["delete"], s.timeouts.remove);
     }
     if (const YAML::Node r = doc["max_failed_ratio"]) {

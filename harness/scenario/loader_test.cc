@@ -121,7 +121,7 @@ std::vector<BadCase> BadCases() {
        "bad.yaml:2:7: name: expected a name of lowercase letters, digits and '-' (starting with a "
        "letter or digit, at most 63 characters), got 'My_Scenario'\n"
        "bad.yaml:5:16: slo[0].metric: expected a metric and statistic such as start_latency.p99 "
-       "(metrics: start_latency, op_latency.prepare|create|start|run_detached|delete|lifecycle; "
+       "(metrics: start_latency, op_latency.prepare|create|start|run_detached|exit|stop|delete|lifecycle; "
        "statistics: p50, "
        "p90, p99, max, mean, min), got 'start_latency.p98'"},
       {"several errors, in file order", "bad.yaml",

@@ -1,3 +1,5 @@
+#include <signal.h>
+
 #include <algorithm>
 #include <memory>
 #include <thread>
@@ -126,11 +128,22 @@ StepOutput RunDensityRamp(drivers::Driver& driver, const scenario::DensityWorklo
   }
   if (context.cancelled()) outcome.stopped_by = "cancelled";
 
-  // Tear down everything this step started, at the step's concurrency.
+  // Tear down everything this step started, at the step's concurrency: stop (SIGKILL until the
+  // init is gone), then delete the stopped container.
   std::vector<std::unique_ptr<drivers::Container>> to_remove = std::move(running);
   RunPaced(static_cast<std::uint32_t>(to_remove.size()), {workload.concurrency, std::nullopt},
            nullptr, [&](std::uint32_t i) {
-             sink.Add(to_remove[i]->id(), "delete", to_remove[i]->Delete(context.timeouts.remove));
+             drivers::Container& container = *to_remove[i];
+             drivers::OpResult killed = container.Kill(SIGKILL, context.timeouts.remove);
+             Status stopped = killed.status;
+             std::int64_t stopped_ns = killed.end_ns;
+             if (stopped.ok()) {
+               auto exited = container.WaitExit(context.timeouts.remove);
+               stopped_ns = exited.ok() ? *exited : BootNowNs();
+               if (!exited.ok()) stopped = exited.error();
+             }
+             sink.Add(container.id(), "stop", killed.start_ns, stopped_ns, stopped);
+             sink.Add(container.id(), "delete", container.Delete(context.timeouts.remove));
            });
   output.samples = sink.Take();
   output.outcome = outcome;

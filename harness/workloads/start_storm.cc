@@ -1,3 +1,4 @@
+#include "harness/core/clock.h"
 #include "harness/workloads/pacing.h"
 #include "harness/workloads/samples.h"
 #include "harness/workloads/workload.h"
@@ -17,6 +18,14 @@ StepOutput RunStartStorm(drivers::Driver& driver, const scenario::StartWorkload&
              Launched launched = Launch(driver, spec, context, sink,
                                         workload.via == scenario::StartWorkload::Via::kRun);
              if (launched.container) {
+               if (launched.running) {
+                 // Short-lived by definition: delete what finished, not what still runs (a
+                 // runtime deletes a running container by killing it, a different operation).
+                 const std::int64_t started = launched.begin_ns + launched.run_ns;
+                 auto exited = launched.container->WaitExit(context.timeouts.exit);
+                 sink.Add(spec.id, "exit", started, exited.ok() ? *exited : BootNowNs(),
+                          exited.ok() ? OkStatus() : Status(exited.error()));
+               }
                drivers::OpResult removed = launched.container->Delete(context.timeouts.remove);
                sink.Add(spec.id, "delete", removed);
                // The whole life: bundle preparation to the container being gone.

@@ -138,10 +138,11 @@ slo:
       lifecycles.emplace_back(start, start + duration);
     }
   }
-  for (const char* op : {"prepare", "create", "start", "run", "delete", "lifecycle"}) {
+  for (const char* op : {"prepare", "create", "start", "run", "exit", "delete", "lifecycle"}) {
     EXPECT_EQ(per_step_op[std::string("storm/") + op], 12) << op;
   }
   EXPECT_EQ(per_step_op["ramp/run"], 6);
+  EXPECT_EQ(per_step_op["ramp/stop"], 6);
   EXPECT_EQ(per_step_op["ramp/delete"], 6);
   EXPECT_EQ(per_step_op.count("warmup/run"), 0u);
 
@@ -279,7 +280,7 @@ name: via-run
 target: {driver: oci, runtime: runc}
 steps:
   - name: storm
-    workload: {kind: start, count: 3, via: run, command: [sleep, "5"]}
+    workload: {kind: start, count: 3, via: run}
 )");
   const std::string out = dir_ + "/out";
   auto [code, output] = RunFaultline({"run", path, "--out", out}, state_);

@@ -83,6 +83,19 @@ class OciContainer : public Container {
     return op;
   }
 
+  Result<std::int64_t> WaitExit(Nanos timeout) override {
+    auto pid_text = ReadFile(dir_ + "/init.pid");
+    if (!pid_text.ok()) return FailedPrecondition("container " + id_ + " has no init pid");
+    const pid_t pid = static_cast<pid_t>(std::strtol(pid_text->c_str(), nullptr, 10));
+    if (pid <= 0) return Internal("container " + id_ + ": bad init pid '" + *pid_text + "'");
+    // The init is adopted by this process (child subreaper) once the runtime exits.
+    auto exited = WaitForOrphanExit(pid, created_ns_, timeout);
+    if (!exited) return DeadlineExceeded("container " + id_ + " still running after its deadline");
+    return *exited;
+  }
+
+  void set_created_ns(std::int64_t ns) { created_ns_ = ns; }
+
   Result<ContainerStatus> State(Nanos timeout) override {
     std::vector<std::string> argv = driver_->RuntimeArgv();
     argv.insert(argv.end(), {"state", id_});
@@ -134,6 +147,7 @@ class OciContainer : public Container {
   std::string dir_;
   std::string cgroup_;
   std::uint64_t journal_seq_ = 0;
+  std::int64_t created_ns_ = 0;  // when the runtime call that forks the init was issued
   bool mounted_ = false;
 };
 
@@ -183,7 +197,9 @@ Created OciDriver::CreateWith(const char* verb, const ContainerSpec& spec, Nanos
   if (created.prepare.status.ok()) {
     std::vector<std::string> args = {verb};
     if (std::string(verb) == "run") args.push_back("--detach");
-    args.insert(args.end(), {"--bundle", container->bundle(), spec.id});
+    args.insert(args.end(), {"--bundle", container->bundle(), "--pid-file",
+                             config_.run_dir + "/containers/" + spec.id + "/init.pid", spec.id});
+    container->set_created_ns(BootNowNs());
     // The container inherits the runtime's stdio: a file, so no pipe outlives the call.
     created.create = container->Runtime(args, timeout, true);
   } else {
