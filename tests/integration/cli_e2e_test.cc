@@ -12,6 +12,8 @@
 
 #include "harness/core/clock.h"
 #include "harness/core/files.h"
+#include "harness/core/process.h"
+#include "harness/images/image.h"
 #include "tests/integration/host_state.h"
 
 namespace faultline::testing {
@@ -295,6 +297,86 @@ steps:
   EXPECT_EQ(ops["run"], 3);
   EXPECT_EQ(ops.count("create"), 0u);
   EXPECT_EQ(ops.count("start"), 0u);
+  EXPECT_EQ(Leftovers(state_), std::vector<std::string>{});
+}
+
+}  // namespace
+}  // namespace faultline::testing
+
+namespace faultline::testing {
+namespace {
+
+TEST_F(CliTest, ABrokenSloExitsOneAndABadScenarioTwo) {
+  FL_REQUIRE_ROOT_RUNTIME("runc");
+  std::string path = WriteScenario("slo.yaml", R"(version: 1
+name: slo
+target: {driver: oci, runtime: runc}
+steps:
+  - name: storm
+    workload: {kind: start, count: 5}
+slo:
+  - {metric: start_latency.p50, max: 1us}
+  - {metric: start_latency.max, max: 1h}
+)");
+  auto [code, output] = RunFaultline({"run", path, "--out", dir_ + "/out"}, state_);
+  EXPECT_EQ(code, 1) << output;
+  EXPECT_NE(output.find("FAIL  start_latency.p50 <= 1us"), std::string::npos) << output;
+  EXPECT_NE(output.find("PASS  start_latency.max <= 1h"), std::string::npos) << output;
+
+  std::string bad = WriteScenario("bad.json", R"({"version": 1, "name": "bad",
+  "target": {"driver": "oci", "runtime": "runc"},
+  "steps": [{"name": "s", "workload": {"kind": "start", "count": -1}}]})");
+  auto [bad_code, bad_output] = RunFaultline({"run", bad}, state_);
+  EXPECT_EQ(bad_code, 2) << bad_output;
+  EXPECT_NE(bad_output.find(bad + ":3:"), std::string::npos) << bad_output;
+  EXPECT_EQ(Leftovers(state_), std::vector<std::string>{});
+}
+
+TEST_F(CliTest, RunsFromAUsersOciImageLayout) {
+  FL_REQUIRE_ROOT_RUNTIME("runc");
+  // A one-layer OCI layout made from a busybox rootfs, as a user would bring one.
+  const std::string layout = dir_ + "/layout";
+  ASSERT_TRUE(MakeDirs(layout + "/blobs/sha256").ok());
+  ASSERT_TRUE(images::BuildBusyboxRootfs(dir_ + "/rootfs").ok());
+  ASSERT_TRUE(RunForOutput({"tar", "-cf", dir_ + "/layer.tar", "-C", dir_ + "/rootfs", "."}).ok());
+  auto put = [&](const std::string& bytes) {
+    const std::string hex = Sha256Hex(bytes);
+    EXPECT_TRUE(WriteFileAtomic(layout + "/blobs/sha256/" + hex, bytes).ok());
+    return "sha256:" + hex;
+  };
+  const std::string layer = put(Slurp(dir_ + "/layer.tar"));
+  const std::string config = put(R"({"architecture":"amd64","os":"linux"})");
+  const std::string manifest = put(nlohmann::json({{"schemaVersion", 2},
+                                                   {"config", {{"digest", config}}},
+                                                   {"layers", {{{"digest", layer}}}}})
+                                       .dump());
+  ASSERT_TRUE(
+      WriteFileAtomic(
+          layout + "/index.json",
+          nlohmann::json({{"schemaVersion", 2}, {"manifests", {{{"digest", manifest}}}}}).dump())
+          .ok());
+  ASSERT_TRUE(WriteFileAtomic(layout + "/oci-layout", R"({"imageLayoutVersion":"1.0.0"})").ok());
+
+  std::string path = WriteScenario("oci.yaml", R"(version: 1
+name: oci
+target: {driver: oci, runtime: runc, image: "oci:layout"}
+steps:
+  - name: storm
+    workload: {kind: start, count: 3, command: [ls, /bin/busybox]}
+)");
+  const std::string out = dir_ + "/out";
+  auto [code, output] = RunFaultline({"run", path, "--out", out}, state_);
+  ASSERT_EQ(code, 0) << output;
+  auto result = ReadResult(out);
+  const auto& image = result["context"]["targets"][0]["image"];
+  EXPECT_EQ(image["digest"], manifest);
+  EXPECT_EQ(image["digest_of"], "oci-manifest");
+  int exits = 0;
+  for (const auto& sample : result["samples"]) {
+    EXPECT_TRUE(sample["ok"].get<bool>()) << sample.dump();
+    exits += sample["op"] == "exit";
+  }
+  EXPECT_EQ(exits, 3);
   EXPECT_EQ(Leftovers(state_), std::vector<std::string>{});
 }
 
