@@ -129,6 +129,8 @@ Result<reports::Result> RunScenario(const scenario::Scenario& scenario, const Ru
   reports::Result result;
   result.context = MakeContext(scenario, run_id, host);
   if (options.private_v1_view) {
+    // The view hides the cgroup2 mount from this process too; the host itself is hybrid.
+    result.context.cgroup_mode = CgroupModeName(CgroupMode::kHybrid);
     result.context.notes.push_back(
         "runtimes ran in a private mount namespace without the cgroup2 mount (pure v1 view), "
         "because crun refuses hybrid cgroups");
