@@ -213,6 +213,10 @@ Result<reports::Result> RunScenario(const scenario::Scenario& scenario, const Ru
                 ? workloads::RunStartStorm(driver, step.start, context)
                 : workloads::RunDensityRamp(driver, step.density, context);
         if (!step.record) continue;
+        for (const auto& warning : output.warnings) {
+          result.validity.push_back("step " + step.name + " target " + target.name +
+                                    " repetition " + std::to_string(rep + 1) + ": " + warning);
+        }
         Append(result.samples, std::move(output.samples));
         result.density.insert(result.density.end(), output.density.begin(), output.density.end());
         if (output.outcome) result.density_outcomes.push_back(*output.outcome);

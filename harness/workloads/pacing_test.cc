@@ -14,7 +14,7 @@ TEST(RunPaced, RunsEveryIndexOnceWithinTheConcurrencyLimit) {
   std::mutex mu;
   std::multiset<std::uint32_t> seen;
   std::atomic<int> active{0}, peak{0};
-  auto ran = RunPaced(40, {3, std::nullopt}, nullptr, [&](std::uint32_t i) {
+  auto run = RunPaced(40, {3, std::nullopt}, nullptr, [&](std::uint32_t i) {
     int now = ++active;
     int prev = peak.load();
     while (now > prev && !peak.compare_exchange_weak(prev, now)) {
@@ -24,7 +24,7 @@ TEST(RunPaced, RunsEveryIndexOnceWithinTheConcurrencyLimit) {
     std::lock_guard lock(mu);
     seen.insert(i);
   });
-  EXPECT_EQ(ran, 40u);
+  EXPECT_EQ(run.ran, 40u);
   EXPECT_EQ(seen.size(), 40u);
   for (std::uint32_t i = 0; i < 40; ++i) EXPECT_EQ(seen.count(i), 1u);
   EXPECT_LE(peak.load(), 3);
@@ -46,10 +46,22 @@ TEST(RunPaced, ReleasesTasksNoEarlierThanTheRateAllows) {
 
 TEST(RunPaced, StopsStartingTasksWhenCancelled) {
   std::atomic<bool> cancel{false};
-  auto ran = RunPaced(100, {1, std::nullopt}, &cancel, [&](std::uint32_t i) {
+  auto run = RunPaced(100, {1, std::nullopt}, &cancel, [&](std::uint32_t i) {
     if (i == 4) cancel = true;
   });
-  EXPECT_EQ(ran, 5u);
+  EXPECT_EQ(run.ran, 5u);
+}
+
+TEST(RunPaced, ReportsHowFarBehindTheRateItFell) {
+  // One worker, 100/s requested, each task taking 30 ms: task i starts about 20 ms x i late.
+  auto run = RunPaced(5, {1, 100.0}, nullptr, [](std::uint32_t) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  });
+  EXPECT_EQ(run.ran, 5u);
+  EXPECT_GE(run.max_lateness, std::chrono::milliseconds(75));
+
+  auto relaxed = RunPaced(3, {3, 100.0}, nullptr, [](std::uint32_t) {});
+  EXPECT_LT(relaxed.max_lateness, std::chrono::milliseconds(75));
 }
 
 }  // namespace

@@ -1,3 +1,5 @@
+#include <cstdio>
+
 #include "harness/core/clock.h"
 #include "harness/workloads/pacing.h"
 #include "harness/workloads/samples.h"
@@ -9,32 +11,46 @@ StepOutput RunStartStorm(drivers::Driver& driver, const scenario::StartWorkload&
                          const StepContext& context) {
   SampleSink sink(context);
   std::atomic<int> finished{0};
-  RunPaced(workload.count, {workload.concurrency, workload.rate_per_second}, context.cancel,
-           [&](std::uint32_t i) {
-             drivers::ContainerSpec spec;
-             spec.id = context.id_prefix + "-" + std::to_string(i);
-             spec.command = workload.command;
-             spec.resources = context.resources;
-             Launched launched = Launch(driver, spec, context, sink,
-                                        workload.via == scenario::StartWorkload::Via::kRun);
-             if (launched.container) {
-               if (launched.running) {
-                 // Short-lived by definition: delete what finished, not what still runs (a
-                 // runtime deletes a running container by killing it, a different operation).
-                 const std::int64_t started = launched.begin_ns + launched.run_ns;
-                 auto exited = launched.container->WaitExit(context.timeouts.exit);
-                 sink.Add(spec.id, "exit", started, exited.ok() ? *exited : BootNowNs(),
-                          exited.ok() ? OkStatus() : Status(exited.error()));
-               }
-               drivers::OpResult removed = launched.container->Delete(context.timeouts.remove);
-               sink.Add(spec.id, "delete", removed);
-               // The whole life: bundle preparation to the container being gone.
-               sink.Add(spec.id, "lifecycle", launched.begin_ns, removed.end_ns,
-                        launched.running ? removed.status : launched.failure);
-             }
-             if (context.on_progress) context.on_progress(++finished);
-           });
-  return {sink.Take(), {}, std::nullopt};
+  PacedRun paced =
+      RunPaced(workload.count, {workload.concurrency, workload.rate_per_second}, context.cancel,
+               [&](std::uint32_t i) {
+                 drivers::ContainerSpec spec;
+                 spec.id = context.id_prefix + "-" + std::to_string(i);
+                 spec.command = workload.command;
+                 spec.resources = context.resources;
+                 Launched launched = Launch(driver, spec, context, sink,
+                                            workload.via == scenario::StartWorkload::Via::kRun);
+                 if (launched.container) {
+                   if (launched.running) {
+                     // Short-lived by definition: delete what finished, not what still runs (a
+                     // runtime deletes a running container by killing it, a different operation).
+                     const std::int64_t started = launched.begin_ns + launched.run_ns;
+                     auto exited = launched.container->WaitExit(context.timeouts.exit);
+                     sink.Add(spec.id, "exit", started, exited.ok() ? *exited : BootNowNs(),
+                              exited.ok() ? OkStatus() : Status(exited.error()));
+                   }
+                   drivers::OpResult removed = launched.container->Delete(context.timeouts.remove);
+                   sink.Add(spec.id, "delete", removed);
+                   // The whole life: bundle preparation to the container being gone.
+                   sink.Add(spec.id, "lifecycle", launched.begin_ns, removed.end_ns,
+                            launched.running ? removed.status : launched.failure);
+                 }
+                 if (context.on_progress) context.on_progress(++finished);
+               });
+  StepOutput output{sink.Take(), {}, std::nullopt, {}};
+  // Open-loop pacing only means something while the platform keeps up: a start issued a whole
+  // interval late measures a saturated platform, not the requested rate.
+  if (workload.rate_per_second &&
+      std::chrono::duration<double>(paced.max_lateness).count() > 1.0 / *workload.rate_per_second) {
+    char text[160];
+    std::snprintf(text, sizeof text,
+                  "rate %.4g/s not sustained at concurrency %u: starts were issued up to %.0f ms "
+                  "after their scheduled time",
+                  *workload.rate_per_second, workload.concurrency,
+                  std::chrono::duration<double, std::milli>(paced.max_lateness).count());
+    output.warnings.push_back(text);
+  }
+  return output;
 }
 
 }  // namespace faultline::workloads

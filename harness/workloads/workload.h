@@ -29,6 +29,7 @@ struct StepOutput {
   std::vector<reports::Sample> samples;
   std::vector<reports::DensityPoint> density;
   std::optional<reports::DensityOutcome> outcome;
+  std::vector<std::string> warnings;  // what makes this step's numbers untrustworthy
 };
 
 // Starts COUNT short-lived containers (create, start, delete) at the given concurrency and rate.
