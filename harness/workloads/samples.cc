@@ -46,6 +46,7 @@ Launched Launch(drivers::Driver& driver, const drivers::ContainerSpec& spec,
     launched.failure = created.create.status;
     launched.running = created.create.status.ok();
     launched.run_ns = created.create.end_ns - created.prepare.start_ns;
+    launched.start_issued_ns = created.create.start_ns;
     return launched;
   }
   drivers::OpResult start = launched.container->Start(context.timeouts.start);
@@ -54,6 +55,7 @@ Launched Launch(drivers::Driver& driver, const drivers::ContainerSpec& spec,
   launched.running = start.status.ok();
   launched.failure = start.status;
   launched.run_ns = start.end_ns - created.prepare.start_ns;
+  launched.start_issued_ns = start.start_ns;
   return launched;
 }
 

@@ -34,9 +34,10 @@ class SampleSink {
 struct Launched {
   std::unique_ptr<drivers::Container> container;
   bool running = false;
-  std::int64_t begin_ns = 0;  // when preparation began: the start of the run sample
-  std::int64_t run_ns = 0;    // duration of the run sample, when running
-  Status failure;             // why it is not running
+  std::int64_t begin_ns = 0;         // when preparation began: the start of the run sample
+  std::int64_t run_ns = 0;           // duration of the run sample, when running
+  std::int64_t start_issued_ns = 0;  // when the call that starts the user process was issued
+  Status failure;                    // why it is not running
 };
 // With VIA_RUN the runtime's single detached run call replaces create + start (op
 // "run_detached").

@@ -11,32 +11,33 @@ StepOutput RunStartStorm(drivers::Driver& driver, const scenario::StartWorkload&
                          const StepContext& context) {
   SampleSink sink(context);
   std::atomic<int> finished{0};
-  PacedRun paced =
-      RunPaced(workload.count, {workload.concurrency, workload.rate_per_second}, context.cancel,
-               [&](std::uint32_t i) {
-                 drivers::ContainerSpec spec;
-                 spec.id = context.id_prefix + "-" + std::to_string(i);
-                 spec.command = workload.command;
-                 spec.resources = context.resources;
-                 Launched launched = Launch(driver, spec, context, sink,
-                                            workload.via == scenario::StartWorkload::Via::kRun);
-                 if (launched.container) {
-                   if (launched.running) {
-                     // Short-lived by definition: delete what finished, not what still runs (a
-                     // runtime deletes a running container by killing it, a different operation).
-                     const std::int64_t started = launched.begin_ns + launched.run_ns;
-                     auto exited = launched.container->WaitExit(context.timeouts.exit);
-                     sink.Add(spec.id, "exit", started, exited.ok() ? *exited : BootNowNs(),
-                              exited.ok() ? OkStatus() : Status(exited.error()));
-                   }
-                   drivers::OpResult removed = launched.container->Delete(context.timeouts.remove);
-                   sink.Add(spec.id, "delete", removed);
-                   // The whole life: bundle preparation to the container being gone.
-                   sink.Add(spec.id, "lifecycle", launched.begin_ns, removed.end_ns,
-                            launched.running ? removed.status : launched.failure);
-                 }
-                 if (context.on_progress) context.on_progress(++finished);
-               });
+  PacedRun paced = RunPaced(
+      workload.count, {workload.concurrency, workload.rate_per_second}, context.cancel,
+      [&](std::uint32_t i) {
+        drivers::ContainerSpec spec;
+        spec.id = context.id_prefix + "-" + std::to_string(i);
+        spec.command = workload.command;
+        spec.resources = context.resources;
+        Launched launched =
+            Launch(driver, spec, context, sink, workload.via == scenario::StartWorkload::Via::kRun);
+        if (launched.container) {
+          if (launched.running) {
+            // Short-lived by definition: delete what finished, not what still runs (a
+            // runtime deletes a running container by killing it, a different operation).
+            // From the start call issued: a short command may exit (and be reaped)
+            // before the runtime's start call has even returned.
+            auto exited = launched.container->WaitExit(context.timeouts.exit);
+            sink.Add(spec.id, "exit", launched.start_issued_ns, exited.ok() ? *exited : BootNowNs(),
+                     exited.ok() ? OkStatus() : Status(exited.error()));
+          }
+          drivers::OpResult removed = launched.container->Delete(context.timeouts.remove);
+          sink.Add(spec.id, "delete", removed);
+          // The whole life: bundle preparation to the container being gone.
+          sink.Add(spec.id, "lifecycle", launched.begin_ns, removed.end_ns,
+                   launched.running ? removed.status : launched.failure);
+        }
+        if (context.on_progress) context.on_progress(++finished);
+      });
   StepOutput output{sink.Take(), {}, std::nullopt, {}};
   // Open-loop pacing only means something while the platform keeps up: a start issued a whole
   // interval late measures a saturated platform, not the requested rate.

@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -62,7 +61,7 @@ TEST_F(RuntimeTimingTest, SpansContainTheRuntimeCallsWithLittleOverhead) {
   auto result = nlohmann::json::parse(Slurp(dir_ + "/out/result.json"));
   auto calls = WrapperCalls();
 
-  std::vector<double> overhead_ms;
+  double recorded_ms = 0, inside_ms = 0;
   int matched = 0;
   for (const auto& sample : result["samples"]) {
     const std::string op = sample["op"];
@@ -74,15 +73,16 @@ TEST_F(RuntimeTimingTest, SpansContainTheRuntimeCallsWithLittleOverhead) {
     // The runtime ran entirely inside the span faultline recorded for it.
     EXPECT_LE(start, call->second.start) << sample.dump();
     EXPECT_GE(end, call->second.end) << sample.dump();
-    overhead_ms.push_back(
-        static_cast<double>((end - start) - (call->second.end - call->second.start)) / 1e6);
+    recorded_ms += static_cast<double>(end - start) / 1e6;
+    inside_ms += static_cast<double>(call->second.end - call->second.start) / 1e6;
     ++matched;
   }
   EXPECT_EQ(matched, 45);
-  // What faultline adds around a runtime call (spawn, exit notification) is small next to the
-  // call itself: the median stays within a few milliseconds.
-  std::sort(overhead_ms.begin(), overhead_ms.end());
-  EXPECT_LT(overhead_ms[overhead_ms.size() / 2], 5.0);
+  // What faultline adds around a runtime call (spawn, exit notification, and for delete the
+  // rootfs unmount) is small next to the calls themselves. A ratio within one run, so a loaded
+  // host slows both sides alike.
+  EXPECT_LT(recorded_ms / inside_ms, 1.5)
+      << recorded_ms << " ms recorded, " << inside_ms << " ms inside the runtime";
   EXPECT_EQ(Leftovers(state_), std::vector<std::string>{});
 }
 
