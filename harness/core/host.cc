@@ -32,6 +32,11 @@ HostInfo ProbeHost() {
   info.memory_bytes = static_cast<std::uint64_t>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGESIZE);
   std::ifstream loadavg("/proc/loadavg");
   loadavg >> info.load_average_1m;
+  std::ifstream pressure("/proc/pressure/cpu");
+  std::string kind, avg10;
+  if (pressure >> kind >> avg10 && kind == "some" && avg10.rfind("avg10=", 0) == 0) {
+    info.cpu_pressure_10s_percent = std::strtod(avg10.c_str() + 6, nullptr);
+  }
   info.cgroup_mode = DetectCgroupMode();
   info.is_root = geteuid() == 0;
   info.has_btf = PathExists("/sys/kernel/btf/vmlinux");

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "harness/core/cgroup.h"
@@ -16,6 +17,9 @@ struct HostInfo {
   int cpu_count = 0;
   std::uint64_t memory_bytes = 0;
   double load_average_1m = 0;
+  // Share of the last 10 s in which some task waited for a CPU (PSI), when the kernel has PSI:
+  // unlike the load average it does not lag a minute behind a build that just finished.
+  std::optional<double> cpu_pressure_10s_percent;
   CgroupMode cgroup_mode = CgroupMode::kNone;
   bool is_root = false;
   bool has_btf = false;      // /sys/kernel/btf/vmlinux

@@ -90,6 +90,21 @@ reports::RunContext MakeContext(const scenario::Scenario& scenario, const std::s
   return context;
 }
 
+// A host already busy when the run begins measures its other load as much as the platform.
+std::string HostBusyWarning(const HostInfo& host) {
+  std::ostringstream warning;
+  if (host.cpu_pressure_10s_percent) {
+    if (*host.cpu_pressure_10s_percent > 10) {
+      warning << "host was busy before the run: tasks waited for a CPU "
+              << *host.cpu_pressure_10s_percent << "% of the last 10 s";
+    }
+  } else if (host.load_average_1m > 0.5 * host.cpu_count) {
+    warning << "host was busy before the run: load average " << host.load_average_1m << " on "
+            << host.cpu_count << " CPUs";
+  }
+  return warning.str();
+}
+
 void Append(std::vector<reports::Sample>& to, std::vector<reports::Sample>&& from) {
   to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
 }
@@ -135,12 +150,7 @@ Result<reports::Result> RunScenario(const scenario::Scenario& scenario, const Ru
         "runtimes ran in a private mount namespace without the cgroup2 mount (pure v1 view), "
         "because crun refuses hybrid cgroups");
   }
-  if (host.load_average_1m > 0.5 * host.cpu_count) {
-    std::ostringstream warning;
-    warning << "host was busy before the run: load average " << host.load_average_1m << " on "
-            << host.cpu_count << " CPUs";
-    result.validity.push_back(warning.str());
-  }
+  if (std::string busy = HostBusyWarning(host); !busy.empty()) result.validity.push_back(busy);
 
   RunResources resources;
   FL_ASSIGN_OR_RETURN(resources.journal, Journal::Open(run_id));
