@@ -9,8 +9,9 @@ namespace faultline::reports {
 namespace {
 
 struct Counts {
-  std::uint64_t total = 0;
-  std::uint64_t failed = 0;
+  // Per container: did any of its operations fail? A failed start also fails the run and
+  // lifecycle samples of the same container, so counting samples would count it three times.
+  std::map<std::string, bool> container_failed;
   std::map<std::string, std::uint64_t> ok_by_op;
 };
 
@@ -28,12 +29,12 @@ std::vector<std::string> ValidityWarnings(const Result& result, double max_faile
   for (const Sample& sample : result.samples) {
     step_order.emplace(sample.step, step_order.size());
     Counts& counts = groups[{sample.step, sample.target}];
-    ++counts.total;
+    bool& failed = counts.container_failed[sample.container];
     std::uint64_t& ok = counts.ok_by_op[sample.op];  // present even when every sample failed
     if (sample.ok) {
       ++ok;
     } else {
-      ++counts.failed;
+      failed = true;
     }
   }
   std::vector<std::pair<std::pair<std::string, std::string>, const Counts*>> ordered;
@@ -45,11 +46,15 @@ std::vector<std::string> ValidityWarnings(const Result& result, double max_faile
   std::vector<std::string> warnings;
   for (const auto& [key, counts] : ordered) {
     const std::string where = "step " + key.first + " target " + key.second;
-    const double ratio = static_cast<double>(counts->failed) / static_cast<double>(counts->total);
+    const std::uint64_t total = counts->container_failed.size();
+    const auto failed = static_cast<std::uint64_t>(
+        std::count_if(counts->container_failed.begin(), counts->container_failed.end(),
+                      [](const auto& entry) { return entry.second; }));
+    const double ratio = static_cast<double>(failed) / static_cast<double>(total);
     if (ratio > max_failed_ratio) {
-      warnings.push_back(where + ": " + std::to_string(counts->failed) + " of " +
-                         std::to_string(counts->total) + " samples failed (" + Percent(ratio) +
-                         ", threshold " + Percent(max_failed_ratio) + ")");
+      warnings.push_back(where + ": " + std::to_string(failed) + " of " + std::to_string(total) +
+                         " containers had a failed operation (" + Percent(ratio) + ", threshold " +
+                         Percent(max_failed_ratio) + ")");
     }
     // Containers measured: successful "run" samples when the workload records them, otherwise
     // the best-covered op.

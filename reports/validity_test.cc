@@ -5,11 +5,15 @@
 namespace faultline::reports {
 namespace {
 
+// One container per run sample; each also gets a successful prepare sample.
 void AddRuns(Result& r, const std::string& step, const std::string& target, int ok, int failed) {
   for (int i = 0; i < ok + failed; ++i) {
     Sample s;
     s.step = step;
     s.target = target;
+    s.container = step + "-" + target + "-" + std::to_string(i);
+    s.op = "prepare";
+    r.samples.push_back(s);
     s.op = "run";
     s.ok = i < ok;
     r.samples.push_back(s);
@@ -28,7 +32,9 @@ TEST(Validity, FailedRatioAboveThreshold) {
   AddRuns(r, "storm", "crun", 100, 1);  // 0.99%: within 1%
   auto warnings = ValidityWarnings(r, 0.01);
   ASSERT_EQ(warnings.size(), 1u);
-  EXPECT_EQ(warnings[0], "step storm target runc: 3 of 100 samples failed (3.0%, threshold 1.0%)");
+  EXPECT_EQ(warnings[0],
+            "step storm target runc: 3 of 100 containers had a failed operation (3.0%, threshold "
+            "1.0%)");
 }
 
 TEST(Validity, TooFewSamples) {
@@ -54,7 +60,7 @@ TEST(Validity, AllFailedReportsBoth) {
   AddRuns(r, "storm", "runc", 0, 6);
   auto warnings = ValidityWarnings(r, 0.01);
   ASSERT_EQ(warnings.size(), 2u);
-  EXPECT_NE(warnings[0].find("6 of 6 samples failed"), std::string::npos);
+  EXPECT_NE(warnings[0].find("6 of 6 containers had a failed operation"), std::string::npos);
   EXPECT_NE(warnings[1].find("too few samples for p99 (0 successful"), std::string::npos);
 }
 

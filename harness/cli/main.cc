@@ -19,7 +19,8 @@ Verbs:
   --version                           print the version
 
 Every verb takes --help. Exit codes: 0 pass, 1 an SLO failed, 2 invalid input or usage,
-3 the host cannot run it, 130 interrupted (Ctrl-C; cleaned up, partial result written).
+3 the host cannot run it, 4 the harness itself failed (e.g. a teardown that left something
+behind: run `faultline recover`), 130 interrupted (Ctrl-C; cleaned up, partial result written).
 )";
 
 }  // namespace

@@ -24,8 +24,9 @@ Runs SCENARIO on this host and writes DIR/result.json (default DIR: ./faultline-
   --json      print the result document on stdout instead of the summary table
 
 Ctrl-C stops starting containers, removes everything the run created and writes the partial
-result (exit 130). Exit 0 when every SLO holds, 1 when one fails, 2 for an invalid scenario,
-3 when this host cannot run it.
+result (exit 130). Exit 0 when every SLO holds, 1 when one fails, 2 for an invalid scenario
+or output directory, 3 when this host cannot run it, 4 when the harness itself failed
+(including a teardown that left something behind: `faultline recover` removes it).
 )";
 
 std::atomic<bool> g_cancel{false};
@@ -76,6 +77,16 @@ int RunCommand(const Args& args) {
     std::fprintf(stderr, "%s\n", scenario.error().message.c_str());
     return 2;
   }
+  // Where the result goes is checked before the run, not after minutes of measuring.
+  const std::string result_path = out_dir + "/result.json";
+  if (Status made = MakeDirs(out_dir); !made.ok()) {
+    std::fprintf(stderr, "faultline run: --out: %s\n", made.error().ToString().c_str());
+    return 2;
+  }
+  if (access(out_dir.c_str(), W_OK) != 0) {
+    std::fprintf(stderr, "faultline run: --out: %s is not writable\n", out_dir.c_str());
+    return 2;
+  }
   runner::RunOptions options;
   // Entering a mount namespace needs a single-threaded process: before any thread starts.
   if (runner::NeedsPrivateV1View(*scenario, DetectCgroupMode())) {
@@ -95,29 +106,31 @@ int RunCommand(const Args& args) {
   options.cancel = &g_cancel;
   options.progress = isatty(STDERR_FILENO) && !json;
 
-  auto result = runner::RunScenario(*scenario, options);
-  if (!result.ok()) {
-    std::fprintf(stderr, "faultline run: %s\n", result.error().ToString().c_str());
-    return ExitCodeFor(result.error());
+  auto outcome = runner::RunScenario(*scenario, options);
+  if (!outcome.ok()) {
+    std::fprintf(stderr, "faultline run: %s\n", outcome.error().ToString().c_str());
+    return ExitCodeFor(outcome.error());
   }
-  if (Status made = MakeDirs(out_dir); !made.ok()) {
-    std::fprintf(stderr, "faultline run: %s\n", made.error().ToString().c_str());
-    return 2;
-  }
-  const std::string result_path = out_dir + "/result.json";
-  Status written = reports::WriteResultFile(*result, result_path);
+  const reports::Result& result = outcome->result;
+  Status written = reports::WriteResultFile(result, result_path);
   if (json) {
-    std::printf("%s\n", reports::ToJson(*result).dump(2).c_str());
+    std::printf("%s\n", reports::ToJson(result)
+                            .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+                            .c_str());
   } else {
-    std::fputs(reports::RenderSummary(*result, isatty(STDOUT_FILENO)).c_str(), stdout);
+    std::fputs(reports::RenderSummary(result, isatty(STDOUT_FILENO)).c_str(), stdout);
+    if (written.ok()) std::printf("result: %s\n", result_path.c_str());
   }
   if (!written.ok()) {
     std::fprintf(stderr, "faultline run: %s\n", written.error().ToString().c_str());
-    return 1;
+    return 4;
   }
-  if (!json) std::printf("result: %s\n", result_path.c_str());
-  if (result->interrupted) return 130;
-  for (const auto& verdict : result->slo) {
+  if (!outcome->teardown.ok()) {
+    std::fprintf(stderr, "faultline run: %s\n", outcome->teardown.error().ToString().c_str());
+    return 4;
+  }
+  if (result.interrupted) return 130;
+  for (const auto& verdict : result.slo) {
     if (!verdict.pass) return 1;
   }
   return 0;

@@ -153,11 +153,15 @@ Status RemoveCgroupTree(const std::string& rel) {
         if (rmdir(dir.c_str()) != 0 && errno != ENOENT) busy = true;
       }
       if (!busy) break;
-      if (attempt == 49) last = ErrnoError("cannot remove cgroup " + root + "/" + rel, errno);
+      if (attempt == 49) last = Unavailable("cannot remove cgroup " + root + "/" + rel + ": busy");
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   }
   return last;
+}
+
+void RemoveFaultlineCgroupIfEmpty() {
+  for (const auto& root : CgroupHierarchies()) rmdir((root + "/faultline").c_str());
 }
 
 bool CgroupExists(const std::string& rel) {

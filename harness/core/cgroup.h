@@ -34,6 +34,9 @@ Result<CgroupMemory> ReadCgroupMemory(const std::string& rel);
 // bottom-up. Missing directories are fine (idempotent, for recover).
 Status RemoveCgroupTree(const std::string& rel);
 
+// Removes the "faultline" parent shared by all runs from every hierarchy, where it is empty.
+void RemoveFaultlineCgroupIfEmpty();
+
 // True when REL exists in any hierarchy.
 bool CgroupExists(const std::string& rel);
 

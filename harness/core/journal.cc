@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <sstream>
 
@@ -36,26 +37,43 @@ Journal::~Journal() {
 Result<std::unique_ptr<Journal>> Journal::Open(const std::string& run_id) {
   const std::string run_dir = RunsDir() + "/" + run_id;
   FL_RETURN_IF_ERROR(MakeDirs(RunsDir(), 0700));
-  if (mkdir(run_dir.c_str(), 0700) != 0) return ErrnoError("cannot create " + run_dir, errno);
+  if (mkdir(run_dir.c_str(), 0700) != 0) {
+    return Error{errno == EEXIST ? ErrorCode::kUnavailable : ErrorCode::kInternal,
+                 "cannot create " + run_dir + ": " + std::strerror(errno),
+                 {}};
+  }
+  // Until the journal holds its first entry, a failure must not leave a directory behind that
+  // recover could not account for.
+  auto fail = [&](const std::string& what, int error, int lock_fd) -> Error {
+    if (lock_fd >= 0) close(lock_fd);
+    (void)RemoveTree(run_dir);
+    return ErrnoError(what + " in " + run_dir, error);
+  };
   int lock_fd = open((run_dir + "/lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (lock_fd < 0 || flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
-    return ErrnoError("cannot lock " + run_dir, errno);
-  }
+  if (lock_fd < 0) return fail("cannot create the lock", errno, -1);
+  if (flock(lock_fd, LOCK_EX | LOCK_NB) != 0) return fail("cannot take the lock", errno, lock_fd);
   int fd = open((run_dir + "/journal").c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    close(lock_fd);
-    return ErrnoError("cannot create journal in " + run_dir, errno);
-  }
+  if (fd < 0) return fail("cannot create the journal", errno, lock_fd);
   std::unique_ptr<Journal> journal(new Journal(run_id, run_dir, fd, lock_fd));
   // The run directory is the first entry: recover removes it last.
-  FL_RETURN_IF_ERROR(journal->Acquire(journal_kind::kDir, {{"path", run_dir}}));
+  auto dir_entry = journal->Acquire(journal_kind::kDir, {{"path", run_dir}});
+  if (!dir_entry.ok()) {
+    journal.reset();
+    (void)RemoveTree(run_dir);
+    return std::move(dir_entry).error();
+  }
+  journal->dir_seq_ = *dir_entry;
   return journal;
 }
 
 Status Journal::Append(const nlohmann::json& record, bool sync) {
-  std::string line = record.dump() + "\n";
+  std::string line = record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  const off_t before = lseek(journal_fd_, 0, SEEK_END);
   if (write(journal_fd_, line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
-    return ErrnoError("cannot append to journal", errno);
+    int error = errno;
+    // A torn line would swallow the next record: cut it off again.
+    if (before >= 0) (void)!ftruncate(journal_fd_, before);
+    return ErrnoError("cannot append to journal", error);
   }
   if (sync && fdatasync(journal_fd_) != 0) return ErrnoError("cannot sync journal", errno);
   return OkStatus();
@@ -66,21 +84,34 @@ Result<std::uint64_t> Journal::Acquire(const std::string& kind, nlohmann::json d
   std::uint64_t seq = next_seq_++;
   FL_RETURN_IF_ERROR(
       Append({{"seq", seq}, {"op", "acquire"}, {"kind", kind}, {"data", std::move(data)}}, true));
+  open_.insert(seq);
   return seq;
 }
 
 void Journal::Release(std::uint64_t seq) {
   std::lock_guard lock(mu_);
-  (void)Append({{"seq", seq}, {"op", "release"}}, false);
+  if (Append({{"seq", seq}, {"op", "release"}}, false).ok()) open_.erase(seq);
 }
 
 Status Journal::Close() {
-  FL_RETURN_IF_ERROR(RemoveTree(run_dir_));
+  std::size_t still_open = 0;
+  {
+    std::lock_guard lock(mu_);
+    still_open = open_.size() - open_.count(dir_seq_);
+  }
+  Status status = OkStatus();
+  if (still_open == 0) {
+    status = RemoveTree(run_dir_);
+  } else {
+    // Keep the journal: it is the only record of what is left for `faultline recover`.
+    status = Internal(std::to_string(still_open) + " resource(s) of run " + run_id_ +
+                      " could not be removed; `faultline recover` will retry");
+  }
   close(journal_fd_);
   journal_fd_ = -1;
-  close(lock_fd_);
+  close(lock_fd_);  // releases the lock: recover may now take over
   lock_fd_ = -1;
-  return OkStatus();
+  return status;
 }
 
 Result<std::vector<JournalEntry>> ReadOutstanding(const std::string& journal_path) {

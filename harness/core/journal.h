@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -17,7 +18,6 @@ namespace faultline {
 // Resource kinds and their data fields; recover knows how to undo each.
 namespace journal_kind {
 inline constexpr const char* kDir = "dir";              // {path}: removed recursively
-inline constexpr const char* kMount = "mount";          // {path}: unmounted (lazy)
 inline constexpr const char* kCgroup = "cgroup";        // {path}: relative; every hierarchy
 inline constexpr const char* kContainer = "container";  // {runtime_argv, id, rootfs}
 }  // namespace journal_kind
@@ -46,8 +46,9 @@ class Journal {
   // Records that a resource is gone. Not synced: a lost release only makes recover retry an
   // idempotent undo.
   void Release(std::uint64_t seq);
-  // Releases the run directory entry and removes the directory with the journal in it: the last
-  // step of a clean teardown.
+  // The last step of a teardown: when everything else was released, removes the run directory
+  // with the journal in it; otherwise keeps them for `faultline recover` and says so. Either
+  // way the lock is released.
   Status Close();
 
   const std::string& run_id() const { return run_id_; }
@@ -62,6 +63,8 @@ class Journal {
   int journal_fd_;
   int lock_fd_;
   std::uint64_t next_seq_ = 1;
+  std::uint64_t dir_seq_ = 0;     // the run directory's own entry
+  std::set<std::uint64_t> open_;  // acquired, not yet released
   std::mutex mu_;
 };
 

@@ -28,7 +28,7 @@ class JournalTest : public ::testing::Test {
 TEST_F(JournalTest, OutstandingEntriesAreThoseNotReleased) {
   auto journal = Journal::Open("abc123");
   ASSERT_TRUE(journal.ok()) << journal.error().ToString();
-  auto a = (*journal)->Acquire(journal_kind::kMount, {{"path", "/x"}});
+  auto a = (*journal)->Acquire(journal_kind::kContainer, {{"id", "fl-abc123-x"}});
   auto b = (*journal)->Acquire(journal_kind::kCgroup, {{"path", "faultline/abc123"}});
   ASSERT_TRUE(a.ok() && b.ok());
   (*journal)->Release(*a);
@@ -56,18 +56,41 @@ TEST_F(JournalTest, LockTellsLiveRunsFromDeadOnes) {
 TEST_F(JournalTest, TornLastLineIsIgnored) {
   auto journal = Journal::Open("torn");
   ASSERT_TRUE(journal.ok());
-  ASSERT_TRUE((*journal)->Acquire(journal_kind::kMount, {{"path", "/m"}}).ok());
+  ASSERT_TRUE((*journal)->Acquire(journal_kind::kCgroup, {{"path", "faultline/torn"}}).ok());
   std::ofstream(root_ + "/runs/torn/journal", std::ios::app) << "{\"seq\":3,\"op\":\"acq";
   auto outstanding = ReadOutstanding(root_ + "/runs/torn/journal");
   ASSERT_TRUE(outstanding.ok());
   EXPECT_EQ(outstanding->size(), 2u);
 }
 
-TEST_F(JournalTest, CloseRemovesTheRunDirectory) {
+TEST_F(JournalTest, CloseRemovesTheRunDirectoryWhenEverythingWasReleased) {
   auto journal = Journal::Open("closing");
   ASSERT_TRUE(journal.ok());
+  auto seq = (*journal)->Acquire(journal_kind::kCgroup, {{"path", "faultline/closing"}});
+  ASSERT_TRUE(seq.ok());
+  (*journal)->Release(*seq);
   ASSERT_TRUE((*journal)->Close().ok());
   EXPECT_FALSE(PathExists(root_ + "/runs/closing"));
+}
+
+TEST_F(JournalTest, CloseKeepsTheJournalWhileResourcesRemain) {
+  auto journal = Journal::Open("leftover");
+  ASSERT_TRUE(journal.ok());
+  ASSERT_TRUE((*journal)->Acquire(journal_kind::kCgroup, {{"path", "faultline/leftover"}}).ok());
+  Status closed = (*journal)->Close();
+  ASSERT_FALSE(closed.ok());
+  EXPECT_NE(closed.error().message.find("faultline recover"), std::string::npos);
+  EXPECT_TRUE(PathExists(root_ + "/runs/leftover/journal"));
+  EXPECT_FALSE(RunIsLive(root_ + "/runs/leftover"));  // recover may take over
+}
+
+TEST_F(JournalTest, ARunIdInUseIsRefusedAndNothingIsRemoved) {
+  auto first = Journal::Open("same");
+  ASSERT_TRUE(first.ok());
+  auto second = Journal::Open("same");
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.error().code, ErrorCode::kUnavailable);
+  EXPECT_TRUE(PathExists(root_ + "/runs/same/journal"));
 }
 
 }  // namespace

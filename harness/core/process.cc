@@ -1,11 +1,13 @@
 #include "harness/core/process.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -51,9 +53,17 @@ std::string Tail(const std::string& s) {
   return s.size() <= kErrTail ? s : s.substr(s.size() - kErrTail);
 }
 
+// The last kErrTail bytes only: a chatty container may have written much more.
 std::string TailOfFile(const std::string& path) {
-  auto content = ReadFile(path);
-  return content.ok() ? Tail(*content) : std::string();
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return "";
+  std::string tail(kErrTail, '\0');
+  const off_t size = lseek(fd, 0, SEEK_END);
+  const off_t from = size > static_cast<off_t>(kErrTail) ? size - static_cast<off_t>(kErrTail) : 0;
+  const ssize_t n = pread(fd, tail.data(), tail.size(), from);
+  close(fd);
+  tail.resize(n > 0 ? static_cast<size_t>(n) : 0);
+  return tail;
 }
 
 void Decode(int raw, ProcessOutcome& outcome) {
@@ -184,24 +194,36 @@ void ReapOrphans() {
 
 }  // namespace
 
-std::optional<std::int64_t> WaitForOrphanExit(pid_t pid, std::int64_t not_before_ns,
-                                              Nanos timeout) {
+Result<std::int64_t> WaitForOrphanExit(pid_t pid, std::int64_t not_before_ns, Nanos timeout,
+                                       const std::atomic<bool>* cancel) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::unique_lock lock(g_exits_mu);
-  std::optional<std::int64_t> exited;
-  g_exits_cv.wait_for(lock, timeout, [&] {
+  for (;;) {
     auto it = g_exits.find(pid);
-    if (it == g_exits.end() || it->second < not_before_ns) return false;
-    exited = it->second;
-    g_exits.erase(it);
-    return true;
-  });
-  return exited;
+    if (it != g_exits.end() && it->second >= not_before_ns) {
+      const std::int64_t exited = it->second;
+      g_exits.erase(it);
+      return exited;
+    }
+    if (cancel && cancel->load()) return Cancelled("stopped waiting: the run was interrupted");
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) return DeadlineExceeded("still running after its deadline");
+    // Wake at least every 50 ms to notice a cancel.
+    g_exits_cv.wait_for(lock, std::min<Nanos>(deadline - now, std::chrono::milliseconds(50)));
+  }
 }
 
 Status StartOrphanReaper() {
   static std::once_flag once;
   static Status status;
   std::call_once(once, [] {
+    // Adopted processes are found through /proc/<pid>/task/<tid>/children (CONFIG_PROC_CHILDREN).
+    if (!PathExists("/proc/self/task/" + std::to_string(gettid()) + "/children")) {
+      status = FailedPrecondition(
+          "this kernel has no /proc/<pid>/task/<tid>/children (CONFIG_PROC_CHILDREN): faultline "
+          "cannot follow the container processes it adopts");
+      return;
+    }
     if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
       status = ErrnoError("cannot become child subreaper", errno);
       return;

@@ -5,8 +5,8 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,9 +52,10 @@ Result<std::string> RunForOutput(std::vector<std::string> argv,
 // Without this, hosts whose init does not reap would collect zombies.
 Status StartOrphanReaper();
 
-// When the adopted process PID was reaped (CLOCK_BOOTTIME ns), waiting up to TIMEOUT. Exits
-// before NOT_BEFORE_NS belong to an earlier process that had the same pid and are ignored.
-// Needs StartOrphanReaper(); nullopt on timeout.
-std::optional<std::int64_t> WaitForOrphanExit(pid_t pid, std::int64_t not_before_ns, Nanos timeout);
+// When the adopted process PID was reaped (CLOCK_BOOTTIME ns), waiting up to TIMEOUT or until
+// CANCEL is set. Exits before NOT_BEFORE_NS belong to an earlier process that had the same pid
+// and are ignored. Needs StartOrphanReaper(). DeadlineExceeded or Cancelled when it has not.
+Result<std::int64_t> WaitForOrphanExit(pid_t pid, std::int64_t not_before_ns, Nanos timeout,
+                                       const std::atomic<bool>* cancel);
 
 }  // namespace faultline

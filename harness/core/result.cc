@@ -34,7 +34,8 @@ int ExitCodeFor(const Error& error) {
   switch (error.code) {
     case ErrorCode::kInvalidArgument: return 2;
     case ErrorCode::kFailedPrecondition: return 3;
-    default: return 1;
+    case ErrorCode::kCancelled: return 130;
+    default: return 4;
   }
 }
 

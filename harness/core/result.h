@@ -60,7 +60,8 @@ inline Error Internal(std::string m) {
 // An Internal error carrying strerror(errno_value).
 Error ErrnoError(const std::string& what, int errno_value);
 
-// Process exit code for an error: 2 bad input, 3 host cannot run it, 1 otherwise.
+// Process exit code for an error: 2 bad input, 3 the host cannot run it, 130 cancelled, 4 any
+// other failure of the harness itself (1 is kept for SLO and comparison failures).
 int ExitCodeFor(const Error& error);
 
 template <typename T>

@@ -2,6 +2,7 @@
 // operation reports a timed span and a status; a failure is a normal, recorded outcome.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -51,8 +52,8 @@ class Container {
   virtual OpResult Delete(Nanos timeout) = 0;
   virtual Result<ContainerStatus> State(Nanos timeout) = 0;
   // Waits until the container's init process has exited; returns when (CLOCK_BOOTTIME ns).
-  // DeadlineExceeded if it is still running after TIMEOUT.
-  virtual Result<std::int64_t> WaitExit(Nanos timeout) = 0;
+  // DeadlineExceeded if it is still running after TIMEOUT, Cancelled once CANCEL is set.
+  virtual Result<std::int64_t> WaitExit(Nanos timeout, const std::atomic<bool>* cancel) = 0;
 };
 
 struct Created {

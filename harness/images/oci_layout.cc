@@ -1,14 +1,11 @@
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "harness/core/files.h"
-#include "harness/core/process.h"
 #include "harness/images/image.h"
+#include "harness/images/layer_apply.h"
 
 namespace faultline::images {
 namespace {
-
-constexpr auto kTarTimeout = std::chrono::minutes(5);
 
 Result<nlohmann::json> ReadJson(const std::string& path) {
   FL_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
@@ -46,33 +43,6 @@ Result<nlohmann::json> PickManifest(const nlohmann::json& index, const std::stri
     }
   }
   return InvalidArgument(layout + "/index.json: no manifest for linux/amd64");
-}
-
-// Applies one layer's whiteouts to DEST (they hide entries of lower layers), then extracts it.
-Status ApplyLayer(const std::string& blob, const std::string& dest) {
-  FL_ASSIGN_OR_RETURN(std::string listing, RunForOutput({"tar", "-tf", blob}, kTarTimeout));
-  std::istringstream entries(listing);
-  std::string entry;
-  while (std::getline(entries, entry)) {
-    while (entry.rfind("./", 0) == 0) entry = entry.substr(2);
-    auto slash = entry.rfind('/');
-    std::string dir = slash == std::string::npos ? "" : entry.substr(0, slash + 1);
-    std::string base = slash == std::string::npos ? entry : entry.substr(slash + 1);
-    if (base.rfind(".wh.", 0) != 0 || entry.find("..") != std::string::npos) continue;
-    if (base == ".wh..wh..opq") {
-      // Opaque directory: drop everything lower layers put there.
-      FL_RETURN_IF_ERROR(RemoveTree(dest + "/" + dir));
-      FL_RETURN_IF_ERROR(MakeDirs(dest + "/" + dir));
-    } else {
-      FL_RETURN_IF_ERROR(RemoveTree(dest + "/" + dir + base.substr(4)));
-    }
-  }
-  FL_ASSIGN_OR_RETURN(std::string ignored,
-                      RunForOutput({"tar", "-xf", blob, "-C", dest, "--numeric-owner",
-                                    "--exclude=.wh.*", "--exclude=*/.wh.*"},
-                                   kTarTimeout));
-  (void)ignored;
-  return OkStatus();
 }
 
 }  // namespace

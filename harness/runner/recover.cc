@@ -1,7 +1,10 @@
 #include "harness/runner/recover.h"
 
 #include <dirent.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,86 +19,139 @@ namespace {
 
 constexpr auto kUndoTimeout = std::chrono::seconds(30);
 
-bool UnderStateRoot(const std::string& path) {
-  const std::string root = StateRoot() + "/";
-  return path.rfind(root, 0) == 0 && path.find("..") == std::string::npos;
-}
+// The journal runs as root-owned data, but recover still trusts nothing in it beyond what the
+// run could have created: its own directory, its own cgroup, containers named after it,
+// runc or crun with a state root inside it.
+class RunUndo {
+ public:
+  RunUndo(std::string run_id, std::string run_dir, std::string self_exe)
+      : run_id_(std::move(run_id)), run_dir_(std::move(run_dir)), self_exe_(std::move(self_exe)) {}
 
-Status Unmount(const std::string& path) {
-  // EINVAL: not a mount point (already gone, or made in a namespace that died with its run).
-  if (umount2(path.c_str(), MNT_DETACH) != 0 && errno != EINVAL && errno != ENOENT) {
-    return ErrnoError("cannot unmount " + path, errno);
+  Status Undo(const JournalEntry& entry) const {
+    try {
+      if (entry.kind == journal_kind::kContainer) return UndoContainer(entry.data);
+      if (entry.kind == journal_kind::kCgroup) {
+        const std::string path = entry.data.at("path").get<std::string>();
+        if (path != "faultline/" + run_id_) return Refuse("cgroup " + path);
+        return RemoveCgroupTree(path);
+      }
+      if (entry.kind == journal_kind::kDir) {
+        const std::string path = entry.data.at("path").get<std::string>();
+        if (!InsideRunDir(path, /*allow_self=*/true)) return Refuse("directory " + path);
+        return RemoveTree(path);
+      }
+    } catch (const nlohmann::json::exception& e) {
+      return InvalidArgument(std::string("malformed journal entry: ") + e.what());
+    }
+    return InvalidArgument("unknown journal entry kind '" + entry.kind + "'");
   }
-  return OkStatus();
-}
 
-Status UndoContainer(const JournalEntry& entry, const std::string& self_exe) {
-  std::vector<std::string> argv;
-  const auto runtime_argv = entry.data.value("runtime_argv", std::vector<std::string>{});
-  const std::string id = entry.data.value("id", "");
-  if (runtime_argv.empty() || id.empty()) return Internal("malformed container entry");
-  // crun refuses hybrid cgroups outside the private view the run used.
-  const std::string& binary = runtime_argv.front();
-  if (DetectCgroupMode() == CgroupMode::kHybrid && binary.size() >= 4 &&
-      binary.compare(binary.size() - 4, 4, "crun") == 0) {
-    argv = {self_exe, "v1-exec", "--"};
+ private:
+  Status Refuse(const std::string& what) const {
+    return InvalidArgument("refusing to remove " + what + ": not created by run " + run_id_);
   }
-  argv.insert(argv.end(), runtime_argv.begin(), runtime_argv.end());
-  argv.insert(argv.end(), {"delete", "--force", id});
-  auto outcome = RunProcess({argv, kUndoTimeout, ""});
-  // A container the runtime no longer knows is already gone; its processes, if any, die with
-  // the run's cgroup below.
-  FL_RETURN_IF_ERROR(Unmount(entry.data.value("rootfs", "")));
-  const std::string dir = entry.data.value("dir", "");
-  if (UnderStateRoot(dir)) FL_RETURN_IF_ERROR(RemoveTree(dir));
-  (void)outcome;
-  return OkStatus();
-}
 
-Status Undo(const JournalEntry& entry, const std::string& self_exe) {
-  const std::string path = entry.data.value("path", "");
-  if (entry.kind == journal_kind::kContainer) return UndoContainer(entry, self_exe);
-  if (entry.kind == journal_kind::kMount) return Unmount(path);
-  if (entry.kind == journal_kind::kCgroup) return RemoveCgroupTree(path);
-  if (entry.kind == journal_kind::kDir) {
-    if (!UnderStateRoot(path)) return InvalidArgument("refusing to remove " + path);
-    return RemoveTree(path);
+  // PATH, resolved through any symlinks, lies inside the run directory.
+  bool InsideRunDir(const std::string& path, bool allow_self) const {
+    char resolved_dir[PATH_MAX], resolved[PATH_MAX];
+    if (!realpath(run_dir_.c_str(), resolved_dir)) return false;
+    const std::string base = resolved_dir;
+    if (!realpath(path.c_str(), resolved)) {
+      // Gone already; judge the path as written, which must not climb out.
+      return path.find("..") == std::string::npos && path.rfind(run_dir_ + "/", 0) == 0;
+    }
+    const std::string target = resolved;
+    return (allow_self && target == base) || target.rfind(base + "/", 0) == 0;
   }
-  return Internal("unknown journal entry kind '" + entry.kind + "'");
-}
+
+  Status UndoContainer(const nlohmann::json& data) const {
+    const auto runtime_argv = data.at("runtime_argv").get<std::vector<std::string>>();
+    const std::string id = data.at("id").get<std::string>();
+    const std::string rootfs = data.at("rootfs").get<std::string>();
+    const std::string dir = data.at("dir").get<std::string>();
+    if (id.rfind("fl-" + run_id_ + "-", 0) != 0) return Refuse("container " + id);
+    if (runtime_argv.size() != 3 || runtime_argv[1] != "--root" ||
+        !InsideRunDir(runtime_argv[2], false)) {
+      return Refuse("container " + id + " of an unexpected runtime invocation");
+    }
+    const std::string& binary = runtime_argv[0];
+    const std::string name = binary.substr(binary.rfind('/') + 1);
+    if ((name != "runc" && name != "crun") || FindExecutable(name) != binary) {
+      return Refuse("container " + id + " via " + binary);
+    }
+    if (!InsideRunDir(rootfs, false) || !InsideRunDir(dir, false)) {
+      return Refuse("container " + id + " files outside the run");
+    }
+
+    std::vector<std::string> argv;
+    // crun refuses hybrid cgroups outside the private view the run used.
+    if (name == "crun" && DetectCgroupMode() == CgroupMode::kHybrid) {
+      argv = {self_exe_, "v1-exec", "--"};
+    }
+    argv.insert(argv.end(), runtime_argv.begin(), runtime_argv.end());
+    argv.insert(argv.end(), {"delete", "--force", id});
+    FL_ASSIGN_OR_RETURN(ProcessOutcome deleted, RunProcess({argv, kUndoTimeout, ""}));
+    // A container the runtime does not know is gone already; its state root lives in the run
+    // directory, so a run whose directory survived still has it.
+    if (!deleted.ok() && PathExists(runtime_argv[2] + "/" + id)) {
+      return Unavailable("cannot delete container " + id + ": " + deleted.Describe());
+    }
+    // EINVAL: not a mount point (already unmounted, or made in a namespace that died with it).
+    if (umount2(rootfs.c_str(), MNT_DETACH) != 0 && errno != EINVAL && errno != ENOENT) {
+      return ErrnoError("cannot unmount " + rootfs, errno);
+    }
+    return RemoveTree(dir);
+  }
+
+  std::string run_id_;
+  std::string run_dir_;
+  std::string self_exe_;
+};
 
 std::string Describe(const JournalEntry& entry) {
-  if (entry.kind == journal_kind::kContainer) return "container " + entry.data.value("id", "");
-  return entry.kind + " " + entry.data.value("path", "");
+  const auto& data = entry.data;
+  if (entry.kind == journal_kind::kContainer && data.contains("id") && data["id"].is_string()) {
+    return "container " + data["id"].get<std::string>();
+  }
+  if (data.contains("path") && data["path"].is_string()) {
+    return entry.kind + " " + data["path"].get<std::string>();
+  }
+  return entry.kind;
 }
 
 }  // namespace
 
 RecoverReport Recover(const std::string& self_exe) {
   RecoverReport report;
-  DIR* runs = opendir(RunsDir().c_str());
-  if (!runs) return report;
-  std::vector<std::string> run_dirs;
-  while (dirent* entry = readdir(runs)) {
-    if (entry->d_name[0] != '.') run_dirs.push_back(RunsDir() + "/" + entry->d_name);
+  std::vector<std::string> run_ids;
+  if (DIR* runs = opendir(RunsDir().c_str())) {
+    while (dirent* entry = readdir(runs)) {
+      if (entry->d_name[0] != '.') run_ids.push_back(entry->d_name);
+    }
+    closedir(runs);
   }
-  closedir(runs);
-  std::sort(run_dirs.begin(), run_dirs.end());
+  std::sort(run_ids.begin(), run_ids.end());
 
-  for (const auto& run_dir : run_dirs) {
+  for (const auto& run_id : run_ids) {
+    const std::string run_dir = RunsDir() + "/" + run_id;
     if (RunIsLive(run_dir)) {
       ++report.runs_live;
       continue;
     }
-    auto entries = ReadOutstanding(run_dir + "/journal");
-    if (!entries.ok()) {
-      report.failures.push_back(run_dir + ": " + entries.error().ToString());
-      continue;
-    }
+    std::vector<JournalEntry> entries;
+    if (PathExists(run_dir + "/journal")) {
+      auto read = ReadOutstanding(run_dir + "/journal");
+      if (!read.ok()) {
+        report.failures.push_back(run_dir + ": " + read.error().ToString());
+        continue;
+      }
+      entries = std::move(*read);
+    }  // else: it died before its first entry; only the directory is left
+    const RunUndo undo(run_id, run_dir, self_exe);
     bool clean = true;
     // Newest first: containers before the cgroup that holds them, the run directory last.
-    for (auto it = entries->rbegin(); it != entries->rend(); ++it) {
-      Status undone = Undo(*it, self_exe);
+    for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
+      Status undone = undo.Undo(*it);
       if (undone.ok()) {
         report.undone.push_back(Describe(*it));
       } else {
@@ -104,11 +160,11 @@ RecoverReport Recover(const std::string& self_exe) {
       }
     }
     if (clean) {
-      (void)RemoveTree(run_dir);  // also when the journal was empty
+      (void)RemoveTree(run_dir);
       ++report.runs_recovered;
     }
   }
-  for (const auto& root : CgroupHierarchies()) rmdir((root + "/faultline").c_str());
+  RemoveFaultlineCgroupIfEmpty();
   return report;
 }
 

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cstdio>
 #include <map>
 #include <memory>
 #include <random>
@@ -26,13 +27,17 @@
 namespace faultline::runner {
 namespace {
 
-std::string NewRunId() {
+// A new run id (8 hex digits) and its journal; another id when one is taken.
+Result<std::unique_ptr<Journal>> OpenNewRunJournal() {
   std::random_device random;
-  std::ostringstream id;
-  id << std::hex << (random() & 0xffffff) << (random() & 0xff);
-  std::string out = id.str();
-  out.resize(8, '0');
-  return out;
+  for (int attempt = 0;; ++attempt) {
+    char id[16];
+    std::snprintf(id, sizeof id, "%08x", static_cast<unsigned>(random()));
+    auto journal = Journal::Open(id);
+    if (journal.ok() || journal.error().code != ErrorCode::kUnavailable || attempt == 4) {
+      return journal;
+    }
+  }
 }
 
 std::uint64_t TotalContainers(const scenario::Scenario& scenario) {
@@ -56,18 +61,13 @@ struct RunResources {
     if (!cgroup_parent.empty()) {
       status = RemoveCgroupTree(cgroup_parent);
       if (status.ok()) journal->Release(cgroup_seq);
-      RemoveEmptyFaultlineCgroup();
+      RemoveFaultlineCgroupIfEmpty();
     }
     if (journal) {
       Status closed = journal->Close();
       if (status.ok()) status = closed;
     }
     return status;
-  }
-
-  // The shared "faultline" parent goes when the last run using it is gone.
-  static void RemoveEmptyFaultlineCgroup() {
-    for (const auto& root : CgroupHierarchies()) rmdir((root + "/faultline").c_str());
   }
 };
 
@@ -137,10 +137,12 @@ Status Preflight(const scenario::Scenario& scenario, const RunOptions& options) 
   return OkStatus();
 }
 
-Result<reports::Result> RunScenario(const scenario::Scenario& scenario, const RunOptions& options) {
+Result<RunOutcome> RunScenario(const scenario::Scenario& scenario, const RunOptions& options) {
   FL_RETURN_IF_ERROR(Preflight(scenario, options));
   const HostInfo host = ProbeHost();
-  const std::string run_id = NewRunId();
+  RunResources resources;
+  FL_ASSIGN_OR_RETURN(resources.journal, OpenNewRunJournal());
+  const std::string run_id = resources.journal->run_id();
   reports::Result result;
   result.context = MakeContext(scenario, run_id, host);
   if (options.private_v1_view) {
@@ -152,8 +154,6 @@ Result<reports::Result> RunScenario(const scenario::Scenario& scenario, const Ru
   }
   if (std::string busy = HostBusyWarning(host); !busy.empty()) result.validity.push_back(busy);
 
-  RunResources resources;
-  FL_ASSIGN_OR_RETURN(resources.journal, Journal::Open(run_id));
   const std::string run_dir = resources.journal->run_dir();
   resources.cgroup_parent = "faultline/" + run_id;
   auto cgroup_seq =
@@ -210,11 +210,7 @@ Result<reports::Result> RunScenario(const scenario::Scenario& scenario, const Ru
         context.timeouts = scenario.timeouts;
         context.resources = target.resources;
         context.cancel = options.cancel;
-        std::uint64_t reported = 0;
-        context.on_progress = [&](int finished) {
-          progress.Advance(static_cast<std::uint64_t>(finished) - reported);
-          reported = static_cast<std::uint64_t>(finished);
-        };
+        context.on_progress = [&progress] { progress.Advance(); };
         progress.SetLabel(step.name + " " + target.name + " rep " + std::to_string(rep + 1) + "/" +
                           std::to_string(scenario.repetitions));
         drivers::Driver& driver = *resources.drivers.at(target.name);
@@ -238,8 +234,7 @@ Result<reports::Result> RunScenario(const scenario::Scenario& scenario, const Ru
 
   Status torn_down = resources.Teardown();
   if (!torn_down.ok()) {
-    result.validity.push_back("teardown incomplete (run `faultline recover`): " +
-                              torn_down.error().ToString());
+    result.validity.push_back("teardown incomplete: " + torn_down.error().ToString());
   }
   result.context.ended_at = Rfc3339Now();
   result.aggregates = reports::ComputeAggregates(result);
@@ -250,7 +245,7 @@ Result<reports::Result> RunScenario(const scenario::Scenario& scenario, const Ru
   result.validity.push_back(
       "no eBPF probes in this build: start_latency is the wall-clock span from the driver call "
       "to the runtime's start returning, without a phase breakdown");
-  return result;
+  return RunOutcome{std::move(result), std::move(torn_down)};
 }
 
 }  // namespace faultline::runner

@@ -24,8 +24,13 @@ bool NeedsPrivateV1View(const scenario::Scenario& scenario, CgroupMode mode);
 // Host checks that make a run impossible here: FailedPrecondition with the reason.
 Status Preflight(const scenario::Scenario& scenario, const RunOptions& options);
 
+struct RunOutcome {
+  reports::Result result;
+  Status teardown;  // not ok: something the run created is still there (see `recover`)
+};
+
 // The run's result, also when containers failed (failed samples) or it was cancelled
 // (interrupted = true). An error means it could not run at all.
-Result<reports::Result> RunScenario(const scenario::Scenario& scenario, const RunOptions& options);
+Result<RunOutcome> RunScenario(const scenario::Scenario& scenario, const RunOptions& options);
 
 }  // namespace faultline::runner

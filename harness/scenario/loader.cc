@@ -8,9 +8,11 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -361,8 +363,45 @@ Result<std::string> ReadFile(const std::string& path) {
 
 }  // namespace
 
+namespace {
+
+// Where the first byte that is not valid UTF-8 is (0-based offset), if any. Scenario text ends up
+// in JSON documents (runtime configs, results), which must be UTF-8.
+std::optional<std::size_t> FirstInvalidUtf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    const std::size_t length = byte < 0x80           ? 1
+                               : (byte >> 5) == 0x6  ? 2
+                               : (byte >> 4) == 0xe  ? 3
+                               : (byte >> 3) == 0x1e ? 4
+                                                     : 0;
+    if (length == 0 || i + length > text.size()) return i;
+    for (std::size_t k = 1; k < length; ++k) {
+      if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) return i;
+    }
+    i += length;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 Result<Scenario> LoadScenarioText(std::string_view text, const std::string& display_name,
                                   const std::string& base_dir) {
+  if (auto bad = FirstInvalidUtf8(text)) {
+    const std::string_view before = text.substr(0, *bad);
+    const std::size_t line =
+        static_cast<std::size_t>(std::count(before.begin(), before.end(), '\n')) + 1;
+    const std::size_t line_start = before.rfind('\n');
+    const std::size_t column =
+        *bad - (line_start == std::string_view::npos ? 0 : line_start + 1) + 1;
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02x", static_cast<unsigned char>(text[*bad]));
+    return InvalidArgument(display_name + ":" + std::to_string(line) + ":" +
+                           std::to_string(column) + ": (root): byte " + hex +
+                           " is not valid UTF-8; scenario files must be UTF-8 text");
+  }
   try {
     return Load(text, display_name, base_dir);
   } catch (const std::exception& e) {

@@ -72,6 +72,9 @@ std::vector<BadCase> BadCases() {
        head + "steps:\n  - {name: a, workload: {kind: start, count: 1}}\n"
               "  - {name: b, workload: {kind: strat, count: 1}}\n",
        "bad.yaml:6:32: steps[1].workload: unknown kind 'strat' (expected one of: start, density)"},
+      {"invalid UTF-8", "bad.yaml",
+       head + "steps:\n  - name: a\n    workload: {kind: start, count: 1, command: [\"a\xff" "b\"]}\n",
+       "bad.yaml:6:51: (root): byte 0xff is not valid UTF-8; scenario files must be UTF-8 text"},
       {"unknown start method", "bad.yaml",
        head + "steps:\n  - name: a\n    workload: {kind: start, count: 1, via: rnu}\n",
        "bad.yaml:6:44: steps[0].workload.via: expected one of: create-start, run, got 'rnu'; "
@@ -121,7 +124,8 @@ std::vector<BadCase> BadCases() {
        "bad.yaml:2:7: name: expected a name of lowercase letters, digits and '-' (starting with a "
        "letter or digit, at most 63 characters), got 'My_Scenario'\n"
        "bad.yaml:5:16: slo[0].metric: expected a metric and statistic such as start_latency.p99 "
-       "(metrics: start_latency, op_latency.prepare|create|start|run_detached|exit|stop|delete|lifecycle; "
+       "(metrics: start_latency, "
+       "op_latency.prepare|create|start|run_detached|exit|stop|delete|lifecycle; "
        "statistics: p50, "
        "p90, p99, max, mean, min), got 'start_latency.p98'"},
       {"several errors, in file order", "bad.yaml",

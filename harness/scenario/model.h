@@ -103,7 +103,7 @@ struct SloRule {
 struct Timeouts {
   Nanos create = std::chrono::seconds(30);
   Nanos start = std::chrono::seconds(30);
-  Nanos exit = std::chrono::seconds(30);  // a start storm's container running to completion
+  Nanos exit = std::chrono::seconds(30);    // a start storm's container running to completion
   Nanos remove = std::chrono::seconds(30);  // `delete` in the scenario file
 
   bool operator==(const Timeouts&) const = default;

@@ -53,7 +53,6 @@ StepOutput RunDensityRamp(drivers::Driver& driver, const scenario::DensityWorklo
   std::vector<std::unique_ptr<drivers::Container>> running;
   std::mutex running_mu;
   std::uint32_t next_index = 0;
-  int progress = 0;
 
   while (running.size() < workload.max) {
     if (context.cancelled()) {
@@ -81,13 +80,19 @@ StepOutput RunDensityRamp(drivers::Driver& driver, const scenario::DensityWorklo
         ++failed;
         if (launched.container) broken.push_back(std::move(launched.container));
       }
-      if (context.on_progress) context.on_progress(++progress);
+      if (context.on_progress) context.on_progress();
     });
     for (auto& container : broken) {
-      sink.Add(container->id(), "delete", container->Delete(context.timeouts.remove));
+      // Cleanup of what never ran: recorded only when it fails.
+      drivers::OpResult removed = container->Delete(context.timeouts.remove);
+      if (!removed.status.ok()) sink.Add(container->id(), "delete", removed);
     }
 
-    std::this_thread::sleep_for(workload.settle);
+    // Settle, but answer a Ctrl-C promptly.
+    const auto settled = std::chrono::steady_clock::now() + workload.settle;
+    while (std::chrono::steady_clock::now() < settled && !context.cancelled()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
     RampMeasurement memory = MeasureMemory(running);
     auto overhead = driver.ResidentOverheadBytes();
     measure::Summary latency = measure::Summarize(starts);
@@ -138,7 +143,7 @@ StepOutput RunDensityRamp(drivers::Driver& driver, const scenario::DensityWorklo
              Status stopped = killed.status;
              std::int64_t stopped_ns = killed.end_ns;
              if (stopped.ok()) {
-               auto exited = container.WaitExit(context.timeouts.remove);
+               auto exited = container.WaitExit(context.timeouts.remove, nullptr);
                stopped_ns = exited.ok() ? *exited : BootNowNs();
                if (!exited.ok()) stopped = exited.error();
              }

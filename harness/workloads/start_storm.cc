@@ -10,7 +10,6 @@ namespace faultline::workloads {
 StepOutput RunStartStorm(drivers::Driver& driver, const scenario::StartWorkload& workload,
                          const StepContext& context) {
   SampleSink sink(context);
-  std::atomic<int> finished{0};
   PacedRun paced = RunPaced(
       workload.count, {workload.concurrency, workload.rate_per_second}, context.cancel,
       [&](std::uint32_t i) {
@@ -21,22 +20,25 @@ StepOutput RunStartStorm(drivers::Driver& driver, const scenario::StartWorkload&
         Launched launched =
             Launch(driver, spec, context, sink, workload.via == scenario::StartWorkload::Via::kRun);
         if (launched.container) {
+          Status ended = launched.failure;
           if (launched.running) {
-            // Short-lived by definition: delete what finished, not what still runs (a
-            // runtime deletes a running container by killing it, a different operation).
-            // From the start call issued: a short command may exit (and be reaped)
-            // before the runtime's start call has even returned.
-            auto exited = launched.container->WaitExit(context.timeouts.exit);
+            // Short-lived by definition: delete what finished, not what still runs. Timed from
+            // the start call issued: a short command may exit (and be reaped) before the
+            // runtime's start call has even returned.
+            auto exited = launched.container->WaitExit(context.timeouts.exit, context.cancel);
             sink.Add(spec.id, "exit", launched.start_issued_ns, exited.ok() ? *exited : BootNowNs(),
                      exited.ok() ? OkStatus() : Status(exited.error()));
+            if (!exited.ok()) ended = exited.error();
           }
           drivers::OpResult removed = launched.container->Delete(context.timeouts.remove);
-          sink.Add(spec.id, "delete", removed);
+          // Removing a container that never ran or still runs (killed first) is not the
+          // operation `delete` measures; it is cleanup, recorded only when it fails.
+          if (ended.ok() || !removed.status.ok()) sink.Add(spec.id, "delete", removed);
+          if (ended.ok()) ended = removed.status;
           // The whole life: bundle preparation to the container being gone.
-          sink.Add(spec.id, "lifecycle", launched.begin_ns, removed.end_ns,
-                   launched.running ? removed.status : launched.failure);
+          sink.Add(spec.id, "lifecycle", launched.begin_ns, removed.end_ns, ended);
         }
-        if (context.on_progress) context.on_progress(++finished);
+        if (context.on_progress) context.on_progress();
       });
   StepOutput output{sink.Take(), {}, std::nullopt, {}};
   // Open-loop pacing only means something while the platform keeps up: a start issued a whole

@@ -21,7 +21,7 @@ struct StepContext {
   scenario::Timeouts timeouts;
   scenario::Resources resources;              // per-container limits of the target
   const std::atomic<bool>* cancel = nullptr;  // set on Ctrl-C: finish in-flight work, start none
-  std::function<void(int)> on_progress;       // called with the number of containers finished
+  std::function<void()> on_progress;          // called once per container finished
   bool cancelled() const { return cancel && cancel->load(); }
 };
 

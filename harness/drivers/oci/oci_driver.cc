@@ -83,14 +83,14 @@ class OciContainer : public Container {
     return op;
   }
 
-  Result<std::int64_t> WaitExit(Nanos timeout) override {
+  Result<std::int64_t> WaitExit(Nanos timeout, const std::atomic<bool>* cancel) override {
     auto pid_text = ReadFile(dir_ + "/init.pid");
     if (!pid_text.ok()) return FailedPrecondition("container " + id_ + " has no init pid");
     const pid_t pid = static_cast<pid_t>(std::strtol(pid_text->c_str(), nullptr, 10));
     if (pid <= 0) return Internal("container " + id_ + ": bad init pid '" + *pid_text + "'");
     // The init is adopted by this process (child subreaper) once the runtime exits.
-    auto exited = WaitForOrphanExit(pid, created_ns_, timeout);
-    if (!exited) return DeadlineExceeded("container " + id_ + " still running after its deadline");
+    auto exited = WaitForOrphanExit(pid, created_ns_, timeout, cancel);
+    if (!exited.ok()) return std::move(exited).error().With("container " + id_);
     return *exited;
   }
 
@@ -102,7 +102,7 @@ class OciContainer : public Container {
     FL_ASSIGN_OR_RETURN(ProcessOutcome outcome, RunProcess({argv, timeout, ""}));
     if (!outcome.ok()) {
       if (outcome.err.find("does not exist") != std::string::npos ||
-          outcome.err.find("not exist") != std::string::npos) {
+          outcome.err.find("No such file or directory") != std::string::npos) {
         return NotFound("container " + id_ + " does not exist");
       }
       return Unavailable("state " + outcome.Describe());
@@ -176,6 +176,14 @@ OciDriver::OciDriver(OciDriverConfig config, RuntimeInfo info, std::string state
 Result<std::unique_ptr<OciDriver>> OciDriver::Open(OciDriverConfig config) {
   if (config.runtime != "runc" && config.runtime != "crun") {
     return InvalidArgument("unknown OCI runtime '" + config.runtime + "'");
+  }
+  // Both paths go into overlay mount options, where these characters are separators.
+  for (const std::string* path : {&config.lower_rootfs, &config.run_dir}) {
+    if (path->find_first_of(",:\\") != std::string::npos) {
+      return InvalidArgument("path '" + *path +
+                             "' contains ',', ':' or '\\', which overlay "
+                             "mount options cannot carry");
+    }
   }
   FL_ASSIGN_OR_RETURN(RuntimeInfo info, ProbeOciRuntime(config.runtime));
   std::string state_root = config.run_dir + "/runtime/" + config.runtime;
