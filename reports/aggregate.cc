@@ -88,7 +88,7 @@ std::string MetricUnit(const std::string& metric) {
 std::vector<Aggregate> ComputeAggregates(const Result& result) {
   Collector collector;
   for (const Sample& sample : result.samples) {
-    // A "run" sample spans create issued -> start returned: that is start_latency (wall-clock
+    // A "run" sample spans bundle preparation -> start returned: that is start_latency (wall-clock
     // for now; once probes report phases it will end at the user process exec).
     const std::string metric = sample.op == "run" ? "start_latency" : "op_latency." + sample.op;
     AddSample(collector.At(sample.step, sample.target, metric), sample);

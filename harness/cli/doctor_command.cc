@@ -17,7 +17,7 @@ constexpr const char* kHelp = R"(usage: faultline doctor
 Reports what this host can do for faultline, each item with the reason: privileges, cgroup
 mode, overlayfs, images, runtimes and their versions, network namespaces, BPF, and the kernel
 mechanisms faults rely on (each probed for real in a throwaway network namespace).
-Exit 0 when at least one runtime can run scenarios here, 3 otherwise.
+Exit 0 when running as root with at least one usable runtime, 3 otherwise.
 )";
 
 enum class Verdict { kOk, kNo, kInfo };

@@ -63,17 +63,18 @@ std::vector<std::string> CgroupHierarchies() {
 }
 
 std::string MemoryCgroupDir(const std::string& rel) {
-  std::string v2;
-  for (const auto& root : CgroupHierarchies()) {
-    if (PathExists(root + "/memory.stat") || PathExists(root + "/memory.usage_in_bytes")) {
-      return root + "/" + rel;  // v1 memory controller root
+  // Looked up once: the mount table grows with every container's rootfs, and density ramps read
+  // memory for every container at every ramp step.
+  static const std::string root = [] {
+    std::string v2;
+    for (const auto& hierarchy : CgroupHierarchies()) {
+      if (PathExists(hierarchy + "/memory.usage_in_bytes")) return hierarchy;  // v1 memory
+      auto controllers = ReadFile(hierarchy + "/cgroup.controllers");
+      if (controllers.ok() && controllers->find("memory") != std::string::npos) v2 = hierarchy;
     }
-    if (PathExists(root + "/cgroup.controllers")) {
-      auto controllers = ReadFile(root + "/cgroup.controllers");
-      if (controllers.ok() && controllers->find("memory") != std::string::npos) v2 = root;
-    }
-  }
-  return v2.empty() ? "" : v2 + "/" + rel;
+    return v2;
+  }();
+  return root.empty() ? "" : root + "/" + rel;
 }
 
 namespace {

@@ -127,7 +127,7 @@ Result<ProcessOutcome> RunProcess(const ProcessSpec& spec) {
     outcome.timed_out = true;
     kill(-pid, SIGKILL);  // the whole group: the program and whatever it forked
     ioc.restart();
-    ioc.run();
+    ioc.run_for(std::chrono::seconds(5));
   }
   outcome.end_ns = BootNowNs();
   if (!outcome.timed_out) Decode(child->native_exit_code(), outcome);
@@ -136,8 +136,22 @@ Result<ProcessOutcome> RunProcess(const ProcessSpec& spec) {
     g_managed.erase(pid);
   }
   if (spec.output_file.empty()) {
-    outcome.out = out.get();
-    outcome.err = Tail(err.get());
+    // A descendant that outlived the program may still hold the pipes: give them a moment to
+    // drain, then take what arrived rather than wait without bound.
+    auto drained = [&] {
+      return out.wait_for(std::chrono::seconds(0)) == std::future_status::ready &&
+             err.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+    };
+    if (!drained()) {
+      ioc.restart();
+      ioc.run_for(std::chrono::milliseconds(200));
+    }
+    if (drained()) {
+      outcome.out = out.get();
+      outcome.err = Tail(err.get());
+    } else {
+      outcome.err = "(output not collected: a descendant kept the program's pipes open)";
+    }
   } else {
     outcome.err = TailOfFile(spec.output_file);
   }

@@ -33,7 +33,6 @@ struct ContainerSpec {
   std::string id;  // unique, carries the run id: fl-<runid>-...
   std::vector<std::string> command;
   scenario::Resources resources;
-  std::string netns_path;  // join this network namespace; empty = a new private one
 };
 
 enum class ContainerStatus { kCreated, kRunning, kStopped, kPaused, kUnknown };

@@ -13,7 +13,6 @@
 #include "harness/core/files.h"
 #include "harness/core/host.h"
 #include "harness/core/journal.h"
-#include "harness/core/log.h"
 #include "harness/core/version.h"
 #include "harness/drivers/oci/oci_driver.h"
 #include "harness/drivers/registry.h"

@@ -50,8 +50,6 @@ nlohmann::json MakeRuntimeConfig(const ContainerSpec& spec, const std::string& c
   }
   if (spec.resources.pids) resources["pids"] = {{"limit", *spec.resources.pids}};
 
-  json network = {{"type", "network"}};
-  if (!spec.netns_path.empty()) network["path"] = spec.netns_path;
 
   return {
       {"ociVersion", "1.0.2"},
@@ -72,7 +70,7 @@ nlohmann::json MakeRuntimeConfig(const ContainerSpec& spec, const std::string& c
        {{"cgroupsPath", cgroups_path},
         {"resources", resources},
         {"namespaces",
-         {{{"type", "pid"}}, network, {{"type", "ipc"}}, {{"type", "uts"}}, {{"type", "mount"}}}},
+         {{{"type", "pid"}}, {{"type", "network"}}, {{"type", "ipc"}}, {{"type", "uts"}}, {{"type", "mount"}}}},
         {"maskedPaths",
          {"/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
           "/proc/sched_debug", "/sys/firmware", "/proc/scsi"}},

@@ -23,23 +23,17 @@ TEST(RuntimeConfig, CarriesCommandCgroupAndLimits) {
   EXPECT_EQ(config["root"]["path"], "rootfs");
 }
 
-TEST(RuntimeConfig, JoinsAGivenNetworkNamespace) {
+TEST(RuntimeConfig, LeavesOutLimitsNotAskedFor) {
   ContainerSpec spec;
   spec.id = "c";
   spec.command = {"true"};
-  auto isolated = MakeRuntimeConfig(spec, "/x");
-  bool has_path = false;
-  for (const auto& ns : isolated["linux"]["namespaces"]) has_path |= ns.contains("path");
-  EXPECT_FALSE(has_path);
-  EXPECT_FALSE(isolated["linux"]["resources"].contains("memory"));
-
-  spec.netns_path = "/run/netns/fl-node-1";
-  auto joined = MakeRuntimeConfig(spec, "/x");
-  bool found = false;
-  for (const auto& ns : joined["linux"]["namespaces"]) {
-    if (ns["type"] == "network") found = ns.value("path", "") == "/run/netns/fl-node-1";
-  }
-  EXPECT_TRUE(found);
+  auto config = MakeRuntimeConfig(spec, "/x");
+  EXPECT_FALSE(config["linux"]["resources"].contains("memory"));
+  EXPECT_FALSE(config["linux"]["resources"].contains("cpu"));
+  EXPECT_FALSE(config["linux"]["resources"].contains("pids"));
+  std::vector<std::string> namespaces;
+  for (const auto& ns : config["linux"]["namespaces"]) namespaces.push_back(ns["type"]);
+  EXPECT_EQ(namespaces, (std::vector<std::string>{"pid", "network", "ipc", "uts", "mount"}));
 }
 
 }  // namespace
