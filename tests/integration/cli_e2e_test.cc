@@ -382,3 +382,36 @@ steps:
 
 }  // namespace
 }  // namespace faultline::testing
+
+namespace faultline::testing {
+namespace {
+
+TEST_F(CliTest, CtrlCDoesNotWaitForLongRunningStormContainers) {
+  FL_REQUIRE_ROOT_RUNTIME("runc");
+  std::string path = WriteScenario("sleepy.yaml", R"(version: 1
+name: sleepy
+target: {driver: oci, runtime: runc}
+timeouts: {exit: 10m}
+steps:
+  - name: storm
+    workload: {kind: start, count: 10, concurrency: 2, command: [sleep, "600"]}
+)");
+  Spawned run = SpawnFaultline({"run", path, "--out", dir_ + "/out"}, state_, dir_ + "/log.txt");
+  ASSERT_TRUE(WaitForContainers(2, 120)) << Slurp(run.output_path);
+  kill(run.pid, SIGINT);
+  // The containers would run for ten minutes; an interrupted run stops waiting for them.
+  EXPECT_EQ(WaitExit(run.pid, 120), 130) << Slurp(run.output_path);
+  auto result = ReadResult(dir_ + "/out");
+  ASSERT_FALSE(result.is_discarded()) << Slurp(run.output_path);
+  int cancelled_exits = 0;
+  for (const auto& sample : result["samples"]) {
+    if (sample["op"] != "exit") continue;
+    EXPECT_FALSE(sample["ok"].get<bool>());
+    cancelled_exits += sample["error"].get<std::string>().find("interrupted") != std::string::npos;
+  }
+  EXPECT_GE(cancelled_exits, 2);
+  EXPECT_EQ(Leftovers(state_), std::vector<std::string>{});
+}
+
+}  // namespace
+}  // namespace faultline::testing
