@@ -269,11 +269,6 @@ TEST_F(CliTest, DoctorReportsRuntimesAndCgroupMode) {
   EXPECT_NE(output.find("runc"), std::string::npos) << output;
 }
 
-}  // namespace
-}  // namespace faultline::testing
-
-namespace faultline::testing {
-namespace {
 
 TEST_F(CliTest, ViaRunStartsEachContainerWithOneRuntimeCall) {
   FL_REQUIRE_ROOT_RUNTIME("runc");
@@ -300,11 +295,6 @@ steps:
   EXPECT_EQ(Leftovers(state_), std::vector<std::string>{});
 }
 
-}  // namespace
-}  // namespace faultline::testing
-
-namespace faultline::testing {
-namespace {
 
 TEST_F(CliTest, ABrokenSloExitsOneAndABadScenarioTwo) {
   FL_REQUIRE_ROOT_RUNTIME("runc");
@@ -380,11 +370,6 @@ steps:
   EXPECT_EQ(Leftovers(state_), std::vector<std::string>{});
 }
 
-}  // namespace
-}  // namespace faultline::testing
-
-namespace faultline::testing {
-namespace {
 
 TEST_F(CliTest, CtrlCDoesNotWaitForLongRunningStormContainers) {
   FL_REQUIRE_ROOT_RUNTIME("runc");
