@@ -24,7 +24,7 @@ enum class Verdict { kOk, kNo, kInfo };
 
 void Line(Verdict verdict, const std::string& what, const std::string& detail) {
   static constexpr const char* kTags[] = {"ok", "no", "--"};
-  std::printf("  [%s] %-22s %s\n", kTags[static_cast<int>(verdict)], what.c_str(), detail.c_str());
+  std::printf("  [%s] %-24s %s\n", kTags[static_cast<int>(verdict)], what.c_str(), detail.c_str());
 }
 
 // Runs ARGV inside a fresh network namespace: a real probe that leaves nothing behind.
