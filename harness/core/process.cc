@@ -189,10 +189,14 @@ std::condition_variable g_exits_cv;
 std::map<pid_t, std::int64_t> g_exits;
 
 void ReapOrphans() {
+  // Reading /proc happens outside the spawn lock, which every runtime call takes. A child seen
+  // here before RunProcess registered it is checked under the lock, which RunProcess holds until
+  // it has registered the child: it is then known as managed and left to Boost.
+  const std::vector<pid_t> children = ChildrenOfSelf();
   std::vector<pid_t> reaped;
   {
     std::lock_guard lock(g_spawn_mu);
-    for (pid_t pid : ChildrenOfSelf()) {
+    for (pid_t pid : children) {
       if (g_managed.count(pid) == 0 && waitpid(pid, nullptr, WNOHANG) == pid) {
         reaped.push_back(pid);
       }

@@ -14,7 +14,6 @@
 #include "harness/core/host.h"
 #include "harness/core/journal.h"
 #include "harness/core/version.h"
-#include "harness/drivers/oci/oci_driver.h"
 #include "harness/drivers/registry.h"
 #include "harness/images/image.h"
 #include "harness/runner/progress.h"
@@ -118,16 +117,23 @@ bool NeedsPrivateV1View(const scenario::Scenario& scenario, CgroupMode mode) {
   return false;
 }
 
-Status Preflight(const scenario::Scenario& scenario, const RunOptions& options) {
-  const HostInfo host = ProbeHost();
+namespace {
+
+// Host checks that make a run impossible here, before anything is created: FailedPrecondition
+// with the reason. (Drivers check their runtimes in full when they open.)
+Status Preflight(const scenario::Scenario& scenario, const RunOptions& options,
+                 const HostInfo& host) {
   if (!host.is_root)
     return FailedPrecondition("faultline run needs root (containers, mounts, cgroups)");
   if (host.cgroup_mode == CgroupMode::kNone)
     return FailedPrecondition("no cgroup filesystem at /sys/fs/cgroup");
   if (!host.has_overlay) return FailedPrecondition("the kernel has no overlay filesystem");
   for (const auto& target : scenario.targets) {
-    auto runtime = drivers::oci::ProbeOciRuntime(target.runtime);
-    if (!runtime.ok()) return std::move(runtime).error().With("target " + target.name);
+    if (FindExecutable(target.runtime).empty()) {
+      return FailedPrecondition("target " + target.name + ": " + target.runtime +
+                                " not found in PATH (install the Debian package " + target.runtime +
+                                ")");
+    }
   }
   if (NeedsPrivateV1View(scenario, host.cgroup_mode) && !options.private_v1_view) {
     return FailedPrecondition(
@@ -136,9 +142,11 @@ Status Preflight(const scenario::Scenario& scenario, const RunOptions& options) 
   return OkStatus();
 }
 
+}  // namespace
+
 Result<RunOutcome> RunScenario(const scenario::Scenario& scenario, const RunOptions& options) {
-  FL_RETURN_IF_ERROR(Preflight(scenario, options));
   const HostInfo host = ProbeHost();
+  FL_RETURN_IF_ERROR(Preflight(scenario, options, host));
   RunResources resources;
   FL_ASSIGN_OR_RETURN(resources.journal, OpenNewRunJournal());
   const std::string run_id = resources.journal->run_id();

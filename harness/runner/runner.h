@@ -21,9 +21,6 @@ struct RunOptions {
 // The caller must enter it while single-threaded, before RunScenario.
 bool NeedsPrivateV1View(const scenario::Scenario& scenario, CgroupMode mode);
 
-// Host checks that make a run impossible here: FailedPrecondition with the reason.
-Status Preflight(const scenario::Scenario& scenario, const RunOptions& options);
-
 struct RunOutcome {
   reports::Result result;
   Status teardown;  // not ok: something the run created is still there (see `recover`)

@@ -173,6 +173,34 @@ slo:
   EXPECT_EQ(Leftovers(state_), std::vector<std::string>{});
 }
 
+TEST_F(CliTest, DensityStopsAtTheMemoryBudgetAndAtTheKnee) {
+  FL_REQUIRE_ROOT_RUNTIME("runc");
+  // Bounds no container can meet: each ramp stops after its first ramp step, for its reason.
+  std::string path = WriteScenario("stops.yaml", R"(version: 1
+name: stops
+target: {driver: oci, runtime: runc}
+steps:
+  - name: budget
+    workload: {kind: density, max: 50, step: 3, memory_budget: 1B, settle: 50ms}
+  - name: knee
+    workload: {kind: density, max: 50, step: 3, start_p99_max: 1us, settle: 10ms}
+)");
+  const std::string out = dir_ + "/out";
+  auto [code, output] = RunFaultline({"run", path, "--out", out}, state_);
+  ASSERT_EQ(code, 0) << output;
+  auto result = ReadResult(out);
+  ASSERT_EQ(result["density_outcomes"].size(), 2u) << result["density_outcomes"];
+  const auto& budget = result["density_outcomes"][0];
+  EXPECT_EQ(budget["stopped_by"], "memory_budget");
+  EXPECT_EQ(budget["reached"], 3);
+  EXPECT_FALSE(budget.contains("knee"));
+  const auto& knee = result["density_outcomes"][1];
+  EXPECT_EQ(knee["stopped_by"], "slo");
+  EXPECT_EQ(knee["reached"], 3);
+  EXPECT_EQ(knee["knee"], 3);
+  EXPECT_EQ(Leftovers(state_), std::vector<std::string>{});
+}
+
 TEST_F(CliTest, FailedStartsAreRecordedWithReasonsNotFatal) {
   FL_REQUIRE_ROOT_RUNTIME("runc");
   std::string path = WriteScenario("fail.yaml", R"(version: 1

@@ -42,11 +42,23 @@ class OciContainer : public Container {
   std::string bundle() const { return dir_ + "/bundle"; }
   std::string output_log() const { return dir_ + "/output.log"; }
 
-  // Journals, then builds the bundle: directories, overlay rootfs, config.json.
+  // Journals the container, then builds the bundle: directories, overlay rootfs, config.json.
+  // Only the bundle is timed: the journal (an fsync) is faultline's bookkeeping, not part of
+  // starting a container.
   OpResult Prepare(const ContainerSpec& spec) {
     OpResult op;
+    auto seq = driver_->config().journal->Acquire(journal_kind::kContainer,
+                                                  {{"runtime_argv", driver_->RuntimeArgv()},
+                                                   {"id", id_},
+                                                   {"rootfs", rootfs()},
+                                                   {"dir", dir_}});
     op.start_ns = BootNowNs();
-    op.status = PrepareSteps(spec);
+    if (seq.ok()) {
+      journal_seq_ = *seq;
+      op.status = BuildBundle(spec);
+    } else {
+      op.status = std::move(seq).error();
+    }
     op.end_ns = BootNowNs();
     return op;
   }
@@ -118,17 +130,11 @@ class OciContainer : public Container {
   }
 
  private:
-  Status PrepareSteps(const ContainerSpec& spec) {
+  Status BuildBundle(const ContainerSpec& spec) {
     const auto& config = driver_->config();
     FL_RETURN_IF_ERROR(MakeDirs(dir_ + "/upper"));
     FL_RETURN_IF_ERROR(MakeDirs(dir_ + "/work"));
     FL_RETURN_IF_ERROR(MakeDirs(rootfs()));
-    FL_ASSIGN_OR_RETURN(
-        journal_seq_,
-        config.journal->Acquire(journal_kind::kContainer, {{"runtime_argv", driver_->RuntimeArgv()},
-                                                           {"id", id_},
-                                                           {"rootfs", rootfs()},
-                                                           {"dir", dir_}}));
     const std::string options = "lowerdir=" + config.lower_rootfs + ",upperdir=" + dir_ +
                                 "/upper,workdir=" + dir_ + "/work";
     if (mount("overlay", rootfs().c_str(), "overlay", 0, options.c_str()) != 0) {
