@@ -1,0 +1,70 @@
+// The seam between the virtual cluster and fault mechanisms: what a fault may act on, its
+// parameters, and what every mechanism implements. Mechanisms journal (fsync) what they create
+// before it exists and can undo it from that record alone, so `recover` and the watchdog can
+// revert faults whose controller died.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "harness/core/journal.h"
+#include "harness/core/result.h"
+
+namespace faultline::chaos {
+
+using Nanos = std::chrono::nanoseconds;
+
+// Journal kind of an applied fault; data: {"kind", "mechanism", "expires_ns", "undo": {...}}.
+inline constexpr const char* kFaultJournalKind = "fault";
+
+// One node of a virtual cluster, as faults see it. Filled by the cluster module.
+struct NodeRef {
+  std::string name;     // "node-1"
+  std::string netns;    // path of the node's network namespace, e.g. /run/netns/fl-<run>-node-1
+  std::string link;     // the node's interface inside that namespace, e.g. "eth0"
+  std::string address;  // IPv4 in 198.18.0.0/15, without prefix length
+  std::string cgroup;   // the node's cgroup parent, relative ("faultline/<run>/node-1"), the same
+                        // under every v1 hierarchy and in the v2 tree
+};
+
+// One occurrence of a fault, resolved against the cluster and validated by the scenario loader.
+struct FaultParams {
+  std::string run_id;                        // names and tags carry it: fl-<run id>-...
+  std::string kind;                          // "network.loss", "node.pause", ...
+  std::vector<NodeRef> nodes;                // the nodes it acts on
+  std::vector<std::vector<NodeRef>> groups;  // network.partition: sets cut off from each other
+  std::vector<NodeRef> all_nodes;            // the whole cluster, for addressing peers
+  double probability = 0;                    // loss, corrupt, duplicate: per wire packet, (0, 1]
+  Nanos delay{0};                            // network.delay
+  Nanos jitter{0};                           // network.delay
+  std::uint64_t rate_bits_per_second = 0;    // network.bandwidth
+  std::uint32_t workers = 0;                 // node.cpu_stress, node.memory_stress
+  std::uint64_t bytes = 0;                   // node.memory_stress, node.disk_fill
+  std::int64_t expires_ns = 0;               // CLOCK_BOOTTIME deadline: the watchdog reverts after
+};
+
+class ActiveFault {
+ public:
+  virtual ~ActiveFault() = default;
+  // Undoes the fault and releases its journal entry. Idempotent.
+  virtual Status Revert() = 0;
+};
+
+class FaultMechanism {
+ public:
+  virtual ~FaultMechanism() = default;
+  virtual const std::string& kind() const = 0;       // "network.loss"
+  virtual const std::string& mechanism() const = 0;  // "iptables statistic"
+  // Whether this host can apply the fault, tried without touching anything of the host's
+  // (e.g. in a throwaway namespace). FailedPrecondition with the reason when it cannot.
+  virtual Status Probe() = 0;
+  // Journals what it will create, then applies it. Nothing is left applied on error.
+  virtual Result<std::unique_ptr<ActiveFault>> Inject(const FaultParams& params,
+                                                      Journal& journal) = 0;
+};
+
+}  // namespace faultline::chaos
