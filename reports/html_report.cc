@@ -265,7 +265,13 @@ std::string DensitySection(const Result& r) {
     svg::XYPlot memory, latency;
     memory.title = "memory per container, step " + step;
     memory.x_label = "containers running";
-    memory.y_label = "memory per container (MiB)";
+    double max_memory = 0;
+    for (const auto& p : r.density) {
+      if (p.step == step) max_memory = std::max(max_memory, p.memory_per_container_bytes);
+    }
+    const bool mib = max_memory >= 1024.0 * 1024.0;
+    const double memory_unit = mib ? 1024.0 * 1024.0 : 1024.0;
+    memory.y_label = mib ? "memory per container (MiB)" : "memory per container (KiB)";
     latency.title = "start p99 by density, step " + step;
     latency.x_label = "containers running";
     latency.y_label = "start latency p99 (ms)";
@@ -278,11 +284,13 @@ std::string DensitySection(const Result& r) {
       for (int rep : reps) {
         const std::string name =
             targets[t] + (reps.size() > 1 ? " rep " + std::to_string(rep + 1) : "");
-        svg::Series mem{name, svg::SeriesColor(t), {}, svg::Series::Style::kLine};
-        svg::Series p99{name, svg::SeriesColor(t), {}, svg::Series::Style::kLine};
+        // Later repetitions dashed, so repetitions of one target stay apart.
+        const bool dashed = rep != *reps.begin();
+        svg::Series mem{name, svg::SeriesColor(t), {}, svg::Series::Style::kLine, dashed};
+        svg::Series p99{name, svg::SeriesColor(t), {}, svg::Series::Style::kLine, dashed};
         for (const auto& p : r.density) {
           if (p.step != step || p.target != targets[t] || p.repetition != rep) continue;
-          mem.points.emplace_back(p.containers, p.memory_per_container_bytes / (1024.0 * 1024.0));
+          mem.points.emplace_back(p.containers, p.memory_per_container_bytes / memory_unit);
           p99.points.emplace_back(p.containers, p.start_p99_s * 1e3);
         }
         for (const auto& o : r.density_outcomes) {

@@ -47,21 +47,26 @@ struct Range {
 };
 
 // Horizontal legend rows under the plot; returns the markup and the rows used.
-std::string Legend(const std::vector<std::pair<std::string, std::string>>& entries, double top,
-                   int width, int* rows) {
+struct LegendEntry {
+  std::string name, color;
+  bool dashed = false;
+};
+
+std::string Legend(const std::vector<LegendEntry>& entries, double top, int width, int* rows) {
   std::string out;
   double x = kLeft;
   double y = top;
   *rows = entries.empty() ? 0 : 1;
-  for (const auto& [name, color] : entries) {
+  for (const auto& [name, color, dashed] : entries) {
     const double entry_width = 28 + 7.0 * static_cast<double>(name.size());
     if (x + entry_width > width - kRight && x > kLeft) {
       x = kLeft;
       y += kLegendRow;
       ++*rows;
     }
-    out += "<rect x=\"" + Num(x) + "\" y=\"" + Num(y - 9) +
-           "\" width=\"16\" height=\"4\" fill=\"" + color + "\"/>";
+    out += "<line x1=\"" + Num(x) + "\" x2=\"" + Num(x + 16) + "\" y1=\"" + Num(y - 7) +
+           "\" y2=\"" + Num(y - 7) + "\" stroke=\"" + color + "\" stroke-width=\"4\"" +
+           (dashed ? " stroke-dasharray=\"5 2\"" : "") + "/>";
     out += Text(x + 20, y - 3, name, "start");
     x += entry_width;
   }
@@ -127,9 +132,9 @@ std::string Render(const XYPlot& plot) {
   const std::vector<double> xt = NiceTicks(xr.lo, xr.hi, 6);
   const std::vector<double> yt = NiceTicks(yr.lo, yr.hi, 5);
 
-  std::vector<std::pair<std::string, std::string>> legend;
-  for (const auto& series : plot.series) legend.emplace_back(series.name, series.color);
-  if (!plot.bands.empty()) legend.emplace_back("fault window", kBandColor);
+  std::vector<LegendEntry> legend;
+  for (const auto& series : plot.series) legend.push_back({series.name, series.color, series.dashed});
+  if (!plot.bands.empty()) legend.push_back({"fault window", kBandColor});
   int legend_rows = 0;
   (void)Legend(legend, 0, plot.width, &legend_rows);  // measured first, placed below the axes
   const std::string legend_markup =
@@ -186,6 +191,13 @@ std::string Render(const XYPlot& plot) {
     }
     out += "<path class=\"series\" d=\"" + d + "\" fill=\"none\" stroke=\"" + series.color +
            "\" stroke-width=\"2\"" + (series.dashed ? " stroke-dasharray=\"6 4\"" : "") + "/>";
+    if (series.style == Series::Style::kLine) {  // vertices visible, also for a single point
+      out += "<g fill=\"" + series.color + "\">";
+      for (const auto& [x, y] : series.points) {
+        out += "<circle cx=\"" + Num(sx(x)) + "\" cy=\"" + Num(sy(y)) + "\" r=\"3\"/>";
+      }
+      out += "</g>";
+    }
   }
   for (const auto& marker : plot.markers) {
     const double mx = sx(marker.x), my = sy(marker.y);
@@ -193,7 +205,8 @@ std::string Render(const XYPlot& plot) {
            Num(kTop) + "\" y2=\"" + Num(bottom) + "\" stroke=\"" + kMarkerColor +
            "\" stroke-dasharray=\"3 3\"/><circle cx=\"" + Num(mx) + "\" cy=\"" + Num(my) +
            "\" r=\"5\" fill=\"none\" stroke=\"" + kMarkerColor + "\" stroke-width=\"2\"/>" +
-           Text(mx + 6, kTop + 12, marker.label, "start") + "</g>";
+           (mx > (kLeft + right) / 2 ? Text(mx - 6, kTop + 12, marker.label, "end")
+                                        : Text(mx + 6, kTop + 12, marker.label, "start")) + "</g>";
   }
   out += legend_markup;
   return out + "</svg>";
@@ -207,9 +220,9 @@ std::string Render(const StackedBars& chart) {
     for (double v : row) total += std::max(0.0, v);
     total_max = std::max(total_max, total);
   }
-  std::vector<std::pair<std::string, std::string>> legend;
+  std::vector<LegendEntry> legend;
   for (std::size_t s = 0; s < chart.segments.size(); ++s) {
-    legend.emplace_back(chart.segments[s], SeriesColor(s));
+    legend.push_back({chart.segments[s], SeriesColor(s)});
   }
   int legend_rows = 0;
   (void)Legend(legend, 0, chart.width, &legend_rows);
