@@ -19,9 +19,8 @@ std::string Row(const std::vector<std::string>& fields) {
 
 std::string RenderSamplesCsv(const Result& result) {
   const std::vector<std::string> phases = OrderedPhaseNames(result.samples);
-  std::vector<std::string> header = {"step",     "target",   "repetition",  "container",
-                                     "node",     "op",       "start_ns",    "duration_ns",
-                                     "ok",       "error"};
+  std::vector<std::string> header = {"step", "target",   "repetition",  "container", "node",
+                                     "op",   "start_ns", "duration_ns", "ok",        "error"};
   for (const auto& phase : phases) header.push_back("phase." + phase + "_ns");
   std::string out = Row(header);
   for (const auto& s : result.samples) {

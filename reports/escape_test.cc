@@ -16,7 +16,9 @@ TEST(Escape, Html) {
 TEST(Escape, XmlReplacesForbiddenControlCharacters) {
   EXPECT_EQ(XmlEscape("a<b>&\"'"), "a&lt;b&gt;&amp;&quot;&#39;");
   EXPECT_EQ(XmlEscape("\x1b[31mred\x1b[0m"), "\xEF\xBF\xBD[31mred\xEF\xBF\xBD[0m");
-  EXPECT_EQ(XmlEscape(std::string_view("a\0b", 3)), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(XmlEscape(std::string_view("a\0b", 3)),
+            "a\xEF\xBF\xBD"
+            "b");
   EXPECT_EQ(XmlEscape("tab\tline\ncr\r"), "tab\tline\ncr\r");
 }
 

@@ -24,9 +24,8 @@ TEST(FaultWindows, ReadsEntriesAndSkipsMalformedOnesWithAReason) {
   EXPECT_EQ(read.windows[0].revert_ns, 250);
   EXPECT_EQ(read.windows[0].nodes, std::vector<std::string>{"node-2"});
   EXPECT_FALSE(read.windows[1].revert_ns.has_value());
-  EXPECT_EQ(read.skipped,
-            (std::vector<std::string>{"faults[2]: no string `kind`",
-                                      "faults[3]: no integer `inject_ns`"}));
+  EXPECT_EQ(read.skipped, (std::vector<std::string>{"faults[2]: no string `kind`",
+                                                    "faults[3]: no integer `inject_ns`"}));
 }
 
 TEST(FaultWindows, WrongTypeIsReported) {

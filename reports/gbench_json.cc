@@ -50,8 +50,7 @@ nlohmann::json ToGbenchJson(const Result& result) {
     for (const auto& [aggregate, value] : {std::pair<const char*, double>{"mean", summary.mean},
                                            {"median", summary.p50},
                                            {"stddev", summary.stddev}}) {
-      nlohmann::json entry =
-          Entry(name + "_" + aggregate, name, family, values.size(), value);
+      nlohmann::json entry = Entry(name + "_" + aggregate, name, family, values.size(), value);
       entry["run_type"] = "aggregate";
       entry["aggregate_name"] = aggregate;
       entry["aggregate_unit"] = "time";

@@ -33,7 +33,9 @@ svg.plot{border:1px solid #e6e6e6;background:#fff}
 code{font-size:12px;word-break:break-all}
 )";
 
-std::string Esc(const std::string& s) { return HtmlEscape(s); }
+std::string Esc(const std::string& s) {
+  return HtmlEscape(s);
+}
 
 std::string Cell(const std::string& text, bool num = false) {
   return std::string(num ? "<td class=\"num\">" : "<td>") + Esc(text) + "</td>";
@@ -98,9 +100,9 @@ std::string Warnings(const HtmlReportInput& in) {
     for (const auto& w : in.base->validity) lines.push_back("base run: " + w);
   }
   if (lines.empty()) return "";
-  std::string out =
-      "<section class=\"warnings\" id=\"validity\"><h2>&#9888; Validity warnings (" +
-      std::to_string(lines.size()) + "): these make the numbers less trustworthy</h2><ul>";
+  std::string out = "<section class=\"warnings\" id=\"validity\"><h2>&#9888; Validity warnings (" +
+                    std::to_string(lines.size()) +
+                    "): these make the numbers less trustworthy</h2><ul>";
   for (const auto& line : lines) out += "<li>" + Esc(line) + "</li>";
   return out + "</ul></section>";
 }
@@ -134,15 +136,15 @@ std::string CdfSection(const HtmlReportInput& in) {
       auto values = StartLatencies(r, step, targets[t]);
       if (values.empty()) continue;
       const std::string prefix = in.base ? "new " : "";
-      plot.series.push_back(CdfSeries(prefix + targets[t] + " (n=" +
-                                          std::to_string(values.size()) + ")",
-                                      svg::SeriesColor(t), values, false));
+      plot.series.push_back(
+          CdfSeries(prefix + targets[t] + " (n=" + std::to_string(values.size()) + ")",
+                    svg::SeriesColor(t), values, false));
       if (in.base) {
         auto base = StartLatencies(*in.base, step, targets[t]);
         if (!base.empty()) {
-          plot.series.push_back(CdfSeries(
-              "base " + targets[t] + " (n=" + std::to_string(base.size()) + ")",
-              svg::SeriesColor(t), base, true));
+          plot.series.push_back(
+              CdfSeries("base " + targets[t] + " (n=" + std::to_string(base.size()) + ")",
+                        svg::SeriesColor(t), base, true));
         }
       }
     }
@@ -232,8 +234,8 @@ std::string TimelineSection(const HtmlReportInput& in) {
     std::string label = f.kind;
     for (const auto& node : f.nodes) label += " " + node;
     if (!f.revert_ns) label += " (not reverted)";
-    plot.bands.push_back({static_cast<double>(f.inject_ns - t0) / 1e9,
-                          static_cast<double>(end - t0) / 1e9, label});
+    plot.bands.push_back(
+        {static_cast<double>(f.inject_ns - t0) / 1e9, static_cast<double>(end - t0) / 1e9, label});
   }
   out += svg::Render(plot);
   if (!in.faults.empty()) {
@@ -299,8 +301,8 @@ std::string DensitySection(const Result& r) {
           for (const auto& [x, v] : p99.points) {
             if (x == *o.knee) y = v;
           }
-          latency.markers.push_back({static_cast<double>(*o.knee), y,
-                                     "knee " + name + ": " + std::to_string(*o.knee)});
+          latency.markers.push_back(
+              {static_cast<double>(*o.knee), y, "knee " + name + ": " + std::to_string(*o.knee)});
         }
         memory.series.push_back(std::move(mem));
         latency.series.push_back(std::move(p99));
@@ -318,9 +320,9 @@ std::string DensitySection(const Result& r) {
 }
 
 std::string AggregatesSection(const Result& r) {
-  std::string out = "<h2 id=\"aggregates\">All metrics</h2><table>" +
-                    Header({"step", "target", "metric", "count", "failed", "mean", "p50", "p90",
-                            "p99", "max"});
+  std::string out =
+      "<h2 id=\"aggregates\">All metrics</h2><table>" +
+      Header({"step", "target", "metric", "count", "failed", "mean", "p50", "p90", "p99", "max"});
   for (const auto& a : r.aggregates) {
     out += "<tr>" + Cell(a.step) + Cell(a.target) + Cell(a.metric) +
            Cell(std::to_string(a.count), true) + Cell(std::to_string(a.failed), true) +
@@ -342,8 +344,8 @@ std::string BaseSection(const Result& r, const Result& base) {
   std::string out =
       "<h2 id=\"base\">Base vs new</h2><p>Ratios are new / base (below 1: new is smaller). "
       "They are descriptive; statistical verdicts are not part of this table.</p><table>" +
-      Header({"step", "target", "metric", "base p50", "new p50", "p50 ratio", "base p99",
-              "new p99", "p99 ratio"});
+      Header({"step", "target", "metric", "base p50", "new p50", "p50 ratio", "base p99", "new p99",
+              "p99 ratio"});
   for (const auto& a : r.aggregates) {
     auto b = std::find_if(base.aggregates.begin(), base.aggregates.end(), [&](const Aggregate& x) {
       return x.step == a.step && x.target == a.target && x.metric == a.metric;
@@ -370,9 +372,8 @@ std::string ContextRows(const RunContext& c) {
                     row("CPU", c.cpu_model + " x " + std::to_string(c.cpu_count)) +
                     row("memory", FormatBytes(static_cast<double>(c.memory_bytes)));
   for (const auto& t : c.targets) {
-    out += row("target " + t.name,
-               t.driver + " " + t.runtime.name + " " + t.runtime.version + " at " + t.runtime.path +
-                   ", sha256 " + t.runtime.sha256);
+    out += row("target " + t.name, t.driver + " " + t.runtime.name + " " + t.runtime.version +
+                                       " at " + t.runtime.path + ", sha256 " + t.runtime.sha256);
     out += row("image of " + t.name,
                t.image.reference + " " + t.image.digest + " (" + t.image.digest_of + ")");
   }
@@ -382,8 +383,8 @@ std::string ContextRows(const RunContext& c) {
 
 std::string ContextSection(const HtmlReportInput& in) {
   std::string out = "<h2 id=\"context\">Context</h2><div class=\"plots\">";
-  out += "<table><tr><th colspan=\"2\">" + std::string(in.base ? "new: " : "") +
-         Esc(in.source) + "</th></tr>" + ContextRows(in.result->context) + "</table>";
+  out += "<table><tr><th colspan=\"2\">" + std::string(in.base ? "new: " : "") + Esc(in.source) +
+         "</th></tr>" + ContextRows(in.result->context) + "</table>";
   if (in.base) {
     out += "<table><tr><th colspan=\"2\">base: " + Esc(in.base_source) + "</th></tr>" +
            ContextRows(in.base->context) + "</table>";
@@ -410,9 +411,9 @@ std::string RenderHtmlReport(const HtmlReportInput& in) {
                   : "<span class=\"badge pass\">all " + std::to_string(r.slo.size()) +
                         " SLOs hold</span>";
   }
-  out += "</h1><p class=\"sub\">run " + Esc(r.context.run_id) + " on " +
-         Esc(r.context.hostname) + ", " + Esc(r.context.started_at) + " to " +
-         Esc(r.context.ended_at) + " &middot; " + Esc(in.source);
+  out += "</h1><p class=\"sub\">run " + Esc(r.context.run_id) + " on " + Esc(r.context.hostname) +
+         ", " + Esc(r.context.started_at) + " to " + Esc(r.context.ended_at) + " &middot; " +
+         Esc(in.source);
   if (in.base) out += " &middot; base: " + Esc(in.base_source);
   out += "</p>";
   out += Warnings(in);

@@ -23,9 +23,9 @@ struct HtmlReportInput {
   std::string source;              // where it was read from, shown in the header
   const Result* base = nullptr;    // optional: the run to compare against
   std::string base_source;
-  std::vector<FaultWindow> faults;   // of `result`
-  std::vector<std::string> notes;    // shown with the validity warnings (e.g. skipped faults)
-  std::vector<HtmlSection> sections; // extra sections
+  std::vector<FaultWindow> faults;    // of `result`
+  std::vector<std::string> notes;     // shown with the validity warnings (e.g. skipped faults)
+  std::vector<HtmlSection> sections;  // extra sections
 };
 
 std::string RenderHtmlReport(const HtmlReportInput& input);

@@ -23,7 +23,8 @@ Sample RunSample(const std::string& target, std::int64_t start_ns, std::int64_t 
   s.node = "local";
   s.start_ns = start_ns;
   s.duration_ns = ms * 1'000'000;
-  s.phases = {{"runtime_exec", 1'000'000}, {"cgroup_created", 18'000'000}, {"user_exec", ms * 900'000}};
+  s.phases = {
+      {"runtime_exec", 1'000'000}, {"cgroup_created", 18'000'000}, {"user_exec", ms * 900'000}};
   return s;
 }
 

@@ -8,8 +8,8 @@ namespace faultline::reports {
 std::string RenderJunit(const Result& result) {
   std::size_t failures = 0;
   for (const auto& verdict : result.slo) failures += verdict.pass ? 0 : 1;
-  const std::string counts = " tests=\"" + std::to_string(result.slo.size()) +
-                             "\" failures=\"" + std::to_string(failures) + "\" errors=\"0\"";
+  const std::string counts = " tests=\"" + std::to_string(result.slo.size()) + "\" failures=\"" +
+                             std::to_string(failures) + "\" errors=\"0\"";
   const std::string suite = "faultline.slo." + result.context.scenario_name;
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out += "<testsuites name=\"faultline\"" + counts + ">\n";
@@ -24,8 +24,8 @@ std::string RenderJunit(const Result& result) {
   for (const auto& v : result.slo) {
     out += "    <testcase classname=\"" + XmlEscape(suite + "." + v.step + "." + v.target) +
            "\" name=\"" + XmlEscape(v.rule) + "\" time=\"0\">\n";
-    const std::string observed = "observed " + FormatValue(v.observed, v.unit) + ", limit " +
-                                 FormatValue(v.limit, v.unit);
+    const std::string observed =
+        "observed " + FormatValue(v.observed, v.unit) + ", limit " + FormatValue(v.limit, v.unit);
     if (!v.pass) {
       const std::string message = v.reason.empty() ? observed : observed + ": " + v.reason;
       out += "      <failure type=\"slo\" message=\"" + XmlEscape(message) + "\">" +

@@ -12,7 +12,8 @@ TEST(Junit, OneTestcasePerVerdictWithObservedAndLimit) {
   result.context.started_at = "2024-01-01T00:00:00Z";
   result.context.hostname = "h";
   result.context.faultline_version = "0.1.0";
-  result.slo.push_back({"start_latency.p99 <= 250ms", "storm", "runc", 0.0274, 0.25, "s", true, ""});
+  result.slo.push_back(
+      {"start_latency.p99 <= 250ms", "storm", "runc", 0.0274, 0.25, "s", true, ""});
   result.slo.push_back(
       {"start_latency.p99 <= 10ms", "storm", "crun<&>", 0.0274, 0.01, "s", false, ""});
   result.validity.push_back("host was busy: \x1b[1m <b>");
@@ -43,8 +44,8 @@ TEST(Junit, OneTestcasePerVerdictWithObservedAndLimit) {
 
 TEST(Junit, FailureCarriesTheReasonWhenThereIsNoData) {
   Result result;
-  result.slo.push_back({"recovery_time.max <= 5s", "", "", 0, 5, "s", false,
-                        "no aggregate matches this rule"});
+  result.slo.push_back(
+      {"recovery_time.max <= 5s", "", "", 0, 5, "s", false, "no aggregate matches this rule"});
   const std::string xml = RenderJunit(result);
   EXPECT_NE(xml.find("message=\"observed 0s, limit 5.00s: no aggregate matches this rule\""),
             std::string::npos);

@@ -30,9 +30,9 @@ std::string Open(int width, int height, const std::string& title) {
   return "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"plot\" width=\"" +
          std::to_string(width) + "\" height=\"" + std::to_string(height) + "\" viewBox=\"0 0 " +
          std::to_string(width) + " " + std::to_string(height) +
-         "\" role=\"img\" font-family=\"sans-serif\" font-size=\"12\"><title>" +
-         HtmlEscape(title) + "</title>" + Text(width / 2.0, 20, title, "middle",
-                                              " font-size=\"14\" font-weight=\"bold\"");
+         "\" role=\"img\" font-family=\"sans-serif\" font-size=\"12\"><title>" + HtmlEscape(title) +
+         "</title>" +
+         Text(width / 2.0, 20, title, "middle", " font-size=\"14\" font-weight=\"bold\"");
 }
 
 struct Range {
@@ -133,7 +133,8 @@ std::string Render(const XYPlot& plot) {
   const std::vector<double> yt = NiceTicks(yr.lo, yr.hi, 5);
 
   std::vector<LegendEntry> legend;
-  for (const auto& series : plot.series) legend.push_back({series.name, series.color, series.dashed});
+  for (const auto& series : plot.series)
+    legend.push_back({series.name, series.color, series.dashed});
   if (!plot.bands.empty()) legend.push_back({"fault window", kBandColor});
   int legend_rows = 0;
   (void)Legend(legend, 0, plot.width, &legend_rows);  // measured first, placed below the axes
@@ -206,7 +207,8 @@ std::string Render(const XYPlot& plot) {
            "\" stroke-dasharray=\"3 3\"/><circle cx=\"" + Num(mx) + "\" cy=\"" + Num(my) +
            "\" r=\"5\" fill=\"none\" stroke=\"" + kMarkerColor + "\" stroke-width=\"2\"/>" +
            (mx > (kLeft + right) / 2 ? Text(mx - 6, kTop + 12, marker.label, "end")
-                                        : Text(mx + 6, kTop + 12, marker.label, "start")) + "</g>";
+                                     : Text(mx + 6, kTop + 12, marker.label, "start")) +
+           "</g>";
   }
   out += legend_markup;
   return out + "</svg>";

@@ -77,9 +77,9 @@ std::string Render(const XYPlot& plot);
 // container start in time order); segment s gets SeriesColor(s).
 struct StackedBars {
   std::string title;
-  std::string value_label;           // x axis, with its unit
-  std::vector<std::string> bars;     // category names, top to bottom
-  std::vector<std::string> segments; // segment names, left to right
+  std::string value_label;                  // x axis, with its unit
+  std::vector<std::string> bars;            // category names, top to bottom
+  std::vector<std::string> segments;        // segment names, left to right
   std::vector<std::vector<double>> values;  // [bar][segment], >= 0
   int width = 640;
 };

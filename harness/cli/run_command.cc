@@ -2,10 +2,10 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <map>
 #include <memory>
 #include <optional>
-#include <cstdio>
 #include <thread>
 
 #include "harness/cli/commands.h"
@@ -77,14 +77,19 @@ int RunCommand(const Args& args) {
       Status parsed = OkStatus();
       if (args[i - 1] == "--metrics-listen") {
         auto endpoint = reports::prometheus::ParseListenAddress(value);
-        if (endpoint.ok()) metrics_listen = *endpoint;
-        else parsed = endpoint.error();
+        if (endpoint.ok())
+          metrics_listen = *endpoint;
+        else
+          parsed = endpoint.error();
       } else {
         auto target = reports::prometheus::ParsePushUrl(value);
-        if (target.ok()) pushgateway = *target;
-        else parsed = target.error();
+        if (target.ok())
+          pushgateway = *target;
+        else
+          parsed = target.error();
       }
-      if (!parsed.ok()) return UsageError("run", args[i - 1] + ": " + parsed.error().message, kHelp);
+      if (!parsed.ok())
+        return UsageError("run", args[i - 1] + ": " + parsed.error().message, kHelp);
     } else if (args[i] == "--out") {
       if (++i == args.size()) return UsageError("run", "--out needs a directory", kHelp);
       out_dir = args[i];
@@ -182,10 +187,9 @@ int RunCommand(const Args& args) {
     return 4;
   }
   if (pushgateway) {
-    Status pushed = reports::prometheus::PushMetrics(*pushgateway, "faultline",
-                                                     result.context.run_id,
-                                                     metrics->registry().Encode(),
-                                                     std::chrono::seconds(10));
+    Status pushed =
+        reports::prometheus::PushMetrics(*pushgateway, "faultline", result.context.run_id,
+                                         metrics->registry().Encode(), std::chrono::seconds(10));
     if (!pushed.ok()) {
       std::fprintf(stderr, "faultline run: --pushgateway: %s\n", pushed.error().ToString().c_str());
       return 4;

@@ -6,8 +6,8 @@ namespace faultline::reports::prometheus {
 namespace {
 
 TEST(Endpoint, AcceptsLoopbackAndOwnRange) {
-  for (const char* ok : {"127.0.0.1:9464", "127.1.2.3:0", "[::1]:9464", "198.18.0.1:80",
-                         "198.19.255.255:65535"}) {
+  for (const char* ok :
+       {"127.0.0.1:9464", "127.1.2.3:0", "[::1]:9464", "198.18.0.1:80", "198.19.255.255:65535"}) {
     auto parsed = ParseListenAddress(ok);
     ASSERT_TRUE(parsed.ok()) << ok << ": " << parsed.error().message;
   }

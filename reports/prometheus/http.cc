@@ -102,9 +102,8 @@ class BeastMetricsServer : public MetricsServer {
 };
 
 // One request with a deadline over a fresh connection; the response's status and body.
-faultline::Result<http::response<http::string_body>> Exchange(const Endpoint& endpoint,
-                                                   http::request<http::string_body> request,
-                                                   Nanos timeout) {
+faultline::Result<http::response<http::string_body>> Exchange(
+    const Endpoint& endpoint, http::request<http::string_body> request, Nanos timeout) {
   net::io_context io;
   beast::tcp_stream stream(io);
   beast::flat_buffer buffer;
@@ -129,9 +128,8 @@ faultline::Result<http::response<http::string_body>> Exchange(const Endpoint& en
         return;
       }
       stage = "receive";
-      http::async_read(stream, buffer, response, [&](beast::error_code read_ec, std::size_t) {
-        failure = read_ec;
-      });
+      http::async_read(stream, buffer, response,
+                       [&](beast::error_code read_ec, std::size_t) { failure = read_ec; });
     });
   });
   io.run();
@@ -143,8 +141,8 @@ faultline::Result<http::response<http::string_body>> Exchange(const Endpoint& en
 
 }  // namespace
 
-faultline::Result<std::unique_ptr<MetricsServer>> MetricsServer::Start(const Endpoint& endpoint,
-                                                            std::function<std::string()> body) {
+faultline::Result<std::unique_ptr<MetricsServer>> MetricsServer::Start(
+    const Endpoint& endpoint, std::function<std::string()> body) {
   try {
     auto server = std::make_unique<BeastMetricsServer>(std::move(body));
     FL_RETURN_IF_ERROR(server->Listen(endpoint));
@@ -158,8 +156,7 @@ Status PushMetrics(const PushTarget& target, const std::string& job, const std::
                    const std::string& body, Nanos timeout) {
   try {
     http::request<http::string_body> request(
-        http::verb::put,
-        target.path_prefix + "/metrics/job/" + job + "/instance/" + instance, 11);
+        http::verb::put, target.path_prefix + "/metrics/job/" + job + "/instance/" + instance, 11);
     request.set(http::field::content_type, kTextContentType);
     request.body() = body;
     FL_ASSIGN_OR_RETURN(auto response, Exchange(target.endpoint, std::move(request), timeout));
@@ -174,7 +171,8 @@ Status PushMetrics(const PushTarget& target, const std::string& job, const std::
   }
 }
 
-faultline::Result<std::string> HttpGet(const Endpoint& endpoint, const std::string& path, Nanos timeout) {
+faultline::Result<std::string> HttpGet(const Endpoint& endpoint, const std::string& path,
+                                       Nanos timeout) {
   try {
     http::request<http::string_body> request(http::verb::get, path, 11);
     FL_ASSIGN_OR_RETURN(auto response, Exchange(endpoint, std::move(request), timeout));

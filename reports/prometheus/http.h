@@ -18,7 +18,7 @@ inline constexpr const char* kTextContentType = "text/plain; version=0.0.4; char
 class MetricsServer {
  public:
   static faultline::Result<std::unique_ptr<MetricsServer>> Start(const Endpoint& endpoint,
-                                                      std::function<std::string()> body);
+                                                                 std::function<std::string()> body);
   virtual ~MetricsServer() = default;
   virtual std::uint16_t port() const = 0;  // the bound port (useful with port 0)
 };
@@ -29,6 +29,7 @@ Status PushMetrics(const PushTarget& target, const std::string& job, const std::
                    const std::string& body, Nanos timeout);
 
 // GET http://ENDPOINT/PATH, for tests and checks: the body when the status is 200.
-faultline::Result<std::string> HttpGet(const Endpoint& endpoint, const std::string& path, Nanos timeout);
+faultline::Result<std::string> HttpGet(const Endpoint& endpoint, const std::string& path,
+                                       Nanos timeout);
 
 }  // namespace faultline::reports::prometheus

@@ -10,9 +10,8 @@ namespace {
 
 TEST(MetricsHttp, ServesMetricsAndRefusesOtherPaths) {
   std::atomic<int> scrapes{0};
-  auto server = MetricsServer::Start({"127.0.0.1", 0}, [&] {
-    return "faultline_x " + std::to_string(++scrapes) + "\n";
-  });
+  auto server = MetricsServer::Start(
+      {"127.0.0.1", 0}, [&] { return "faultline_x " + std::to_string(++scrapes) + "\n"; });
   ASSERT_TRUE(server.ok()) << server.error().ToString();
   const Endpoint where{"127.0.0.1", (*server)->port()};
   EXPECT_NE(where.port, 0);
@@ -37,8 +36,8 @@ TEST(MetricsHttp, PushToNothingListeningFailsWithTheReason) {
   ASSERT_TRUE(server.ok());
   const std::uint16_t port = (*server)->port();
   server->reset();  // closed: nothing listens there now
-  Status pushed = PushMetrics({{"127.0.0.1", port}, ""}, "faultline", "r1", "x 1\n",
-                              std::chrono::seconds(2));
+  Status pushed =
+      PushMetrics({{"127.0.0.1", port}, ""}, "faultline", "r1", "x 1\n", std::chrono::seconds(2));
   ASSERT_FALSE(pushed.ok());
   EXPECT_NE(pushed.error().message.find("connect"), std::string::npos) << pushed.error().message;
 }

@@ -49,10 +49,14 @@ std::string FormatValue(double value) {
 std::string EscapeLabelValue(const std::string& value) {
   std::string out;
   for (char c : value) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out;
 }
@@ -60,9 +64,12 @@ std::string EscapeLabelValue(const std::string& value) {
 std::string EscapeHelp(const std::string& help) {
   std::string out;
   for (char c : help) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out;
 }
@@ -159,8 +166,8 @@ std::string Registry::Encode() const {
         out += name + "_bucket" + LabelSet(family.label_names, values, le) + " " +
                std::to_string(cumulative) + "\n";
       }
-      out += name + "_sum" + LabelSet(family.label_names, values) + " " +
-             FormatValue(series.sum) + "\n";
+      out += name + "_sum" + LabelSet(family.label_names, values) + " " + FormatValue(series.sum) +
+             "\n";
       out += name + "_count" + LabelSet(family.label_names, values) + " " +
              std::to_string(series.count) + "\n";
     }

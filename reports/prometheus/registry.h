@@ -27,8 +27,7 @@ class Registry {
   // never disturb a run (unit tests check every call site).
   void Add(const std::string& name, const std::vector<std::string>& label_values, double delta);
   void Set(const std::string& name, const std::vector<std::string>& label_values, double value);
-  void Observe(const std::string& name, const std::vector<std::string>& label_values,
-               double value);
+  void Observe(const std::string& name, const std::vector<std::string>& label_values, double value);
 
   // Families by name, series by label values; each family with # HELP and # TYPE.
   std::string Encode() const;

@@ -10,12 +10,18 @@ namespace {
 
 TEST(PrometheusRegistry, EncodesEveryTypeExactly) {
   Registry registry;
-  ASSERT_TRUE(registry.Define("faultline_op_errors_total", MetricType::kCounter,
-                              "Failed operations.\nBy op.", {"op", "reason"}).ok());
-  ASSERT_TRUE(registry.Define("faultline_workload_running_containers", MetricType::kGauge,
-                              "Containers running.", {}).ok());
-  ASSERT_TRUE(registry.Define("faultline_start_latency_seconds", MetricType::kHistogram,
-                              "Start latency.", {"target"}, {0.01, 0.025, 0.1}).ok());
+  ASSERT_TRUE(registry
+                  .Define("faultline_op_errors_total", MetricType::kCounter,
+                          "Failed operations.\nBy op.", {"op", "reason"})
+                  .ok());
+  ASSERT_TRUE(registry
+                  .Define("faultline_workload_running_containers", MetricType::kGauge,
+                          "Containers running.", {})
+                  .ok());
+  ASSERT_TRUE(registry
+                  .Define("faultline_start_latency_seconds", MetricType::kHistogram,
+                          "Start latency.", {"target"}, {0.01, 0.025, 0.1})
+                  .ok());
   registry.Add("faultline_op_errors_total", {"start", "deadline \"exceeded\"\\\n"}, 1);
   registry.Add("faultline_op_errors_total", {"start", "deadline \"exceeded\"\\\n"}, 2);
   registry.Add("faultline_op_errors_total", {"start", "x"}, -5);  // counters never go down
@@ -24,22 +30,23 @@ TEST(PrometheusRegistry, EncodesEveryTypeExactly) {
   registry.Observe("faultline_start_latency_seconds", {"runc"}, 0.005);
   registry.Observe("faultline_start_latency_seconds", {"runc"}, 0.025);  // le is inclusive
   registry.Observe("faultline_start_latency_seconds", {"runc"}, 0.5);
-  EXPECT_EQ(registry.Encode(),
-            "# HELP faultline_op_errors_total Failed operations.\\nBy op.\n"
-            "# TYPE faultline_op_errors_total counter\n"
-            "faultline_op_errors_total{op=\"start\",reason=\"deadline \\\"exceeded\\\"\\\\\\n\"} 3\n"
-            "faultline_op_errors_total{op=\"start\",reason=\"x\"} 0\n"
-            "# HELP faultline_start_latency_seconds Start latency.\n"
-            "# TYPE faultline_start_latency_seconds histogram\n"
-            "faultline_start_latency_seconds_bucket{target=\"runc\",le=\"0.01\"} 1\n"
-            "faultline_start_latency_seconds_bucket{target=\"runc\",le=\"0.025\"} 2\n"
-            "faultline_start_latency_seconds_bucket{target=\"runc\",le=\"0.1\"} 2\n"
-            "faultline_start_latency_seconds_bucket{target=\"runc\",le=\"+Inf\"} 3\n"
-            "faultline_start_latency_seconds_sum{target=\"runc\"} 0.53\n"
-            "faultline_start_latency_seconds_count{target=\"runc\"} 3\n"
-            "# HELP faultline_workload_running_containers Containers running.\n"
-            "# TYPE faultline_workload_running_containers gauge\n"
-            "faultline_workload_running_containers 2\n");
+  EXPECT_EQ(
+      registry.Encode(),
+      "# HELP faultline_op_errors_total Failed operations.\\nBy op.\n"
+      "# TYPE faultline_op_errors_total counter\n"
+      "faultline_op_errors_total{op=\"start\",reason=\"deadline \\\"exceeded\\\"\\\\\\n\"} 3\n"
+      "faultline_op_errors_total{op=\"start\",reason=\"x\"} 0\n"
+      "# HELP faultline_start_latency_seconds Start latency.\n"
+      "# TYPE faultline_start_latency_seconds histogram\n"
+      "faultline_start_latency_seconds_bucket{target=\"runc\",le=\"0.01\"} 1\n"
+      "faultline_start_latency_seconds_bucket{target=\"runc\",le=\"0.025\"} 2\n"
+      "faultline_start_latency_seconds_bucket{target=\"runc\",le=\"0.1\"} 2\n"
+      "faultline_start_latency_seconds_bucket{target=\"runc\",le=\"+Inf\"} 3\n"
+      "faultline_start_latency_seconds_sum{target=\"runc\"} 0.53\n"
+      "faultline_start_latency_seconds_count{target=\"runc\"} 3\n"
+      "# HELP faultline_workload_running_containers Containers running.\n"
+      "# TYPE faultline_workload_running_containers gauge\n"
+      "faultline_workload_running_containers 2\n");
 }
 
 TEST(PrometheusRegistry, RejectsInvalidDefinitions) {

@@ -35,13 +35,11 @@ RunMetrics::RunMetrics(std::map<std::string, std::string> runtimes)
   (void)registry_.Define(kOps, MetricType::kHistogram,
                          "Duration of each successful driver operation other than run.",
                          {"target", "runtime", "op"}, StartLatencyBuckets());
-  (void)registry_.Define(kErrors, MetricType::kCounter,
-                         "Failed operations, by op and error class.",
+  (void)registry_.Define(kErrors, MetricType::kCounter, "Failed operations, by op and error class.",
                          {"target", "runtime", "op", "reason"});
   (void)registry_.Define(kRunning, MetricType::kGauge,
                          "Containers the run has started and not yet seen gone.", {});
-  (void)registry_.Define(kFaults, MetricType::kGauge, "Faults injected and not yet reverted.",
-                         {});
+  (void)registry_.Define(kFaults, MetricType::kGauge, "Faults injected and not yet reverted.", {});
 }
 
 void RunMetrics::OnSample(const Sample& sample, const char* error_class) {
@@ -64,8 +62,12 @@ void RunMetrics::OnSample(const Sample& sample, const char* error_class) {
   }
 }
 
-void RunMetrics::OnContainersRunning(int delta) { registry_.Add(kRunning, {}, delta); }
+void RunMetrics::OnContainersRunning(int delta) {
+  registry_.Add(kRunning, {}, delta);
+}
 
-void RunMetrics::OnFaultsActive(int delta) { registry_.Add(kFaults, {}, delta); }
+void RunMetrics::OnFaultsActive(int delta) {
+  registry_.Add(kFaults, {}, delta);
+}
 
 }  // namespace faultline::reports::prometheus

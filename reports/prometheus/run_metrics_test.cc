@@ -31,26 +31,31 @@ TEST(RunMetrics, SamplesFeedHistogramsAndErrors) {
   metrics.OnContainersRunning(+1);
   metrics.OnContainersRunning(-1);
   const std::string text = metrics.registry().Encode();
-  EXPECT_TRUE(Has(text, "faultline_start_latency_seconds_bucket{target=\"fast\",runtime=\"crun\","
-                        "node=\"local\",step=\"storm\",le=\"0.01\"} 0"));
-  EXPECT_TRUE(Has(text, "faultline_start_latency_seconds_bucket{target=\"fast\",runtime=\"crun\","
-                        "node=\"local\",step=\"storm\",le=\"0.015\"} 1"));
-  EXPECT_TRUE(Has(text, "faultline_start_latency_seconds_count{target=\"fast\",runtime=\"crun\","
-                        "node=\"local\",step=\"storm\"} 1"));
-  EXPECT_TRUE(Has(text, "faultline_start_phase_seconds_sum{target=\"fast\",runtime=\"crun\","
-                        "node=\"local\",phase=\"user_exec\"} 0.008"));
-  EXPECT_TRUE(Has(text, "faultline_op_duration_seconds_count{target=\"fast\",runtime=\"crun\","
-                        "op=\"create\"} 1"));
-  EXPECT_TRUE(Has(text, "faultline_op_errors_total{target=\"fast\",runtime=\"crun\",op=\"start\","
-                        "reason=\"deadline exceeded\"} 1"));
+  EXPECT_TRUE(Has(text,
+                  "faultline_start_latency_seconds_bucket{target=\"fast\",runtime=\"crun\","
+                  "node=\"local\",step=\"storm\",le=\"0.01\"} 0"));
+  EXPECT_TRUE(Has(text,
+                  "faultline_start_latency_seconds_bucket{target=\"fast\",runtime=\"crun\","
+                  "node=\"local\",step=\"storm\",le=\"0.015\"} 1"));
+  EXPECT_TRUE(Has(text,
+                  "faultline_start_latency_seconds_count{target=\"fast\",runtime=\"crun\","
+                  "node=\"local\",step=\"storm\"} 1"));
+  EXPECT_TRUE(Has(text,
+                  "faultline_start_phase_seconds_sum{target=\"fast\",runtime=\"crun\","
+                  "node=\"local\",phase=\"user_exec\"} 0.008"));
+  EXPECT_TRUE(Has(text,
+                  "faultline_op_duration_seconds_count{target=\"fast\",runtime=\"crun\","
+                  "op=\"create\"} 1"));
+  EXPECT_TRUE(Has(text,
+                  "faultline_op_errors_total{target=\"fast\",runtime=\"crun\",op=\"start\","
+                  "reason=\"deadline exceeded\"} 1"));
   EXPECT_TRUE(Has(text, "faultline_workload_running_containers 1"));
   EXPECT_TRUE(Has(text, "faultline_fault_active_faults 0"));
 }
 
 TEST(RunMetrics, BucketsAreAcceptedAndCoverMilliseconds) {
   Registry registry;
-  EXPECT_TRUE(
-      registry.Define("x", MetricType::kHistogram, "h", {}, StartLatencyBuckets()).ok());
+  EXPECT_TRUE(registry.Define("x", MetricType::kHistogram, "h", {}, StartLatencyBuckets()).ok());
   EXPECT_EQ(StartLatencyBuckets().front(), 0.001);
   // Every family RunMetrics defines is there (a rejected definition would be missing).
   const std::string text = RunMetrics({}).registry().Encode();

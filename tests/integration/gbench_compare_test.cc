@@ -26,8 +26,8 @@ TEST(GbenchCompare, CompareToolReadsTwoExports) {
   auto [code_new, out_new] =
       RunFaultline({"report", FIXTURES "/report-result-new.json", "--gbench", now}, dir);
   ASSERT_EQ(code_new, 0) << out_new;
-  auto compared = RunProcess({{kPython, kCompare, "--no-color", "benchmarks", base, now},
-                              std::chrono::seconds(120)});
+  auto compared = RunProcess(
+      {{kPython, kCompare, "--no-color", "benchmarks", base, now}, std::chrono::seconds(120)});
   ASSERT_TRUE(compared.ok()) << compared.error().ToString();
   EXPECT_EQ(compared->exit_code, 0) << compared->err;
   const std::string& out = compared->out;

@@ -48,8 +48,7 @@ class Daemon {
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 0, in.empty() ? "/dev/null" : in.c_str(), O_RDONLY,
                                      0);
-    posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                     0644);
+    posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     posix_spawn_file_actions_adddup2(&actions, 1, 2);
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -99,12 +98,15 @@ TEST(PrometheusLive, ScrapedByPrometheusPushedToPushgatewayCheckedByPromtool) {
   std::ofstream(dir + "/prometheus.yml")
       << "global: {scrape_interval: 1s, scrape_timeout: 1s, evaluation_interval: 1s}\n"
          "scrape_configs:\n  - job_name: faultline\n    static_configs:\n"
-         "      - targets: ['" << metrics.ToString() << "']\n";
-  Daemon prom({FindExecutable("prometheus"), "--config.file=" + dir + "/prometheus.yml",
-               "--storage.tsdb.path=" + dir + "/data", "--web.listen-address=" +
-               prometheus.ToString()}, dir + "/prometheus.log");
-  Daemon gw({FindExecutable("prometheus-pushgateway"), "--web.listen-address=" +
-             gateway.ToString()}, dir + "/pushgateway.log");
+         "      - targets: ['"
+      << metrics.ToString() << "']\n";
+  Daemon prom(
+      {FindExecutable("prometheus"), "--config.file=" + dir + "/prometheus.yml",
+       "--storage.tsdb.path=" + dir + "/data", "--web.listen-address=" + prometheus.ToString()},
+      dir + "/prometheus.log");
+  Daemon gw(
+      {FindExecutable("prometheus-pushgateway"), "--web.listen-address=" + gateway.ToString()},
+      dir + "/pushgateway.log");
   ASSERT_TRUE(WaitReady(prometheus, "/-/ready", 30)) << Slurp(dir + "/prometheus.log");
   ASSERT_TRUE(WaitReady(gateway, "/-/ready", 30)) << Slurp(dir + "/pushgateway.log");
 
@@ -112,14 +114,14 @@ TEST(PrometheusLive, ScrapedByPrometheusPushedToPushgatewayCheckedByPromtool) {
       << "version: 1\nname: metrics-live\ntarget: {driver: oci, runtime: runc, image: busybox}\n"
          "steps:\n  - {name: storm, workload: {kind: start, count: 120, concurrency: 1, "
          "command: [\"true\"]}}\n";
-  Spawned run = SpawnFaultline({"run", dir + "/storm.yaml", "--out", dir + "/out",
-                                "--metrics-listen", metrics.ToString(), "--pushgateway",
-                                "http://" + gateway.ToString()},
-                               state, dir + "/run.log");
+  Spawned run =
+      SpawnFaultline({"run", dir + "/storm.yaml", "--out", dir + "/out", "--metrics-listen",
+                      metrics.ToString(), "--pushgateway", "http://" + gateway.ToString()},
+                     state, dir + "/run.log");
   // One scrape of our own while it runs, for promtool.
   std::string served;
-  for (int i = 0; i < 300 && served.find("faultline_start_latency_seconds_count") ==
-                                 std::string::npos; ++i) {
+  for (int i = 0;
+       i < 300 && served.find("faultline_start_latency_seconds_count") == std::string::npos; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     auto got = HttpGet(metrics, "/metrics", std::chrono::seconds(2));
     if (got.ok()) served = *got;
@@ -137,10 +139,11 @@ TEST(PrometheusLive, ScrapedByPrometheusPushedToPushgatewayCheckedByPromtool) {
 
   // Prometheus scraped the live run: the largest start count it saw is above zero. (After the
   // run the series are stale, hence max_over_time.)
-  auto queried = HttpGet(prometheus,
-                         "/api/v1/query?query=max(max_over_time("
-                         "faultline_start_latency_seconds_count%7Bjob%3D%22faultline%22%7D%5B5m%5D))",
-                         std::chrono::seconds(5));
+  auto queried =
+      HttpGet(prometheus,
+              "/api/v1/query?query=max(max_over_time("
+              "faultline_start_latency_seconds_count%7Bjob%3D%22faultline%22%7D%5B5m%5D))",
+              std::chrono::seconds(5));
   ASSERT_TRUE(queried.ok()) << queried.error().ToString();
   auto answer = nlohmann::json::parse(*queried, nullptr, false);
   ASSERT_EQ(answer.value("status", ""), "success") << *queried;

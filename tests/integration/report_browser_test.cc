@@ -22,7 +22,9 @@ struct Rendered {
   std::map<std::uint32_t, int> pixels;  // 0xRRGGBB -> count, for the colours asked about
 };
 
-std::uint32_t Rgb(const std::string& hex) { return std::stoul(hex.substr(1), nullptr, 16); }
+std::uint32_t Rgb(const std::string& hex) {
+  return std::stoul(hex.substr(1), nullptr, 16);
+}
 
 // Screenshots FILE with Chromium and counts pixels of COLOURS in the PNG.
 Rendered Render(const std::string& chromium, const std::string& file,
@@ -31,10 +33,10 @@ Rendered Render(const std::string& chromium, const std::string& file,
   const std::string dir = TempDir("chromium");
   const std::string png = dir + "/shot.png";
   auto run = RunProcess(
-      {{chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--user-data-dir=" + dir + "/profile", "--enable-logging=stderr",
-        "--v=0", "--screenshot=" + png, "--window-size=1360,3000", "file://" + file},
+      {{chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--user-data-dir=" + dir + "/profile", "--enable-logging=stderr", "--v=0",
+        "--screenshot=" + png, "--window-size=1360,3000", "file://" + file},
        std::chrono::seconds(120)});
   if (!run.ok()) {
     rendered.why = run.error().ToString();
@@ -122,7 +124,7 @@ TEST_F(ReportBrowserTest, ChecksFailOnABrokenPage) {
   ASSERT_TRUE(rendered.ok) << rendered.why;
   ASSERT_FALSE(rendered.console.empty());
   EXPECT_NE(rendered.console.front().find("drawPlots is not defined"), std::string::npos);
-  EXPECT_GT(rendered.pixels[Rgb("#1f77b4")], 0);  // the counter sees the colour...
+  EXPECT_GT(rendered.pixels[Rgb("#1f77b4")], 0);       // the counter sees the colour...
   EXPECT_LT(rendered.pixels[Rgb("#1f77b4")], kDrawn);  // ...and a swatch is not a plot
   EXPECT_EQ(rendered.pixels[Rgb("#d62728")], 0);
 }
