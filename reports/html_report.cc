@@ -8,6 +8,7 @@
 #include <set>
 
 #include "harness/measure/summary.h"
+#include "reports/comparison.h"
 #include "reports/escape.h"
 #include "reports/format.h"
 #include "reports/phases.h"
@@ -333,28 +334,18 @@ std::string AggregatesSection(const Result& r) {
   return out + "</table>";
 }
 
-std::string Ratio(double base, double now) {
-  if (!(base > 0) || !std::isfinite(now)) return "-";
-  char text[32];
-  std::snprintf(text, sizeof text, "%.3f", now / base);
-  return text;
-}
-
 std::string BaseSection(const Result& r, const Result& base) {
   std::string out =
       "<h2 id=\"base\">Base vs new</h2><p>Ratios are new / base (below 1: new is smaller). "
       "They are descriptive; statistical verdicts are not part of this table.</p><table>" +
       Header({"step", "target", "metric", "base p50", "new p50", "p50 ratio", "base p99", "new p99",
               "p99 ratio"});
-  for (const auto& a : r.aggregates) {
-    auto b = std::find_if(base.aggregates.begin(), base.aggregates.end(), [&](const Aggregate& x) {
-      return x.step == a.step && x.target == a.target && x.metric == a.metric;
-    });
-    if (b == base.aggregates.end()) continue;
-    out += "<tr>" + Cell(a.step) + Cell(a.target) + Cell(a.metric) +
-           Cell(FormatValue(b->p50, b->unit), true) + Cell(FormatValue(a.p50, a.unit), true) +
-           Cell(Ratio(b->p50, a.p50), true) + Cell(FormatValue(b->p99, b->unit), true) +
-           Cell(FormatValue(a.p99, a.unit), true) + Cell(Ratio(b->p99, a.p99), true) + "</tr>";
+  for (const auto& [b, a] : CompareAggregates(r, base)) {
+    if (!a || !b) continue;
+    out += "<tr>" + Cell(a->step) + Cell(a->target) + Cell(a->metric) +
+           Cell(FormatValue(b->p50, b->unit), true) + Cell(FormatValue(a->p50, a->unit), true) +
+           Cell(Ratio(b->p50, a->p50), true) + Cell(FormatValue(b->p99, b->unit), true) +
+           Cell(FormatValue(a->p99, a->unit), true) + Cell(Ratio(b->p99, a->p99), true) + "</tr>";
   }
   return out + "</table>";
 }

@@ -51,5 +51,46 @@ TEST(Junit, FailureCarriesTheReasonWhenThereIsNoData) {
             std::string::npos);
 }
 
+TEST(Junit, WithABaseEachComparedMetricIsATestcase) {
+  Aggregate start;
+  start.step = "storm";
+  start.target = "runc";
+  start.metric = "start_latency";
+  start.unit = "s";
+  start.p50 = 0.01;
+  start.p99 = 0.02;
+  Aggregate create = start;
+  create.metric = "op_latency.create";
+  Aggregate stop = start;
+  stop.metric = "op_latency.stop";
+  Result now, base;
+  now.context.scenario_name = "storm";
+  base.context.run_id = "base1";
+  now.aggregates = {start, create};
+  start.p50 = 0.02;
+  start.p99 = 0.08;
+  base.aggregates = {start, stop};
+  const std::string xml = RenderJunit(now, &base);
+  EXPECT_NE(xml.find("<testsuites name=\"faultline\" tests=\"3\" failures=\"1\""),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("<testsuite name=\"faultline.compare.storm\" tests=\"3\" failures=\"1\" "
+                     "errors=\"0\" skipped=\"1\""),
+            std::string::npos);
+  EXPECT_NE(xml.find("<property name=\"base_run_id\" value=\"base1\"/>"), std::string::npos);
+  EXPECT_NE(xml.find("name=\"start_latency\" time=\"0\">\n      <system-out>base p50 20.0ms, "
+                     "p99 80.0ms; new p50 10.0ms, p99 20.0ms; ratio new/base p50 0.500, p99 "
+                     "0.250</system-out>"),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("name=\"op_latency.create\" time=\"0\">\n      <skipped message=\"no base"),
+            std::string::npos);
+  EXPECT_NE(xml.find("name=\"op_latency.stop\" time=\"0\">\n      <failure type=\"missing\" "
+                     "message=\"only in the base run"),
+            std::string::npos);
+  // Without a base there is no comparison suite.
+  EXPECT_EQ(RenderJunit(now).find("faultline.compare"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace faultline::reports

@@ -20,7 +20,8 @@ constexpr const char* kHelp =
 Renders a result document (and optionally a base result to compare against):
   --html FILE    one self-contained HTML page: latency CDFs (base overlaid), start phases,
                  latency over time with fault windows, density curves, SLOs, context
-  --junit FILE   SLO verdicts as JUnit XML (one testcase per rule, step and target)
+  --junit FILE   SLO verdicts as JUnit XML (one testcase per rule, step and target), and
+                 with BASE.json one testcase per compared metric
   --gbench FILE  time metrics in Google Benchmark's JSON format (its compare tooling reads it)
   --csv FILE     raw samples, one row per sample, phases as columns (RFC 4180)
 At least one output is needed. Exit 0 when written, 2 for unreadable input or bad usage,
@@ -95,7 +96,9 @@ int ReportCommand(const Args& args) {
     for (const auto& why : loaded->faults.skipped) input.notes.push_back("fault not shown: " + why);
     outputs.emplace_back(html, reports::RenderHtmlReport(input));
   }
-  if (!junit.empty()) outputs.emplace_back(junit, reports::RenderJunit(result));
+  if (!junit.empty()) {
+    outputs.emplace_back(junit, reports::RenderJunit(result, base ? &base->result : nullptr));
+  }
   if (!gbench.empty()) outputs.emplace_back(gbench, reports::ToGbenchJson(result).dump(2) + "\n");
   if (!csv.empty()) outputs.emplace_back(csv, reports::RenderSamplesCsv(result));
   for (const auto& [path, contents] : outputs) {
