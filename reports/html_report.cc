@@ -298,12 +298,15 @@ std::string DensitySection(const Result& r) {
         }
         for (const auto& o : r.density_outcomes) {
           if (o.step != step || o.target != targets[t] || o.repetition != rep || !o.knee) continue;
-          double y = 0;
-          for (const auto& [x, v] : p99.points) {
-            if (x == *o.knee) y = v;
+          // The knee is marked on both curves, at the curve's value for that many containers.
+          const std::string label = "knee " + name + ": " + std::to_string(*o.knee);
+          for (auto [plot, series] : {std::pair{&memory, &mem}, std::pair{&latency, &p99}}) {
+            double y = 0;
+            for (const auto& [x, v] : series->points) {
+              if (x == *o.knee) y = v;
+            }
+            plot->markers.push_back({static_cast<double>(*o.knee), y, label});
           }
-          latency.markers.push_back(
-              {static_cast<double>(*o.knee), y, "knee " + name + ": " + std::to_string(*o.knee)});
         }
         memory.series.push_back(std::move(mem));
         latency.series.push_back(std::move(p99));

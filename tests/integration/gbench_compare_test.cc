@@ -12,11 +12,16 @@ namespace {
 constexpr const char* kCompare = "/usr/share/benchmark/compare.py";
 // Debian's interpreter, the one python3-scipy installs into (PATH may lead to another).
 constexpr const char* kPython = "/usr/bin/python3";
+constexpr const char* kScipy = "/usr/lib/python3/dist-packages/scipy";
 
 TEST(GbenchCompare, CompareToolReadsTwoExports) {
   if (!PathExists(kCompare) || !PathExists(kPython)) {
     GTEST_SKIP() << "SKIPPED (host lacks a capability): " << kCompare
                  << " missing (Debian package libbenchmark-tools)";
+  }
+  if (!PathExists(kScipy)) {
+    GTEST_SKIP() << "SKIPPED (host lacks a capability): " << kScipy
+                 << " missing, compare.py needs it (Debian package python3-scipy)";
   }
   const std::string dir = TempDir("gbench");
   const std::string base = dir + "/base.json", now = dir + "/new.json";
