@@ -14,6 +14,7 @@ constexpr const char* kUsage = R"(usage: faultline VERB [ARGS]
 Verbs:
   run SCENARIO [--out DIR] [--json]   run a scenario, write DIR/result.json, print a summary
   validate SCENARIO                   check a scenario file against the published schema
+  report RESULT [BASE] --html FILE    render a result: HTML, --junit, --gbench, --csv
   doctor                              what this host can do, each with the reason
   recover                             remove what earlier runs left behind (after SIGKILL)
   --version                           print the version
@@ -29,7 +30,7 @@ int main(int argc, char** argv) {
   using namespace faultline::cli;
   const std::map<std::string, int (*)(const Args&)> verbs = {
       {"run", RunCommand},         {"validate", ValidateCommand}, {"doctor", DoctorCommand},
-      {"recover", RecoverCommand}, {"v1-exec", V1ExecCommand},
+      {"recover", RecoverCommand}, {"v1-exec", V1ExecCommand},    {"report", ReportCommand},
   };
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
       !std::strcmp(argv[1], "help")) {

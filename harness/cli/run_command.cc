@@ -3,6 +3,9 @@
 
 #include <atomic>
 #include <cstdio>
+#include <map>
+#include <memory>
+#include <optional>
 #include <thread>
 
 #include "harness/cli/commands.h"
@@ -12,21 +15,30 @@
 #include "harness/runner/runner.h"
 #include "harness/scenario/loader.h"
 #include "reports/console.h"
+#include "reports/prometheus/http.h"
+#include "reports/prometheus/run_metrics.h"
 #include "reports/result_json.h"
 
 namespace faultline::cli {
 namespace {
 
 constexpr const char* kHelp = R"(usage: faultline run SCENARIO [--out DIR] [--json]
+                     [--metrics-listen ADDR:PORT] [--pushgateway URL]
 
 Runs SCENARIO on this host and writes DIR/result.json (default DIR: ./faultline-out).
-  --out DIR   where to write result.json
-  --json      print the result document on stdout instead of the summary table
+  --out DIR                   where to write result.json
+  --json                      print the result document on stdout instead of the summary table
+  --metrics-listen ADDR:PORT  serve live Prometheus metrics at http://ADDR:PORT/metrics during
+                              the run (docs/METRICS.md)
+  --pushgateway URL           at the end, PUT the final metrics to a Pushgateway at
+                              URL/metrics/job/faultline/instance/<run id>
+Metrics go only to loopback (127.0.0.0/8, [::1]) or 198.18.0.0/15 addresses.
 
 Ctrl-C stops starting containers, removes everything the run created and writes the partial
 result (exit 130). Exit 0 when every SLO holds, 1 when one fails, 2 for an invalid scenario
 or output directory, 3 when this host cannot run it, 4 when the harness itself failed
-(including a teardown that left something behind: `faultline recover` removes it).
+(including a teardown that left something behind: `faultline recover` removes it, or a
+push to the Pushgateway that failed).
 )";
 
 std::atomic<bool> g_cancel{false};
@@ -56,8 +68,29 @@ int RunCommand(const Args& args) {
   if (WantsHelp(args, kHelp)) return 0;
   std::string scenario_path, out_dir = "faultline-out";
   bool json = false;
+  std::optional<reports::prometheus::Endpoint> metrics_listen;
+  std::optional<reports::prometheus::PushTarget> pushgateway;
   for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--out") {
+    if (args[i] == "--metrics-listen" || args[i] == "--pushgateway") {
+      if (i + 1 == args.size()) return UsageError("run", args[i] + " needs an address", kHelp);
+      const std::string& value = args[++i];
+      Status parsed = OkStatus();
+      if (args[i - 1] == "--metrics-listen") {
+        auto endpoint = reports::prometheus::ParseListenAddress(value);
+        if (endpoint.ok())
+          metrics_listen = *endpoint;
+        else
+          parsed = endpoint.error();
+      } else {
+        auto target = reports::prometheus::ParsePushUrl(value);
+        if (target.ok())
+          pushgateway = *target;
+        else
+          parsed = target.error();
+      }
+      if (!parsed.ok())
+        return UsageError("run", args[i - 1] + ": " + parsed.error().message, kHelp);
+    } else if (args[i] == "--out") {
       if (++i == args.size()) return UsageError("run", "--out needs a directory", kHelp);
       out_dir = args[i];
     } else if (args[i] == "--json") {
@@ -106,6 +139,30 @@ int RunCommand(const Args& args) {
   options.cancel = &g_cancel;
   options.progress = isatty(STDERR_FILENO) && !json;
 
+  // Live metrics: fed by the run's observer hooks, served while it runs, pushed at its end.
+  std::unique_ptr<reports::prometheus::RunMetrics> metrics;
+  std::unique_ptr<reports::prometheus::MetricsServer> metrics_server;
+  if (metrics_listen || pushgateway) {
+    std::map<std::string, std::string> runtimes;
+    for (const auto& target : scenario->targets) runtimes[target.name] = target.runtime;
+    metrics = std::make_unique<reports::prometheus::RunMetrics>(std::move(runtimes));
+    options.observer = metrics.get();
+  }
+  if (metrics_listen) {
+    auto server = reports::prometheus::MetricsServer::Start(
+        *metrics_listen, [&metrics] { return metrics->registry().Encode(); });
+    if (!server.ok()) {
+      std::fprintf(stderr, "faultline run: --metrics-listen: %s\n",
+                   server.error().ToString().c_str());
+      return 3;
+    }
+    metrics_server = std::move(*server);
+    std::fprintf(stderr, "faultline run: serving metrics at http://%s/metrics\n",
+                 reports::prometheus::Endpoint{metrics_listen->address, metrics_server->port()}
+                     .ToString()
+                     .c_str());
+  }
+
   auto outcome = runner::RunScenario(*scenario, options);
   if (!outcome.ok()) {
     std::fprintf(stderr, "faultline run: %s\n", outcome.error().ToString().c_str());
@@ -128,6 +185,15 @@ int RunCommand(const Args& args) {
   if (!outcome->teardown.ok()) {
     std::fprintf(stderr, "faultline run: %s\n", outcome->teardown.error().ToString().c_str());
     return 4;
+  }
+  if (pushgateway) {
+    Status pushed =
+        reports::prometheus::PushMetrics(*pushgateway, "faultline", result.context.run_id,
+                                         metrics->registry().Encode(), std::chrono::seconds(10));
+    if (!pushed.ok()) {
+      std::fprintf(stderr, "faultline run: --pushgateway: %s\n", pushed.error().ToString().c_str());
+      return 4;
+    }
   }
   if (result.interrupted) return 130;
   for (const auto& verdict : result.slo) {

@@ -218,6 +218,7 @@ Result<RunOutcome> RunScenario(const scenario::Scenario& scenario, const RunOpti
         context.resources = target.resources;
         context.cancel = options.cancel;
         context.on_progress = [&progress] { progress.Advance(); };
+        context.observer = options.observer;
         progress.SetLabel(step.name + " " + target.name + " rep " + std::to_string(rep + 1) + "/" +
                           std::to_string(scenario.repetitions));
         drivers::Driver& driver = *resources.drivers.at(target.name);

@@ -8,6 +8,7 @@
 #include "harness/core/result.h"
 #include "harness/scenario/model.h"
 #include "reports/result.h"
+#include "reports/run_observer.h"
 
 namespace faultline::runner {
 
@@ -15,6 +16,7 @@ struct RunOptions {
   const std::atomic<bool>* cancel = nullptr;  // Ctrl-C: stop starting work, clean up, keep data
   bool progress = false;                      // draw a progress bar on stderr
   bool private_v1_view = false;  // the controller already entered a private v1 cgroup view
+  reports::RunObserver* observer = nullptr;  // live exporters (e.g. /metrics); null: none
 };
 
 // True when a target needs the private v1 cgroup view on this host (crun on hybrid cgroups).

@@ -149,6 +149,7 @@ StepOutput RunDensityRamp(drivers::Driver& driver, const scenario::DensityWorklo
              }
              sink.Add(container.id(), "stop", killed.start_ns, stopped_ns, stopped);
              sink.Add(container.id(), "delete", container.Delete(context.timeouts.remove));
+             sink.ContainersRunning(-1);
            });
   output.samples = sink.Take();
   output.outcome = outcome;

@@ -15,6 +15,9 @@ void SampleSink::Add(const std::string& container, const std::string& op, std::i
   sample.duration_ns = end_ns - start_ns;
   sample.ok = status.ok();
   if (!status.ok()) sample.error = status.error().ToString();
+  if (context_.observer) {
+    context_.observer->OnSample(sample, status.ok() ? nullptr : ErrorCodeName(status.error().code));
+  }
   std::lock_guard lock(mu_);
   samples_.push_back(std::move(sample));
 }
@@ -45,6 +48,7 @@ Launched Launch(drivers::Driver& driver, const drivers::ContainerSpec& spec,
              created.create.status);
     launched.failure = created.create.status;
     launched.running = created.create.status.ok();
+    if (launched.running) sink.ContainersRunning(+1);
     launched.run_ns = created.create.end_ns - created.prepare.start_ns;
     launched.start_issued_ns = created.create.start_ns;
     return launched;
@@ -53,6 +57,7 @@ Launched Launch(drivers::Driver& driver, const drivers::ContainerSpec& spec,
   sink.Add(spec.id, "start", start);
   sink.Add(spec.id, "run", created.prepare.start_ns, start.end_ns, start.status);
   launched.running = start.status.ok();
+  if (launched.running) sink.ContainersRunning(+1);
   launched.failure = start.status;
   launched.run_ns = start.end_ns - created.prepare.start_ns;
   launched.start_issued_ns = start.start_ns;

@@ -21,6 +21,10 @@ class SampleSink {
     Add(container, op, result.start_ns, result.end_ns, result.status);
   }
   std::vector<reports::Sample> Take();
+  // Tells the run's observer, if any, that containers started (+1) or are gone (-1).
+  void ContainersRunning(int delta) {
+    if (context_.observer) context_.observer->OnContainersRunning(delta);
+  }
 
  private:
   const StepContext& context_;

@@ -31,6 +31,7 @@ StepOutput RunStartStorm(drivers::Driver& driver, const scenario::StartWorkload&
             if (!exited.ok()) ended = exited.error();
           }
           drivers::OpResult removed = launched.container->Delete(context.timeouts.remove);
+          if (launched.running) sink.ContainersRunning(-1);
           // Removing a container that never ran or still runs (killed first) is not the
           // operation `delete` measures; it is cleanup, recorded only when it fails.
           if (ended.ok() || !removed.status.ok()) sink.Add(spec.id, "delete", removed);

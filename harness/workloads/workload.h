@@ -10,6 +10,7 @@
 #include "harness/drivers/driver.h"
 #include "harness/scenario/model.h"
 #include "reports/result.h"
+#include "reports/run_observer.h"
 
 namespace faultline::workloads {
 
@@ -22,6 +23,7 @@ struct StepContext {
   scenario::Resources resources;              // per-container limits of the target
   const std::atomic<bool>* cancel = nullptr;  // set on Ctrl-C: finish in-flight work, start none
   std::function<void()> on_progress;          // called once per container finished
+  reports::RunObserver* observer = nullptr;   // live exporters; null: none
   bool cancelled() const { return cancel && cancel->load(); }
 };
 

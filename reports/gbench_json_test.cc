@@ -1,0 +1,45 @@
+#include "reports/gbench_json.h"
+
+#include <gtest/gtest.h>
+
+namespace faultline::reports {
+namespace {
+
+Sample Op(const std::string& op, std::int64_t ns, bool ok = true) {
+  Sample s;
+  s.step = "storm";
+  s.target = "runc";
+  s.op = op;
+  s.duration_ns = ns;
+  s.ok = ok;
+  return s;
+}
+
+TEST(GbenchJson, SamplesAsRepetitionsAndAggregates) {
+  Result result;
+  result.context.hostname = "h";
+  result.samples = {Op("run", 10'000'000), Op("create", 4'000'000), Op("run", 30'000'000),
+                    Op("run", 99'000'000, false)};
+  const nlohmann::json j = ToGbenchJson(result);
+  EXPECT_EQ(j["context"]["host_name"], "h");
+  const auto& b = j["benchmarks"];
+  ASSERT_EQ(b.size(), 2u + 3u + 1u + 3u);
+  EXPECT_EQ(b[0]["name"], "storm/runc/start_latency");
+  EXPECT_EQ(b[0]["run_type"], "iteration");
+  EXPECT_EQ(b[0]["repetition_index"], 0);
+  EXPECT_EQ(b[0]["repetitions"], 2);
+  EXPECT_DOUBLE_EQ(b[0]["real_time"].get<double>(), 10.0);
+  EXPECT_EQ(b[0]["time_unit"], "ms");
+  EXPECT_DOUBLE_EQ(b[1]["real_time"].get<double>(), 30.0);  // the failed sample is left out
+  EXPECT_EQ(b[2]["name"], "storm/runc/start_latency_mean");
+  EXPECT_EQ(b[2]["run_type"], "aggregate");
+  EXPECT_EQ(b[2]["run_name"], "storm/runc/start_latency");
+  EXPECT_DOUBLE_EQ(b[2]["real_time"].get<double>(), 20.0);
+  EXPECT_EQ(b[3]["aggregate_name"], "median");
+  EXPECT_EQ(b[4]["aggregate_name"], "stddev");
+  EXPECT_EQ(b[5]["name"], "storm/runc/op_latency.create");
+  EXPECT_EQ(b[5]["family_index"], 1);
+}
+
+}  // namespace
+}  // namespace faultline::reports
