@@ -115,6 +115,7 @@ struct Aggregate {
   std::uint64_t count = 0;   // successful samples
   std::uint64_t failed = 0;  // failed samples (not in the statistics)
   double mean = 0, stddev = 0, min = 0, p50 = 0, p90 = 0, p99 = 0, max = 0;
+  std::optional<int> repetition;  // set in repetition_aggregates; absent: over all repetitions
 
   bool operator==(const Aggregate&) const = default;
 };
@@ -139,6 +140,9 @@ struct Result {
   std::vector<DensityPoint> density;
   std::vector<DensityOutcome> density_outcomes;
   std::vector<Aggregate> aggregates;
+  // The same metrics per repetition (repetition set): what `faultline compare` tests when both
+  // runs have enough repetitions. Optional in the document.
+  std::vector<Aggregate> repetition_aggregates;
   std::vector<SloVerdict> slo;
   std::vector<std::string> validity;  // warnings that make the run untrustworthy
   bool interrupted = false;           // Ctrl-C: partial result

@@ -151,11 +151,13 @@ json ToJson(const DensityOutcome& o) {
 }
 
 json ToJson(const Aggregate& a) {
-  return {{"step", Utf8(a.step)},   {"target", Utf8(a.target)},   {"metric", Utf8(a.metric)},
-          {"unit", Utf8(a.unit)},   {"count", a.count},           {"failed", a.failed},
-          {"mean", Number(a.mean)}, {"stddev", Number(a.stddev)}, {"min", Number(a.min)},
-          {"p50", Number(a.p50)},   {"p90", Number(a.p90)},       {"p99", Number(a.p99)},
-          {"max", Number(a.max)}};
+  json j = {{"step", Utf8(a.step)},   {"target", Utf8(a.target)},   {"metric", Utf8(a.metric)},
+            {"unit", Utf8(a.unit)},   {"count", a.count},           {"failed", a.failed},
+            {"mean", Number(a.mean)}, {"stddev", Number(a.stddev)}, {"min", Number(a.min)},
+            {"p50", Number(a.p50)},   {"p90", Number(a.p90)},       {"p99", Number(a.p99)},
+            {"max", Number(a.max)}};
+  if (a.repetition) j["repetition"] = *a.repetition;
+  return j;
 }
 
 json ToJson(const SloVerdict& v) {
@@ -405,7 +407,8 @@ Status Convert(const json& j, const std::string& path, Aggregate& out) {
   FL_RETURN_IF_ERROR(Optional(j, path, "p50", out.p50));
   FL_RETURN_IF_ERROR(Optional(j, path, "p90", out.p90));
   FL_RETURN_IF_ERROR(Optional(j, path, "p99", out.p99));
-  return Optional(j, path, "max", out.max);
+  FL_RETURN_IF_ERROR(Optional(j, path, "max", out.max));
+  return Optional(j, path, "repetition", out.repetition);
 }
 
 Status Convert(const json& j, const std::string& path, SloVerdict& out) {
@@ -438,6 +441,7 @@ Status ConvertResult(const json& j, reports::Result& out) {
   FL_RETURN_IF_ERROR(Optional(j, "", "density", out.density));
   FL_RETURN_IF_ERROR(Optional(j, "", "density_outcomes", out.density_outcomes));
   FL_RETURN_IF_ERROR(Optional(j, "", "aggregates", out.aggregates));
+  FL_RETURN_IF_ERROR(Optional(j, "", "repetition_aggregates", out.repetition_aggregates));
   FL_RETURN_IF_ERROR(Optional(j, "", "slo", out.slo));
   FL_RETURN_IF_ERROR(Optional(j, "", "validity", out.validity));
   return Optional(j, "", "interrupted", out.interrupted);
@@ -464,6 +468,7 @@ nlohmann::json ToJson(const reports::Result& result) {
           {"density", Array(result.density)},
           {"density_outcomes", Array(result.density_outcomes)},
           {"aggregates", Array(result.aggregates)},
+          {"repetition_aggregates", Array(result.repetition_aggregates)},
           {"slo", Array(result.slo)},
           {"validity", Strings(result.validity)},
           {"interrupted", result.interrupted}};

@@ -97,6 +97,10 @@ reports::Result FullResult() {
   a.p99 = 0.05;
   a.max = 0.07;
   r.aggregates = {a};
+  Aggregate per_repetition = a;
+  per_repetition.repetition = 1;
+  per_repetition.count = 100;
+  r.repetition_aggregates = {per_repetition};
 
   SloVerdict v;
   v.rule = "start_latency.p99 <= 250ms";
@@ -130,6 +134,8 @@ TEST(ResultJson, OptionalFieldsOmitted) {
   EXPECT_FALSE(j["samples"][1].contains("error"));
   EXPECT_FALSE(j["samples"][1].contains("phases"));
   EXPECT_EQ(j["aggregates"][0]["unit"], "s");
+  EXPECT_FALSE(j["aggregates"][0].contains("repetition"));
+  EXPECT_EQ(j["repetition_aggregates"][0]["repetition"], 1);
   EXPECT_EQ(j["slo"][0]["unit"], "s");
   EXPECT_EQ(j["samples"][0]["duration_ns"], 27'400'000);
 }
@@ -173,6 +179,22 @@ TEST(ResultJson, IgnoresUnknownFields) {
   auto back = FromJson(j);
   ASSERT_TRUE(back.ok()) << back.error().ToString();
   EXPECT_TRUE(*back == FullResult());
+}
+
+TEST(ResultJson, DocumentsWithoutRepetitionAggregatesStillRead) {
+  nlohmann::json j = ToJson(FullResult());
+  j.erase("repetition_aggregates");
+  auto back = FromJson(j);
+  ASSERT_TRUE(back.ok()) << back.error().ToString();
+  EXPECT_TRUE(back->repetition_aggregates.empty());
+  EXPECT_EQ(back->aggregates, FullResult().aggregates);
+
+  j = ToJson(FullResult());
+  j["repetition_aggregates"][0]["repetition"] = "one";
+  back = FromJson(j);
+  ASSERT_FALSE(back.ok());
+  EXPECT_EQ(back.error().message.rfind("repetition_aggregates[0].repetition:", 0), 0u)
+      << back.error().message;
 }
 
 TEST(ResultJson, RejectsNewerSchema) {

@@ -245,6 +245,7 @@ Result<RunOutcome> RunScenario(const scenario::Scenario& scenario, const RunOpti
   }
   result.context.ended_at = Rfc3339Now();
   result.aggregates = reports::ComputeAggregates(result);
+  result.repetition_aggregates = reports::ComputeRepetitionAggregates(result);
   result.slo = reports::EvaluateSlo(scenario.slo, result.aggregates);
   for (auto& warning : reports::ValidityWarnings(result, scenario.max_failed_ratio)) {
     result.validity.push_back(std::move(warning));
