@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Calibrates `faultline compare` on real runs (docs/PERFORMANCE.md, "compare: false alarms and
+# detection"): PAIRS A/A pairs of plain runc runs (the false-alarm rate), and for each delay in
+# DELAYS, PAIRS pairs of runs through the runtime wrapper (tests/integration/runtime_wrapper.cc)
+# with no delay (base) and with that delay in every runtime call (new): the detection rate.
+# The pairs of each index run back to back, kinds interleaved, so host drift hits all alike.
+#
+# usage: tests/bench/compare_calibration.sh collect|evaluate
+#   WORK=DIR        where results go (default /tmp/fl-calibration); collect resumes in it
+#   PAIRS=N         pairs per kind (default 10)
+#   DELAYS="2 10"   wrapper delays in ms per runtime call
+#   FL_LOCK=FILE    run each `faultline run` under flock FILE (a shared host's root lock)
+#   BUILD=DIR       the build directory (default build/default)
+#   COMPARE_ARGS    extra arguments for `faultline compare` (e.g. "--threshold 10%")
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+build=${BUILD:-$root/build/default}
+work=${WORK:-/tmp/fl-calibration}
+pairs=${PAIRS:-10}
+delays=${DELAYS:-"2 10"}
+faultline=$build/faultline
+scenario=$root/tests/bench/compare_calibration.yaml
+
+run() {  # OUT_DIR [VAR=VALUE...]: one faultline run, skipped when its result exists
+  local out=$1
+  shift
+  [[ -f $out/result.json ]] && return 0
+  local lock=()
+  [[ -n ${FL_LOCK:-} ]] && lock=(flock "$FL_LOCK")
+  env "$@" "${lock[@]}" "$faultline" run "$scenario" --out "$out" >"$out.log" 2>&1 ||
+    { echo "run $out failed: $(tail -3 "$out.log")" >&2; return 1; }
+}
+
+collect() {
+  mkdir -p "$work/bin"
+  ln -sfn "$build/tests/integration/runtime_wrapper" "$work/bin/runc"
+  local wrapped=(PATH="$work/bin:$PATH" FL_REAL_RUNTIME="$(command -v runc)")
+  for i in $(seq 1 "$pairs"); do
+    mkdir -p "$work/aa/$i"
+    run "$work/aa/$i/base"
+    run "$work/aa/$i/new"
+    for d in $delays; do
+      mkdir -p "$work/d$d/$i"
+      run "$work/d$d/$i/base" "${wrapped[@]}" FL_WRAPPER_DELAY_MS=0
+      run "$work/d$d/$i/new" "${wrapped[@]}" FL_WRAPPER_DELAY_MS="$d"
+    done
+    echo "pair $i done" >&2
+  done
+}
+
+# One line per pair: kind, index, exit code, the regressed metrics.
+compare_pair() {
+  local kind=$1 i=$2 code=0
+  # shellcheck disable=SC2086
+  "$faultline" compare "$work/$kind/$i/base/result.json" "$work/$kind/$i/new/result.json" \
+    --json "$work/$kind/$i/compare.json" ${COMPARE_ARGS:-} >/dev/null 2>&1 || code=$?
+  local regressed
+  regressed=$(jq -r '[.metrics[] | select(.verdict == "regressed") | .metric] | unique | join(",")' \
+    "$work/$kind/$i/compare.json" 2>/dev/null || echo "?")
+  echo "$kind $i exit=$code regressed=${regressed:--}"
+}
+
+evaluate() {
+  for kind in aa $(for d in $delays; do echo "d$d"; done); do
+    local flagged=0 total=0
+    for i in $(seq 1 "$pairs"); do
+      [[ -f $work/$kind/$i/new/result.json ]] || continue
+      line=$(compare_pair "$kind" "$i")
+      echo "$line"
+      total=$((total + 1))
+      [[ $line == *"exit=1"* ]] && flagged=$((flagged + 1))
+    done
+    echo "== $kind: $flagged of $total pairs exit 1"
+  done
+  # Every A/A run against every other (not independent, but spans longer drift in time).
+  local runs=() flagged=0 total=0
+  for i in $(seq 1 "$pairs"); do
+    for side in base new; do
+      [[ -f $work/aa/$i/$side/result.json ]] && runs+=("$work/aa/$i/$side/result.json")
+    done
+  done
+  for ((a = 0; a < ${#runs[@]}; a++)); do
+    for ((b = a + 1; b < ${#runs[@]}; b++)); do
+      total=$((total + 1))
+      # shellcheck disable=SC2086
+      "$faultline" compare "${runs[a]}" "${runs[b]}" ${COMPARE_ARGS:-} >/dev/null 2>&1 ||
+        { [[ $? == 1 ]] && flagged=$((flagged + 1)); }
+    done
+  done
+  echo "== aa all pairs: $flagged of $total exit 1"
+}
+
+case ${1:-} in
+  collect) collect ;;
+  evaluate) evaluate ;;
+  *) sed -n '2,16p' "$0" >&2; exit 2 ;;
+esac
