@@ -105,8 +105,8 @@ MetricComparison CompareSeries(const MetricSeries& base, const MetricSeries& nex
   const std::uint64_t seed = Seed(base);
   m.median.ratio =
       BootstrapQuantileRatio(base_center, new_center, 0.5, confidence, options.resamples, seed);
-  m.p99.ratio = BootstrapQuantileRatio(base_tail, new_tail, tail_q, confidence, options.resamples,
-                                       seed + 1);
+  m.p99.ratio =
+      BootstrapQuantileRatio(base_tail, new_tail, tail_q, confidence, options.resamples, seed + 1);
   m.median.base = QuantileOf(base_center, 0.5);
   m.median.next = QuantileOf(new_center, 0.5);
   m.p99.base = QuantileOf(base_tail, tail_q);
@@ -136,9 +136,9 @@ void Decide(MetricComparison& m, const CompareOptions& options) {
   const double down = 1 / up;
   const RatioInterval& r = m.median.ratio;
   const bool significant = m.p_adjusted < options.alpha;
-  const std::string change = "median " + FormatChange(r.ratio) + " (" +
-                             Percent(1 - options.alpha) + " CI " + FormatChange(r.low) + " .. " +
-                             FormatChange(r.high) + "), adjusted p " + PValue(m.p_adjusted);
+  const std::string change = "median " + FormatChange(r.ratio) + " (" + Percent(1 - options.alpha) +
+                             " CI " + FormatChange(r.low) + " .. " + FormatChange(r.high) +
+                             "), adjusted p " + PValue(m.p_adjusted);
   if (significant && r.low > up) {
     m.verdict = Verdict::kRegressed;
     m.reason = change + ": slower by more than " + Percent(options.threshold);
@@ -150,8 +150,8 @@ void Decide(MetricComparison& m, const CompareOptions& options) {
     m.reason = change + ": a significant change, but the CI reaches inside the threshold";
   } else {
     m.verdict = Verdict::kNoChange;
-    m.reason = change + (significant ? ": a significant change, within the threshold"
-                                     : ": not significant");
+    m.reason = change +
+               (significant ? ": a significant change, within the threshold" : ": not significant");
   }
 }
 
@@ -199,14 +199,10 @@ void AddRunWarnings(const Result& base, const Result& next, std::vector<std::str
 
 const char* VerdictName(Verdict verdict) {
   switch (verdict) {
-    case Verdict::kNoChange:
-      return "no change";
-    case Verdict::kImproved:
-      return "improved";
-    case Verdict::kRegressed:
-      return "regressed";
-    case Verdict::kInconclusive:
-      return "inconclusive";
+    case Verdict::kNoChange: return "no change";
+    case Verdict::kImproved: return "improved";
+    case Verdict::kRegressed: return "regressed";
+    case Verdict::kInconclusive: return "inconclusive";
   }
   return "?";
 }
@@ -241,7 +237,8 @@ std::vector<std::string> ComparabilityProblems(const RunContext& base, const Run
   Note(out, "scenario sha256", base.scenario_sha256, next.scenario_sha256);
   for (const TargetInfo& b : base.targets) {
     for (const TargetInfo& n : next.targets) {
-      if (b.name == n.name) Note(out, "target " + b.name + " image digest", b.image.digest, n.image.digest);
+      if (b.name == n.name)
+        Note(out, "target " + b.name + " image digest", b.image.digest, n.image.digest);
     }
   }
   Note(out, "host CPU model", base.cpu_model, next.cpu_model);

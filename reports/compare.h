@@ -37,7 +37,7 @@ struct QuantileChange {
 struct MetricComparison {
   std::string step, target, metric, unit;
   Level level = Level::kSample;
-  std::size_t base_values = 0, new_values = 0;    // compared values (repetitions or samples)
+  std::size_t base_values = 0, new_values = 0;      // compared values (repetitions or samples)
   std::uint64_t base_samples = 0, new_samples = 0;  // successful samples behind them
   QuantileChange median, p99;
   double p_value = 1;     // Mann-Whitney U, two-sided

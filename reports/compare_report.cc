@@ -43,8 +43,8 @@ std::map<Verdict, int> Counts(const Comparison& c) {
 std::string Summary(const Comparison& c) {
   auto counts = Counts(c);
   std::string out;
-  for (Verdict v : {Verdict::kRegressed, Verdict::kImproved, Verdict::kInconclusive,
-                    Verdict::kNoChange}) {
+  for (Verdict v :
+       {Verdict::kRegressed, Verdict::kImproved, Verdict::kInconclusive, Verdict::kNoChange}) {
     if (!out.empty()) out += ", ";
     out += std::to_string(counts[v]) + " " + VerdictName(v);
   }
@@ -124,9 +124,8 @@ std::string RenderCompareConsole(const Comparison& c, bool color) {
 std::string RenderCompareMarkdown(const Comparison& c) {
   std::string out = std::string("### faultline compare: ") +
                     (c.Regressed() ? "regression" : "no regression") + "\n\n";
-  out += "BASE `" + Side(c.base_path, c.base_run_id) + "`, NEW `" +
-         Side(c.new_path, c.new_run_id) + "`  \n" + Settings(c) + "  \n**" + Summary(c) +
-         "**\n\n";
+  out += "BASE `" + Side(c.base_path, c.base_run_id) + "`, NEW `" + Side(c.new_path, c.new_run_id) +
+         "`  \n" + Settings(c) + "  \n**" + Summary(c) + "**\n\n";
   for (const auto& problem : c.not_comparable) {
     out += "> **Not comparable (forced):** " + Cell(problem) + "\n";
   }
@@ -153,8 +152,7 @@ std::string RenderCompareMarkdown(const Comparison& c) {
            m.metric + "`: " + m.reason + "\n";
   }
   if (!c.warnings.empty()) {
-    out += "\n<details><summary>warnings (" + std::to_string(c.warnings.size()) +
-           ")</summary>\n\n";
+    out += "\n<details><summary>warnings (" + std::to_string(c.warnings.size()) + ")</summary>\n\n";
     for (const auto& w : c.warnings) out += "- " + w + "\n";
     out += "\n</details>\n";
   }
@@ -236,7 +234,8 @@ std::string RenderCompareJUnit(const Comparison& c) {
   }
   if (!c.not_comparable.empty() || !c.warnings.empty()) {
     out += "    <system-err>";
-    for (const auto& p : c.not_comparable) out += XmlEscape("NOT COMPARABLE (--force): " + p) + "\n";
+    for (const auto& p : c.not_comparable)
+      out += XmlEscape("NOT COMPARABLE (--force): " + p) + "\n";
     for (const auto& w : c.warnings) out += XmlEscape("warning: " + w) + "\n";
     out += "</system-err>\n";
   }

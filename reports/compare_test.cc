@@ -23,8 +23,8 @@ Result MakeRun(double scale, int reps, int per_rep, double create_scale = -1) {
   for (int rep = 0; rep < reps; ++rep) {
     for (int i = 0; i < per_rep; ++i) {
       const double spread = 1 + 0.1 * (((i * 7 + rep * 3) % 21) - 10) / 10.0;
-      for (auto [op, base_ns, factor] : {std::tuple{"run", 10e6, scale},
-                                         std::tuple{"create", 8e6, create_scale}}) {
+      for (auto [op, base_ns, factor] :
+           {std::tuple{"run", 10e6, scale}, std::tuple{"create", 8e6, create_scale}}) {
         Sample s;
         s.step = "storm";
         s.target = "runc";

@@ -74,8 +74,8 @@ int CompareCommand(const Args& args) {
     if (arg == "--threshold") {
       if (!value(text) || !ParseFraction(text, options.threshold) || options.threshold < 0 ||
           options.threshold >= 10) {
-        return UsageError("compare", "--threshold needs a fraction like 5% or 0.05, got '" +
-                                         text + "'", kHelp);
+        return UsageError(
+            "compare", "--threshold needs a fraction like 5% or 0.05, got '" + text + "'", kHelp);
       }
     } else if (arg == "--alpha") {
       if (!value(text) || !ParseFraction(text, options.alpha) || !(options.alpha > 0) ||
@@ -95,8 +95,10 @@ int CompareCommand(const Args& args) {
     }
   }
   if (files.size() != 2) {
-    return UsageError("compare", "needs exactly two result files, BASE and NEW (got " +
-                                     std::to_string(files.size()) + ")", kHelp);
+    return UsageError(
+        "compare",
+        "needs exactly two result files, BASE and NEW (got " + std::to_string(files.size()) + ")",
+        kHelp);
   }
 
   auto base = reports::ReadResultFile(files[0]);
