@@ -254,6 +254,8 @@ Comparison Compare(const Result& base, const Result& next, const CompareOptions&
   out.options = options;
   out.base_run_id = base.context.run_id;
   out.new_run_id = next.context.run_id;
+  out.base_host_class = HostClass(base.context);
+  out.new_host_class = HostClass(next.context);
   out.not_comparable = ComparabilityProblems(base.context, next.context);
 
   const std::vector<MetricSeries> base_metrics = CollectMetrics(base);

@@ -52,6 +52,7 @@ struct Comparison {
   CompareOptions options;
   std::string base_run_id, new_run_id;
   std::string base_path, new_path;  // set by the caller, for the reports
+  std::string base_host_class, new_host_class;
   // Why the runs are not comparable (scenario, image, host class); empty when they are.
   std::vector<std::string> not_comparable;
   std::vector<std::string> warnings;  // too little data, untrustworthy runs

@@ -86,7 +86,7 @@ std::string RenderCompareConsole(const Comparison& c, bool color) {
   const Painter paint(color);
   std::string out = paint(kBold, "compare") + "  BASE " + Side(c.base_path, c.base_run_id) +
                     "\n         NEW  " + Side(c.new_path, c.new_run_id) + "\n";
-  out += "  " + Settings(c) + "\n";
+  out += "  host " + c.new_host_class + "\n  " + Settings(c) + "\n";
   for (const auto& problem : c.not_comparable) {
     out += "  " + paint(kRed, "NOT COMPARABLE (--force):") + " " + problem + "\n";
   }
@@ -190,22 +190,24 @@ nlohmann::json CompareToJson(const Comparison& c) {
   }
   json counts = json::object();
   for (const auto& [verdict, n] : Counts(c)) counts[VerdictName(verdict)] = n;
-  return {{"compare_schema_version", kCompareSchemaVersion},
-          {"base", {{"path", c.base_path}, {"run_id", c.base_run_id}}},
-          {"new", {{"path", c.new_path}, {"run_id", c.new_run_id}}},
-          {"options",
-           {{"threshold", c.options.threshold},
-            {"alpha", c.options.alpha},
-            {"confidence", 1 - c.options.alpha},
-            {"resamples", c.options.resamples},
-            {"correction", "benjamini-hochberg"}}},
-          {"comparable", c.not_comparable.empty()},
-          {"forced", !c.not_comparable.empty()},
-          {"not_comparable", c.not_comparable},
-          {"warnings", c.warnings},
-          {"regressed", c.Regressed()},
-          {"counts", counts},
-          {"metrics", std::move(metrics)}};
+  return {
+      {"compare_schema_version", kCompareSchemaVersion},
+      {"base",
+       {{"path", c.base_path}, {"run_id", c.base_run_id}, {"host_class", c.base_host_class}}},
+      {"new", {{"path", c.new_path}, {"run_id", c.new_run_id}, {"host_class", c.new_host_class}}},
+      {"options",
+       {{"threshold", c.options.threshold},
+        {"alpha", c.options.alpha},
+        {"confidence", 1 - c.options.alpha},
+        {"resamples", c.options.resamples},
+        {"correction", "benjamini-hochberg"}}},
+      {"comparable", c.not_comparable.empty()},
+      {"forced", !c.not_comparable.empty()},
+      {"not_comparable", c.not_comparable},
+      {"warnings", c.warnings},
+      {"regressed", c.Regressed()},
+      {"counts", counts},
+      {"metrics", std::move(metrics)}};
 }
 
 std::string RenderCompareJUnit(const Comparison& c) {

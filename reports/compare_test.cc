@@ -199,6 +199,7 @@ TEST(CompareReportTest, EveryOutputCarriesVerdictsAndWarnings) {
   EXPECT_EQ(json["compare_schema_version"], kCompareSchemaVersion);
   EXPECT_EQ(json["regressed"], true);
   EXPECT_EQ(json["forced"], true);
+  EXPECT_EQ(json["base"]["host_class"], "cpu=cpu cpus=2 memory=24GiB cgroup=hybrid kernel=6.18");
   EXPECT_EQ(json["counts"]["regressed"], 1);
   EXPECT_EQ(json["metrics"][1]["metric"], "start_latency");
   EXPECT_EQ(json["metrics"][1]["verdict"], "regressed");
