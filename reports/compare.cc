@@ -155,6 +155,31 @@ void Decide(MetricComparison& m, const CompareOptions& options) {
   }
 }
 
+// The host-speed rule (docs/METRICS.md): when the control moved beyond the bound, a timing
+// change cannot be told from the host's own, so no timing metric is called regressed or
+// improved.
+void WithholdForHostSpeed(MetricComparison& m, const HostSpeedChange& host, double bound) {
+  if (!host.moved || m.unit != "s") return;
+  if (m.verdict != Verdict::kRegressed && m.verdict != Verdict::kImproved) return;
+  m.verdict = Verdict::kInconclusive;
+  m.reason = "host speed changed by " + FormatChange(host.ratio) + " (bound " + Percent(bound) +
+             "), so this cannot be told from the host: " + m.reason;
+}
+
+double MedianProbe(const HostSpeed& speed) {
+  std::vector<double> all;
+  for (const auto& probe : speed.probes) {
+    for (std::int64_t ns : probe.durations_ns) all.push_back(static_cast<double>(ns));
+  }
+  return QuantileOf(std::move(all), 0.5);
+}
+
+std::string Millis(double ns) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.3g ms", ns / 1e6);
+  return buffer;
+}
+
 std::string KernelMajorMinor(const std::string& release) {
   const auto first = release.find('.');
   if (first == std::string::npos) return release;
@@ -217,6 +242,19 @@ std::string FormatChange(double ratio) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%+.1f%%", (ratio - 1) * 100);
   return buffer;
+}
+
+HostSpeedChange CompareHostSpeed(const Result& base, const Result& next, double bound) {
+  HostSpeedChange out;
+  if (!base.host_speed || !next.host_speed) return out;
+  out.operation = next.host_speed->operation;
+  out.base_ns = MedianProbe(*base.host_speed);
+  out.new_ns = MedianProbe(*next.host_speed);
+  if (!(out.base_ns > 0) || !(out.new_ns > 0)) return out;
+  out.measured = true;
+  out.ratio = out.new_ns / out.base_ns;
+  out.moved = out.ratio > 1 + bound || out.ratio < 1 / (1 + bound);
+  return out;
 }
 
 bool Comparison::Regressed() const {
@@ -293,9 +331,22 @@ Comparison Compare(const Result& base, const Result& next, const CompareOptions&
   }
   const std::vector<double> adjusted = BenjaminiHochberg(p);
   std::size_t i = 0;
+  out.host_speed = CompareHostSpeed(base, next, options.host_bound);
+  std::size_t withheld = 0;
   for (auto& m : out.metrics) {
     if (m.tested) m.p_adjusted = adjusted[i++];
     Decide(m, options);
+    const Verdict decided = m.verdict;
+    WithholdForHostSpeed(m, out.host_speed, options.host_bound);
+    withheld += m.verdict != decided;
+  }
+  const HostSpeedChange& host = out.host_speed;
+  if (host.moved) {
+    out.warnings.push_back(
+        "HOST SPEED CHANGED between the runs by " + FormatChange(host.ratio) + " (" +
+        host.operation + ": median " + Millis(host.base_ns) + " in BASE, " + Millis(host.new_ns) +
+        " in NEW; bound " + Percent(options.host_bound) + "): " + std::to_string(withheld) +
+        " timing verdict(s) withheld as inconclusive; rerun both on an otherwise idle host");
   }
 
   // What makes the numbers above mean less.
@@ -348,6 +399,12 @@ Comparison Compare(const Result& base, const Result& next, const CompareOptions&
                            std::to_string(kTailSamples) +
                            " samples in a run: their p99 comes from the few largest values; "
                            "read p99 changes as rough");
+  }
+  if (!host.measured) {
+    out.warnings.push_back(
+        std::string(!base.host_speed ? "BASE" : !next.host_speed ? "NEW" : "a run") +
+        " has no host-speed control (a build before it existed, or no successful probe): a "
+        "change of the host between the runs cannot be told from a change of the platform");
   }
   AddRunWarnings(base, next, out.warnings);
   return out;

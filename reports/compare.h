@@ -18,6 +18,9 @@ struct CompareOptions {
   double threshold = 0.05;  // a change smaller than this fraction does not matter
   double alpha = 0.05;      // significance level, after the Benjamini-Hochberg adjustment
   int resamples = 2000;     // bootstrap resamples per interval
+  // How far the host-speed control may move between the runs before timing verdicts are
+  // withheld (a fraction, like threshold; infinity: never). The CLI defaults it to threshold.
+  double host_bound = 0.05;
 };
 
 enum class Verdict { kNoChange, kImproved, kRegressed, kInconclusive };
@@ -48,6 +51,18 @@ struct MetricComparison {
   std::string reason;  // one sentence: why this verdict
 };
 
+// The host-speed control of both runs (Result::host_speed): the median reference operation.
+struct HostSpeedChange {
+  bool measured = false;  // both runs carry the control
+  std::string operation;  // NEW's, e.g. "fork+exec /usr/bin/true"
+  double base_ns = 0, new_ns = 0;
+  double ratio = 1;    // new_ns / base_ns
+  bool moved = false;  // beyond options.host_bound either way: timing verdicts withheld
+};
+
+// The host-speed change of two runs; not measured when either lacks the control.
+HostSpeedChange CompareHostSpeed(const Result& base, const Result& next, double bound);
+
 struct Comparison {
   CompareOptions options;
   std::string base_run_id, new_run_id;
@@ -56,6 +71,7 @@ struct Comparison {
   // Why the runs are not comparable (scenario, image, host class); empty when they are.
   std::vector<std::string> not_comparable;
   std::vector<std::string> warnings;  // too little data, untrustworthy runs
+  HostSpeedChange host_speed;
   std::vector<MetricComparison> metrics;
 
   bool Regressed() const;  // some metric regressed: exit 1

@@ -34,6 +34,18 @@ std::string Settings(const Comparison& c) {
   return buffer;
 }
 
+// "host speed +1.2% (fork+exec /usr/bin/true, bound 5%)" or why there is none.
+std::string HostSpeedLine(const Comparison& c) {
+  const HostSpeedChange& h = c.host_speed;
+  if (!h.measured) return "host speed: not measured in both runs";
+  char bound[32] = "none";
+  if (std::isfinite(c.options.host_bound)) {
+    std::snprintf(bound, sizeof bound, "%.3g%%", c.options.host_bound * 100);
+  }
+  return "host speed " + FormatChange(h.ratio) + " (" + h.operation + ", bound " + bound + ")" +
+         (h.moved ? ": MOVED, timing verdicts withheld" : "");
+}
+
 std::map<Verdict, int> Counts(const Comparison& c) {
   std::map<Verdict, int> counts;
   for (const auto& m : c.metrics) ++counts[m.verdict];
@@ -86,7 +98,8 @@ std::string RenderCompareConsole(const Comparison& c, bool color) {
   const Painter paint(color);
   std::string out = paint(kBold, "compare") + "  BASE " + Side(c.base_path, c.base_run_id) +
                     "\n         NEW  " + Side(c.new_path, c.new_run_id) + "\n";
-  out += "  host " + c.new_host_class + "\n  " + Settings(c) + "\n";
+  out += "  host " + c.new_host_class + "\n  " + Settings(c) + "\n  " +
+         (c.host_speed.moved ? paint(kRed, HostSpeedLine(c)) : HostSpeedLine(c)) + "\n";
   for (const auto& problem : c.not_comparable) {
     out += "  " + paint(kRed, "NOT COMPARABLE (--force):") + " " + problem + "\n";
   }
@@ -125,7 +138,8 @@ std::string RenderCompareMarkdown(const Comparison& c) {
   std::string out = std::string("### faultline compare: ") +
                     (c.Regressed() ? "regression" : "no regression") + "\n\n";
   out += "BASE `" + Side(c.base_path, c.base_run_id) + "`, NEW `" + Side(c.new_path, c.new_run_id) +
-         "`  \n" + Settings(c) + "  \n**" + Summary(c) + "**\n\n";
+         "`  \n" + Settings(c) + "  \n" + (c.host_speed.moved ? "**" : "") + HostSpeedLine(c) +
+         (c.host_speed.moved ? "**" : "") + "  \n**" + Summary(c) + "**\n\n";
   for (const auto& problem : c.not_comparable) {
     out += "> **Not comparable (forced):** " + Cell(problem) + "\n";
   }
@@ -188,6 +202,14 @@ nlohmann::json CompareToJson(const Comparison& c) {
                        {"verdict", VerdictName(m.verdict)},
                        {"reason", m.reason}});
   }
+  const HostSpeedChange& h = c.host_speed;
+  json host_speed = {{"measured", h.measured}, {"moved", h.moved}};
+  if (h.measured) {
+    host_speed["operation"] = h.operation;
+    host_speed["base_ns"] = Number(h.base_ns);
+    host_speed["new_ns"] = Number(h.new_ns);
+    host_speed["ratio"] = Number(h.ratio);
+  }
   json counts = json::object();
   for (const auto& [verdict, n] : Counts(c)) counts[VerdictName(verdict)] = n;
   return {
@@ -200,11 +222,13 @@ nlohmann::json CompareToJson(const Comparison& c) {
         {"alpha", c.options.alpha},
         {"confidence", 1 - c.options.alpha},
         {"resamples", c.options.resamples},
+        {"host_bound", Number(c.options.host_bound)},
         {"correction", "benjamini-hochberg"}}},
       {"comparable", c.not_comparable.empty()},
       {"forced", !c.not_comparable.empty()},
       {"not_comparable", c.not_comparable},
       {"warnings", c.warnings},
+      {"host_speed", std::move(host_speed)},
       {"regressed", c.Regressed()},
       {"counts", counts},
       {"metrics", std::move(metrics)}};

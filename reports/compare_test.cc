@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "reports/compare_report.h"
 
 namespace faultline::reports {
@@ -173,6 +175,72 @@ TEST(CompareTest, Comparability) {
   EXPECT_EQ(problems[2], "host CPU count differs: BASE 2, NEW 4");
   EXPECT_EQ(problems[3], "host cgroup mode differs: BASE hybrid, NEW v2");
   EXPECT_EQ(problems[4], "host kernel differs: BASE 6.18, NEW 6.1");
+}
+
+// A host-speed control whose reference operation took `ns` in every probe.
+void SetHostSpeed(Result& r, std::int64_t ns) {
+  r.host_speed = HostSpeed{"fork+exec /usr/bin/true", {}};
+  for (int rep = 0; rep <= 5; ++rep) {
+    r.host_speed->probes.push_back({rep, rep, {ns, ns + 1000, ns - 1000}, {}, 0});
+  }
+}
+
+TEST(CompareTest, HostSpeedWithinTheBoundLeavesVerdicts) {
+  Result base = MakeRun(1, 5, 20), next = MakeRun(1.3, 5, 20, 1.0);
+  SetHostSpeed(base, 1'000'000);
+  SetHostSpeed(next, 1'040'000);  // +4%, inside the default bound of 5%
+  Comparison c = Compare(base, next, {});
+  EXPECT_TRUE(c.host_speed.measured);
+  EXPECT_FALSE(c.host_speed.moved);
+  EXPECT_NEAR(c.host_speed.ratio, 1.04, 1e-9);
+  EXPECT_EQ(Find(c, "start_latency").verdict, Verdict::kRegressed);
+  EXPECT_TRUE(c.Regressed());
+  for (const auto& w : c.warnings) EXPECT_EQ(w.find("host"), std::string::npos) << w;
+}
+
+TEST(CompareTest, HostSpeedBeyondTheBoundWithholdsTimingVerdicts) {
+  Result base = MakeRun(1, 5, 20), next = MakeRun(1.3, 5, 20, 1.0);
+  SetHostSpeed(base, 1'000'000);
+  SetHostSpeed(next, 1'120'000);  // the host itself got 12% slower
+  Comparison c = Compare(base, next, {});
+  EXPECT_TRUE(c.host_speed.moved);
+  const MetricComparison& start = Find(c, "start_latency");
+  EXPECT_EQ(start.verdict, Verdict::kInconclusive);
+  EXPECT_EQ(start.reason.rfind("host speed changed by +12.0% (bound 5%)", 0), 0u) << start.reason;
+  EXPECT_NE(start.reason.find("slower by more than 5%"), std::string::npos) << start.reason;
+  EXPECT_EQ(Find(c, "op_latency.create").verdict, Verdict::kNoChange);
+  EXPECT_FALSE(c.Regressed());
+  ASSERT_FALSE(c.warnings.empty());
+  EXPECT_EQ(c.warnings.front().rfind("HOST SPEED CHANGED between the runs by +12.0%", 0), 0u)
+      << c.warnings.front();
+  EXPECT_NE(c.warnings.front().find("1 timing verdict(s) withheld"), std::string::npos);
+  EXPECT_NE(RenderCompareConsole(c, false).find("MOVED, timing verdicts withheld"),
+            std::string::npos);
+  EXPECT_EQ(CompareToJson(c)["host_speed"]["moved"], true);
+
+  // A faster host hides an improvement the same way.
+  Comparison faster = Compare(next, base, {});
+  EXPECT_TRUE(faster.host_speed.moved);
+  EXPECT_EQ(Find(faster, "start_latency").verdict, Verdict::kInconclusive);
+
+  // A wider bound, or none, lets the verdict through.
+  CompareOptions wide;
+  wide.host_bound = 0.15;
+  EXPECT_TRUE(Compare(base, next, wide).Regressed());
+  CompareOptions ignored;
+  ignored.host_bound = std::numeric_limits<double>::infinity();
+  EXPECT_TRUE(Compare(base, next, ignored).Regressed());
+}
+
+TEST(CompareTest, AMissingHostSpeedControlIsWarnedAbout) {
+  Result base = MakeRun(1, 5, 20), next = MakeRun(1.3, 5, 20, 1.0);
+  SetHostSpeed(next, 1'000'000);
+  Comparison c = Compare(base, next, {});
+  EXPECT_FALSE(c.host_speed.measured);
+  EXPECT_TRUE(c.Regressed());  // without the control the verdict stands
+  bool warned = false;
+  for (const auto& w : c.warnings) warned |= w.rfind("BASE has no host-speed control", 0) == 0;
+  EXPECT_TRUE(warned);
 }
 
 TEST(CompareReportTest, EveryOutputCarriesVerdictsAndWarnings) {

@@ -133,6 +133,27 @@ struct SloVerdict {
   bool operator==(const SloVerdict&) const = default;
 };
 
+// A reference operation independent of the runtime under test (fork+exec of a small program
+// through the harness's own process machinery), timed before each repetition and after the
+// last: how fast the host itself was at that point of the run. `faultline compare` refuses to
+// call a change when this control moved between the two runs (docs/METRICS.md).
+struct HostSpeedProbe {
+  int repetition = 0;  // measured before this repetition; the repetition count: after the last
+  std::int64_t at_ns = 0;                   // CLOCK_BOOTTIME when the probe began
+  std::vector<std::int64_t> durations_ns;   // one per reference operation
+  std::optional<double> cpu_pressure_10s_percent;  // PSI cpu "some avg10", when the kernel has it
+  double load_average_1m = 0;
+
+  bool operator==(const HostSpeedProbe&) const = default;
+};
+
+struct HostSpeed {
+  std::string operation;  // what was timed, e.g. "fork+exec /usr/bin/true"
+  std::vector<HostSpeedProbe> probes;
+
+  bool operator==(const HostSpeed&) const = default;
+};
+
 struct Result {
   int schema_version = kResultSchemaVersion;
   RunContext context;
@@ -144,6 +165,7 @@ struct Result {
   // runs have enough repetitions. Optional in the document.
   std::vector<Aggregate> repetition_aggregates;
   std::vector<SloVerdict> slo;
+  std::optional<HostSpeed> host_speed;  // absent in results of older builds
   std::vector<std::string> validity;  // warnings that make the run untrustworthy
   bool interrupted = false;           // Ctrl-C: partial result
 

@@ -167,6 +167,17 @@ json ToJson(const SloVerdict& v) {
           {"pass", v.pass},           {"reason", Utf8(v.reason)}};
 }
 
+json ToJson(const HostSpeedProbe& p) {
+  json j = {{"repetition", p.repetition},
+            {"at_ns", p.at_ns},
+            {"durations_ns", p.durations_ns},
+            {"load_average_1m", Number(p.load_average_1m)}};
+  if (p.cpu_pressure_10s_percent) {
+    j["cpu_pressure_10s_percent"] = Number(*p.cpu_pressure_10s_percent);
+  }
+  return j;
+}
+
 template <typename T>
 json Array(const std::vector<T>& v) {
   json out = json::array();
@@ -255,6 +266,8 @@ Status Convert(const json& j, const std::string& path, DensityPoint& out);
 Status Convert(const json& j, const std::string& path, DensityOutcome& out);
 Status Convert(const json& j, const std::string& path, Aggregate& out);
 Status Convert(const json& j, const std::string& path, SloVerdict& out);
+Status Convert(const json& j, const std::string& path, HostSpeedProbe& out);
+Status Convert(const json& j, const std::string& path, HostSpeed& out);
 
 template <typename T>
 Status Convert(const json& j, const std::string& path, std::optional<T>& out) {
@@ -423,6 +436,21 @@ Status Convert(const json& j, const std::string& path, SloVerdict& out) {
   return Optional(j, path, "reason", out.reason);
 }
 
+Status Convert(const json& j, const std::string& path, HostSpeedProbe& out) {
+  FL_RETURN_IF_ERROR(ExpectObject(j, path));
+  FL_RETURN_IF_ERROR(Required(j, path, "repetition", out.repetition));
+  FL_RETURN_IF_ERROR(Optional(j, path, "at_ns", out.at_ns));
+  FL_RETURN_IF_ERROR(Required(j, path, "durations_ns", out.durations_ns));
+  FL_RETURN_IF_ERROR(Optional(j, path, "cpu_pressure_10s_percent", out.cpu_pressure_10s_percent));
+  return Optional(j, path, "load_average_1m", out.load_average_1m);
+}
+
+Status Convert(const json& j, const std::string& path, HostSpeed& out) {
+  FL_RETURN_IF_ERROR(ExpectObject(j, path));
+  FL_RETURN_IF_ERROR(Required(j, path, "operation", out.operation));
+  return Required(j, path, "probes", out.probes);
+}
+
 Status ConvertResult(const json& j, reports::Result& out) {
   FL_RETURN_IF_ERROR(ExpectObject(j, ""));
   // The version first: a newer document may be shaped differently everywhere else.
@@ -443,6 +471,7 @@ Status ConvertResult(const json& j, reports::Result& out) {
   FL_RETURN_IF_ERROR(Optional(j, "", "aggregates", out.aggregates));
   FL_RETURN_IF_ERROR(Optional(j, "", "repetition_aggregates", out.repetition_aggregates));
   FL_RETURN_IF_ERROR(Optional(j, "", "slo", out.slo));
+  FL_RETURN_IF_ERROR(Optional(j, "", "host_speed", out.host_speed));
   FL_RETURN_IF_ERROR(Optional(j, "", "validity", out.validity));
   return Optional(j, "", "interrupted", out.interrupted);
 }
@@ -462,7 +491,7 @@ std::string BaseName(const std::string& path) {
 }  // namespace
 
 nlohmann::json ToJson(const reports::Result& result) {
-  return {{"schema_version", result.schema_version},
+  json j = {{"schema_version", result.schema_version},
           {"context", ToJson(result.context)},
           {"samples", Array(result.samples)},
           {"density", Array(result.density)},
@@ -472,6 +501,11 @@ nlohmann::json ToJson(const reports::Result& result) {
           {"slo", Array(result.slo)},
           {"validity", Strings(result.validity)},
           {"interrupted", result.interrupted}};
+  if (result.host_speed) {
+    j["host_speed"] = {{"operation", Utf8(result.host_speed->operation)},
+                       {"probes", Array(result.host_speed->probes)}};
+  }
+  return j;
 }
 
 faultline::Result<reports::Result> FromJson(const nlohmann::json& json) {

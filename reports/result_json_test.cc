@@ -112,6 +112,8 @@ reports::Result FullResult() {
   v.pass = false;
   v.reason = "why";
   r.slo = {v};
+  r.host_speed = HostSpeed{"fork+exec /usr/bin/true",
+                           {{0, 5, {1'200'000, 1'300'000}, 12.5, 1.5}, {1, 9, {1'250'000}, {}, 0}}};
   r.validity = {"host was busy", "step storm target runc: 1 of 200 samples failed"};
   r.interrupted = true;
   return r;
@@ -138,6 +140,11 @@ TEST(ResultJson, OptionalFieldsOmitted) {
   EXPECT_EQ(j["repetition_aggregates"][0]["repetition"], 1);
   EXPECT_EQ(j["slo"][0]["unit"], "s");
   EXPECT_EQ(j["samples"][0]["duration_ns"], 27'400'000);
+  EXPECT_EQ(j["host_speed"]["probes"][0]["cpu_pressure_10s_percent"], 12.5);
+  EXPECT_FALSE(j["host_speed"]["probes"][1].contains("cpu_pressure_10s_percent"));
+  reports::Result without = FullResult();
+  without.host_speed.reset();
+  EXPECT_FALSE(ToJson(without).contains("host_speed"));
 }
 
 TEST(ResultJson, MissingSamplesNamesThePath) {

@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
+#include <optional>
 
 #include "harness/cli/commands.h"
 #include "harness/core/files.h"
@@ -15,13 +17,16 @@ namespace {
 
 constexpr const char* kHelp =
     R"(usage: faultline compare BASE.json NEW.json [--threshold 5%] [--alpha 0.05] [--force]
-                         [--markdown FILE] [--json FILE] [--junit FILE]
+                         [--host-bound 5%|none] [--markdown FILE] [--json FILE] [--junit FILE]
 
 Compares every metric of two result documents (median and p99 change with bootstrap
 confidence intervals, Mann-Whitney U test, Benjamini-Hochberg adjustment) and gives each a
 verdict: improved, regressed, no change or inconclusive (docs/METRICS.md).
   --threshold T   smallest change that matters, "5%" or "0.05" (default 5%)
   --alpha A       significance level after adjustment, in (0, 0.5] (default 0.05)
+  --host-bound B  how far the host-speed control may move between the runs before no timing
+                  metric is called regressed or improved (default: the threshold); "none"
+                  ignores the control
   --force         compare runs that are not comparable (different scenario, image digest or
                   host class), with a warning in every output
   --markdown FILE write a Markdown report (for a pull-request comment)
@@ -63,6 +68,7 @@ int CompareCommand(const Args& args) {
   std::string markdown, json, junit;
   reports::CompareOptions options;
   bool force = false;
+  std::optional<double> host_bound;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
     auto value = [&](std::string& into) {
@@ -83,6 +89,18 @@ int CompareCommand(const Args& args) {
         return UsageError("compare", "--alpha needs a number in (0, 0.5], got '" + text + "'",
                           kHelp);
       }
+    } else if (arg == "--host-bound") {
+      double bound = 0;
+      if (!value(text)) text.clear();
+      if (text == "none") {
+        host_bound = std::numeric_limits<double>::infinity();
+      } else if (ParseFraction(text, bound) && bound >= 0 && bound < 10) {
+        host_bound = bound;
+      } else {
+        return UsageError(
+            "compare", "--host-bound needs a fraction like 5% or 0.05, or none, got '" + text + "'",
+            kHelp);
+      }
     } else if (arg == "--force") {
       force = true;
     } else if (arg == "--markdown" || arg == "--json" || arg == "--junit") {
@@ -100,6 +118,8 @@ int CompareCommand(const Args& args) {
         "needs exactly two result files, BASE and NEW (got " + std::to_string(files.size()) + ")",
         kHelp);
   }
+
+  options.host_bound = host_bound.value_or(options.threshold);
 
   auto base = reports::ReadResultFile(files[0]);
   if (!base.ok()) {
@@ -134,6 +154,9 @@ int CompareCommand(const Args& args) {
     written = WriteOutput("--junit", junit, reports::RenderCompareJUnit(comparison));
   }
   std::fputs(reports::RenderCompareConsole(comparison, isatty(STDOUT_FILENO)).c_str(), stdout);
+  if (comparison.host_speed.moved) {
+    std::fprintf(stderr, "faultline compare: %s\n", comparison.warnings.front().c_str());
+  }
   if (!written.ok()) {
     std::fprintf(stderr, "faultline compare: %s\n", written.error().ToString().c_str());
     return 2;

@@ -9,7 +9,7 @@
 #   WORK=DIR        where results go (default /tmp/fl-calibration); collect resumes in it
 #   PAIRS=N         pairs per kind (default 10)
 #   DELAYS="2 10"   wrapper delays in ms per runtime call
-#   FL_LOCK=FILE    run each `faultline run` under flock FILE (a shared host's root lock)
+#   FL_LOCK=FILE    run the runs of each pair index under flock FILE (a shared host's root lock)
 #   BUILD=DIR       the build directory (default build/default)
 #   COMPARE_ARGS    extra arguments for `faultline compare` (e.g. "--threshold 10%")
 set -euo pipefail
@@ -25,26 +25,33 @@ run() {  # OUT_DIR [VAR=VALUE...]: one faultline run, skipped when its result ex
   local out=$1
   shift
   [[ -f $out/result.json ]] && return 0
-  local lock=()
-  [[ -n ${FL_LOCK:-} ]] && lock=(flock "$FL_LOCK")
-  env "$@" "${lock[@]}" "$faultline" run "$scenario" --out "$out" >"$out.log" 2>&1 ||
+  env "$@" "$faultline" run "$scenario" --out "$out" >"$out.log" 2>&1 ||
     { echo "run $out failed: $(tail -3 "$out.log")" >&2; return 1; }
+}
+
+# The runs of pair index I, all kinds (under the lock when FL_LOCK is set: one short section).
+collect_index() {
+  local i=$1 wrapped=(PATH="$work/bin:$PATH" FL_REAL_RUNTIME="$(command -v runc)")
+  mkdir -p "$work/aa/$i"
+  run "$work/aa/$i/base"
+  run "$work/aa/$i/new"
+  for d in $delays; do
+    mkdir -p "$work/d$d/$i"
+    run "$work/d$d/$i/base" "${wrapped[@]}" FL_WRAPPER_DELAY_MS=0
+    run "$work/d$d/$i/new" "${wrapped[@]}" FL_WRAPPER_DELAY_MS="$d"
+  done
 }
 
 collect() {
   mkdir -p "$work/bin"
   ln -sfn "$build/tests/integration/runtime_wrapper" "$work/bin/runc"
-  local wrapped=(PATH="$work/bin:$PATH" FL_REAL_RUNTIME="$(command -v runc)")
   for i in $(seq 1 "$pairs"); do
-    mkdir -p "$work/aa/$i"
-    run "$work/aa/$i/base"
-    run "$work/aa/$i/new"
-    for d in $delays; do
-      mkdir -p "$work/d$d/$i"
-      run "$work/d$d/$i/base" "${wrapped[@]}" FL_WRAPPER_DELAY_MS=0
-      run "$work/d$d/$i/new" "${wrapped[@]}" FL_WRAPPER_DELAY_MS="$d"
-    done
-    echo "pair $i done" >&2
+    if [[ -n ${FL_LOCK:-} ]]; then
+      flock "$FL_LOCK" "$0" collect-index "$i"
+    else
+      collect_index "$i"
+    fi
+    echo "pair $i done $(date +%T)" >&2
   done
 }
 
@@ -100,6 +107,7 @@ evaluate() {
 
 case ${1:-} in
   collect) collect ;;
+  collect-index) collect_index "$2" ;;
   evaluate) evaluate ;;
   *) sed -n '2,16p' "$0" >&2; exit 2 ;;
 esac

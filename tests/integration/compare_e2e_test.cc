@@ -73,9 +73,14 @@ TEST_F(CompareE2eTest, TwoRunsOfTheSameBuildShowNoChange) {
   EXPECT_EQ(code, 0) << output;
   auto json = nlohmann::json::parse(Slurp(json_path));
   EXPECT_EQ(json["regressed"], false);
+  EXPECT_EQ(json["host_speed"]["measured"], true) << json.dump(2);
   ASSERT_EQ(json["metrics"].size(), 7u) << json.dump(2);
+  // A host that moved between the two runs withholds what its drift would have called a change.
+  const bool host_moved = json["host_speed"]["moved"] == true;
   for (const auto& m : json["metrics"]) {
-    EXPECT_EQ(m["verdict"], "no change") << m.dump();
+    const bool withheld =
+        host_moved && m["reason"].get<std::string>().rfind("host speed changed", 0) == 0;
+    EXPECT_TRUE(m["verdict"] == "no change" || withheld) << m.dump();
     EXPECT_EQ(m["level"], "repetition") << m.dump();
     EXPECT_EQ(m["base_values"], 6) << m.dump();
   }
@@ -109,7 +114,10 @@ TEST_F(CompareE2eTest, ASlowedRuntimeIsARegression) {
   // threshold slower on any host this runs on.
   const std::string next = Run("slow", Wrapped(25));
   const std::string junit = dir_ + "/compare.xml", json_path = dir_ + "/compare.json";
-  auto [code, output] = Compare({base, next, "--junit", junit, "--json", json_path});
+
+  // The verdicts themselves, with the host-speed control ignored.
+  auto [code, output] =
+      Compare({base, next, "--host-bound", "none", "--junit", junit, "--json", json_path});
   EXPECT_EQ(code, 1) << output;
   EXPECT_NE(output.find("regressed  storm/runc/start_latency"), std::string::npos) << output;
   auto json = nlohmann::json::parse(Slurp(json_path));
@@ -125,6 +133,20 @@ TEST_F(CompareE2eTest, ASlowedRuntimeIsARegression) {
   EXPECT_NE(xml.find("name=\"start_latency\">\n      <failure type=\"regressed\""),
             std::string::npos)
       << xml;
+
+  // With the control (the default): the runtime wrapper does not slow the reference operation,
+  // so the verdict stands unless the host itself moved, and then it is withheld, loudly.
+  std::tie(code, output) = Compare({base, next, "--json", json_path});
+  json = nlohmann::json::parse(Slurp(json_path));
+  ASSERT_EQ(json["host_speed"]["measured"], true) << json.dump(2);
+  if (json["host_speed"]["moved"] == true) {
+    EXPECT_EQ(code, 0) << output;
+    EXPECT_NE(output.find("HOST SPEED CHANGED"), std::string::npos) << output;
+    EXPECT_EQ(json["regressed"], false);
+  } else {
+    EXPECT_EQ(code, 1) << output;
+    EXPECT_EQ(json["regressed"], true);
+  }
 }
 
 }  // namespace
