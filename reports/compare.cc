@@ -402,7 +402,9 @@ Comparison Compare(const Result& base, const Result& next, const CompareOptions&
   }
   if (!host.measured) {
     out.warnings.push_back(
-        std::string(!base.host_speed ? "BASE" : !next.host_speed ? "NEW" : "a run") +
+        std::string(!base.host_speed   ? "BASE"
+                    : !next.host_speed ? "NEW"
+                                       : "a run") +
         " has no host-speed control (a build before it existed, or no successful probe): a "
         "change of the host between the runs cannot be told from a change of the platform");
   }

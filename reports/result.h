@@ -138,9 +138,9 @@ struct SloVerdict {
 // last: how fast the host itself was at that point of the run. `faultline compare` refuses to
 // call a change when this control moved between the two runs (docs/METRICS.md).
 struct HostSpeedProbe {
-  int repetition = 0;  // measured before this repetition; the repetition count: after the last
-  std::int64_t at_ns = 0;                   // CLOCK_BOOTTIME when the probe began
-  std::vector<std::int64_t> durations_ns;   // one per reference operation
+  int repetition = 0;      // measured before this repetition; the repetition count: after the last
+  std::int64_t at_ns = 0;  // CLOCK_BOOTTIME when the probe began
+  std::vector<std::int64_t> durations_ns;          // one per reference operation
   std::optional<double> cpu_pressure_10s_percent;  // PSI cpu "some avg10", when the kernel has it
   double load_average_1m = 0;
 
@@ -166,8 +166,8 @@ struct Result {
   std::vector<Aggregate> repetition_aggregates;
   std::vector<SloVerdict> slo;
   std::optional<HostSpeed> host_speed;  // absent in results of older builds
-  std::vector<std::string> validity;  // warnings that make the run untrustworthy
-  bool interrupted = false;           // Ctrl-C: partial result
+  std::vector<std::string> validity;    // warnings that make the run untrustworthy
+  bool interrupted = false;             // Ctrl-C: partial result
 
   bool operator==(const Result&) const = default;
 };

@@ -492,15 +492,15 @@ std::string BaseName(const std::string& path) {
 
 nlohmann::json ToJson(const reports::Result& result) {
   json j = {{"schema_version", result.schema_version},
-          {"context", ToJson(result.context)},
-          {"samples", Array(result.samples)},
-          {"density", Array(result.density)},
-          {"density_outcomes", Array(result.density_outcomes)},
-          {"aggregates", Array(result.aggregates)},
-          {"repetition_aggregates", Array(result.repetition_aggregates)},
-          {"slo", Array(result.slo)},
-          {"validity", Strings(result.validity)},
-          {"interrupted", result.interrupted}};
+            {"context", ToJson(result.context)},
+            {"samples", Array(result.samples)},
+            {"density", Array(result.density)},
+            {"density_outcomes", Array(result.density_outcomes)},
+            {"aggregates", Array(result.aggregates)},
+            {"repetition_aggregates", Array(result.repetition_aggregates)},
+            {"slo", Array(result.slo)},
+            {"validity", Strings(result.validity)},
+            {"interrupted", result.interrupted}};
   if (result.host_speed) {
     j["host_speed"] = {{"operation", Utf8(result.host_speed->operation)},
                        {"probes", Array(result.host_speed->probes)}};

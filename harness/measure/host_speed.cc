@@ -17,7 +17,9 @@ std::string TrueBinary() {
 
 }  // namespace
 
-std::string HostSpeedOperation() { return "fork+exec " + TrueBinary(); }
+std::string HostSpeedOperation() {
+  return "fork+exec " + TrueBinary();
+}
 
 HostSpeedSample ProbeHostSpeed(int count) {
   HostSpeedSample sample;
@@ -28,7 +30,8 @@ HostSpeedSample ProbeHostSpeed(int count) {
   for (int i = 0; i < count; ++i) {
     auto outcome = RunProcess(spec);
     // A failed operation measures nothing; it is left out rather than timed.
-    if (outcome.ok() && outcome->ok()) sample.durations_ns.push_back(outcome->end_ns - outcome->start_ns);
+    if (outcome.ok() && outcome->ok())
+      sample.durations_ns.push_back(outcome->end_ns - outcome->start_ns);
   }
   const HostLoad load = ReadHostLoad();
   sample.load_average_1m = load.load_average_1m;

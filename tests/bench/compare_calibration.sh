@@ -11,7 +11,8 @@
 #   DELAYS="2 10"   wrapper delays in ms per runtime call
 #   FL_LOCK=FILE    run the runs of each pair index under flock FILE (a shared host's root lock)
 #   BUILD=DIR       the build directory (default build/default)
-#   COMPARE_ARGS    extra arguments for `faultline compare` (e.g. "--threshold 10%")
+#   COMPARE_ARGS    extra arguments for `faultline compare` (e.g. "--host-bound none": the
+#                   verdicts without the host-speed control)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${BUILD:-$root/build/default}
@@ -67,16 +68,18 @@ compare_pair() {
   # shellcheck disable=SC2086
   "$faultline" compare "$work/$kind/$i/base/result.json" "$work/$kind/$i/new/result.json" \
     --json "$work/$kind/$i/compare.json" ${COMPARE_ARGS:-} >/dev/null 2>&1 || code=$?
-  local json=$work/$kind/$i/compare.json regressed alt
+  local json=$work/$kind/$i/compare.json regressed alt host
   regressed=$(jq -r '[.metrics[] | select(.verdict == "regressed") | .metric] | join(",")' \
     "$json" 2>/dev/null || echo "?")
   alt=$(jq -r "$alternative" "$json" 2>/dev/null || echo "?")
-  echo "$kind $i exit=$code regressed=${regressed:--} alternative=${alt:--}"
+  host=$(jq -r 'if .host_speed.measured then "\((.host_speed.ratio - 1) * 100 | round)%"
+    + (if .host_speed.moved then ",moved" else "" end) else "-" end' "$json" 2>/dev/null || echo "?")
+  echo "$kind $i exit=$code regressed=${regressed:--} host=$host alternative=${alt:--}"
 }
 
 evaluate() {
   for kind in aa $(for d in $delays; do echo "d$d"; done); do
-    local flagged=0 alt_flagged=0 total=0
+    local flagged=0 alt_flagged=0 moved=0 total=0
     for i in $(seq 1 "$pairs"); do
       [[ -f $work/$kind/$i/new/result.json ]] || continue
       line=$(compare_pair "$kind" "$i")
@@ -84,11 +87,13 @@ evaluate() {
       total=$((total + 1))
       [[ $line == *"exit=1"* ]] && flagged=$((flagged + 1))
       [[ $line == *"alternative=-" ]] || alt_flagged=$((alt_flagged + 1))
+      [[ $line == *",moved "* ]] && moved=$((moved + 1))
     done
-    echo "== $kind: $flagged of $total pairs exit 1 (alternative rule: $alt_flagged)"
+    echo "== $kind: $flagged of $total pairs exit 1 (host speed moved in $moved;" \
+      "alternative rule: $alt_flagged)"
   done
   # Every A/A run against every other (not independent, but spans longer drift in time).
-  local runs=() flagged=0 total=0
+  local runs=() flagged=0 moved=0 total=0
   for i in $(seq 1 "$pairs"); do
     for side in base new; do
       [[ -f $work/aa/$i/$side/result.json ]] && runs+=("$work/aa/$i/$side/result.json")
@@ -98,11 +103,12 @@ evaluate() {
     for ((b = a + 1; b < ${#runs[@]}; b++)); do
       total=$((total + 1))
       # shellcheck disable=SC2086
-      "$faultline" compare "${runs[a]}" "${runs[b]}" ${COMPARE_ARGS:-} >/dev/null 2>&1 ||
+      "$faultline" compare "${runs[a]}" "${runs[b]}" ${COMPARE_ARGS:-} >/dev/null 2>"$work/err" ||
         { [[ $? == 1 ]] && flagged=$((flagged + 1)); }
+      grep -q "HOST SPEED CHANGED" "$work/err" && moved=$((moved + 1))
     done
   done
-  echo "== aa all pairs: $flagged of $total exit 1"
+  echo "== aa all pairs: $flagged of $total exit 1 (host speed moved in $moved)"
 }
 
 case ${1:-} in
