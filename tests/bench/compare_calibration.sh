@@ -58,6 +58,7 @@ collect() {
 
 # The alternative verdict rule docs/METRICS.md argues against: the point estimate beyond the
 # threshold, the interval excluding 1, adjusted p below alpha. Prints the metrics it flags.
+# shellcheck disable=SC2016 # jq variables, not shell ones
 alternative='[.options as $o | .metrics[] | select(.tested and .median.ratio > 1 + $o.threshold
   and .median.ci_low > 1 and .p_adjusted < $o.alpha) | .metric] | join(",")'
 
