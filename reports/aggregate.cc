@@ -1,7 +1,7 @@
 #include "reports/aggregate.h"
 
 #include <algorithm>
-#include <map>
+#include <set>
 #include <tuple>
 
 #include "harness/measure/summary.h"
@@ -9,74 +9,98 @@
 namespace faultline::reports {
 namespace {
 
-struct Group {
-  std::string unit;
-  std::vector<double> values;
-  std::uint64_t failed = 0;
-};
-
 using Key = std::tuple<std::string, std::string, std::string>;  // step, target, metric
 
 class Collector {
  public:
   void NoteStep(const std::string& step) { step_order_.emplace(step, step_order_.size()); }
 
-  Group& At(const std::string& step, const std::string& target, const std::string& metric) {
+  MetricSeries& At(const std::string& step, const std::string& target, const std::string& metric) {
     NoteStep(step);
-    Group& group = groups_[{step, target, metric}];
-    if (group.unit.empty()) group.unit = MetricUnit(metric);
-    return group;
+    MetricSeries& series = series_[{step, target, metric}];
+    if (series.metric.empty()) {
+      series.step = step;
+      series.target = target;
+      series.metric = metric;
+      series.unit = MetricUnit(metric);
+    }
+    return series;
   }
 
-  std::vector<Aggregate> Finish() {
-    std::vector<std::pair<Key, Group*>> ordered;
-    ordered.reserve(groups_.size());
-    for (auto& [key, group] : groups_) ordered.emplace_back(key, &group);
-    // groups_ is already sorted by (step, target, metric); a stable sort by first appearance of
+  std::vector<MetricSeries> Finish() {
+    std::vector<MetricSeries> out;
+    out.reserve(series_.size());
+    for (auto& [key, series] : series_) out.push_back(std::move(series));
+    // series_ is already sorted by (step, target, metric); a stable sort by first appearance of
     // the step keeps target and metric order within each step.
-    std::stable_sort(ordered.begin(), ordered.end(), [this](const auto& a, const auto& b) {
-      return step_order_.at(std::get<0>(a.first)) < step_order_.at(std::get<0>(b.first));
+    std::stable_sort(out.begin(), out.end(), [this](const auto& a, const auto& b) {
+      return step_order_.at(a.step) < step_order_.at(b.step);
     });
-    std::vector<Aggregate> out;
-    out.reserve(ordered.size());
-    for (auto& [key, group] : ordered) {
-      measure::Summary s = measure::Summarize(std::move(group->values));
-      Aggregate a;
-      a.step = std::get<0>(key);
-      a.target = std::get<1>(key);
-      a.metric = std::get<2>(key);
-      a.unit = group->unit;
-      a.count = s.count;
-      a.failed = group->failed;
-      a.mean = s.mean;
-      a.stddev = s.stddev;
-      a.min = s.min;
-      a.p50 = s.p50;
-      a.p90 = s.p90;
-      a.p99 = s.p99;
-      a.max = s.max;
-      out.push_back(std::move(a));
-    }
     return out;
   }
 
  private:
   std::map<std::string, std::size_t> step_order_;
-  std::map<Key, Group> groups_;
+  std::map<Key, MetricSeries> series_;
 };
 
-void AddSample(Group& group, const Sample& sample) {
-  if (!sample.ok) {
-    ++group.failed;
-    return;
+double Seconds(std::int64_t ns) {
+  return static_cast<double>(ns) / 1e9;
+}
+
+// Each phase's share of the span: from the previous phase (by timestamp) to this one.
+void AddPhases(Collector& collector, const Sample& sample) {
+  std::vector<std::pair<std::int64_t, std::string>> phases;
+  for (const auto& [name, ns] : sample.phases) phases.emplace_back(ns, name);
+  std::sort(phases.begin(), phases.end());
+  const std::string prefix = sample.op == "run" ? "start_phase." : "op_phase." + sample.op + ".";
+  std::int64_t previous = 0;
+  for (const auto& [ns, name] : phases) {
+    collector.At(sample.step, sample.target, prefix + name)
+        .values[sample.repetition]
+        .push_back(Seconds(ns - previous));
+    previous = ns;
   }
-  group.values.push_back(static_cast<double>(sample.duration_ns) / 1e9);
+}
+
+Aggregate Summarize(const MetricSeries& series, std::vector<double> values, std::uint64_t failed) {
+  measure::Summary s = measure::Summarize(std::move(values));
+  Aggregate a;
+  a.step = series.step;
+  a.target = series.target;
+  a.metric = series.metric;
+  a.unit = series.unit;
+  a.count = s.count;
+  a.failed = failed;
+  a.mean = s.mean;
+  a.stddev = s.stddev;
+  a.min = s.min;
+  a.p50 = s.p50;
+  a.p90 = s.p90;
+  a.p99 = s.p99;
+  a.max = s.max;
+  return a;
 }
 
 }  // namespace
 
+std::vector<double> MetricSeries::AllValues() const {
+  std::vector<double> all;
+  for (const auto& [repetition, v] : values) all.insert(all.end(), v.begin(), v.end());
+  return all;
+}
+
+std::uint64_t MetricSeries::AllFailed() const {
+  std::uint64_t total = 0;
+  for (const auto& [repetition, n] : failed) total += n;
+  return total;
+}
+
 std::string MetricUnit(const std::string& metric) {
-  if (metric == "start_latency" || metric.rfind("op_latency.", 0) == 0) return "s";
+  if (metric == "start_latency" || metric.rfind("op_latency.", 0) == 0 ||
+      metric.rfind("start_phase.", 0) == 0 || metric.rfind("op_phase.", 0) == 0) {
+    return "s";
+  }
   if (metric == "density.memory_per_container" ||
       metric == "density.runtime_overhead_per_container") {
     return "bytes";
@@ -85,28 +109,64 @@ std::string MetricUnit(const std::string& metric) {
   return "";
 }
 
-std::vector<Aggregate> ComputeAggregates(const Result& result) {
+std::vector<MetricSeries> CollectMetrics(const Result& result) {
   Collector collector;
   for (const Sample& sample : result.samples) {
     // A "run" sample spans bundle preparation -> start returned: that is start_latency (wall-clock
     // for now; once probes report phases it will end at the user process exec).
     const std::string metric = sample.op == "run" ? "start_latency" : "op_latency." + sample.op;
-    AddSample(collector.At(sample.step, sample.target, metric), sample);
+    MetricSeries& series = collector.At(sample.step, sample.target, metric);
+    if (!sample.ok) {
+      ++series.failed[sample.repetition];
+      continue;
+    }
+    series.values[sample.repetition].push_back(Seconds(sample.duration_ns));
+    if (!sample.phases.empty()) AddPhases(collector, sample);
   }
   for (const DensityPoint& point : result.density) {
     collector.NoteStep(point.step);
     // With nothing running there is no per-container figure, only a division by zero.
     if (point.containers == 0) continue;
     collector.At(point.step, point.target, "density.memory_per_container")
-        .values.push_back(point.memory_per_container_bytes);
+        .values[point.repetition]
+        .push_back(point.memory_per_container_bytes);
     collector.At(point.step, point.target, "density.runtime_overhead_per_container")
-        .values.push_back(point.runtime_overhead_per_container_bytes);
+        .values[point.repetition]
+        .push_back(point.runtime_overhead_per_container_bytes);
   }
   for (const DensityOutcome& outcome : result.density_outcomes) {
     collector.At(outcome.step, outcome.target, "density.reached")
-        .values.push_back(static_cast<double>(outcome.reached));
+        .values[outcome.repetition]
+        .push_back(static_cast<double>(outcome.reached));
   }
   return collector.Finish();
+}
+
+std::vector<Aggregate> ComputeAggregates(const Result& result) {
+  std::vector<Aggregate> out;
+  for (const MetricSeries& series : CollectMetrics(result)) {
+    out.push_back(Summarize(series, series.AllValues(), series.AllFailed()));
+  }
+  return out;
+}
+
+std::vector<Aggregate> ComputeRepetitionAggregates(const Result& result) {
+  std::vector<Aggregate> out;
+  for (const MetricSeries& series : CollectMetrics(result)) {
+    std::set<int> repetitions;  // with values or failures
+    for (const auto& [repetition, v] : series.values) repetitions.insert(repetition);
+    for (const auto& [repetition, n] : series.failed) repetitions.insert(repetition);
+    for (int repetition : repetitions) {
+      auto values = series.values.find(repetition);
+      auto failed = series.failed.find(repetition);
+      Aggregate a =
+          Summarize(series, values == series.values.end() ? std::vector<double>{} : values->second,
+                    failed == series.failed.end() ? 0 : failed->second);
+      a.repetition = repetition;
+      out.push_back(std::move(a));
+    }
+  }
+  return out;
 }
 
 }  // namespace faultline::reports

@@ -125,6 +125,49 @@ TEST(Aggregates, AllFailedGivesZeroCount) {
   EXPECT_EQ(a->p99, 0);
 }
 
+TEST(Aggregates, PerRepetition) {
+  Result r;
+  r.samples = {MakeSample("s", "t", "run", 1'000'000), MakeSample("s", "t", "run", 3'000'000),
+               MakeSample("s", "t", "run", 10'000'000), MakeSample("s", "t", "run", 7, false)};
+  r.samples[2].repetition = 1;
+  r.samples[3].repetition = 2;  // a repetition with only a failure still has an aggregate
+  std::vector<Aggregate> all = ComputeRepetitionAggregates(r);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].repetition, 0);
+  EXPECT_EQ(all[0].count, 2u);
+  EXPECT_DOUBLE_EQ(all[0].p50, 0.002);
+  EXPECT_EQ(all[1].repetition, 1);
+  EXPECT_DOUBLE_EQ(all[1].p50, 0.010);
+  EXPECT_EQ(all[2].repetition, 2);
+  EXPECT_EQ(all[2].count, 0u);
+  EXPECT_EQ(all[2].failed, 1u);
+  // The pooled aggregate has no repetition.
+  EXPECT_FALSE(ComputeAggregates(r)[0].repetition.has_value());
+}
+
+TEST(Aggregates, PhasesAreTimedFromThePreviousPhase) {
+  Result r;
+  Sample run = MakeSample("s", "t", "run", 40'000'000);
+  run.phases = {{"exec", 30'000'000}, {"cgroup", 18'000'000}, {"unshare", 18'500'000}};
+  Sample create = MakeSample("s", "t", "create", 20'000'000);
+  create.phases = {{"init", 9'000'000}};
+  Sample failed = MakeSample("s", "t", "run", 1, false);
+  failed.phases = {{"exec", 1}};  // not measured: the sample failed
+  r.samples = {run, create, failed};
+  std::vector<Aggregate> all = ComputeAggregates(r);
+  const Aggregate* cgroup = Find(all, "s", "t", "start_phase.cgroup");
+  const Aggregate* unshare = Find(all, "s", "t", "start_phase.unshare");
+  const Aggregate* exec = Find(all, "s", "t", "start_phase.exec");
+  const Aggregate* init = Find(all, "s", "t", "op_phase.create.init");
+  ASSERT_TRUE(cgroup && unshare && exec && init);
+  EXPECT_DOUBLE_EQ(cgroup->p50, 0.018);  // from the sample's start
+  EXPECT_DOUBLE_EQ(unshare->p50, 0.0005);
+  EXPECT_DOUBLE_EQ(exec->p50, 0.0115);
+  EXPECT_EQ(exec->count, 1u);
+  EXPECT_EQ(exec->unit, "s");
+  EXPECT_DOUBLE_EQ(init->p50, 0.009);
+}
+
 TEST(Aggregates, EmptyResult) {
   EXPECT_TRUE(ComputeAggregates(Result{}).empty());
 }
@@ -134,6 +177,8 @@ TEST(Aggregates, MetricUnits) {
   EXPECT_EQ(MetricUnit("op_latency.delete"), "s");
   EXPECT_EQ(MetricUnit("density.memory_per_container"), "bytes");
   EXPECT_EQ(MetricUnit("density.reached"), "count");
+  EXPECT_EQ(MetricUnit("start_phase.exec"), "s");
+  EXPECT_EQ(MetricUnit("op_phase.create.init"), "s");
   EXPECT_EQ(MetricUnit("recovery_time"), "");
 }
 

@@ -115,6 +115,7 @@ struct Aggregate {
   std::uint64_t count = 0;   // successful samples
   std::uint64_t failed = 0;  // failed samples (not in the statistics)
   double mean = 0, stddev = 0, min = 0, p50 = 0, p90 = 0, p99 = 0, max = 0;
+  std::optional<int> repetition;  // set in repetition_aggregates; absent: over all repetitions
 
   bool operator==(const Aggregate&) const = default;
 };
@@ -132,6 +133,27 @@ struct SloVerdict {
   bool operator==(const SloVerdict&) const = default;
 };
 
+// A reference operation independent of the runtime under test (fork+exec of a small program
+// through the harness's own process machinery), timed before each repetition and after the
+// last: how fast the host itself was at that point of the run. `faultline compare` refuses to
+// call a change when this control moved between the two runs (docs/METRICS.md).
+struct HostSpeedProbe {
+  int repetition = 0;      // measured before this repetition; the repetition count: after the last
+  std::int64_t at_ns = 0;  // CLOCK_BOOTTIME when the probe began
+  std::vector<std::int64_t> durations_ns;          // one per reference operation
+  std::optional<double> cpu_pressure_10s_percent;  // PSI cpu "some avg10", when the kernel has it
+  double load_average_1m = 0;
+
+  bool operator==(const HostSpeedProbe&) const = default;
+};
+
+struct HostSpeed {
+  std::string operation;  // what was timed, e.g. "fork+exec /usr/bin/true"
+  std::vector<HostSpeedProbe> probes;
+
+  bool operator==(const HostSpeed&) const = default;
+};
+
 struct Result {
   int schema_version = kResultSchemaVersion;
   RunContext context;
@@ -139,9 +161,13 @@ struct Result {
   std::vector<DensityPoint> density;
   std::vector<DensityOutcome> density_outcomes;
   std::vector<Aggregate> aggregates;
+  // The same metrics per repetition (repetition set): what `faultline compare` tests when both
+  // runs have enough repetitions. Optional in the document.
+  std::vector<Aggregate> repetition_aggregates;
   std::vector<SloVerdict> slo;
-  std::vector<std::string> validity;  // warnings that make the run untrustworthy
-  bool interrupted = false;           // Ctrl-C: partial result
+  std::optional<HostSpeed> host_speed;  // absent in results of older builds
+  std::vector<std::string> validity;    // warnings that make the run untrustworthy
+  bool interrupted = false;             // Ctrl-C: partial result
 
   bool operator==(const Result&) const = default;
 };

@@ -151,11 +151,13 @@ json ToJson(const DensityOutcome& o) {
 }
 
 json ToJson(const Aggregate& a) {
-  return {{"step", Utf8(a.step)},   {"target", Utf8(a.target)},   {"metric", Utf8(a.metric)},
-          {"unit", Utf8(a.unit)},   {"count", a.count},           {"failed", a.failed},
-          {"mean", Number(a.mean)}, {"stddev", Number(a.stddev)}, {"min", Number(a.min)},
-          {"p50", Number(a.p50)},   {"p90", Number(a.p90)},       {"p99", Number(a.p99)},
-          {"max", Number(a.max)}};
+  json j = {{"step", Utf8(a.step)},   {"target", Utf8(a.target)},   {"metric", Utf8(a.metric)},
+            {"unit", Utf8(a.unit)},   {"count", a.count},           {"failed", a.failed},
+            {"mean", Number(a.mean)}, {"stddev", Number(a.stddev)}, {"min", Number(a.min)},
+            {"p50", Number(a.p50)},   {"p90", Number(a.p90)},       {"p99", Number(a.p99)},
+            {"max", Number(a.max)}};
+  if (a.repetition) j["repetition"] = *a.repetition;
+  return j;
 }
 
 json ToJson(const SloVerdict& v) {
@@ -163,6 +165,17 @@ json ToJson(const SloVerdict& v) {
           {"target", Utf8(v.target)}, {"observed", Number(v.observed)},
           {"limit", Number(v.limit)}, {"unit", Utf8(v.unit)},
           {"pass", v.pass},           {"reason", Utf8(v.reason)}};
+}
+
+json ToJson(const HostSpeedProbe& p) {
+  json j = {{"repetition", p.repetition},
+            {"at_ns", p.at_ns},
+            {"durations_ns", p.durations_ns},
+            {"load_average_1m", Number(p.load_average_1m)}};
+  if (p.cpu_pressure_10s_percent) {
+    j["cpu_pressure_10s_percent"] = Number(*p.cpu_pressure_10s_percent);
+  }
+  return j;
 }
 
 template <typename T>
@@ -253,6 +266,8 @@ Status Convert(const json& j, const std::string& path, DensityPoint& out);
 Status Convert(const json& j, const std::string& path, DensityOutcome& out);
 Status Convert(const json& j, const std::string& path, Aggregate& out);
 Status Convert(const json& j, const std::string& path, SloVerdict& out);
+Status Convert(const json& j, const std::string& path, HostSpeedProbe& out);
+Status Convert(const json& j, const std::string& path, HostSpeed& out);
 
 template <typename T>
 Status Convert(const json& j, const std::string& path, std::optional<T>& out) {
@@ -405,7 +420,8 @@ Status Convert(const json& j, const std::string& path, Aggregate& out) {
   FL_RETURN_IF_ERROR(Optional(j, path, "p50", out.p50));
   FL_RETURN_IF_ERROR(Optional(j, path, "p90", out.p90));
   FL_RETURN_IF_ERROR(Optional(j, path, "p99", out.p99));
-  return Optional(j, path, "max", out.max);
+  FL_RETURN_IF_ERROR(Optional(j, path, "max", out.max));
+  return Optional(j, path, "repetition", out.repetition);
 }
 
 Status Convert(const json& j, const std::string& path, SloVerdict& out) {
@@ -418,6 +434,21 @@ Status Convert(const json& j, const std::string& path, SloVerdict& out) {
   FL_RETURN_IF_ERROR(Optional(j, path, "unit", out.unit));
   FL_RETURN_IF_ERROR(Required(j, path, "pass", out.pass));
   return Optional(j, path, "reason", out.reason);
+}
+
+Status Convert(const json& j, const std::string& path, HostSpeedProbe& out) {
+  FL_RETURN_IF_ERROR(ExpectObject(j, path));
+  FL_RETURN_IF_ERROR(Required(j, path, "repetition", out.repetition));
+  FL_RETURN_IF_ERROR(Optional(j, path, "at_ns", out.at_ns));
+  FL_RETURN_IF_ERROR(Required(j, path, "durations_ns", out.durations_ns));
+  FL_RETURN_IF_ERROR(Optional(j, path, "cpu_pressure_10s_percent", out.cpu_pressure_10s_percent));
+  return Optional(j, path, "load_average_1m", out.load_average_1m);
+}
+
+Status Convert(const json& j, const std::string& path, HostSpeed& out) {
+  FL_RETURN_IF_ERROR(ExpectObject(j, path));
+  FL_RETURN_IF_ERROR(Required(j, path, "operation", out.operation));
+  return Required(j, path, "probes", out.probes);
 }
 
 Status ConvertResult(const json& j, reports::Result& out) {
@@ -438,7 +469,9 @@ Status ConvertResult(const json& j, reports::Result& out) {
   FL_RETURN_IF_ERROR(Optional(j, "", "density", out.density));
   FL_RETURN_IF_ERROR(Optional(j, "", "density_outcomes", out.density_outcomes));
   FL_RETURN_IF_ERROR(Optional(j, "", "aggregates", out.aggregates));
+  FL_RETURN_IF_ERROR(Optional(j, "", "repetition_aggregates", out.repetition_aggregates));
   FL_RETURN_IF_ERROR(Optional(j, "", "slo", out.slo));
+  FL_RETURN_IF_ERROR(Optional(j, "", "host_speed", out.host_speed));
   FL_RETURN_IF_ERROR(Optional(j, "", "validity", out.validity));
   return Optional(j, "", "interrupted", out.interrupted);
 }
@@ -458,15 +491,21 @@ std::string BaseName(const std::string& path) {
 }  // namespace
 
 nlohmann::json ToJson(const reports::Result& result) {
-  return {{"schema_version", result.schema_version},
-          {"context", ToJson(result.context)},
-          {"samples", Array(result.samples)},
-          {"density", Array(result.density)},
-          {"density_outcomes", Array(result.density_outcomes)},
-          {"aggregates", Array(result.aggregates)},
-          {"slo", Array(result.slo)},
-          {"validity", Strings(result.validity)},
-          {"interrupted", result.interrupted}};
+  json j = {{"schema_version", result.schema_version},
+            {"context", ToJson(result.context)},
+            {"samples", Array(result.samples)},
+            {"density", Array(result.density)},
+            {"density_outcomes", Array(result.density_outcomes)},
+            {"aggregates", Array(result.aggregates)},
+            {"repetition_aggregates", Array(result.repetition_aggregates)},
+            {"slo", Array(result.slo)},
+            {"validity", Strings(result.validity)},
+            {"interrupted", result.interrupted}};
+  if (result.host_speed) {
+    j["host_speed"] = {{"operation", Utf8(result.host_speed->operation)},
+                       {"probes", Array(result.host_speed->probes)}};
+  }
+  return j;
 }
 
 faultline::Result<reports::Result> FromJson(const nlohmann::json& json) {

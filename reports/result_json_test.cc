@@ -97,6 +97,10 @@ reports::Result FullResult() {
   a.p99 = 0.05;
   a.max = 0.07;
   r.aggregates = {a};
+  Aggregate per_repetition = a;
+  per_repetition.repetition = 1;
+  per_repetition.count = 100;
+  r.repetition_aggregates = {per_repetition};
 
   SloVerdict v;
   v.rule = "start_latency.p99 <= 250ms";
@@ -108,6 +112,8 @@ reports::Result FullResult() {
   v.pass = false;
   v.reason = "why";
   r.slo = {v};
+  r.host_speed = HostSpeed{"fork+exec /usr/bin/true",
+                           {{0, 5, {1'200'000, 1'300'000}, 12.5, 1.5}, {1, 9, {1'250'000}, {}, 0}}};
   r.validity = {"host was busy", "step storm target runc: 1 of 200 samples failed"};
   r.interrupted = true;
   return r;
@@ -130,8 +136,15 @@ TEST(ResultJson, OptionalFieldsOmitted) {
   EXPECT_FALSE(j["samples"][1].contains("error"));
   EXPECT_FALSE(j["samples"][1].contains("phases"));
   EXPECT_EQ(j["aggregates"][0]["unit"], "s");
+  EXPECT_FALSE(j["aggregates"][0].contains("repetition"));
+  EXPECT_EQ(j["repetition_aggregates"][0]["repetition"], 1);
   EXPECT_EQ(j["slo"][0]["unit"], "s");
   EXPECT_EQ(j["samples"][0]["duration_ns"], 27'400'000);
+  EXPECT_EQ(j["host_speed"]["probes"][0]["cpu_pressure_10s_percent"], 12.5);
+  EXPECT_FALSE(j["host_speed"]["probes"][1].contains("cpu_pressure_10s_percent"));
+  reports::Result without = FullResult();
+  without.host_speed.reset();
+  EXPECT_FALSE(ToJson(without).contains("host_speed"));
 }
 
 TEST(ResultJson, MissingSamplesNamesThePath) {
@@ -173,6 +186,22 @@ TEST(ResultJson, IgnoresUnknownFields) {
   auto back = FromJson(j);
   ASSERT_TRUE(back.ok()) << back.error().ToString();
   EXPECT_TRUE(*back == FullResult());
+}
+
+TEST(ResultJson, DocumentsWithoutRepetitionAggregatesStillRead) {
+  nlohmann::json j = ToJson(FullResult());
+  j.erase("repetition_aggregates");
+  auto back = FromJson(j);
+  ASSERT_TRUE(back.ok()) << back.error().ToString();
+  EXPECT_TRUE(back->repetition_aggregates.empty());
+  EXPECT_EQ(back->aggregates, FullResult().aggregates);
+
+  j = ToJson(FullResult());
+  j["repetition_aggregates"][0]["repetition"] = "one";
+  back = FromJson(j);
+  ASSERT_FALSE(back.ok());
+  EXPECT_EQ(back.error().message.rfind("repetition_aggregates[0].repetition:", 0), 0u)
+      << back.error().message;
 }
 
 TEST(ResultJson, RejectsNewerSchema) {

@@ -14,6 +14,7 @@ int ValidateCommand(const Args& args);
 int DoctorCommand(const Args& args);
 int RecoverCommand(const Args& args);
 int ReportCommand(const Args& args);
+int CompareCommand(const Args& args);
 int V1ExecCommand(const Args& args);
 
 // True when ARGS asks for help (-h/--help); prints TEXT to stdout.

@@ -14,12 +14,14 @@ constexpr const char* kUsage = R"(usage: faultline VERB [ARGS]
 Verbs:
   run SCENARIO [--out DIR] [--json]   run a scenario, write DIR/result.json, print a summary
   validate SCENARIO                   check a scenario file against the published schema
+  compare BASE.json NEW.json          per-metric verdicts of NEW against BASE (exit 1: regressed)
   report RESULT [BASE] --html FILE    render a result: HTML, --junit, --gbench, --csv
   doctor                              what this host can do, each with the reason
   recover                             remove what earlier runs left behind (after SIGKILL)
   --version                           print the version
 
-Every verb takes --help. Exit codes: 0 pass, 1 an SLO failed, 2 invalid input or usage,
+Every verb takes --help. Exit codes: 0 pass, 1 an SLO failed or a comparison found a
+regression, 2 invalid input or usage (or runs that are not comparable),
 3 the host cannot run it, 4 the harness itself failed (e.g. a teardown that left something
 behind: run `faultline recover`), 130 interrupted (Ctrl-C; cleaned up, partial result written).
 )";
@@ -30,7 +32,8 @@ int main(int argc, char** argv) {
   using namespace faultline::cli;
   const std::map<std::string, int (*)(const Args&)> verbs = {
       {"run", RunCommand},         {"validate", ValidateCommand}, {"doctor", DoctorCommand},
-      {"recover", RecoverCommand}, {"v1-exec", V1ExecCommand},    {"report", ReportCommand},
+      {"recover", RecoverCommand}, {"v1-exec", V1ExecCommand},    {"compare", CompareCommand},
+      {"report", ReportCommand},
   };
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
       !std::strcmp(argv[1], "help")) {

@@ -13,6 +13,18 @@
 
 namespace faultline {
 
+HostLoad ReadHostLoad() {
+  HostLoad load;
+  std::ifstream loadavg("/proc/loadavg");
+  loadavg >> load.load_average_1m;
+  std::ifstream pressure("/proc/pressure/cpu");
+  std::string kind, avg10;
+  if (pressure >> kind >> avg10 && kind == "some" && avg10.rfind("avg10=", 0) == 0) {
+    load.cpu_pressure_10s_percent = std::strtod(avg10.c_str() + 6, nullptr);
+  }
+  return load;
+}
+
 HostInfo ProbeHost() {
   HostInfo info;
   char name[256] = {};
@@ -30,13 +42,9 @@ HostInfo ProbeHost() {
   }
   info.cpu_count = static_cast<int>(std::thread::hardware_concurrency());
   info.memory_bytes = static_cast<std::uint64_t>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGESIZE);
-  std::ifstream loadavg("/proc/loadavg");
-  loadavg >> info.load_average_1m;
-  std::ifstream pressure("/proc/pressure/cpu");
-  std::string kind, avg10;
-  if (pressure >> kind >> avg10 && kind == "some" && avg10.rfind("avg10=", 0) == 0) {
-    info.cpu_pressure_10s_percent = std::strtod(avg10.c_str() + 6, nullptr);
-  }
+  const HostLoad load = ReadHostLoad();
+  info.load_average_1m = load.load_average_1m;
+  info.cpu_pressure_10s_percent = load.cpu_pressure_10s_percent;
   info.cgroup_mode = DetectCgroupMode();
   info.is_root = geteuid() == 0;
   info.has_btf = PathExists("/sys/kernel/btf/vmlinux");

@@ -29,6 +29,13 @@ struct HostInfo {
 
 HostInfo ProbeHost();
 
+// The load part of ProbeHost alone (cheap: two small /proc reads), for sampling during a run.
+struct HostLoad {
+  double load_average_1m = 0;
+  std::optional<double> cpu_pressure_10s_percent;
+};
+HostLoad ReadHostLoad();
+
 // For runtimes that refuse hybrid cgroups (crun): moves this process into a private mount
 // namespace (slave propagation, so host mounts still appear) and unmounts the near-empty
 // cgroup2 hierarchy there, leaving a pure v1 view for every program started afterwards.

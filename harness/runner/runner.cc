@@ -16,6 +16,7 @@
 #include "harness/core/version.h"
 #include "harness/drivers/registry.h"
 #include "harness/images/image.h"
+#include "harness/measure/host_speed.h"
 #include "harness/runner/progress.h"
 #include "harness/workloads/workload.h"
 #include "reports/aggregate.h"
@@ -101,6 +102,15 @@ std::string HostBusyWarning(const HostInfo& host) {
             << host.cpu_count << " CPUs";
   }
   return warning.str();
+}
+
+// Reference operations per host-speed probe: ~20 ms of fork+exec, small next to a repetition.
+constexpr int kHostSpeedOperations = 15;
+
+void ProbeHostSpeed(int repetition, reports::HostSpeed& into) {
+  measure::HostSpeedSample sample = measure::ProbeHostSpeed(kHostSpeedOperations);
+  into.probes.push_back({repetition, sample.at_ns, std::move(sample.durations_ns),
+                         sample.cpu_pressure_10s_percent, sample.load_average_1m});
 }
 
 void Append(std::vector<reports::Sample>& to, std::vector<reports::Sample>&& from) {
@@ -202,9 +212,12 @@ Result<RunOutcome> RunScenario(const scenario::Scenario& scenario, const RunOpti
   }
 
   ProgressBar progress(TotalContainers(scenario), options.progress);
+  reports::HostSpeed host_speed{measure::HostSpeedOperation(), {}};
   // Repetitions outermost and targets innermost: A B A B..., so slow drift of the host affects
-  // every target alike.
+  // every target alike. The host-speed control is taken between repetitions.
   for (std::uint32_t rep = 0; rep < scenario.repetitions; ++rep) {
+    if (options.cancel && options.cancel->load()) break;
+    ProbeHostSpeed(static_cast<int>(rep), host_speed);
     for (const auto& step : scenario.steps) {
       for (const auto& target : scenario.targets) {
         if (options.cancel && options.cancel->load()) break;
@@ -237,8 +250,10 @@ Result<RunOutcome> RunScenario(const scenario::Scenario& scenario, const RunOpti
       }
     }
   }
-  progress.Finish();
   result.interrupted = options.cancel && options.cancel->load();
+  if (!result.interrupted) ProbeHostSpeed(static_cast<int>(scenario.repetitions), host_speed);
+  result.host_speed = std::move(host_speed);
+  progress.Finish();
 
   Status torn_down = resources.Teardown();
   if (!torn_down.ok()) {
@@ -246,6 +261,7 @@ Result<RunOutcome> RunScenario(const scenario::Scenario& scenario, const RunOpti
   }
   result.context.ended_at = Rfc3339Now();
   result.aggregates = reports::ComputeAggregates(result);
+  result.repetition_aggregates = reports::ComputeRepetitionAggregates(result);
   result.slo = reports::EvaluateSlo(scenario.slo, result.aggregates);
   for (auto& warning : reports::ValidityWarnings(result, scenario.max_failed_ratio)) {
     result.validity.push_back(std::move(warning));

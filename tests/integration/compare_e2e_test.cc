@@ -1,0 +1,153 @@
+// `faultline compare` on real runs: an A/A pair of runc runs shows no change, and a runc slowed
+// by the runtime wrapper (tests/integration/runtime_wrapper.cc) is flagged as a regression.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "harness/core/files.h"
+#include "tests/integration/host_state.h"
+
+namespace faultline::testing {
+namespace {
+
+// Six repetitions, so every metric is tested over per-repetition medians and one regressed
+// metric alone could reach significance after the adjustment over seven metrics.
+constexpr const char* kScenario = R"(version: 1
+name: compare-e2e
+target: {driver: oci, runtime: runc, image: busybox}
+repetitions: 6
+steps:
+  - name: warmup
+    record: false
+    workload: {kind: start, count: 2}
+  - name: storm
+    workload: {kind: start, count: 8, concurrency: 1, command: ["true"]}
+)";
+
+class CompareE2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    FL_REQUIRE_ROOT_RUNTIME("runc");
+    dir_ = TempDir("compare");
+    state_ = dir_ + "/state";
+    scenario_ = dir_ + "/scenario.yaml";
+    std::ofstream(scenario_) << kScenario;
+  }
+  void TearDown() override { (void)RemoveTree(dir_); }
+
+  // Runs the scenario into DIR/NAME; returns the result path.
+  std::string Run(const std::string& name, const Env& env = {}) {
+    const std::string out = dir_ + "/" + name;
+    auto [code, output] = RunFaultline({"run", scenario_, "--out", out}, state_, env);
+    EXPECT_EQ(code, 0) << output;
+    EXPECT_EQ(Leftovers(state_), std::vector<std::string>{});
+    return out + "/result.json";
+  }
+  // Environment that puts the runtime wrapper in front of runc, with DELAY_MS per call.
+  Env Wrapped(int delay_ms) {
+    const std::string bin = dir_ + "/bin";
+    if (!PathExists(bin + "/runc")) {
+      EXPECT_TRUE(MakeDirs(bin).ok());
+      EXPECT_EQ(symlink(RUNTIME_WRAPPER, (bin + "/runc").c_str()), 0);
+    }
+    return {{"PATH", bin + ":" + std::getenv("PATH")},
+            {"FL_REAL_RUNTIME", FindExecutable("runc")},
+            {"FL_WRAPPER_DELAY_MS", std::to_string(delay_ms)}};
+  }
+  std::pair<int, std::string> Compare(const std::vector<std::string>& extra) {
+    std::vector<std::string> args = {"compare"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return RunFaultline(args, state_);
+  }
+
+  std::string dir_, state_, scenario_;
+};
+
+TEST_F(CompareE2eTest, TwoRunsOfTheSameBuildShowNoChange) {
+  const std::string base = Run("a"), next = Run("b");
+  const std::string json_path = dir_ + "/compare.json";
+  auto [code, output] = Compare({base, next, "--json", json_path});
+  EXPECT_EQ(code, 0) << output;
+  auto json = nlohmann::json::parse(Slurp(json_path));
+  EXPECT_EQ(json["regressed"], false);
+  EXPECT_EQ(json["host_speed"]["measured"], true) << json.dump(2);
+  ASSERT_EQ(json["metrics"].size(), 7u) << json.dump(2);
+  // A host that moved between the two runs withholds what its drift would have called a change.
+  const bool host_moved = json["host_speed"]["moved"] == true;
+  for (const auto& m : json["metrics"]) {
+    const bool withheld =
+        host_moved && m["reason"].get<std::string>().rfind("host speed changed", 0) == 0;
+    EXPECT_TRUE(m["verdict"] == "no change" || withheld) << m.dump();
+    EXPECT_EQ(m["level"], "repetition") << m.dump();
+    EXPECT_EQ(m["base_values"], 6) << m.dump();
+  }
+
+  // The same pair, with NEW's scenario changed behind compare's back: not comparable.
+  auto doc = nlohmann::json::parse(Slurp(next));
+  doc["context"]["scenario_sha256"] = "0000";
+  const std::string edited = dir_ + "/edited.json";
+  std::ofstream(edited) << doc.dump();
+  std::tie(code, output) = Compare({base, edited});
+  EXPECT_EQ(code, 2) << output;
+  EXPECT_NE(output.find("scenario sha256 differs"), std::string::npos) << output;
+  std::tie(code, output) = Compare({base, edited, "--force", "--markdown", dir_ + "/c.md"});
+  EXPECT_EQ(code, 0) << output;
+  EXPECT_NE(Slurp(dir_ + "/c.md").find("Not comparable (forced)"), std::string::npos);
+
+  // Bad input names the file and the JSON path.
+  doc["samples"][0]["ok"] = "yes";
+  std::ofstream(edited) << doc.dump();
+  std::tie(code, output) = Compare({base, edited, "--force"});
+  EXPECT_EQ(code, 2) << output;
+  EXPECT_NE(output.find(edited), std::string::npos) << output;
+  EXPECT_NE(output.find("samples[0].ok: expected a boolean"), std::string::npos) << output;
+  std::tie(code, output) = Compare({base, next, "--threshold", "five"});
+  EXPECT_EQ(code, 2) << output;
+}
+
+TEST_F(CompareE2eTest, ASlowedRuntimeIsARegression) {
+  const std::string base = Run("base", Wrapped(0));
+  // 25 ms more in every runtime call: create, start and delete each several times the 5%
+  // threshold slower on any host this runs on.
+  const std::string next = Run("slow", Wrapped(25));
+  const std::string junit = dir_ + "/compare.xml", json_path = dir_ + "/compare.json";
+
+  // The verdicts themselves, with the host-speed control ignored.
+  auto [code, output] =
+      Compare({base, next, "--host-bound", "none", "--junit", junit, "--json", json_path});
+  EXPECT_EQ(code, 1) << output;
+  EXPECT_NE(output.find("regressed  storm/runc/start_latency"), std::string::npos) << output;
+  auto json = nlohmann::json::parse(Slurp(json_path));
+  std::set<std::string> regressed;
+  for (const auto& m : json["metrics"]) {
+    if (m["verdict"] == "regressed") regressed.insert(m["metric"].get<std::string>());
+  }
+  for (const char* metric :
+       {"start_latency", "op_latency.create", "op_latency.start", "op_latency.delete"}) {
+    EXPECT_TRUE(regressed.count(metric)) << metric << "\n" << output;
+  }
+  const std::string xml = Slurp(junit);
+  EXPECT_NE(xml.find("name=\"start_latency\">\n      <failure type=\"regressed\""),
+            std::string::npos)
+      << xml;
+
+  // With the control (the default): the runtime wrapper does not slow the reference operation,
+  // so the verdict stands unless the host itself moved, and then it is withheld, loudly.
+  std::tie(code, output) = Compare({base, next, "--json", json_path});
+  json = nlohmann::json::parse(Slurp(json_path));
+  ASSERT_EQ(json["host_speed"]["measured"], true) << json.dump(2);
+  if (json["host_speed"]["moved"] == true) {
+    EXPECT_EQ(code, 0) << output;
+    EXPECT_NE(output.find("HOST SPEED CHANGED"), std::string::npos) << output;
+    EXPECT_EQ(json["regressed"], false);
+  } else {
+    EXPECT_EQ(code, 1) << output;
+    EXPECT_EQ(json["regressed"], true);
+  }
+}
+
+}  // namespace
+}  // namespace faultline::testing
