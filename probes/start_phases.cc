@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "reports/aggregate.h"
+
 namespace faultline::probes {
 namespace {
 

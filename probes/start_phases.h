@@ -13,7 +13,7 @@
 
 namespace faultline::probes {
 
-// Phase names, in the order a start normally goes through them (docs/METRICS.md).
+// Phase names; reports::StartPhaseOrder() gives their order (docs/METRICS.md).
 inline constexpr const char* kPhaseRuntimeExec = "runtime_exec";
 inline constexpr const char* kPhaseRuntimeInit = "runtime_init";
 inline constexpr const char* kPhaseCgroup = "cgroup_created";
@@ -23,7 +23,6 @@ inline constexpr const char* kPhaseStartExec = "start_exec";
 inline constexpr const char* kPhaseUserExec = "user_exec";
 inline constexpr const char* kPhaseReady = "ready";
 inline constexpr const char* kPhaseExit = "exit";
-const std::vector<std::string>& PhaseOrder();
 
 struct StartTimeline {
   std::string container;

@@ -73,10 +73,40 @@ void AddSample(Group& group, const Sample& sample) {
   group.values.push_back(static_cast<double>(sample.duration_ns) / 1e9);
 }
 
+// start_phase.<phase>: the time from the phase that happened just before it in this sample (the
+// sample's start for the first), so a sample's phases add up to its start latency. Runtimes
+// differ in order (crun creates namespaces before the cgroup, runc after).
+void AddPhases(Collector& collector, const Sample& sample) {
+  if (!sample.ok || sample.phases.empty()) return;
+  std::vector<std::pair<std::int64_t, std::string>> happened;  // stable: canonical order on ties
+  for (const std::string& phase : StartPhaseOrder()) {
+    auto at = sample.phases.find(phase);
+    if (at != sample.phases.end() && phase != "exit") happened.emplace_back(at->second, phase);
+  }
+  std::stable_sort(happened.begin(), happened.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::int64_t previous = 0;
+  for (const auto& [at, phase] : happened) {
+    collector.At(sample.step, sample.target, "start_phase." + phase)
+        .values.push_back(static_cast<double>(at - previous) / 1e9);
+    previous = at;
+  }
+}
+
 }  // namespace
 
+const std::vector<std::string>& StartPhaseOrder() {
+  static const std::vector<std::string> order = {
+      "runtime_exec", "runtime_init", "cgroup_created", "namespaces_created", "pid1_forked",
+      "start_exec",   "user_exec",    "ready",          "exit"};
+  return order;
+}
+
 std::string MetricUnit(const std::string& metric) {
-  if (metric == "start_latency" || metric.rfind("op_latency.", 0) == 0) return "s";
+  if (metric == "start_latency" || metric.rfind("op_latency.", 0) == 0 ||
+      metric.rfind("start_phase.", 0) == 0) {
+    return "s";
+  }
   if (metric == "density.memory_per_container" ||
       metric == "density.runtime_overhead_per_container") {
     return "bytes";
@@ -88,10 +118,10 @@ std::string MetricUnit(const std::string& metric) {
 std::vector<Aggregate> ComputeAggregates(const Result& result) {
   Collector collector;
   for (const Sample& sample : result.samples) {
-    // A "run" sample spans bundle preparation -> start returned: that is start_latency (wall-clock
-    // for now; once probes report phases it will end at the user process exec).
+    // A "run" sample spans bundle preparation -> user process exec (probes) or start returned.
     const std::string metric = sample.op == "run" ? "start_latency" : "op_latency." + sample.op;
     AddSample(collector.At(sample.step, sample.target, metric), sample);
+    if (sample.op == "run") AddPhases(collector, sample);
   }
   for (const DensityPoint& point : result.density) {
     collector.NoteStep(point.step);

@@ -10,13 +10,21 @@ namespace faultline::reports {
 
 // Groups by (step, target, metric) and summarizes each group:
 //   op_latency.<op>                    every sample op, seconds
-//   start_latency                      op "run" samples (create issued -> start returned), seconds
+//   start_latency                      op "run" samples, seconds: bundle preparation began ->
+//                                      the user process exec'd (eBPF) or, without probes, the
+//                                      runtime's start returned (then also op_latency.run_wall)
+//   start_phase.<phase>                per "run" sample with phases: from the phase just before it
+//                                      in time (or the sample's start) to this one, seconds
 //   density.memory_per_container       density points with containers running, bytes
 //   density.runtime_overhead_per_container  same points, bytes
 //   density.reached                    one value per density outcome, count
 // Failed samples are counted in `failed` and left out of the statistics. Order: steps as they
 // first appear in the result, then target, then metric (both lexicographic).
 std::vector<Aggregate> ComputeAggregates(const Result& result);
+
+// Container start phases in the order a start goes through them (docs/METRICS.md). "exit" ends
+// the container's life, not its start: it is kept on samples but has no start_phase metric.
+const std::vector<std::string>& StartPhaseOrder();
 
 // The unit ComputeAggregates gives a metric ("s", "bytes", "count"); empty when unknown.
 std::string MetricUnit(const std::string& metric);

@@ -137,5 +137,34 @@ TEST(Aggregates, MetricUnits) {
   EXPECT_EQ(MetricUnit("recovery_time"), "");
 }
 
+TEST(Aggregates, StartPhasesAreGapsInTimeOrderAndAddUpToStartLatency) {
+  Result r;
+  Sample s;
+  s.step = "storm";
+  s.target = "crun";
+  s.op = "run";
+  s.start_ns = 1000;
+  s.duration_ns = 40'000'000;
+  // crun: namespaces before the cgroup.
+  s.phases = {{"runtime_exec", 5'000'000},       {"namespaces_created", 10'000'000},
+              {"cgroup_created", 12'000'000},    {"pid1_forked", 13'000'000},
+              {"user_exec", 40'000'000},         {"exit", 45'000'000}};
+  r.samples = {s};
+  double sum = 0;
+  int phases = 0;
+  for (const Aggregate& a : ComputeAggregates(r)) {
+    if (a.metric.rfind("start_phase.", 0) != 0) continue;
+    ++phases;
+    EXPECT_GE(a.p50, 0) << a.metric;
+    EXPECT_EQ(a.unit, "s");
+    sum += a.p50;
+    if (a.metric == "start_phase.cgroup_created") {
+      EXPECT_DOUBLE_EQ(a.p50, 0.002);
+    }
+  }
+  EXPECT_EQ(phases, 5);  // exit is not a start phase
+  EXPECT_NEAR(sum, 0.040, 1e-12);
+}
+
 }  // namespace
 }  // namespace faultline::reports

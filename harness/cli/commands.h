@@ -14,6 +14,7 @@ int ValidateCommand(const Args& args);
 int DoctorCommand(const Args& args);
 int RecoverCommand(const Args& args);
 int V1ExecCommand(const Args& args);
+int TraceCommand(const Args& args);
 
 // True when ARGS asks for help (-h/--help); prints TEXT to stdout.
 bool WantsHelp(const Args& args, const char* text);

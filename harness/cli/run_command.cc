@@ -22,6 +22,8 @@ constexpr const char* kHelp = R"(usage: faultline run SCENARIO [--out DIR] [--js
 Runs SCENARIO on this host and writes DIR/result.json (default DIR: ./faultline-out).
   --out DIR   where to write result.json
   --json      print the result document on stdout instead of the summary table
+  --no-probes run without eBPF probes (wall-clock spans only; the result says so); so does
+              FAULTLINE_PROBES=off in the environment
 
 Ctrl-C stops starting containers, removes everything the run created and writes the partial
 result (exit 130). Exit 0 when every SLO holds, 1 when one fails, 2 for an invalid scenario
@@ -55,13 +57,15 @@ void StartSignalThread() {
 int RunCommand(const Args& args) {
   if (WantsHelp(args, kHelp)) return 0;
   std::string scenario_path, out_dir = "faultline-out";
-  bool json = false;
+  bool json = false, probes = true;
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--out") {
       if (++i == args.size()) return UsageError("run", "--out needs a directory", kHelp);
       out_dir = args[i];
     } else if (args[i] == "--json") {
       json = true;
+    } else if (args[i] == "--no-probes") {
+      probes = false;
     } else if (!args[i].empty() && args[i][0] == '-') {
       return UsageError("run", "unknown option '" + args[i] + "'", kHelp);
     } else if (scenario_path.empty()) {
@@ -104,6 +108,7 @@ int RunCommand(const Args& args) {
     return 3;
   }
   options.cancel = &g_cancel;
+  options.probes = probes;
   options.progress = isatty(STDERR_FILENO) && !json;
 
   auto outcome = runner::RunScenario(*scenario, options);

@@ -15,6 +15,7 @@ struct RunOptions {
   const std::atomic<bool>* cancel = nullptr;  // Ctrl-C: stop starting work, clean up, keep data
   bool progress = false;                      // draw a progress bar on stderr
   bool private_v1_view = false;  // the controller already entered a private v1 cgroup view
+  bool probes = true;            // eBPF probes (degraded mode, recorded as such, when false)
 };
 
 // True when a target needs the private v1 cgroup view on this host (crun on hybrid cgroups).

@@ -33,10 +33,12 @@ std::string TakeLibbpfLog() {
   while (!log.empty() && (log.back() == '\n' || log.back() == ' ')) log.pop_back();
   // The last lines say why.
   std::size_t from = log.size();
-  for (int lines = 0; lines < 3 && from != std::string::npos && from > 0; ++lines) {
-    from = log.rfind('\n', from - 1);
+  for (int lines = 0; lines < 3 && from > 0; ++lines) {
+    const std::size_t newline = log.rfind('\n', from - 1);
+    if (newline == std::string::npos) return log;
+    from = newline;
   }
-  return from == std::string::npos ? log : log.substr(from + 1);
+  return from < log.size() ? log.substr(from + 1) : log;
 }
 
 void SelectFlavour(bpf_object* object, const std::string& flavour) {

@@ -1,0 +1,108 @@
+// Probe overhead: the same start storm run by `faultline run` with and without eBPF probes,
+// interleaved (A B A B ...), compared on the wall-clock span both modes record the same way
+// (bundle preparation -> runtime call returned: `run_wall` with probes, `run` without).
+//
+// usage: probe_overhead FAULTLINE WORK_DIR [ROUNDS=10] [PER_ROUND=20] [RUNTIME=runc]
+// Prints the median of each mode, their ratio, and the probes' events, drops and event rate.
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "harness/core/files.h"
+#include "harness/core/process.h"
+
+namespace {
+
+using faultline::RunProcess;
+
+double Median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+struct ModeTotals {
+  std::vector<double> wall_ms;
+  std::uint64_t events = 0, drops = 0;
+  double probe_seconds = 0;
+};
+
+bool RunOnce(const std::string& faultline, const std::string& scenario, const std::string& out,
+             bool probes, ModeTotals& totals) {
+  std::vector<std::string> argv = {faultline, "run", scenario, "--out", out};
+  if (!probes) argv.push_back("--no-probes");
+  auto outcome = RunProcess({argv, std::chrono::minutes(10), ""});
+  if (!outcome.ok() || !outcome->ok()) {
+    std::fprintf(stderr, "faultline run failed: %s\n",
+                 outcome.ok() ? outcome->Describe().c_str() : outcome.error().ToString().c_str());
+    return false;
+  }
+  auto text = faultline::ReadFile(out + "/result.json");
+  if (!text.ok()) return false;
+  auto result = nlohmann::json::parse(*text, nullptr, false);
+  if (result.is_discarded()) return false;
+  const std::string wall_op = probes ? "run_wall" : "run";
+  std::int64_t first = INT64_MAX, last = 0;
+  for (const auto& s : result["samples"]) {
+    if (s["op"] == wall_op && s["ok"] == true) {
+      totals.wall_ms.push_back(s["duration_ns"].get<double>() / 1e6);
+    }
+    first = std::min<std::int64_t>(first, s["start_ns"]);
+    last = std::max<std::int64_t>(last, s["start_ns"].get<std::int64_t>() + s["duration_ns"].get<std::int64_t>());
+  }
+  if (probes) {
+    if (result["probes"]["mode"] != "ebpf") {
+      std::fprintf(stderr, "probes did not load: %s\n", result["probes"].dump().c_str());
+      return false;
+    }
+    totals.events += result["probes"]["events"].get<std::uint64_t>();
+    totals.drops += result["probes"]["drops"].get<std::uint64_t>();
+    totals.probe_seconds += (last - first) / 1e9;
+  }
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 3) {
+    std::fprintf(stderr, "usage: %s FAULTLINE WORK_DIR [ROUNDS] [PER_ROUND] [RUNTIME]\n", argv[0]);
+    return 2;
+  }
+  const std::string faultline = argv[1], work = argv[2];
+  const int rounds = argc > 3 ? std::atoi(argv[3]) : 10;
+  const int per_round = argc > 4 ? std::atoi(argv[4]) : 20;
+  const std::string runtime = argc > 5 ? argv[5] : "runc";
+  if (!faultline::MakeDirs(work).ok()) return 2;
+  const std::string scenario = work + "/overhead.yaml";
+  std::ofstream(scenario) << "version: 1\nname: probe-overhead\ntarget: {driver: oci, runtime: "
+                          << runtime << ", image: busybox}\nsteps:\n"
+                          << "  - {name: warmup, record: false, workload: {kind: start, count: 3}}\n"
+                          << "  - {name: storm, workload: {kind: start, count: " << per_round
+                          << ", command: [\"true\"]}}\n";
+  ModeTotals off, on;
+  for (int r = 0; r < rounds; ++r) {
+    // Alternate which mode goes first, so neither always follows the other.
+    const bool probes_first = r % 2;
+    for (int i = 0; i < 2; ++i) {
+      const bool probes = (i == 0) == probes_first;
+      if (!RunOnce(faultline, scenario, work + "/out", probes, probes ? on : off)) return 1;
+    }
+    std::fprintf(stderr, "round %d/%d done\n", r + 1, rounds);
+  }
+  const double m_off = Median(off.wall_ms), m_on = Median(on.wall_ms);
+  std::printf("runtime %s, %zu starts without probes, %zu with\n", runtime.c_str(),
+              off.wall_ms.size(), on.wall_ms.size());
+  std::printf("median wall span without probes: %.2f ms\n", m_off);
+  std::printf("median wall span with probes:    %.2f ms\n", m_on);
+  std::printf("ratio (with / without):          %.4f\n", m_off > 0 ? m_on / m_off : 0);
+  std::printf("probe events: %llu, drops: %llu, %.0f events/s over the storms\n",
+              static_cast<unsigned long long>(on.events),
+              static_cast<unsigned long long>(on.drops),
+              on.probe_seconds > 0 ? on.events / on.probe_seconds : 0);
+  return 0;
+}
