@@ -17,8 +17,9 @@ namespace faultline::testing {
 namespace {
 
 // A `run` sample's user_exec may trail the runtime call's return by this much (create+start:
-// `start` returns once it has signalled the waiting init, which then execs).
-constexpr std::int64_t kToleranceNs = 10'000'000;
+// `start` returns once it has signalled the waiting init, which then execs; on a loaded 2-core
+// host that exec has been seen 10 ms after the return).
+constexpr std::int64_t kToleranceNs = 25'000'000;
 
 class ProbesTest : public ::testing::Test {
  protected:
@@ -46,7 +47,9 @@ class ProbesTest : public ::testing::Test {
     return nlohmann::json::parse(Slurp(dir_ + "/out/result.json"), nullptr, false);
   }
 
-  void CheckPhases(const nlohmann::json& result, bool create_start) {
+  // runc puts its init into the cgroup before it forks pid 1; crun forks pid 1 into its new
+  // namespaces first and creates the cgroup afterwards.
+  void CheckPhases(const nlohmann::json& result, bool create_start, bool cgroup_first) {
     ASSERT_TRUE(result.contains("probes")) << result.dump(1);
     EXPECT_EQ(result["probes"]["mode"], "ebpf") << result["probes"].dump();
     EXPECT_EQ(result["probes"]["drops"], 0);
@@ -68,7 +71,13 @@ class ProbesTest : public ::testing::Test {
                          pid1 = p["pid1_forked"], user = p["user_exec"], exit = p["exit"];
       EXPECT_GT(exec, 0) << s.dump();  // after bundle preparation began
       EXPECT_LT(exec, cgroup) << s.dump();
-      EXPECT_LT(cgroup, pid1) << s.dump();
+      EXPECT_LT(exec, pid1) << s.dump();
+      if (cgroup_first) {
+        EXPECT_LT(cgroup, pid1) << s.dump();
+      } else {
+        EXPECT_LT(pid1, cgroup) << s.dump();
+      }
+      EXPECT_LT(cgroup, user) << s.dump();
       EXPECT_LE(p["namespaces_created"].get<std::int64_t>(), pid1) << s.dump();
       EXPECT_LT(pid1, user) << s.dump();
       EXPECT_LE(user, exit) << s.dump();
@@ -102,19 +111,19 @@ bool BpfReady() { return access("/sys/kernel/btf/vmlinux", R_OK) == 0 && geteuid
 TEST_F(ProbesTest, RuncCreateStartPhasesInOrder) {
   FL_REQUIRE_ROOT_RUNTIME("runc");
   FL_REQUIRE_BPF();
-  CheckPhases(Run("runc", "create-start"), true);
+  CheckPhases(Run("runc", "create-start"), true, true);
 }
 
 TEST_F(ProbesTest, RuncRunPhasesInOrder) {
   FL_REQUIRE_ROOT_RUNTIME("runc");
   FL_REQUIRE_BPF();
-  CheckPhases(Run("runc", "run"), false);
+  CheckPhases(Run("runc", "run"), false, true);
 }
 
 TEST_F(ProbesTest, CrunPhasesInOrder) {
   FL_REQUIRE_ROOT_RUNTIME("crun");
   FL_REQUIRE_BPF();
-  CheckPhases(Run("crun", "create-start"), true);
+  CheckPhases(Run("crun", "create-start"), true, false);
 }
 
 TEST_F(ProbesTest, SwitchedOffRunSaysDegraded) {
