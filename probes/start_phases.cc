@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <array>
 
-#include "reports/aggregate.h"
-
 namespace faultline::probes {
 namespace {
 
@@ -57,13 +55,6 @@ void ReadCreatingSession(const std::vector<ProbeEvent>& events, const std::strin
 }
 
 }  // namespace
-
-const std::vector<std::string>& PhaseOrder() {
-  static const std::vector<std::string> order = {
-      kPhaseRuntimeExec, kPhaseRuntimeInit, kPhaseCgroup, kPhaseNamespaces, kPhasePid1,
-      kPhaseStartExec,   kPhaseUserExec,    kPhaseReady,  kPhaseExit};
-  return order;
-}
 
 void StartPhaseJoiner::Add(const ProbeEvent& event) {
   if (event.session == 0) return;  // node signals carry no session

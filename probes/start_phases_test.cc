@@ -87,6 +87,25 @@ TEST(StartPhases, CreateStartTakesUserExecFromTheCreateSessionAndStartFromTheOth
   EXPECT_EQ(t.at.at(kPhaseCgroup), 5);
 }
 
+TEST(StartPhases, FirstListenOfTheContainerIsReady) {
+  StartPhaseJoiner joiner;
+  auto events = RunSession(100, "fl-a-1", 1000);
+  events.pop_back();  // still running
+  ProbeEvent listen = Ev(1050, EventKind::kListen, 100, 103);
+  listen.arg = 8080;
+  events.push_back(listen);
+  listen.ts_ns = 1070;  // a second listener is not the first
+  events.push_back(listen);
+  for (auto& e : events) joiner.Add(e);
+  auto t = joiner.Timelines().at("fl-a-1");
+  EXPECT_EQ(t.at.at(kPhaseReady), 1050);
+  EXPECT_EQ(t.at.count(kPhaseExit), 0u);
+  std::vector<reports::Sample> samples = {RunSample("fl-a-1", 990, 45)};
+  JoinPhases(samples, joiner.Timelines());
+  EXPECT_EQ(samples[0].phases.at(kPhaseReady), 60);
+  EXPECT_EQ(samples[0].duration_ns, 44);  // start latency still ends at the user exec
+}
+
 TEST(StartPhases, InterleavedConcurrentContainersStayApart) {
   StartPhaseJoiner joiner;
   auto a = RunSession(100, "fl-a-1", 1000);

@@ -32,17 +32,18 @@ class ProbesTest : public ::testing::Test {
     (void)RemoveTree(dir_);
     (void)RemoveTree(state_);
   }
-  nlohmann::json Run(const std::string& runtime, const std::string& via, const Env& env = {},
-                     std::vector<std::string> extra = {}) {
+  nlohmann::json Run(const std::string& runtime, const std::string& via, const Env& env = {}) {
+    return RunWorkload(runtime, "{kind: start, count: 8, via: " + via + ", command: [\"true\"]}",
+                       env);
+  }
+  nlohmann::json RunWorkload(const std::string& runtime, const std::string& workload,
+                             const Env& env = {}) {
     const std::string scenario = dir_ + "/s.yaml";
     std::ofstream(scenario) << "version: 1\nname: probes\n"
                             << "target: {driver: oci, runtime: " << runtime
                             << ", image: busybox}\nsteps:\n"
-                            << "  - {name: storm, workload: {kind: start, count: 8, via: " << via
-                            << ", command: [\"true\"]}}\n";
-    std::vector<std::string> args = {"run", scenario, "--out", dir_ + "/out"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    auto [code, output] = RunFaultline(args, state_, env);
+                            << "  - {name: storm, workload: " << workload << "}\n";
+    auto [code, output] = RunFaultline({"run", scenario, "--out", dir_ + "/out"}, state_, env);
     EXPECT_EQ(code, 0) << output;
     return nlohmann::json::parse(Slurp(dir_ + "/out/result.json"), nullptr, false);
   }
@@ -124,6 +125,24 @@ TEST_F(ProbesTest, CrunPhasesInOrder) {
   FL_REQUIRE_ROOT_RUNTIME("crun");
   FL_REQUIRE_BPF();
   CheckPhases(Run("crun", "create-start"), true, false);
+}
+
+// A workload that listens: its first TCP LISTEN (inside the container's own netns) is `ready`.
+TEST_F(ProbesTest, ListeningWorkloadBecomesReady) {
+  FL_REQUIRE_ROOT_RUNTIME("runc");
+  FL_REQUIRE_BPF();
+  auto result = RunWorkload(
+      "runc", "{kind: density, max: 2, step: 2, command: [nc, -l, -p, \"8080\"]}");
+  int runs = 0;
+  for (const auto& s : result["samples"]) {
+    if (s["op"] != "run") continue;
+    ++runs;
+    ASSERT_TRUE(s.contains("phases")) << s.dump();
+    ASSERT_TRUE(s["phases"].contains("ready")) << s.dump();
+    EXPECT_GT(s["phases"]["ready"].get<std::int64_t>(), s["phases"]["user_exec"].get<std::int64_t>())
+        << s.dump();
+  }
+  EXPECT_EQ(runs, 2);
 }
 
 TEST_F(ProbesTest, SwitchedOffRunSaysDegraded) {
