@@ -28,6 +28,8 @@ bool SwitchedOffByEnv() {
 
 }  // namespace
 
+bool ProbesBuiltIn() { return FAULTLINE_HAVE_BPF; }
+
 std::unique_ptr<ProbeSet> ProbeSet::Start(const ProbeSetOptions& options) {
   std::unique_ptr<ProbeSet> set(new ProbeSet());
   set->options_ = options;

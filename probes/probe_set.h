@@ -24,6 +24,9 @@ namespace faultline::probes {
 // Environment variable that switches probes off when set to "off" (or "0").
 inline constexpr const char* kProbesEnv = "FAULTLINE_PROBES";
 
+// True when this build carries the eBPF programs (cmake/bpf.cmake found clang, bpftool, libbpf).
+bool ProbesBuiltIn();
+
 struct ProbeSetOptions {
   std::vector<pid_t> roots;  // session roots (the controller)
   bool host_mode = false;    // every runtime exec on the host (faultline trace)

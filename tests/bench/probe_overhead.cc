@@ -2,8 +2,13 @@
 // interleaved (A B A B ...), compared on the wall-clock span both modes record the same way
 // (bundle preparation -> runtime call returned: `run_wall` with probes, `run` without).
 //
+// Then one storm of BIG_STORM starts (concurrency 4) with probes: events consumed per second and
+// drops at that volume.
+//
 // usage: probe_overhead FAULTLINE WORK_DIR [ROUNDS=10] [PER_ROUND=20] [RUNTIME=runc]
-// Prints the median of each mode, their ratio, and the probes' events, drops and event rate.
+//                       [BIG_STORM=1000]
+// Prints the median of each mode, their ratio, the probes' events, drops and event rate, and the
+// host's load average before and after.
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
@@ -30,6 +35,21 @@ struct ModeTotals {
   std::uint64_t events = 0, drops = 0;
   double probe_seconds = 0;
 };
+
+std::string LoadAverage() {
+  auto text = faultline::ReadFile("/proc/loadavg");
+  return text.ok() ? text->substr(0, text->find(' ', text->find(' ', text->find(' ') + 1) + 1))
+                   : "?";
+}
+
+void WriteScenario(const std::string& path, const std::string& runtime, int count,
+                   int concurrency) {
+  std::ofstream(path) << "version: 1\nname: probe-overhead\ntarget: {driver: oci, runtime: "
+                      << runtime << ", image: busybox}\nsteps:\n"
+                      << "  - {name: warmup, record: false, workload: {kind: start, count: 3}}\n"
+                      << "  - {name: storm, workload: {kind: start, count: " << count
+                      << ", concurrency: " << concurrency << ", command: [\"true\"]}}\n";
+}
 
 bool RunOnce(const std::string& faultline, const std::string& scenario, const std::string& out,
              bool probes, ModeTotals& totals) {
@@ -77,13 +97,11 @@ int main(int argc, char** argv) {
   const int rounds = argc > 3 ? std::atoi(argv[3]) : 10;
   const int per_round = argc > 4 ? std::atoi(argv[4]) : 20;
   const std::string runtime = argc > 5 ? argv[5] : "runc";
+  const int big_storm = argc > 6 ? std::atoi(argv[6]) : 1000;
   if (!faultline::MakeDirs(work).ok()) return 2;
   const std::string scenario = work + "/overhead.yaml";
-  std::ofstream(scenario) << "version: 1\nname: probe-overhead\ntarget: {driver: oci, runtime: "
-                          << runtime << ", image: busybox}\nsteps:\n"
-                          << "  - {name: warmup, record: false, workload: {kind: start, count: 3}}\n"
-                          << "  - {name: storm, workload: {kind: start, count: " << per_round
-                          << ", command: [\"true\"]}}\n";
+  WriteScenario(scenario, runtime, per_round, 1);
+  const std::string load_before = LoadAverage();
   ModeTotals off, on;
   for (int r = 0; r < rounds; ++r) {
     // Alternate which mode goes first, so neither always follows the other.
@@ -94,6 +112,7 @@ int main(int argc, char** argv) {
     }
     std::fprintf(stderr, "round %d/%d done\n", r + 1, rounds);
   }
+  const std::string load_after = LoadAverage();
   const double m_off = Median(off.wall_ms), m_on = Median(on.wall_ms);
   std::printf("runtime %s, %zu starts without probes, %zu with\n", runtime.c_str(),
               off.wall_ms.size(), on.wall_ms.size());
@@ -104,5 +123,17 @@ int main(int argc, char** argv) {
               static_cast<unsigned long long>(on.events),
               static_cast<unsigned long long>(on.drops),
               on.probe_seconds > 0 ? on.events / on.probe_seconds : 0);
+  std::printf("load average (1/5/15 min) before: %s, after: %s\n", load_before.c_str(),
+              load_after.c_str());
+  if (big_storm > 0) {
+    const std::string big = work + "/big.yaml";
+    WriteScenario(big, runtime, big_storm, 4);
+    ModeTotals totals;
+    if (!RunOnce(faultline, big, work + "/out", true, totals)) return 1;
+    std::printf("storm of %d starts (concurrency 4): %zu ok, %llu events, %llu drops, %.0f events/s\n",
+                big_storm, totals.wall_ms.size(), static_cast<unsigned long long>(totals.events),
+                static_cast<unsigned long long>(totals.drops),
+                totals.probe_seconds > 0 ? totals.events / totals.probe_seconds : 0);
+  }
   return 0;
 }
