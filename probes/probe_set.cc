@@ -28,7 +28,9 @@ bool SwitchedOffByEnv() {
 
 }  // namespace
 
-bool ProbesBuiltIn() { return FAULTLINE_HAVE_BPF; }
+bool ProbesBuiltIn() {
+  return FAULTLINE_HAVE_BPF;
+}
 
 std::unique_ptr<ProbeSet> ProbeSet::Start(const ProbeSetOptions& options) {
   std::unique_ptr<ProbeSet> set(new ProbeSet());

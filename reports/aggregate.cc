@@ -97,8 +97,9 @@ void AddPhases(Collector& collector, const Sample& sample) {
 
 const std::vector<std::string>& StartPhaseOrder() {
   static const std::vector<std::string> order = {
-      "runtime_exec", "runtime_init", "cgroup_created", "namespaces_created", "pid1_forked",
-      "start_exec",   "user_exec",    "ready",          "exit"};
+      "runtime_exec",       "runtime_init", "cgroup_created",
+      "namespaces_created", "pid1_forked",  "start_exec",
+      "user_exec",          "ready",        "exit"};
   return order;
 }
 

@@ -146,9 +146,9 @@ TEST(Aggregates, StartPhasesAreGapsInTimeOrderAndAddUpToStartLatency) {
   s.start_ns = 1000;
   s.duration_ns = 40'000'000;
   // crun: namespaces before the cgroup.
-  s.phases = {{"runtime_exec", 5'000'000},       {"namespaces_created", 10'000'000},
-              {"cgroup_created", 12'000'000},    {"pid1_forked", 13'000'000},
-              {"user_exec", 40'000'000},         {"exit", 45'000'000}};
+  s.phases = {{"runtime_exec", 5'000'000},    {"namespaces_created", 10'000'000},
+              {"cgroup_created", 12'000'000}, {"pid1_forked", 13'000'000},
+              {"user_exec", 40'000'000},      {"exit", 45'000'000}};
   r.samples = {s};
   double sum = 0;
   int phases = 0;

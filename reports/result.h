@@ -138,9 +138,9 @@ struct ProbeReport {
   std::string reason;  // why degraded
   std::string attach;  // "tp_btf" | "raw_tp"
   std::uint64_t events = 0;
-  std::uint64_t drops = 0;              // events lost to a full ring buffer
-  std::uint64_t samples_joined = 0;     // run samples that got phases
-  std::uint64_t samples_unjoined = 0;   // successful run samples without a user exec timestamp
+  std::uint64_t drops = 0;             // events lost to a full ring buffer
+  std::uint64_t samples_joined = 0;    // run samples that got phases
+  std::uint64_t samples_unjoined = 0;  // successful run samples without a user exec timestamp
 
   bool operator==(const ProbeReport&) const = default;
 };
@@ -176,7 +176,7 @@ struct Result {
   std::vector<std::string> validity;  // warnings that make the run untrustworthy
   std::optional<ProbeReport> probes;
   std::vector<SignalWindow> signals;
-  bool interrupted = false;           // Ctrl-C: partial result
+  bool interrupted = false;  // Ctrl-C: partial result
 
   bool operator==(const Result&) const = default;
 };

@@ -527,14 +527,14 @@ std::string BaseName(const std::string& path) {
 
 nlohmann::json ToJson(const reports::Result& result) {
   json j = {{"schema_version", result.schema_version},
-          {"context", ToJson(result.context)},
-          {"samples", Array(result.samples)},
-          {"density", Array(result.density)},
-          {"density_outcomes", Array(result.density_outcomes)},
-          {"aggregates", Array(result.aggregates)},
-          {"slo", Array(result.slo)},
-          {"validity", Strings(result.validity)},
-          {"interrupted", result.interrupted}};
+            {"context", ToJson(result.context)},
+            {"samples", Array(result.samples)},
+            {"density", Array(result.density)},
+            {"density_outcomes", Array(result.density_outcomes)},
+            {"aggregates", Array(result.aggregates)},
+            {"slo", Array(result.slo)},
+            {"validity", Strings(result.validity)},
+            {"interrupted", result.interrupted}};
   if (result.probes) j["probes"] = ToJson(*result.probes);
   if (!result.signals.empty()) j["signals"] = Array(result.signals);
   return j;

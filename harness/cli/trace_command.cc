@@ -108,7 +108,8 @@ int TraceCommand(const Args& args) {
   std::fprintf(stderr, "faultline trace: tracing container starts (%s) for %.0f s; Ctrl-C stops\n",
                set->Stats().attach.c_str(), std::chrono::duration<double>(duration).count());
   const auto total = std::chrono::duration_cast<std::chrono::nanoseconds>(duration).count();
-  timespec wait{static_cast<time_t>(total / 1'000'000'000), static_cast<long>(total % 1'000'000'000)};
+  timespec wait{static_cast<time_t>(total / 1'000'000'000),
+                static_cast<long>(total % 1'000'000'000)};
   sigtimedwait(&stop_signals, nullptr, &wait);
   set->Stop();
   const probes::ProbeStats stats = set->Stats();

@@ -3,7 +3,10 @@
 // Reservation failures are counted per CPU, so a lost event is never silent.
 #pragma once
 
+// clang-format off: vmlinux.h first, the libbpf headers need its kernel types.
 #include "vmlinux.h"
+// clang-format on
+
 #include <bpf/bpf_helpers.h>
 
 #ifndef FL_RINGBUF_BYTES
@@ -32,4 +35,6 @@ static __always_inline void *fl_reserve(__u64 size) {
   return event;
 }
 
-static __always_inline void fl_submit(void *event) { bpf_ringbuf_submit(event, BPF_RB_NO_WAKEUP); }
+static __always_inline void fl_submit(void *event) {
+  bpf_ringbuf_submit(event, BPF_RB_NO_WAKEUP);
+}

@@ -44,8 +44,8 @@ Result<Skel*> LoadSkeleton(Skel* (*open)(), int (*load)(Skel*), int (*attach)(Sk
       return skel;
     }
     destroy(skel);
-    errors += std::string(errors.empty() ? "" : "; ") + candidate + ": " +
-              std::to_string(err) + " " + TakeLibbpfLog();
+    errors += std::string(errors.empty() ? "" : "; ") + candidate + ": " + std::to_string(err) +
+              " " + TakeLibbpfLog();
   }
   return FailedPrecondition("BPF load failed (" + errors + ")");
 }

@@ -2,7 +2,10 @@
 // serves tp_btf programs and their raw_tp fallbacks.
 #pragma once
 
+// clang-format off: vmlinux.h first, the libbpf headers need its kernel types.
 #include "vmlinux.h"
+// clang-format on
+
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
 
@@ -24,8 +27,12 @@ static __always_inline __u32 fl_task_netns(struct task_struct *task) {
 
 // Declares a tracepoint handler twice: as tp_btf (preferred) and as raw_tp (fallback); the
 // loader keeps the flavour this kernel accepts. BODY is a function taking the typed arguments.
-#define FL_TRACEPOINT(tp, body, ...)                     \
-  SEC("tp_btf/" #tp)                                     \
-  int BPF_PROG(tp##_btf, ##__VA_ARGS__) { return body; } \
-  SEC("raw_tp/" #tp)                                     \
-  int BPF_PROG(tp##_raw, ##__VA_ARGS__) { return body; }
+#define FL_TRACEPOINT(tp, body, ...)      \
+  SEC("tp_btf/" #tp)                      \
+  int BPF_PROG(tp##_btf, ##__VA_ARGS__) { \
+    return body;                          \
+  }                                       \
+  SEC("raw_tp/" #tp)                      \
+  int BPF_PROG(tp##_raw, ##__VA_ARGS__) { \
+    return body;                          \
+  }

@@ -4,7 +4,10 @@
 // LISTEN and its exit. A session starts when a seeded process (a child of a root tgid, e.g. the
 // controller) execs a known runtime binary, or, in host mode, when any process does; forks inherit
 // the session, so other runtimes on the host stay invisible unless host mode asks for them.
+// clang-format off: vmlinux.h first, the libbpf headers need its kernel types.
 #include "vmlinux.h"
+// clang-format on
+
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
@@ -196,8 +199,8 @@ static __always_inline int on_sock_state(const struct sock *sk, int newstate) {
   fl_submit(e);
   return 0;
 }
-FL_TRACEPOINT(inet_sock_set_state, on_sock_state(sk, newstate), const struct sock *sk,
-              int oldstate, int newstate)
+FL_TRACEPOINT(inet_sock_set_state, on_sock_state(sk, newstate), const struct sock *sk, int oldstate,
+              int newstate)
 
 static __always_inline int on_exit(struct task_struct *task) {
   if (BPF_CORE_READ(task, pid) != BPF_CORE_READ(task, tgid)) return 0;

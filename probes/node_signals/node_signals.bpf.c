@@ -1,7 +1,10 @@
 // Node and fault signals, host-wide: OOM kills, TCP retransmissions and packet drops (with the
 // kernel's drop reason) per network namespace, and processes killed by signals. Joined to
 // containers and time windows in user space.
+// clang-format off: vmlinux.h first, the libbpf headers need its kernel types.
 #include "vmlinux.h"
+// clang-format on
+
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
@@ -63,8 +66,7 @@ static __always_inline int on_kfree_skb(struct sk_buff *skb, int reason) {
   fl_submit(e);
   return 0;
 }
-FL_TRACEPOINT(kfree_skb, on_kfree_skb(skb, reason), struct sk_buff *skb, void *location,
-              int reason)
+FL_TRACEPOINT(kfree_skb, on_kfree_skb(skb, reason), struct sk_buff *skb, void *location, int reason)
 
 static __always_inline int on_exit(struct task_struct *task) {
   if (BPF_CORE_READ(task, pid) != BPF_CORE_READ(task, tgid)) return 0;

@@ -72,7 +72,8 @@ bool RunOnce(const std::string& faultline, const std::string& scenario, const st
       totals.wall_ms.push_back(s["duration_ns"].get<double>() / 1e6);
     }
     first = std::min<std::int64_t>(first, s["start_ns"]);
-    last = std::max<std::int64_t>(last, s["start_ns"].get<std::int64_t>() + s["duration_ns"].get<std::int64_t>());
+    last = std::max<std::int64_t>(
+        last, s["start_ns"].get<std::int64_t>() + s["duration_ns"].get<std::int64_t>());
   }
   if (probes) {
     if (result["probes"]["mode"] != "ebpf") {
@@ -103,14 +104,19 @@ int main(int argc, char** argv) {
   WriteScenario(scenario, runtime, per_round, 1);
   const std::string load_before = LoadAverage();
   ModeTotals off, on;
+  std::vector<double> round_ratios;  // per round: median with / median without (drift cancels)
   for (int r = 0; r < rounds; ++r) {
+    const std::size_t off_from = off.wall_ms.size(), on_from = on.wall_ms.size();
     // Alternate which mode goes first, so neither always follows the other.
     const bool probes_first = r % 2;
     for (int i = 0; i < 2; ++i) {
       const bool probes = (i == 0) == probes_first;
       if (!RunOnce(faultline, scenario, work + "/out", probes, probes ? on : off)) return 1;
     }
-    std::fprintf(stderr, "round %d/%d done\n", r + 1, rounds);
+    const double round_off = Median({off.wall_ms.begin() + off_from, off.wall_ms.end()});
+    const double round_on = Median({on.wall_ms.begin() + on_from, on.wall_ms.end()});
+    if (round_off > 0) round_ratios.push_back(round_on / round_off);
+    std::fprintf(stderr, "round %d/%d: %.2f / %.2f ms\n", r + 1, rounds, round_on, round_off);
   }
   const std::string load_after = LoadAverage();
   const double m_off = Median(off.wall_ms), m_on = Median(on.wall_ms);
@@ -119,9 +125,10 @@ int main(int argc, char** argv) {
   std::printf("median wall span without probes: %.2f ms\n", m_off);
   std::printf("median wall span with probes:    %.2f ms\n", m_on);
   std::printf("ratio (with / without):          %.4f\n", m_off > 0 ? m_on / m_off : 0);
+  std::printf("median of the per-round ratios:  %.4f (%zu rounds)\n", Median(round_ratios),
+              round_ratios.size());
   std::printf("probe events: %llu, drops: %llu, %.0f events/s over the storms\n",
-              static_cast<unsigned long long>(on.events),
-              static_cast<unsigned long long>(on.drops),
+              static_cast<unsigned long long>(on.events), static_cast<unsigned long long>(on.drops),
               on.probe_seconds > 0 ? on.events / on.probe_seconds : 0);
   std::printf("load average (1/5/15 min) before: %s, after: %s\n", load_before.c_str(),
               load_after.c_str());
@@ -130,10 +137,11 @@ int main(int argc, char** argv) {
     WriteScenario(big, runtime, big_storm, 4);
     ModeTotals totals;
     if (!RunOnce(faultline, big, work + "/out", true, totals)) return 1;
-    std::printf("storm of %d starts (concurrency 4): %zu ok, %llu events, %llu drops, %.0f events/s\n",
-                big_storm, totals.wall_ms.size(), static_cast<unsigned long long>(totals.events),
-                static_cast<unsigned long long>(totals.drops),
-                totals.probe_seconds > 0 ? totals.events / totals.probe_seconds : 0);
+    std::printf(
+        "storm of %d starts (concurrency 4): %zu ok, %llu events, %llu drops, %.0f events/s\n",
+        big_storm, totals.wall_ms.size(), static_cast<unsigned long long>(totals.events),
+        static_cast<unsigned long long>(totals.drops),
+        totals.probe_seconds > 0 ? totals.events / totals.probe_seconds : 0);
   }
   return 0;
 }

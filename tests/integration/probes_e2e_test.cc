@@ -102,10 +102,12 @@ class ProbesTest : public ::testing::Test {
   std::string dir_;
 };
 
-bool BpfReady() { return access("/sys/kernel/btf/vmlinux", R_OK) == 0 && geteuid() == 0; }
+bool BpfReady() {
+  return access("/sys/kernel/btf/vmlinux", R_OK) == 0 && geteuid() == 0;
+}
 
-#define FL_REQUIRE_BPF()                                                           \
-  do {                                                                             \
+#define FL_REQUIRE_BPF()                                                                      \
+  do {                                                                                        \
     if (!BpfReady()) GTEST_SKIP() << "SKIPPED (host lacks a capability): no BTF or not root"; \
   } while (0)
 
@@ -131,15 +133,16 @@ TEST_F(ProbesTest, CrunPhasesInOrder) {
 TEST_F(ProbesTest, ListeningWorkloadBecomesReady) {
   FL_REQUIRE_ROOT_RUNTIME("runc");
   FL_REQUIRE_BPF();
-  auto result = RunWorkload(
-      "runc", "{kind: density, max: 2, step: 2, command: [nc, -l, -p, \"8080\"]}");
+  auto result =
+      RunWorkload("runc", "{kind: density, max: 2, step: 2, command: [nc, -l, -p, \"8080\"]}");
   int runs = 0;
   for (const auto& s : result["samples"]) {
     if (s["op"] != "run") continue;
     ++runs;
     ASSERT_TRUE(s.contains("phases")) << s.dump();
     ASSERT_TRUE(s["phases"].contains("ready")) << s.dump();
-    EXPECT_GT(s["phases"]["ready"].get<std::int64_t>(), s["phases"]["user_exec"].get<std::int64_t>())
+    EXPECT_GT(s["phases"]["ready"].get<std::int64_t>(),
+              s["phases"]["user_exec"].get<std::int64_t>())
         << s.dump();
   }
   EXPECT_EQ(runs, 2);
@@ -152,7 +155,8 @@ TEST_F(ProbesTest, SwitchedOffRunSaysDegraded) {
   EXPECT_NE(result["probes"]["reason"].get<std::string>().find("FAULTLINE_PROBES"),
             std::string::npos);
   bool said = false;
-  for (const auto& w : result["validity"]) said |= w.get<std::string>().find("eBPF probes off") != std::string::npos;
+  for (const auto& w : result["validity"])
+    said |= w.get<std::string>().find("eBPF probes off") != std::string::npos;
   EXPECT_TRUE(said) << result["validity"].dump();
   for (const auto& s : result["samples"]) EXPECT_FALSE(s.contains("phases"));
 }
@@ -162,8 +166,8 @@ TEST_F(ProbesTest, SwitchedOffRunSaysDegraded) {
 TEST_F(ProbesTest, LoadRefusedByTheKernelIsReported) {
   FL_REQUIRE_BPF();
   if (FindExecutable("setpriv").empty()) GTEST_SKIP() << "SKIPPED: no setpriv (util-linux)";
-  auto outcome = RunProcess({{"setpriv", "--bounding-set=-all", "--inh-caps=-all",
-                              FAULTLINE_BINARY, "trace", "--duration", "1s"},
+  auto outcome = RunProcess({{"setpriv", "--bounding-set=-all", "--inh-caps=-all", FAULTLINE_BINARY,
+                              "trace", "--duration", "1s"},
                              std::chrono::seconds(30),
                              ""});
   ASSERT_TRUE(outcome.ok());
