@@ -9,8 +9,11 @@
 
 #include <bpf/bpf_helpers.h>
 
+// Small on purpose: the controller maps the buffer, and every fork of the controller (each
+// runtime call) copies those page tables. 8 MiB buffers made starts 10-18% slower; 256 KiB holds
+// about a second of events at the highest start rates measured (docs/PERFORMANCE.md).
 #ifndef FL_RINGBUF_BYTES
-#define FL_RINGBUF_BYTES (8 << 20)
+#define FL_RINGBUF_BYTES (256 << 10)
 #endif
 
 struct {
