@@ -48,21 +48,6 @@ double Seconds(std::int64_t ns) {
   return static_cast<double>(ns) / 1e9;
 }
 
-// Each phase's share of the span: from the previous phase (by timestamp) to this one.
-void AddPhases(Collector& collector, const Sample& sample) {
-  std::vector<std::pair<std::int64_t, std::string>> phases;
-  for (const auto& [name, ns] : sample.phases) phases.emplace_back(ns, name);
-  std::sort(phases.begin(), phases.end());
-  const std::string prefix = sample.op == "run" ? "start_phase." : "op_phase." + sample.op + ".";
-  std::int64_t previous = 0;
-  for (const auto& [ns, name] : phases) {
-    collector.At(sample.step, sample.target, prefix + name)
-        .values[sample.repetition]
-        .push_back(Seconds(ns - previous));
-    previous = ns;
-  }
-}
-
 Aggregate Summarize(const MetricSeries& series, std::vector<double> values, std::uint64_t failed) {
   measure::Summary s = measure::Summarize(std::move(values));
   Aggregate a;
@@ -82,7 +67,36 @@ Aggregate Summarize(const MetricSeries& series, std::vector<double> values, std:
   return a;
 }
 
+// start_phase.<phase>: the time from the phase that happened just before it in this sample (the
+// sample's start for the first), so a sample's phases add up to its start latency. Runtimes
+// differ in order (crun creates namespaces before the cgroup, runc after).
+void AddPhases(Collector& collector, const Sample& sample) {
+  if (!sample.ok || sample.phases.empty()) return;
+  std::vector<std::pair<std::int64_t, std::string>> happened;  // stable: canonical order on ties
+  for (const std::string& phase : StartPhaseOrder()) {
+    auto at = sample.phases.find(phase);
+    if (at != sample.phases.end() && phase != "exit") happened.emplace_back(at->second, phase);
+  }
+  std::stable_sort(happened.begin(), happened.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::int64_t previous = 0;
+  for (const auto& [at, phase] : happened) {
+    collector.At(sample.step, sample.target, "start_phase." + phase)
+        .values[sample.repetition]
+        .push_back(Seconds(at - previous));
+    previous = at;
+  }
+}
+
 }  // namespace
+
+const std::vector<std::string>& StartPhaseOrder() {
+  static const std::vector<std::string> order = {
+      "runtime_exec",       "runtime_init", "cgroup_created",
+      "namespaces_created", "pid1_forked",  "start_exec",
+      "user_exec",          "ready",        "exit"};
+  return order;
+}
 
 std::vector<double> MetricSeries::AllValues() const {
   std::vector<double> all;
@@ -98,7 +112,7 @@ std::uint64_t MetricSeries::AllFailed() const {
 
 std::string MetricUnit(const std::string& metric) {
   if (metric == "start_latency" || metric.rfind("op_latency.", 0) == 0 ||
-      metric.rfind("start_phase.", 0) == 0 || metric.rfind("op_phase.", 0) == 0) {
+      metric.rfind("start_phase.", 0) == 0) {
     return "s";
   }
   if (metric == "density.memory_per_container" ||
@@ -112,8 +126,7 @@ std::string MetricUnit(const std::string& metric) {
 std::vector<MetricSeries> CollectMetrics(const Result& result) {
   Collector collector;
   for (const Sample& sample : result.samples) {
-    // A "run" sample spans bundle preparation -> start returned: that is start_latency (wall-clock
-    // for now; once probes report phases it will end at the user process exec).
+    // A "run" sample spans bundle preparation -> user process exec (probes) or start returned.
     const std::string metric = sample.op == "run" ? "start_latency" : "op_latency." + sample.op;
     MetricSeries& series = collector.At(sample.step, sample.target, metric);
     if (!sample.ok) {
@@ -121,7 +134,7 @@ std::vector<MetricSeries> CollectMetrics(const Result& result) {
       continue;
     }
     series.values[sample.repetition].push_back(Seconds(sample.duration_ns));
-    if (!sample.phases.empty()) AddPhases(collector, sample);
+    if (sample.op == "run") AddPhases(collector, sample);
   }
   for (const DensityPoint& point : result.density) {
     collector.NoteStep(point.step);

@@ -25,10 +25,11 @@ struct MetricSeries {
 
 // Groups a result's values by (step, target, metric):
 //   op_latency.<op>                    every sample op, seconds
-//   start_latency                      op "run" samples (create issued -> start returned), seconds
-//   start_phase.<phase>                op "run" samples with phases: time from the previous phase
-//                                      (by timestamp; the first from the sample's start), seconds
-//   op_phase.<op>.<phase>              the same for the phases of every other op, seconds
+//   start_latency                      op "run" samples, seconds: bundle preparation began ->
+//                                      the user process exec'd (eBPF) or, without probes, the
+//                                      runtime's start returned (then also op_latency.run_wall)
+//   start_phase.<phase>                per "run" sample with phases: from the phase just before it
+//                                      in time (or the sample's start) to this one, seconds
 //   density.memory_per_container       density points with containers running, bytes
 //   density.runtime_overhead_per_container  same points, bytes
 //   density.reached                    one value per density outcome, count
@@ -42,6 +43,10 @@ std::vector<Aggregate> ComputeAggregates(const Result& result);
 // One aggregate per series and repetition (Aggregate::repetition set), same order, then by
 // repetition.
 std::vector<Aggregate> ComputeRepetitionAggregates(const Result& result);
+
+// Container start phases in the order a start goes through them (docs/METRICS.md). "exit" ends
+// the container's life, not its start: it is kept on samples but has no start_phase metric.
+const std::vector<std::string>& StartPhaseOrder();
 
 // The unit ComputeAggregates gives a metric ("s", "bytes", "count"); empty when unknown.
 std::string MetricUnit(const std::string& metric);

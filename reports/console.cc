@@ -76,6 +76,18 @@ std::string RenderSummary(const Result& result, bool color) {
     }
   }
 
+  if (result.probes) {
+    const ProbeReport& p = *result.probes;
+    out += "\n" + paint(kBold, "probes") + "  ";
+    if (p.mode == "ebpf") {
+      out += "ebpf (" + p.attach + "): " + std::to_string(p.events) + " events, " +
+             std::to_string(p.drops) + " lost, " + std::to_string(p.samples_joined) +
+             " starts with phases\n";
+    } else {
+      out += paint(kYellow, "degraded") + ": " + p.reason + "\n";
+    }
+  }
+
   if (!result.validity.empty()) {
     out += "\n" + paint(kBold, "validity") + "\n";
     for (const std::string& warning : result.validity) {

@@ -71,7 +71,7 @@ struct Sample {
       op;  // "create" | "start" | "delete" | "run" (create issued -> start returned) | "lifecycle"
   std::int64_t start_ns = 0;  // CLOCK_BOOTTIME when the operation was issued
   std::int64_t duration_ns = 0;
-  std::map<std::string, std::int64_t> phases;  // phase name -> ns from start_ns (eBPF, later)
+  std::map<std::string, std::int64_t> phases;  // phase name -> ns from start_ns (eBPF)
   bool ok = true;
   std::string error;  // reason when !ok
 
@@ -154,6 +154,39 @@ struct HostSpeed {
   bool operator==(const HostSpeed&) const = default;
 };
 
+// How the run's eBPF probes fared.
+struct ProbeReport {
+  std::string mode;    // "ebpf" | "degraded" (wall-clock spans only)
+  std::string reason;  // why degraded
+  std::string attach;  // "tp_btf" | "raw_tp"
+  std::uint64_t events = 0;
+  std::uint64_t drops = 0;             // events lost to a full ring buffer
+  std::uint64_t samples_joined = 0;    // run samples that got phases
+  std::uint64_t samples_unjoined = 0;  // successful run samples without a user exec timestamp
+
+  bool operator==(const ProbeReport&) const = default;
+};
+
+// Node and fault signals of one step, target and repetition (eBPF; absent in degraded mode).
+struct SignalWindow {
+  std::string step;
+  std::string target;
+  int repetition = 0;
+  std::int64_t from_ns = 0;  // CLOCK_BOOTTIME, half-open [from, to)
+  std::int64_t to_ns = 0;
+  std::uint64_t oom_kills = 0;
+  std::uint64_t tcp_retransmits = 0;
+  std::uint64_t packet_drops = 0;
+  std::uint64_t signal_exits = 0;
+  std::map<std::string, std::uint64_t> drop_reasons;
+  std::map<std::string, std::uint64_t> retransmits_by_netns;  // netns inode -> count
+  std::map<std::string, std::uint64_t> drops_by_netns;
+  std::map<std::string, std::uint64_t> oom_kills_by_container;
+  std::map<std::string, std::uint64_t> signal_exits_by_container;
+
+  bool operator==(const SignalWindow&) const = default;
+};
+
 struct Result {
   int schema_version = kResultSchemaVersion;
   RunContext context;
@@ -167,7 +200,9 @@ struct Result {
   std::vector<SloVerdict> slo;
   std::optional<HostSpeed> host_speed;  // absent in results of older builds
   std::vector<std::string> validity;    // warnings that make the run untrustworthy
-  bool interrupted = false;             // Ctrl-C: partial result
+  std::optional<ProbeReport> probes;    // absent in results of older builds
+  std::vector<SignalWindow> signals;
+  bool interrupted = false;  // Ctrl-C: partial result
 
   bool operator==(const Result&) const = default;
 };

@@ -178,6 +178,39 @@ json ToJson(const HostSpeedProbe& p) {
   return j;
 }
 
+json ToJson(const ProbeReport& p) {
+  return {{"mode", Utf8(p.mode)},
+          {"reason", Utf8(p.reason)},
+          {"attach", Utf8(p.attach)},
+          {"events", p.events},
+          {"drops", p.drops},
+          {"samples_joined", p.samples_joined},
+          {"samples_unjoined", p.samples_unjoined}};
+}
+
+json Counts(const std::map<std::string, std::uint64_t>& counts) {
+  json j = json::object();
+  for (const auto& [key, n] : counts) j[Utf8(key)] = n;
+  return j;
+}
+
+json ToJson(const SignalWindow& w) {
+  return {{"step", Utf8(w.step)},
+          {"target", Utf8(w.target)},
+          {"repetition", w.repetition},
+          {"from_ns", w.from_ns},
+          {"to_ns", w.to_ns},
+          {"oom_kills", w.oom_kills},
+          {"tcp_retransmits", w.tcp_retransmits},
+          {"packet_drops", w.packet_drops},
+          {"signal_exits", w.signal_exits},
+          {"drop_reasons", Counts(w.drop_reasons)},
+          {"retransmits_by_netns", Counts(w.retransmits_by_netns)},
+          {"drops_by_netns", Counts(w.drops_by_netns)},
+          {"oom_kills_by_container", Counts(w.oom_kills_by_container)},
+          {"signal_exits_by_container", Counts(w.signal_exits_by_container)}};
+}
+
 template <typename T>
 json Array(const std::vector<T>& v) {
   json out = json::array();
@@ -256,7 +289,8 @@ Status Convert(const json& j, const std::string& path, std::uint64_t& out) {
   return ConvertInteger(j, path, out);
 }
 
-Status Convert(const json& j, const std::string& path, std::map<std::string, std::int64_t>& out);
+template <typename V>
+Status Convert(const json& j, const std::string& path, std::map<std::string, V>& out);
 Status Convert(const json& j, const std::string& path, RuntimeInfo& out);
 Status Convert(const json& j, const std::string& path, ImageInfo& out);
 Status Convert(const json& j, const std::string& path, TargetInfo& out);
@@ -268,6 +302,8 @@ Status Convert(const json& j, const std::string& path, Aggregate& out);
 Status Convert(const json& j, const std::string& path, SloVerdict& out);
 Status Convert(const json& j, const std::string& path, HostSpeedProbe& out);
 Status Convert(const json& j, const std::string& path, HostSpeed& out);
+Status Convert(const json& j, const std::string& path, ProbeReport& out);
+Status Convert(const json& j, const std::string& path, SignalWindow& out);
 
 template <typename T>
 Status Convert(const json& j, const std::string& path, std::optional<T>& out) {
@@ -292,7 +328,8 @@ Status Convert(const json& j, const std::string& path, std::vector<T>& out) {
   return OkStatus();
 }
 
-Status Convert(const json& j, const std::string& path, std::map<std::string, std::int64_t>& out) {
+template <typename V>
+Status Convert(const json& j, const std::string& path, std::map<std::string, V>& out) {
   if (!j.is_object()) return TypeError(path, "an object", j);
   out.clear();
   for (const auto& [key, value] : j.items()) {
@@ -451,6 +488,35 @@ Status Convert(const json& j, const std::string& path, HostSpeed& out) {
   return Required(j, path, "probes", out.probes);
 }
 
+Status Convert(const json& j, const std::string& path, ProbeReport& out) {
+  FL_RETURN_IF_ERROR(ExpectObject(j, path));
+  FL_RETURN_IF_ERROR(Required(j, path, "mode", out.mode));
+  FL_RETURN_IF_ERROR(Optional(j, path, "reason", out.reason));
+  FL_RETURN_IF_ERROR(Optional(j, path, "attach", out.attach));
+  FL_RETURN_IF_ERROR(Optional(j, path, "events", out.events));
+  FL_RETURN_IF_ERROR(Optional(j, path, "drops", out.drops));
+  FL_RETURN_IF_ERROR(Optional(j, path, "samples_joined", out.samples_joined));
+  return Optional(j, path, "samples_unjoined", out.samples_unjoined);
+}
+
+Status Convert(const json& j, const std::string& path, SignalWindow& out) {
+  FL_RETURN_IF_ERROR(ExpectObject(j, path));
+  FL_RETURN_IF_ERROR(Required(j, path, "step", out.step));
+  FL_RETURN_IF_ERROR(Required(j, path, "target", out.target));
+  FL_RETURN_IF_ERROR(Optional(j, path, "repetition", out.repetition));
+  FL_RETURN_IF_ERROR(Required(j, path, "from_ns", out.from_ns));
+  FL_RETURN_IF_ERROR(Required(j, path, "to_ns", out.to_ns));
+  FL_RETURN_IF_ERROR(Optional(j, path, "oom_kills", out.oom_kills));
+  FL_RETURN_IF_ERROR(Optional(j, path, "tcp_retransmits", out.tcp_retransmits));
+  FL_RETURN_IF_ERROR(Optional(j, path, "packet_drops", out.packet_drops));
+  FL_RETURN_IF_ERROR(Optional(j, path, "signal_exits", out.signal_exits));
+  FL_RETURN_IF_ERROR(Optional(j, path, "drop_reasons", out.drop_reasons));
+  FL_RETURN_IF_ERROR(Optional(j, path, "retransmits_by_netns", out.retransmits_by_netns));
+  FL_RETURN_IF_ERROR(Optional(j, path, "drops_by_netns", out.drops_by_netns));
+  FL_RETURN_IF_ERROR(Optional(j, path, "oom_kills_by_container", out.oom_kills_by_container));
+  return Optional(j, path, "signal_exits_by_container", out.signal_exits_by_container);
+}
+
 Status ConvertResult(const json& j, reports::Result& out) {
   FL_RETURN_IF_ERROR(ExpectObject(j, ""));
   // The version first: a newer document may be shaped differently everywhere else.
@@ -473,6 +539,8 @@ Status ConvertResult(const json& j, reports::Result& out) {
   FL_RETURN_IF_ERROR(Optional(j, "", "slo", out.slo));
   FL_RETURN_IF_ERROR(Optional(j, "", "host_speed", out.host_speed));
   FL_RETURN_IF_ERROR(Optional(j, "", "validity", out.validity));
+  FL_RETURN_IF_ERROR(Optional(j, "", "probes", out.probes));
+  FL_RETURN_IF_ERROR(Optional(j, "", "signals", out.signals));
   return Optional(j, "", "interrupted", out.interrupted);
 }
 
@@ -505,6 +573,8 @@ nlohmann::json ToJson(const reports::Result& result) {
     j["host_speed"] = {{"operation", Utf8(result.host_speed->operation)},
                        {"probes", Array(result.host_speed->probes)}};
   }
+  if (result.probes) j["probes"] = ToJson(*result.probes);
+  if (!result.signals.empty()) j["signals"] = Array(result.signals);
   return j;
 }
 

@@ -116,6 +116,23 @@ reports::Result FullResult() {
                            {{0, 5, {1'200'000, 1'300'000}, 12.5, 1.5}, {1, 9, {1'250'000}, {}, 0}}};
   r.validity = {"host was busy", "step storm target runc: 1 of 200 samples failed"};
   r.interrupted = true;
+  r.probes = ProbeReport{"ebpf", "", "tp_btf", 12345, 2, 199, 1};
+  SignalWindow w;
+  w.step = "storm";
+  w.target = "runc";
+  w.repetition = 2;
+  w.from_ns = 100;
+  w.to_ns = 200;
+  w.oom_kills = 1;
+  w.tcp_retransmits = 3;
+  w.packet_drops = 4;
+  w.signal_exits = 5;
+  w.drop_reasons = {{"NO_SOCKET", 4}};
+  w.retransmits_by_netns = {{"4026532000", 3}};
+  w.drops_by_netns = {{"4026532001", 4}};
+  w.oom_kills_by_container = {{"fl-x-1", 1}};
+  w.signal_exits_by_container = {{"fl-x-2", 2}};
+  r.signals = {w};
   return r;
 }
 

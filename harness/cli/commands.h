@@ -16,6 +16,7 @@ int RecoverCommand(const Args& args);
 int ReportCommand(const Args& args);
 int CompareCommand(const Args& args);
 int V1ExecCommand(const Args& args);
+int TraceCommand(const Args& args);
 
 // True when ARGS asks for help (-h/--help); prints TEXT to stdout.
 bool WantsHelp(const Args& args, const char* text);

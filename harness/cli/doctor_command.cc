@@ -1,3 +1,5 @@
+#include <unistd.h>
+
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -8,6 +10,7 @@
 #include "harness/core/process.h"
 #include "harness/drivers/oci/oci_driver.h"
 #include "harness/images/image.h"
+#include "probes/probe_set.h"
 
 namespace faultline::cli {
 namespace {
@@ -100,8 +103,19 @@ int DoctorCommand(const Args& args) {
   Line(host.has_btf ? Verdict::kOk : Verdict::kNo, "BTF",
        host.has_btf ? "/sys/kernel/btf/vmlinux present (CO-RE possible)"
                     : "no /sys/kernel/btf/vmlinux: eBPF probes cannot be relocated");
-  Line(Verdict::kInfo, "eBPF probes",
-       "not in this build: start latency is measured as wall-clock spans");
+  if (!probes::ProbesBuiltIn()) {
+    Line(Verdict::kNo, "eBPF probes",
+         "not in this build (no clang, bpftool or libbpf when built): runs report degraded mode "
+         "with wall-clock spans");
+  } else if (geteuid() != 0 || !host.has_btf) {
+    Line(Verdict::kNo, "eBPF probes",
+         std::string("built in, but ") + (geteuid() ? "not root" : "no BTF") +
+             ": runs report degraded mode with wall-clock spans");
+  } else {
+    Line(Verdict::kOk, "eBPF probes",
+         "built in (tp_btf, raw_tp where tp_btf is refused; no tracefs or bpffs needed): start "
+         "phases and node signals");
+  }
 
   std::printf("\nFault mechanisms (faults themselves are not in this build)\n");
   const bool freezer = PathExists("/sys/fs/cgroup/freezer") ||

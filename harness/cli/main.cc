@@ -18,6 +18,7 @@ Verbs:
   report RESULT [BASE] --html FILE    render a result: HTML, --junit, --gbench, --csv
   doctor                              what this host can do, each with the reason
   recover                             remove what earlier runs left behind (after SIGKILL)
+  trace [--duration D]                live view of container starts on this host, with phases
   --version                           print the version
 
 Every verb takes --help. Exit codes: 0 pass, 1 an SLO failed or a comparison found a
@@ -34,6 +35,7 @@ int main(int argc, char** argv) {
       {"run", RunCommand},         {"validate", ValidateCommand}, {"doctor", DoctorCommand},
       {"recover", RecoverCommand}, {"v1-exec", V1ExecCommand},    {"compare", CompareCommand},
       {"report", ReportCommand},
+      {"trace", TraceCommand},
   };
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
       !std::strcmp(argv[1], "help")) {

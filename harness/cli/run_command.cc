@@ -28,6 +28,8 @@ constexpr const char* kHelp = R"(usage: faultline run SCENARIO [--out DIR] [--js
 Runs SCENARIO on this host and writes DIR/result.json (default DIR: ./faultline-out).
   --out DIR                   where to write result.json
   --json                      print the result document on stdout instead of the summary table
+  --no-probes                 run without eBPF probes (wall-clock spans only; the result says
+                              so); so does FAULTLINE_PROBES=off in the environment
   --metrics-listen ADDR:PORT  serve live Prometheus metrics at http://ADDR:PORT/metrics during
                               the run (docs/METRICS.md)
   --pushgateway URL           at the end, PUT the final metrics to a Pushgateway at
@@ -67,7 +69,7 @@ void StartSignalThread() {
 int RunCommand(const Args& args) {
   if (WantsHelp(args, kHelp)) return 0;
   std::string scenario_path, out_dir = "faultline-out";
-  bool json = false;
+  bool json = false, probes = true;
   std::optional<reports::prometheus::Endpoint> metrics_listen;
   std::optional<reports::prometheus::PushTarget> pushgateway;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -95,6 +97,8 @@ int RunCommand(const Args& args) {
       out_dir = args[i];
     } else if (args[i] == "--json") {
       json = true;
+    } else if (args[i] == "--no-probes") {
+      probes = false;
     } else if (!args[i].empty() && args[i][0] == '-') {
       return UsageError("run", "unknown option '" + args[i] + "'", kHelp);
     } else if (scenario_path.empty()) {
@@ -137,6 +141,7 @@ int RunCommand(const Args& args) {
     return 3;
   }
   options.cancel = &g_cancel;
+  options.probes = probes;
   options.progress = isatty(STDERR_FILENO) && !json;
 
   // Live metrics: fed by the run's observer hooks, served while it runs, pushed at its end.

@@ -19,6 +19,8 @@
 #include "harness/measure/host_speed.h"
 #include "harness/runner/progress.h"
 #include "harness/workloads/workload.h"
+#include "probes/probe_report.h"
+#include "probes/probe_set.h"
 #include "reports/aggregate.h"
 #include "reports/slo.h"
 #include "reports/validity.h"
@@ -211,6 +213,13 @@ Result<RunOutcome> RunScenario(const scenario::Scenario& scenario, const RunOpti
     return std::move(opened).error();
   }
 
+  // Probes follow the runtimes this process starts (sessions rooted at its tgid).
+  probes::ProbeSetOptions probe_options;
+  probe_options.roots = {getpid()};
+  probe_options.disabled = !options.probes;
+  auto probe_set = probes::ProbeSet::Start(probe_options);
+  std::vector<probes::StepWindow> windows;
+
   ProgressBar progress(TotalContainers(scenario), options.progress);
   reports::HostSpeed host_speed{measure::HostSpeedOperation(), {}};
   // Repetitions outermost and targets innermost: A B A B..., so slow drift of the host affects
@@ -235,11 +244,14 @@ Result<RunOutcome> RunScenario(const scenario::Scenario& scenario, const RunOpti
         progress.SetLabel(step.name + " " + target.name + " rep " + std::to_string(rep + 1) + "/" +
                           std::to_string(scenario.repetitions));
         drivers::Driver& driver = *resources.drivers.at(target.name);
+        const std::int64_t window_from = BootNowNs();
         workloads::StepOutput output =
             step.kind == scenario::Step::Kind::kStart
                 ? workloads::RunStartStorm(driver, step.start, context)
                 : workloads::RunDensityRamp(driver, step.density, context);
         if (!step.record) continue;
+        windows.push_back(
+            {step.name, target.name, static_cast<int>(rep), window_from, BootNowNs()});
         for (const auto& warning : output.warnings) {
           result.validity.push_back("step " + step.name + " target " + target.name +
                                     " repetition " + std::to_string(rep + 1) + ": " + warning);
@@ -260,15 +272,14 @@ Result<RunOutcome> RunScenario(const scenario::Scenario& scenario, const RunOpti
     result.validity.push_back("teardown incomplete: " + torn_down.error().ToString());
   }
   result.context.ended_at = Rfc3339Now();
+  probe_set->Stop();
+  probes::ApplyProbeEvents(probe_set->Events(), probe_set->Stats(), windows, result);
   result.aggregates = reports::ComputeAggregates(result);
   result.repetition_aggregates = reports::ComputeRepetitionAggregates(result);
   result.slo = reports::EvaluateSlo(scenario.slo, result.aggregates);
   for (auto& warning : reports::ValidityWarnings(result, scenario.max_failed_ratio)) {
     result.validity.push_back(std::move(warning));
   }
-  result.validity.push_back(
-      "no eBPF probes in this build: start_latency is the wall-clock span from the driver call "
-      "to the runtime's start returning, without a phase breakdown");
   return RunOutcome{std::move(result), std::move(torn_down)};
 }
 

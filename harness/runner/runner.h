@@ -17,6 +17,7 @@ struct RunOptions {
   bool progress = false;                      // draw a progress bar on stderr
   bool private_v1_view = false;  // the controller already entered a private v1 cgroup view
   reports::RunObserver* observer = nullptr;  // live exporters (e.g. /metrics); null: none
+  bool probes = true;            // eBPF probes (degraded mode, recorded as such, when false)
 };
 
 // True when a target needs the private v1 cgroup view on this host (crun on hybrid cgroups).

@@ -1,0 +1,220 @@
+// Container start phases: follows the processes of runtime invocations (sessions) and reports,
+// with CLOCK_BOOTTIME timestamps, the exec of the runtime, later execs (runtime init, the user
+// process), cgroup creation, namespace creation, the fork of a container's pid 1, its first TCP
+// LISTEN and its exit. A session starts when a seeded process (a child of a root tgid, e.g. the
+// controller) execs a known runtime binary, or, in host mode, when any process does; forks inherit
+// the session, so other runtimes on the host stay invisible unless host mode asks for them.
+// clang-format off: vmlinux.h first, the libbpf headers need its kernel types.
+#include "vmlinux.h"
+// clang-format on
+
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "probes/common/ringbuf.bpf.h"
+#include "probes/common/task.bpf.h"
+#include "probes/container_start/container_start.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define CLONE_NEW_ANY 0x7E020080ULL  // NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET|NEWTIME
+#define TCP_LISTEN_STATE 10
+#define NR_UNSHARE_X86_64 272
+
+// Set by the loader before load.
+const volatile bool host_mode = false;  // any exec of a runtime binary starts a session
+const volatile char runtime_comms[FL_MAX_RUNTIMES][FL_COMM_LEN] = {};
+
+// Tgids whose children may start sessions (the controller).
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 64);
+  __type(key, __u32);
+  __type(value, __u32);
+} roots SEC(".maps");
+
+#define SESSION_PENDING 0  // a root's child that has not exec'd yet
+
+struct tracked {
+  __u32 session;
+  __u32 flags;
+};
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 32768);
+  __type(key, __u32);
+  __type(value, struct tracked);
+} sessions SEC(".maps");
+
+static __always_inline bool is_runtime_comm(const char *comm) {
+  for (int r = 0; r < FL_MAX_RUNTIMES; r++) {
+    if (!runtime_comms[r][0]) return false;
+    bool same = true;
+    for (int i = 0; i < FL_COMM_LEN; i++) {
+      if (comm[i] != runtime_comms[r][i]) {
+        same = false;
+        break;
+      }
+      if (!comm[i]) break;
+    }
+    if (same) return true;
+  }
+  return false;
+}
+
+static __always_inline struct fl_start_event *new_event(__u32 kind, __u32 session,
+                                                        struct task_struct *task) {
+  struct fl_start_event *e = fl_reserve(sizeof(*e));
+  if (!e) return 0;
+  e->ts_ns = bpf_ktime_get_boot_ns();
+  e->kind = kind;
+  e->session = session;
+  e->pid = BPF_CORE_READ(task, tgid);
+  e->ppid = BPF_CORE_READ(task, real_parent, tgid);
+  fl_task_ns_pid(task, &e->pidns);
+  e->text_len = 0;
+  e->arg = 0;
+  BPF_CORE_READ_STR_INTO(&e->comm, task, comm);
+  return e;
+}
+
+static __always_inline struct tracked *current_session(void) {
+  __u32 tgid = bpf_get_current_pid_tgid() >> 32;
+  struct tracked *t = bpf_map_lookup_elem(&sessions, &tgid);
+  return t && t->session != SESSION_PENDING ? t : 0;
+}
+
+static __always_inline int on_fork(struct task_struct *parent, struct task_struct *child) {
+  __u32 child_pid = BPF_CORE_READ(child, pid);
+  __u32 child_tgid = BPF_CORE_READ(child, tgid);
+  if (child_pid != child_tgid) return 0;  // a thread: its process is tracked already
+  __u32 parent_tgid = BPF_CORE_READ(parent, tgid);
+  struct tracked next = {};
+  if (bpf_map_lookup_elem(&roots, &parent_tgid)) {
+    next.session = SESSION_PENDING;
+    bpf_map_update_elem(&sessions, &child_tgid, &next, BPF_ANY);
+    return 0;
+  }
+  struct tracked *t = bpf_map_lookup_elem(&sessions, &parent_tgid);
+  if (!t || t->session == SESSION_PENDING) return 0;
+  next.session = t->session;
+  __u32 pidns = 0;
+  if (fl_task_ns_pid(child, &pidns) == 1) next.flags |= FL_FLAG_PID1;
+  bpf_map_update_elem(&sessions, &child_tgid, &next, BPF_ANY);
+  // clone() with CLONE_NEW* flags: the child got namespaces of its own.
+  if (BPF_CORE_READ(child, nsproxy) != BPF_CORE_READ(parent, nsproxy)) {
+    struct fl_start_event *e = new_event(FL_START_NAMESPACES, next.session, child);
+    if (e) fl_submit(e);
+  }
+  if (next.flags & FL_FLAG_PID1) {
+    struct fl_start_event *e = new_event(FL_START_PID1_FORK, next.session, child);
+    if (e) {
+      e->ppid = parent_tgid;
+      fl_submit(e);
+    }
+  }
+  return 0;
+}
+FL_TRACEPOINT(sched_process_fork, on_fork(parent, child), struct task_struct *parent,
+              struct task_struct *child)
+
+static __always_inline int on_exec(struct task_struct *task, struct linux_binprm *bprm) {
+  __u32 tgid = BPF_CORE_READ(task, tgid);
+  struct tracked *t = bpf_map_lookup_elem(&sessions, &tgid);
+  char comm[FL_COMM_LEN] = {};
+  BPF_CORE_READ_STR_INTO(&comm, task, comm);
+  if (t && t->session != SESSION_PENDING) {
+    struct fl_start_event *e = new_event(FL_START_EXEC, t->session, task);
+    if (!e) return 0;
+    e->arg = t->flags;
+    const char *filename = BPF_CORE_READ(bprm, filename);
+    long n = bpf_probe_read_kernel_str(&e->text, sizeof(e->text), filename);
+    e->text_len = n > 0 ? n : 0;
+    fl_submit(e);
+    return 0;
+  }
+  if (!t && !host_mode) return 0;
+  if (!is_runtime_comm(comm)) {
+    if (t) bpf_map_delete_elem(&sessions, &tgid);  // a root's child running something else
+    return 0;
+  }
+  struct tracked started = {.session = tgid, .flags = 0};
+  bpf_map_update_elem(&sessions, &tgid, &started, BPF_ANY);
+  struct fl_start_event *e = new_event(FL_START_RUNTIME_EXEC, tgid, task);
+  if (!e) return 0;
+  // The tail of argv (the container id comes last in runtime command lines). Reading a fixed
+  // size keeps the verifier simple; text_len marks where argv ends.
+  unsigned long start = BPF_CORE_READ(task, mm, arg_start);
+  unsigned long end = BPF_CORE_READ(task, mm, arg_end);
+  unsigned long from = end - start > FL_TEXT_LEN ? end - FL_TEXT_LEN : start;
+  if (bpf_probe_read_user(&e->text, FL_TEXT_LEN, (const void *)from) == 0) {
+    e->text_len = end - from;
+  }
+  fl_submit(e);
+  return 0;
+}
+FL_TRACEPOINT(sched_process_exec, on_exec(p, bprm), struct task_struct *p, pid_t old_pid,
+              struct linux_binprm *bprm)
+
+static __always_inline int on_cgroup_mkdir(struct cgroup *cgrp, const char *path) {
+  struct tracked *t = current_session();
+  if (!t) return 0;
+  struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+  struct fl_start_event *e = new_event(FL_START_CGROUP_MKDIR, t->session, task);
+  if (!e) return 0;
+  e->arg = BPF_CORE_READ(cgrp, root, hierarchy_id);
+  long n = bpf_probe_read_kernel_str(&e->text, sizeof(e->text), path);
+  e->text_len = n > 0 ? n : 0;
+  fl_submit(e);
+  return 0;
+}
+FL_TRACEPOINT(cgroup_mkdir, on_cgroup_mkdir(cgrp, path), struct cgroup *cgrp, const char *path)
+
+// unshare() creating namespaces. Only the syscall number is checked for foreign processes.
+static __always_inline int on_sys_exit(struct pt_regs *regs, long ret) {
+  if (BPF_CORE_READ(regs, orig_ax) != NR_UNSHARE_X86_64 || ret != 0) return 0;
+  unsigned long flags = BPF_CORE_READ(regs, di);
+  if (!(flags & CLONE_NEW_ANY)) return 0;
+  struct tracked *t = current_session();
+  if (!t) return 0;
+  struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+  struct fl_start_event *e = new_event(FL_START_NAMESPACES, t->session, task);
+  if (!e) return 0;
+  e->arg = flags;
+  fl_submit(e);
+  return 0;
+}
+FL_TRACEPOINT(sys_exit, on_sys_exit(regs, ret), struct pt_regs *regs, long ret)
+
+static __always_inline int on_sock_state(const struct sock *sk, int newstate) {
+  if (newstate != TCP_LISTEN_STATE) return 0;
+  struct tracked *t = current_session();
+  if (!t) return 0;
+  struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+  struct fl_start_event *e = new_event(FL_START_LISTEN, t->session, task);
+  if (!e) return 0;
+  e->arg = BPF_CORE_READ(sk, __sk_common.skc_num);
+  fl_submit(e);
+  return 0;
+}
+FL_TRACEPOINT(inet_sock_set_state, on_sock_state(sk, newstate), const struct sock *sk, int oldstate,
+              int newstate)
+
+static __always_inline int on_exit(struct task_struct *task) {
+  if (BPF_CORE_READ(task, pid) != BPF_CORE_READ(task, tgid)) return 0;
+  __u32 tgid = BPF_CORE_READ(task, tgid);
+  struct tracked *t = bpf_map_lookup_elem(&sessions, &tgid);
+  if (!t) return 0;
+  if (t->flags & FL_FLAG_PID1) {
+    struct fl_start_event *e = new_event(FL_START_EXIT, t->session, task);
+    if (e) {
+      e->arg = BPF_CORE_READ(task, exit_code);
+      fl_submit(e);
+    }
+  }
+  bpf_map_delete_elem(&sessions, &tgid);
+  return 0;
+}
+FL_TRACEPOINT(sched_process_exit, on_exit(p), struct task_struct *p)

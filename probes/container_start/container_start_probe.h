@@ -1,0 +1,47 @@
+// Loader of the container_start BPF program: owns the skeleton (RAII) and decodes its events.
+#pragma once
+
+#include <sys/types.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "harness/core/result.h"
+#include "probes/events.h"
+
+struct container_start_bpf;
+
+namespace faultline::probes {
+
+class RingReader;
+
+struct ContainerStartOptions {
+  std::vector<pid_t> roots;  // tgids whose children start sessions by exec'ing a runtime
+  bool host_mode = false;    // any exec of a runtime binary on the host starts a session
+  std::vector<std::string> runtimes = {"runc", "crun"};  // command names (at most 4, 15 chars)
+};
+
+class ContainerStartProbe {
+ public:
+  using Sink = std::function<void(ProbeEvent&&)>;
+  static Result<std::unique_ptr<ContainerStartProbe>> Open(const ContainerStartOptions& options,
+                                                           Sink sink);
+  ~ContainerStartProbe();
+  ContainerStartProbe(const ContainerStartProbe&) = delete;
+  ContainerStartProbe& operator=(const ContainerStartProbe&) = delete;
+
+  Status AddRoot(pid_t tgid);
+  Result<int> Consume();
+  std::uint64_t ReserveFailures() const;
+  const std::string& flavour() const { return flavour_; }
+
+ private:
+  ContainerStartProbe() = default;
+  container_start_bpf* skel_ = nullptr;
+  std::unique_ptr<RingReader> ring_;
+  std::string flavour_;
+};
+
+}  // namespace faultline::probes

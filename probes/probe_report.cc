@@ -1,0 +1,60 @@
+#include "probes/probe_report.h"
+
+#include "probes/signals.h"
+#include "probes/start_phases.h"
+
+namespace faultline::probes {
+namespace {
+
+std::map<std::string, std::uint64_t> ByInode(const std::map<std::uint32_t, std::uint64_t>& in) {
+  std::map<std::string, std::uint64_t> out;
+  for (const auto& [inode, n] : in) out[std::to_string(inode)] = n;
+  return out;
+}
+
+}  // namespace
+
+void ApplyProbeEvents(const std::vector<ProbeEvent>& events, const ProbeStats& stats,
+                      const std::vector<StepWindow>& windows, reports::Result& result) {
+  reports::ProbeReport report{stats.mode, stats.reason, stats.attach, stats.events, stats.drops};
+  if (stats.mode != "ebpf") {
+    result.probes = report;
+    result.validity.push_back("eBPF probes off (" + stats.reason +
+                              "): start_latency is the wall-clock span from bundle preparation "
+                              "to the runtime's start returning, without a phase breakdown");
+    return;
+  }
+  StartPhaseJoiner joiner;
+  SignalLog signals;
+  for (const ProbeEvent& e : events) {
+    joiner.Add(e);
+    signals.Add(e);
+  }
+  const auto timelines = joiner.Timelines();
+  for (const auto& [id, timeline] : timelines) signals.NameContainer(timeline.pidns, id);
+  const JoinStats joined = JoinPhases(result.samples, timelines);
+  report.samples_joined = joined.joined;
+  report.samples_unjoined = joined.unjoined;
+  result.probes = report;
+
+  for (const StepWindow& w : windows) {
+    const SignalCounts c = signals.CountSignals(w.from_ns, w.to_ns);
+    result.signals.push_back({w.step, w.target, w.repetition, w.from_ns, w.to_ns, c.oom_kills,
+                              c.tcp_retransmits, c.packet_drops, c.signal_exits, c.drop_reasons,
+                              ByInode(c.retransmits_by_netns), ByInode(c.drops_by_netns),
+                              c.oom_kills_by_container, c.signal_exits_by_container});
+  }
+  if (stats.drops) {
+    result.validity.push_back(std::to_string(stats.drops) +
+                              " probe events lost (ring buffer full): some phases and signal "
+                              "counts are missing");
+  }
+  if (joined.unjoined) {
+    result.validity.push_back(
+        std::to_string(joined.unjoined) +
+        " successful starts have no user-process exec from the probes: their start_latency is "
+        "the wall-clock span, not the kernel timestamp");
+  }
+}
+
+}  // namespace faultline::probes

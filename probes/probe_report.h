@@ -1,0 +1,28 @@
+// What a run's probes add to its result: phases on samples (start_latency then ends at the user
+// process exec), signal counts per step window, the `probes` section, and validity warnings.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "probes/events.h"
+#include "probes/probe_set.h"
+#include "reports/result.h"
+
+namespace faultline::probes {
+
+struct StepWindow {
+  std::string step;
+  std::string target;
+  int repetition = 0;
+  std::int64_t from_ns = 0;
+  std::int64_t to_ns = 0;
+};
+
+// Joins EVENTS into RESULT. STATS says whether probes ran; degraded mode only adds the
+// `probes` section and the validity warning that says so.
+void ApplyProbeEvents(const std::vector<ProbeEvent>& events, const ProbeStats& stats,
+                      const std::vector<StepWindow>& windows, reports::Result& result);
+
+}  // namespace faultline::probes

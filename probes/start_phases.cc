@@ -1,0 +1,118 @@
+#include "probes/start_phases.h"
+
+#include <algorithm>
+#include <array>
+
+namespace faultline::probes {
+namespace {
+
+// Runtime verbs that matter for starts; the first such argv token names the invocation.
+constexpr std::array<const char*, 3> kCreatingVerbs = {"create", "run", "start"};
+
+std::string VerbOf(const std::vector<std::string>& args) {
+  for (const auto& arg : args) {
+    for (const char* verb : kCreatingVerbs) {
+      if (arg == verb) return arg;
+    }
+  }
+  return "";
+}
+
+bool PathEndsWith(const std::string& path, const std::string& id) {
+  return path.size() >= id.size() && path.compare(path.size() - id.size(), id.size(), id) == 0 &&
+         (path.size() == id.size() || path[path.size() - id.size() - 1] == '/');
+}
+
+void SetFirst(StartTimeline& timeline, const char* phase, std::int64_t ts) {
+  timeline.at.emplace(phase, ts);  // keeps the earliest: events arrive sorted by time
+}
+
+// What one creating session (create or run) says about its container.
+void ReadCreatingSession(const std::vector<ProbeEvent>& events, const std::string& id,
+                         StartTimeline& timeline) {
+  for (const ProbeEvent& e : events) {
+    switch (e.kind) {
+      case EventKind::kRuntimeExec: SetFirst(timeline, kPhaseRuntimeExec, e.ts_ns); break;
+      case EventKind::kExec:
+        SetFirst(timeline, e.pid1 ? kPhaseUserExec : kPhaseRuntimeInit, e.ts_ns);
+        break;
+      case EventKind::kCgroupMkdir:
+        if (PathEndsWith(e.text, id)) SetFirst(timeline, kPhaseCgroup, e.ts_ns);
+        break;
+      case EventKind::kNamespaces: SetFirst(timeline, kPhaseNamespaces, e.ts_ns); break;
+      case EventKind::kPid1Fork:
+        if (!timeline.pid1) {
+          timeline.pid1 = e.pid;
+          timeline.pidns = e.pidns;
+        }
+        SetFirst(timeline, kPhasePid1, e.ts_ns);
+        break;
+      case EventKind::kListen: SetFirst(timeline, kPhaseReady, e.ts_ns); break;
+      case EventKind::kExit: SetFirst(timeline, kPhaseExit, e.ts_ns); break;
+      default: break;
+    }
+  }
+}
+
+}  // namespace
+
+void StartPhaseJoiner::Add(const ProbeEvent& event) {
+  if (event.session == 0) return;  // node signals carry no session
+  sessions_[event.session].push_back(event);
+}
+
+std::map<std::string, StartTimeline> StartPhaseJoiner::Timelines() const {
+  std::map<std::string, StartTimeline> out;
+  for (const auto& [session, unsorted] : sessions_) {
+    std::vector<ProbeEvent> events = unsorted;
+    // Ring buffers deliver per-CPU order only.
+    std::stable_sort(events.begin(), events.end(),
+                     [](const ProbeEvent& a, const ProbeEvent& b) { return a.ts_ns < b.ts_ns; });
+    auto exec = std::find_if(events.begin(), events.end(),
+                             [](const ProbeEvent& e) { return e.kind == EventKind::kRuntimeExec; });
+    // A session whose start was lost cannot be attributed to a container.
+    if (exec == events.end() || exec->args.empty()) continue;
+    const std::string& id = exec->args.back();
+    const std::string verb = VerbOf(exec->args);
+    if (verb.empty()) continue;  // state, kill, delete...
+    StartTimeline& timeline = out[id];
+    timeline.container = id;
+    if (verb == "start") {
+      SetFirst(timeline, kPhaseStartExec, exec->ts_ns);
+      // With create + start the user process is exec'd by the create session's pid 1; a start
+      // session has nothing else to say.
+      continue;
+    }
+    ReadCreatingSession(events, id, timeline);
+  }
+  // A start session alone (its create was not seen) is no timeline.
+  for (auto it = out.begin(); it != out.end();) {
+    it = it->second.at.count(kPhaseRuntimeExec) ? std::next(it) : out.erase(it);
+  }
+  return out;
+}
+
+JoinStats JoinPhases(std::vector<reports::Sample>& samples,
+                     const std::map<std::string, StartTimeline>& timelines) {
+  JoinStats stats;
+  std::vector<reports::Sample> wall;
+  for (reports::Sample& sample : samples) {
+    if (sample.op != "run" || !sample.ok) continue;
+    auto found = timelines.find(sample.container);
+    if (found == timelines.end() || !found->second.at.count(kPhaseUserExec)) {
+      ++stats.unjoined;
+      continue;
+    }
+    for (const auto& [phase, ts] : found->second.at) sample.phases[phase] = ts - sample.start_ns;
+    reports::Sample returned = sample;
+    returned.op = "run_wall";
+    returned.phases.clear();
+    wall.push_back(std::move(returned));
+    sample.duration_ns = sample.phases.at(kPhaseUserExec);
+    ++stats.joined;
+  }
+  samples.insert(samples.end(), wall.begin(), wall.end());
+  return stats;
+}
+
+}  // namespace faultline::probes

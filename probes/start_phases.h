@@ -1,0 +1,55 @@
+// Joins container_start events into per-container start timelines, and timelines into samples.
+// Sessions (one per runtime invocation) are matched to containers by the container id that ends
+// the runtime's argv, checked against the cgroup the session creates (its last path element).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "probes/events.h"
+#include "reports/result.h"
+
+namespace faultline::probes {
+
+// Phase names; reports::StartPhaseOrder() gives their order (docs/METRICS.md).
+inline constexpr const char* kPhaseRuntimeExec = "runtime_exec";
+inline constexpr const char* kPhaseRuntimeInit = "runtime_init";
+inline constexpr const char* kPhaseCgroup = "cgroup_created";
+inline constexpr const char* kPhaseNamespaces = "namespaces_created";
+inline constexpr const char* kPhasePid1 = "pid1_forked";
+inline constexpr const char* kPhaseStartExec = "start_exec";
+inline constexpr const char* kPhaseUserExec = "user_exec";
+inline constexpr const char* kPhaseReady = "ready";
+inline constexpr const char* kPhaseExit = "exit";
+
+struct StartTimeline {
+  std::string container;
+  std::map<std::string, std::int64_t> at;  // phase -> CLOCK_BOOTTIME ns
+  std::uint32_t pid1 = 0;                  // host pid of the container's pid 1
+  std::uint32_t pidns = 0;                 // its pid namespace inode
+};
+
+class StartPhaseJoiner {
+ public:
+  void Add(const ProbeEvent& event);
+  // One timeline per container id seen in a session that created or started it.
+  std::map<std::string, StartTimeline> Timelines() const;
+
+ private:
+  std::map<std::uint32_t, std::vector<ProbeEvent>> sessions_;
+};
+
+struct JoinStats {
+  std::uint64_t joined = 0;    // run samples that got phases
+  std::uint64_t unjoined = 0;  // ok run samples without a user_exec timestamp
+};
+
+// For every "run" sample with a timeline: phases (ns from the sample's start_ns), the run
+// sample then ends at the user process exec, and a "run_wall" sample keeps the span to the
+// runtime call's return.
+JoinStats JoinPhases(std::vector<reports::Sample>& samples,
+                     const std::map<std::string, StartTimeline>& timelines);
+
+}  // namespace faultline::probes
