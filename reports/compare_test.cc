@@ -140,11 +140,11 @@ TEST(CompareTest, PhasesAreComparedToo) {
   Result base = MakeRun(1, 5, 10), next = MakeRun(1, 5, 10);
   for (Result* r : {&base, &next}) {
     for (auto& s : r->samples) {
-      if (s.op == "run") s.phases = {{"exec", s.duration_ns / 2}};
+      if (s.op == "run") s.phases = {{"user_exec", s.duration_ns / 2}};
     }
   }
   Comparison c = Compare(base, next, {});
-  EXPECT_EQ(Find(c, "start_phase.exec").verdict, Verdict::kNoChange);
+  EXPECT_EQ(Find(c, "start_phase.user_exec").verdict, Verdict::kNoChange);
 }
 
 TEST(CompareTest, Deterministic) {
