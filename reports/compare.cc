@@ -196,6 +196,12 @@ void Note(std::vector<std::string>& out, const std::string& what, const std::str
   if (base != next) out.push_back(what + " differs: BASE " + base + ", NEW " + next);
 }
 
+// With eBPF probes start_latency ends at the user process exec, without them when the runtime's
+// start returns (docs/METRICS.md): runs of different modes measure different spans.
+std::string ProbeMode(const Result& result) {
+  return result.probes ? result.probes->mode : "degraded";
+}
+
 std::set<int> Repetitions(const std::vector<MetricSeries>& all) {
   std::set<int> reps;
   for (const auto& series : all) {
@@ -295,6 +301,8 @@ Comparison Compare(const Result& base, const Result& next, const CompareOptions&
   out.base_host_class = HostClass(base.context);
   out.new_host_class = HostClass(next.context);
   out.not_comparable = ComparabilityProblems(base.context, next.context);
+  Note(out.not_comparable, "probe mode (what start_latency spans)", ProbeMode(base),
+       ProbeMode(next));
 
   const std::vector<MetricSeries> base_metrics = CollectMetrics(base);
   const std::vector<MetricSeries> new_metrics = CollectMetrics(next);

@@ -147,6 +147,17 @@ TEST(CompareTest, PhasesAreComparedToo) {
   EXPECT_EQ(Find(c, "start_phase.user_exec").verdict, Verdict::kNoChange);
 }
 
+TEST(CompareTest, RunsOfDifferentProbeModesAreNotComparable) {
+  Result base = MakeRun(1, 5, 10), next = MakeRun(1, 5, 10);
+  EXPECT_TRUE(Compare(base, next, {}).not_comparable.empty());
+  next.probes = ProbeReport{.mode = "ebpf"};
+  std::vector<std::string> problems = Compare(base, next, {}).not_comparable;
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems[0].find("probe mode"), std::string::npos) << problems[0];
+  base.probes = ProbeReport{.mode = "ebpf"};
+  EXPECT_TRUE(Compare(base, next, {}).not_comparable.empty());
+}
+
 TEST(CompareTest, Deterministic) {
   auto a = CompareToJson(Compare(MakeRun(1, 5, 20), MakeRun(1.07, 5, 20), {}));
   auto b = CompareToJson(Compare(MakeRun(1, 5, 20), MakeRun(1.07, 5, 20), {}));
