@@ -82,6 +82,24 @@ bool WaitReady(const Endpoint& endpoint, const std::string& path, int seconds) {
   return false;
 }
 
+// Prometheus hands new targets to its scrape loops only every few seconds: wait until it has
+// tried the (not yet listening) metrics address once, so the run's whole span gets scraped.
+bool WaitScrapeAttempted(const Endpoint& prometheus, int seconds) {
+  for (int i = 0; i < seconds * 10; ++i) {
+    auto targets = HttpGet(prometheus, "/api/v1/targets", std::chrono::seconds(1));
+    if (targets.ok()) {
+      auto doc = nlohmann::json::parse(*targets, nullptr, false);
+      if (!doc.is_discarded()) {
+        for (const auto& target : doc["data"]["activeTargets"]) {
+          if (target.value("health", "unknown") != "unknown") return true;
+        }
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
 TEST(PrometheusLive, ScrapedByPrometheusPushedToPushgatewayCheckedByPromtool) {
   FL_REQUIRE_ROOT_RUNTIME("runc");
   for (const char* tool : {"prometheus", "prometheus-pushgateway", "promtool"}) {
@@ -109,11 +127,12 @@ TEST(PrometheusLive, ScrapedByPrometheusPushedToPushgatewayCheckedByPromtool) {
       dir + "/pushgateway.log");
   ASSERT_TRUE(WaitReady(prometheus, "/-/ready", 30)) << Slurp(dir + "/prometheus.log");
   ASSERT_TRUE(WaitReady(gateway, "/-/ready", 30)) << Slurp(dir + "/pushgateway.log");
+  ASSERT_TRUE(WaitScrapeAttempted(prometheus, 30)) << Slurp(dir + "/prometheus.log");
 
   std::ofstream(dir + "/storm.yaml")
       << "version: 1\nname: metrics-live\ntarget: {driver: oci, runtime: runc, image: busybox}\n"
-         "steps:\n  - {name: storm, workload: {kind: start, count: 120, concurrency: 1, "
-         "command: [\"true\"]}}\n";
+         "steps:\n  - {name: storm, workload: {kind: start, count: 60, concurrency: 1, rate: 15/s, "
+         "command: [\"true\"]}}\n";  // paced: at least 4 s, several 1 s scrapes
   Spawned run =
       SpawnFaultline({"run", dir + "/storm.yaml", "--out", dir + "/out", "--metrics-listen",
                       metrics.ToString(), "--pushgateway", "http://" + gateway.ToString()},
@@ -158,7 +177,7 @@ TEST(PrometheusLive, ScrapedByPrometheusPushedToPushgatewayCheckedByPromtool) {
   ASSERT_TRUE(pushed.ok()) << pushed.error().ToString();
   const std::string series = "faultline_start_latency_seconds_count{instance=\"" + run_id +
                              "\",job=\"faultline\",node=\"local\",runtime=\"runc\",step=\"storm\","
-                             "target=\"runc\"} 120";
+                             "target=\"runc\"} 60";
   EXPECT_NE(pushed->find(series), std::string::npos) << *pushed;
   EXPECT_NE(pushed->find("faultline_workload_running_containers{instance=\"" + run_id +
                          "\",job=\"faultline\"} 0"),
