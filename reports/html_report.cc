@@ -163,7 +163,8 @@ std::string PhaseSection(const Result& r) {
   if (with_phases.empty()) {
     return out + "<p>No phase timings in this result (they come from the eBPF probes).</p>";
   }
-  const std::vector<std::string> order = OrderedPhaseNames(with_phases);
+  std::vector<std::string> order = OrderedPhaseNames(with_phases);
+  std::erase(order, "exit");  // the end of the container's life, not a part of its start
   std::set<std::string> steps;
   for (const auto& s : with_phases) steps.insert(s.step);
   svg::StackedBars chart;

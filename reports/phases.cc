@@ -27,6 +27,7 @@ std::map<std::string, std::int64_t> PhaseDurations(const Sample& sample,
   std::map<std::string, std::int64_t> durations;
   std::int64_t previous = 0;
   for (const auto& name : order) {
+    if (name == "exit") continue;  // ends the container's life, not its start
     auto phase = sample.phases.find(name);
     if (phase == sample.phases.end()) continue;
     durations[name] = phase->second - previous;

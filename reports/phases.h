@@ -15,7 +15,8 @@ namespace faultline::reports {
 std::vector<std::string> OrderedPhaseNames(const std::vector<Sample>& samples);
 
 // One sample's phases as consecutive durations in ORDER: each phase's offset minus the previous
-// present phase's offset (the first from the sample's start). Phases the sample lacks are absent.
+// present phase's offset (the first from the sample's start). Phases the sample lacks are absent,
+// and so is "exit" (the end of the container's life, not a part of its start).
 std::map<std::string, std::int64_t> PhaseDurations(const Sample& sample,
                                                    const std::vector<std::string>& order);
 

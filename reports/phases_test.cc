@@ -29,5 +29,11 @@ TEST(Phases, DurationsAreGapsBetweenPresentPhases) {
   EXPECT_EQ(durations, (std::map<std::string, std::int64_t>{{"a", 10}, {"c", 25}}));
 }
 
+TEST(Phases, ExitIsNotAPartOfTheStart) {
+  const std::vector<std::string> order = {"user_exec", "exit"};
+  auto durations = PhaseDurations(WithPhases({{"user_exec", 10}, {"exit", 900}}), order);
+  EXPECT_EQ(durations, (std::map<std::string, std::int64_t>{{"user_exec", 10}}));
+}
+
 }  // namespace
 }  // namespace faultline::reports
