@@ -134,6 +134,18 @@ Result<std::vector<JournalEntry>> ReadOutstanding(const std::string& journal_pat
   return entries;
 }
 
+Status AppendRelease(const std::string& journal_path, std::uint64_t seq) {
+  const int fd = open(journal_path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  if (fd < 0) return ErrnoError("cannot open " + journal_path, errno);
+  const std::string line = nlohmann::json{{"seq", seq}, {"op", "release"}}.dump() + "\n";
+  const bool ok = write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) &&
+                  fdatasync(fd) == 0;
+  const int error = errno;
+  close(fd);
+  if (!ok) return ErrnoError("cannot append to " + journal_path, error);
+  return OkStatus();
+}
+
 bool RunIsLive(const std::string& run_dir) {
   int fd = open((run_dir + "/lock").c_str(), O_RDWR | O_CLOEXEC);
   if (fd < 0) return false;

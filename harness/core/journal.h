@@ -72,6 +72,10 @@ class Journal {
 // is ignored.
 Result<std::vector<JournalEntry>> ReadOutstanding(const std::string& journal_path);
 
+// Appends a release of SEQ to a dead run's journal: for the fault watchdog, which undoes a
+// record after its controller died. Synced, like an acquire.
+Status AppendRelease(const std::string& journal_path, std::uint64_t seq);
+
 // True when a live controller holds RUN_DIR's lock.
 bool RunIsLive(const std::string& run_dir);
 
