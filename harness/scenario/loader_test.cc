@@ -34,9 +34,10 @@ std::vector<BadCase> BadCases() {
   const std::string head = kHead;
   const std::string ok_steps = "steps: [{name: a, workload: {kind: start, count: 1}}]\n";
   return {
-      {"unknown top-level field", "bad.yaml", head + ok_steps + "faults: []\n",
-       "bad.yaml:5:1: (root): unknown field 'faults' (expected one of: cluster, description, "
-       "max_failed_ratio, name, repetitions, slo, steps, target, targets, timeouts, version)"},
+      {"unknown top-level field", "bad.yaml", head + ok_steps + "chaos: []\n",
+       "bad.yaml:5:1: (root): unknown field 'chaos' (expected one of: cluster, description, "
+       "faults, max_failed_ratio, name, repetitions, seed, slo, steps, target, targets, "
+       "timeouts, version)"},
       {"typo in a nested field", "bad.yaml",
        head + "steps:\n  - name: a\n    workload: {kind: start, count: 1, concurency: 4}\n",
        "bad.yaml:6:39: steps[0].workload: unknown field 'concurency'; did you mean "
@@ -125,8 +126,8 @@ std::vector<BadCase> BadCases() {
        "letter or digit, at most 63 characters), got 'My_Scenario'\n"
        "bad.yaml:5:16: slo[0].metric: expected a metric and statistic such as start_latency.p99 "
        "(metrics: start_latency, "
-       "op_latency.prepare|create|start|run_detached|exit|stop|delete|lifecycle; "
-       "statistics: p50, "
+       "op_latency.prepare|create|start|run_detached|exit|stop|delete|lifecycle, recovery_time, "
+       "recovery_time.KIND; statistics: p50, "
        "p90, p99, max, mean, min), got 'start_latency.p98'"},
       {"several errors, in file order", "bad.yaml",
        "version: 2\nname: t\ntarget: {driver: oci, runtime: runc}\nrepetitions: 0\n"
@@ -160,6 +161,43 @@ std::vector<BadCase> BadCases() {
        "bad.yaml:1:1: (root): expected a mapping, got a list"},
       {"two documents", "bad.yaml", head + ok_steps + "---\nversion: 1\n",
        "bad.yaml:6:1: (root): expected one scenario per file, found 2 YAML documents"},
+      {"unknown fault kind", "bad.yaml", head + ok_steps + "faults:\n  - {kind: node.paus, for: 1s, nodes: [local]}\n",
+       
+       "bad.yaml:6:12: faults[0].kind: unknown fault kind 'node.paus'; did you mean 'node.pause'?"},
+      {"fault kind without a mechanism in this build", "bad.yaml",
+       head + ok_steps + "faults:\n  - {kind: network.loss, for: 1s, nodes: [local], probability: 0.1}\n", 
+       "bad.yaml:6:12: faults[0].kind: fault kind 'network.loss' has no mechanism in this build (kinds: container.kill, container.oom, node.kill, node.pause)"},
+      {"fault without for", "bad.yaml", head + ok_steps + "faults:\n  - {kind: node.pause, nodes: [local]}\n", 
+       "bad.yaml:6:5: faults[0]: missing required field 'for'"},
+      {"zero ttl", "bad.yaml", head + ok_steps + "faults:\n  - {kind: node.pause, for: 0s, nodes: [local]}\n", 
+       "bad.yaml:6:29: faults[0].for: must be longer than 0s: a fault lasts for a while"},
+      {"ttl over an hour", "bad.yaml", head + ok_steps + "faults:\n  - {kind: node.pause, for: 2h, nodes: [local]}\n", 
+       "bad.yaml:6:29: faults[0].for: at most 1h, got 2h (a drill's fault must end on its own)"},
+      {"overlapping repeats", "bad.yaml",
+       head + ok_steps + "faults:\n  - {kind: node.pause, for: 2s, every: 2s, jitter: 1s, nodes: [local]}\n", 
+       "bad.yaml:6:40: faults[0].every: must be at least for + jitter (3s) so occurrences never overlap, got 2s"},
+      {"unknown node", "bad.yaml", head + ok_steps + "faults:\n  - {kind: node.kill, for: 1s, nodes: [node-4]}\n", 
+       "bad.yaml:6:40: faults[0].nodes[0]: unknown node 'node-4' (nodes: local); the cluster has 1 node"},
+      {"node fault without nodes", "bad.yaml", head + ok_steps + "faults:\n  - {kind: node.kill, for: 1s}\n", 
+       "bad.yaml:6:5: faults[0]: node.kill needs 'nodes' (the nodes it acts on, e.g. [local])"},
+      {"parameter of another kind", "bad.yaml",
+       head + ok_steps + "faults:\n  - {kind: node.pause, for: 1s, nodes: [local], delay: 5ms}\n", 
+       "bad.yaml:6:56: faults[0].delay: does not apply to node.pause (it is a parameter of network.delay)"},
+      {"container fault without a count", "bad.yaml",
+       head + ok_steps + "faults:\n  - {kind: container.kill, for: 1s, step: a}\n", 
+       "bad.yaml:6:5: faults[0]: container.kill needs 'containers' (how many running containers it acts on)"},
+      {"container fault given nodes", "bad.yaml",
+       head + ok_steps + "faults:\n  - {kind: container.oom, for: 1s, containers: 1, nodes: [local]}\n", 
+       "bad.yaml:6:58: faults[0].nodes: does not apply to container.oom: it acts on 'containers'"},
+      {"fault bound to an unknown step", "bad.yaml",
+       head + ok_steps + "faults:\n  - {kind: node.pause, for: 1s, nodes: [local], step: b}\n", 
+       "bad.yaml:6:55: faults[0].step: unknown step 'b' (steps: a)"},
+      {"bad fault duration", "bad.yaml",
+       head + ok_steps + "faults:\n  - {kind: node.pause, for: 1sec, nodes: [local]}\n", 
+       "bad.yaml:6:29: faults[0].for: duration '1sec' has unknown unit 'sec' (expected one of ns, us, ms, s, m, h)"},
+      {"recovery_time slo with a bad statistic", "bad.yaml",
+       head + ok_steps + "slo:\n  - {metric: recovery_time.p95, max: 5s}\n", 
+       "bad.yaml:6:14: slo[0].metric: expected a metric and statistic such as start_latency.p99 (metrics: start_latency, op_latency.prepare|create|start|run_detached|exit|stop|delete|lifecycle, recovery_time, recovery_time.KIND; statistics: p50, p90, p99, max, mean, min), got 'recovery_time.p95'"},
   };
 }
 
@@ -446,6 +484,48 @@ TEST(ShippedScenarios, AllLoad) {
     auto loaded = LoadScenarioFile(file.string());
     EXPECT_TRUE(loaded.ok()) << (loaded.ok() ? "" : loaded.error().message);
   }
+}
+
+
+TEST(LoadScenario, FaultsLoadWithTheirTimingTargetsAndParameters) {
+  auto loaded = LoadScenarioText(std::string(kHead) +
+                                     "steps: [{name: a, workload: {kind: start, count: 1}}]\n"
+                                     "seed: 7\n"
+                                     "faults:\n"
+                                     "  - {kind: node.pause, at: 1s, for: 2s, every: 5s, jitter: "
+                                     "500ms, nodes: [local]}\n"
+                                     "  - {kind: container.oom, for: 3s, step: a, containers: 2}\n",
+                                 "ok.yaml", "");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().ToString();
+  ASSERT_EQ(loaded->faults.size(), 2u);
+  EXPECT_EQ(loaded->seed, 7u);
+  const Fault& pause = loaded->faults[0];
+  EXPECT_EQ(pause.kind, "node.pause");
+  EXPECT_EQ(pause.at, 1s);
+  EXPECT_EQ(pause.ttl, 2s);
+  EXPECT_EQ(pause.every, 5s);
+  EXPECT_EQ(pause.jitter, 500ms);
+  EXPECT_EQ(pause.nodes, std::vector<std::string>{"local"});
+  EXPECT_FALSE(pause.step);
+  EXPECT_EQ(pause.written.at("for"), "2s");
+  const Fault& oom = loaded->faults[1];
+  EXPECT_EQ(oom.step, "a");
+  EXPECT_EQ(oom.containers, 2u);
+  EXPECT_EQ(oom.at, 0s);
+  EXPECT_EQ(oom.where.line, 8);
+}
+
+TEST(LoadScenario, RecoveryTimeSloRules) {
+  auto loaded = LoadScenarioText(std::string(kHead) +
+                                     "steps: [{name: a, workload: {kind: start, count: 1}}]\n"
+                                     "slo:\n  - {metric: recovery_time.max, max: 5s}\n"
+                                     "  - {metric: recovery_time.node.kill.p99, max: 2s}\n",
+                                 "ok.yaml", "");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().ToString();
+  EXPECT_EQ(loaded->slo[0].metric, "recovery_time");
+  EXPECT_EQ(loaded->slo[0].statistic, "max");
+  EXPECT_EQ(loaded->slo[1].metric, "recovery_time.node.kill");
+  EXPECT_EQ(loaded->slo[1].statistic, "p99");
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -116,6 +117,37 @@ struct Cluster {
   bool operator==(const Cluster&) const = default;
 };
 
+// One fault of the scenario (`faults:`): what, when, on what, with which parameters.
+struct Fault {
+  std::string kind;  // a registered mechanism kind, e.g. "node.pause"
+  Nanos at{0};       // first injection, from the start of its step (`step:`) or of the run
+  Nanos ttl{0};      // `for`: how long each occurrence lasts; reverted then at the latest
+  std::optional<Nanos> every;  // repeat period; at least ttl + jitter, so occurrences never overlap
+  Nanos jitter{0};             // random extra offset per occurrence in [0, jitter] (seeded)
+  std::optional<std::string> step;  // bind to this step: scheduled in every execution of it
+
+  // Targets: nodes by name, two or more groups of nodes (partitions), a generated partition, or
+  // a number of the step's running containers.
+  std::vector<std::string> nodes;
+  std::vector<std::vector<std::string>> between;
+  enum class Partition { kNone, kIsolate, kMajorityMinority, kRing } partition = Partition::kNone;
+  std::uint32_t containers = 0;
+
+  // Parameters, set when written (which ones a kind needs: chaos/registry.h).
+  std::optional<double> probability;  // (0, 1]; written as 0.1 or "10%"
+  std::optional<Nanos> delay;
+  std::optional<Nanos> delay_jitter;
+  std::optional<std::uint64_t> rate_bits_per_second;
+  std::optional<std::uint32_t> workers;
+  std::optional<std::uint64_t> memory_bytes;
+  std::optional<std::uint64_t> size_bytes;
+  std::map<std::string, std::string> written;  // parameters and targets as written, for reports
+
+  SourceLocation where;
+
+  bool operator==(const Fault&) const = default;
+};
+
 struct Scenario {
   int version = 1;
   std::string name;
@@ -125,6 +157,8 @@ struct Scenario {
   std::uint32_t repetitions = 1;
   std::vector<Step> steps;
   std::vector<SloRule> slo;
+  std::vector<Fault> faults;
+  std::optional<std::uint64_t> seed;  // fault jitter and container picks; absent = random, recorded
   Timeouts timeouts;
   // Validity threshold: more failed samples than this fraction makes the run untrustworthy.
   double max_failed_ratio = 0.01;
