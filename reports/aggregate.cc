@@ -77,6 +77,7 @@ void AddSample(Group& group, const Sample& sample) {
 
 std::string MetricUnit(const std::string& metric) {
   if (metric == "start_latency" || metric.rfind("op_latency.", 0) == 0) return "s";
+  if (metric == "recovery_time" || metric.rfind("recovery_time.", 0) == 0) return "s";
   if (metric == "density.memory_per_container" ||
       metric == "density.runtime_overhead_per_container") {
     return "bytes";
@@ -105,6 +106,18 @@ std::vector<Aggregate> ComputeAggregates(const Result& result) {
   for (const DensityOutcome& outcome : result.density_outcomes) {
     collector.At(outcome.step, outcome.target, "density.reached")
         .values.push_back(static_cast<double>(outcome.reached));
+  }
+  // Per fault kind and over all kinds; an occurrence that never recovered counts as failed.
+  for (const FaultRecord& fault : result.faults) {
+    if (!fault.recovery_bound_s) continue;
+    for (const std::string& metric : {std::string("recovery_time"), "recovery_time." + fault.kind}) {
+      Group& group = collector.At(fault.step, fault.target, metric);
+      if (fault.recovery_time_s) {
+        group.values.push_back(*fault.recovery_time_s);
+      } else {
+        ++group.failed;
+      }
+    }
   }
   return collector.Finish();
 }

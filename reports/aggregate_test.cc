@@ -134,7 +134,9 @@ TEST(Aggregates, MetricUnits) {
   EXPECT_EQ(MetricUnit("op_latency.delete"), "s");
   EXPECT_EQ(MetricUnit("density.memory_per_container"), "bytes");
   EXPECT_EQ(MetricUnit("density.reached"), "count");
-  EXPECT_EQ(MetricUnit("recovery_time"), "");
+  EXPECT_EQ(MetricUnit("recovery_time"), "s");
+  EXPECT_EQ(MetricUnit("recovery_time.node.kill"), "s");
+  EXPECT_EQ(MetricUnit("tcp_rr"), "");
 }
 
 }  // namespace

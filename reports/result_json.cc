@@ -126,6 +126,55 @@ json ToJson(const Sample& s) {
   return j;
 }
 
+json ToJson(const WindowStats& w) {
+  return {{"samples", w.samples},
+          {"failed", w.failed},
+          {"error_rate", Number(w.error_rate)},
+          {"p50_s", Number(w.p50_s)},
+          {"p99_s", Number(w.p99_s)}};
+}
+
+template <typename T>
+json OrNull(const std::optional<T>& v) {
+  if (!v) return nullptr;
+  if constexpr (std::is_same_v<T, double>) {
+    return Number(*v);
+  } else {
+    return ToJson(*v);
+  }
+}
+
+json ToJson(const FaultRecord& f) {
+  json params = json::object();
+  for (const auto& [key, value] : f.params) params[Utf8(key)] = Utf8(value);
+  json signals = json::object();
+  for (const auto& [name, count] : f.signals) signals[Utf8(name)] = count;
+  json containers = json::array();
+  for (const auto& c : f.containers) containers.push_back(Utf8(c));
+  return {{"kind", Utf8(f.kind)},
+          {"mechanism", Utf8(f.mechanism)},
+          {"step", Utf8(f.step)},
+          {"target", Utf8(f.target)},
+          {"repetition", f.repetition},
+          {"occurrence", f.occurrence},
+          {"nodes", Strings(f.nodes)},
+          {"containers", containers},
+          {"params", params},
+          {"scheduled_ns", f.scheduled_ns},
+          {"jitter_ns", f.jitter_ns},
+          {"inject_ns", f.inject_ns},
+          {"revert_ns", f.revert_ns},
+          {"ended_by", Utf8(f.ended_by)},
+          {"ok", f.ok},
+          {"error", Utf8(f.error)},
+          {"impact_metric", Utf8(f.impact_metric)},
+          {"baseline", OrNull(f.baseline)},
+          {"during", OrNull(f.during)},
+          {"recovery_bound_s", OrNull(f.recovery_bound_s)},
+          {"recovery_time_s", OrNull(f.recovery_time_s)},
+          {"signals", signals}};
+}
+
 json ToJson(const DensityPoint& p) {
   return {{"step", Utf8(p.step)},
           {"target", Utf8(p.target)},
@@ -253,6 +302,8 @@ Status Convert(const json& j, const std::string& path, DensityPoint& out);
 Status Convert(const json& j, const std::string& path, DensityOutcome& out);
 Status Convert(const json& j, const std::string& path, Aggregate& out);
 Status Convert(const json& j, const std::string& path, SloVerdict& out);
+Status Convert(const json& j, const std::string& path, WindowStats& out);
+Status Convert(const json& j, const std::string& path, FaultRecord& out);
 
 template <typename T>
 Status Convert(const json& j, const std::string& path, std::optional<T>& out) {
@@ -284,6 +335,23 @@ Status Convert(const json& j, const std::string& path, std::map<std::string, std
     FL_RETURN_IF_ERROR(Convert(value, Join(path, key), out[key]));
   }
   return OkStatus();
+}
+
+template <typename V>
+Status ConvertMap(const json& j, const std::string& path, std::map<std::string, V>& out) {
+  if (!j.is_object()) return TypeError(path, "an object", j);
+  out.clear();
+  for (const auto& [key, value] : j.items()) {
+    FL_RETURN_IF_ERROR(Convert(value, Join(path, key), out[key]));
+  }
+  return OkStatus();
+}
+Status Convert(const json& j, const std::string& path, std::map<std::string, std::string>& out) {
+  return ConvertMap(j, path, out);
+}
+Status Convert(const json& j, const std::string& path,
+               std::map<std::string, std::uint64_t>& out) {
+  return ConvertMap(j, path, out);
 }
 
 template <typename T>
@@ -420,6 +488,41 @@ Status Convert(const json& j, const std::string& path, SloVerdict& out) {
   return Optional(j, path, "reason", out.reason);
 }
 
+Status Convert(const json& j, const std::string& path, WindowStats& out) {
+  FL_RETURN_IF_ERROR(ExpectObject(j, path));
+  FL_RETURN_IF_ERROR(Required(j, path, "samples", out.samples));
+  FL_RETURN_IF_ERROR(Required(j, path, "failed", out.failed));
+  FL_RETURN_IF_ERROR(Optional(j, path, "error_rate", out.error_rate));
+  FL_RETURN_IF_ERROR(Optional(j, path, "p50_s", out.p50_s));
+  return Optional(j, path, "p99_s", out.p99_s);
+}
+
+Status Convert(const json& j, const std::string& path, FaultRecord& out) {
+  FL_RETURN_IF_ERROR(ExpectObject(j, path));
+  FL_RETURN_IF_ERROR(Required(j, path, "kind", out.kind));
+  FL_RETURN_IF_ERROR(Optional(j, path, "mechanism", out.mechanism));
+  FL_RETURN_IF_ERROR(Optional(j, path, "step", out.step));
+  FL_RETURN_IF_ERROR(Optional(j, path, "target", out.target));
+  FL_RETURN_IF_ERROR(Optional(j, path, "repetition", out.repetition));
+  FL_RETURN_IF_ERROR(Optional(j, path, "occurrence", out.occurrence));
+  FL_RETURN_IF_ERROR(Optional(j, path, "nodes", out.nodes));
+  FL_RETURN_IF_ERROR(Optional(j, path, "containers", out.containers));
+  FL_RETURN_IF_ERROR(Optional(j, path, "params", out.params));
+  FL_RETURN_IF_ERROR(Optional(j, path, "scheduled_ns", out.scheduled_ns));
+  FL_RETURN_IF_ERROR(Optional(j, path, "jitter_ns", out.jitter_ns));
+  FL_RETURN_IF_ERROR(Required(j, path, "inject_ns", out.inject_ns));
+  FL_RETURN_IF_ERROR(Required(j, path, "revert_ns", out.revert_ns));
+  FL_RETURN_IF_ERROR(Optional(j, path, "ended_by", out.ended_by));
+  FL_RETURN_IF_ERROR(Required(j, path, "ok", out.ok));
+  FL_RETURN_IF_ERROR(Optional(j, path, "error", out.error));
+  FL_RETURN_IF_ERROR(Optional(j, path, "impact_metric", out.impact_metric));
+  FL_RETURN_IF_ERROR(Optional(j, path, "baseline", out.baseline));
+  FL_RETURN_IF_ERROR(Optional(j, path, "during", out.during));
+  FL_RETURN_IF_ERROR(Optional(j, path, "recovery_bound_s", out.recovery_bound_s));
+  FL_RETURN_IF_ERROR(Optional(j, path, "recovery_time_s", out.recovery_time_s));
+  return Optional(j, path, "signals", out.signals);
+}
+
 Status ConvertResult(const json& j, reports::Result& out) {
   FL_RETURN_IF_ERROR(ExpectObject(j, ""));
   // The version first: a newer document may be shaped differently everywhere else.
@@ -439,6 +542,8 @@ Status ConvertResult(const json& j, reports::Result& out) {
   FL_RETURN_IF_ERROR(Optional(j, "", "density_outcomes", out.density_outcomes));
   FL_RETURN_IF_ERROR(Optional(j, "", "aggregates", out.aggregates));
   FL_RETURN_IF_ERROR(Optional(j, "", "slo", out.slo));
+  FL_RETURN_IF_ERROR(Optional(j, "", "faults", out.faults));
+  FL_RETURN_IF_ERROR(Optional(j, "", "fault_seed", out.fault_seed));
   FL_RETURN_IF_ERROR(Optional(j, "", "validity", out.validity));
   return Optional(j, "", "interrupted", out.interrupted);
 }
@@ -465,6 +570,8 @@ nlohmann::json ToJson(const reports::Result& result) {
           {"density_outcomes", Array(result.density_outcomes)},
           {"aggregates", Array(result.aggregates)},
           {"slo", Array(result.slo)},
+          {"faults", Array(result.faults)},
+          {"fault_seed", result.fault_seed},
           {"validity", Strings(result.validity)},
           {"interrupted", result.interrupted}};
 }
