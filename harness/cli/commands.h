@@ -14,6 +14,8 @@ int ValidateCommand(const Args& args);
 int DoctorCommand(const Args& args);
 int RecoverCommand(const Args& args);
 int V1ExecCommand(const Args& args);
+// Internal: the fault watchdog a run starts (`faultline _watchdog RUN_DIR`).
+int WatchdogCommand(const Args& args);
 
 // True when ARGS asks for help (-h/--help); prints TEXT to stdout.
 bool WantsHelp(const Args& args, const char* text);

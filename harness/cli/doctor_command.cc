@@ -2,6 +2,7 @@
 #include <string>
 #include <vector>
 
+#include "chaos/registry.h"
 #include "harness/cli/commands.h"
 #include "harness/core/files.h"
 #include "harness/core/host.h"
@@ -103,12 +104,12 @@ int DoctorCommand(const Args& args) {
   Line(Verdict::kInfo, "eBPF probes",
        "not in this build: start latency is measured as wall-clock spans");
 
-  std::printf("\nFault mechanisms (faults themselves are not in this build)\n");
-  const bool freezer = PathExists("/sys/fs/cgroup/freezer") ||
-                       PathExists("/sys/fs/cgroup/cgroup.freeze") ||
-                       host.cgroup_mode == CgroupMode::kV2;
-  Line(freezer ? Verdict::kOk : Verdict::kNo, "node.pause / node.kill",
-       freezer ? "cgroup freezer available" : "no cgroup freezer");
+  std::printf("\nFault mechanisms (registered in this build, each probed)\n");
+  for (const auto& probe : chaos::ProbeMechanisms()) {
+    Line(probe.usable.ok() ? Verdict::kOk : Verdict::kNo, probe.kind,
+         probe.mechanism + (probe.usable.ok() ? "" : ": " + probe.usable.error().message));
+  }
+  std::printf("\nHost support for fault kinds not in this build\n");
   const bool netem =
       WorksInThrowawayNetns({"tc", "qdisc", "add", "dev", "lo", "root", "netem", "delay", "1ms"});
   Line(netem ? Verdict::kOk : Verdict::kNo, "network.delay (netem)",

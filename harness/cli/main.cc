@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
   using namespace faultline::cli;
   const std::map<std::string, int (*)(const Args&)> verbs = {
       {"run", RunCommand},         {"validate", ValidateCommand}, {"doctor", DoctorCommand},
-      {"recover", RecoverCommand}, {"v1-exec", V1ExecCommand},
+      {"recover", RecoverCommand}, {"v1-exec", V1ExecCommand},    {"_watchdog", WatchdogCommand},
   };
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
       !std::strcmp(argv[1], "help")) {

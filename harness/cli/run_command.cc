@@ -104,6 +104,7 @@ int RunCommand(const Args& args) {
     return 3;
   }
   options.cancel = &g_cancel;
+  options.self_exe = SelfExe();
   options.progress = isatty(STDERR_FILENO) && !json;
 
   auto outcome = runner::RunScenario(*scenario, options);

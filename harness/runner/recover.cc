@@ -9,6 +9,8 @@
 
 #include <algorithm>
 
+#include "chaos/fault.h"
+#include "chaos/registry.h"
 #include "harness/core/cgroup.h"
 #include "harness/core/files.h"
 #include "harness/core/journal.h"
@@ -30,6 +32,9 @@ class RunUndo {
   Status Undo(const JournalEntry& entry) const {
     try {
       if (entry.kind == journal_kind::kContainer) return UndoContainer(entry.data);
+      // Faults come off before the cgroups and containers they act on (newest first).
+      if (entry.kind == chaos::kFaultJournalKind)
+        return chaos::UndoFaultRecord(run_id_, entry.data);
       if (entry.kind == journal_kind::kCgroup) {
         const std::string path = entry.data.at("path").get<std::string>();
         if (path != "faultline/" + run_id_) return Refuse("cgroup " + path);
@@ -112,6 +117,9 @@ std::string Describe(const JournalEntry& entry) {
   const auto& data = entry.data;
   if (entry.kind == journal_kind::kContainer && data.contains("id") && data["id"].is_string()) {
     return "container " + data["id"].get<std::string>();
+  }
+  if (entry.kind == chaos::kFaultJournalKind && data.contains("kind") && data["kind"].is_string()) {
+    return "fault " + data["kind"].get<std::string>();
   }
   if (data.contains("path") && data["path"].is_string()) {
     return entry.kind + " " + data["path"].get<std::string>();

@@ -8,6 +8,9 @@
 #include <random>
 #include <sstream>
 
+#include "chaos/node_state.h"
+#include "chaos/timeline.h"
+#include "chaos/watchdog.h"
 #include "harness/core/cgroup.h"
 #include "harness/core/clock.h"
 #include "harness/core/files.h"
@@ -16,9 +19,11 @@
 #include "harness/core/version.h"
 #include "harness/drivers/registry.h"
 #include "harness/images/image.h"
+#include "harness/runner/fault_plan.h"
 #include "harness/runner/progress.h"
 #include "harness/workloads/workload.h"
 #include "reports/aggregate.h"
+#include "reports/fault_impact.h"
 #include "reports/slo.h"
 #include "reports/validity.h"
 
@@ -103,8 +108,15 @@ std::string HostBusyWarning(const HostInfo& host) {
   return warning.str();
 }
 
-void Append(std::vector<reports::Sample>& to, std::vector<reports::Sample>&& from) {
+template <typename T>
+void Append(std::vector<T>& to, std::vector<T>&& from) {
   to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+}
+
+// ADAPTER until clusters exist: the local host is one node, "local", whose cgroup is the run's.
+// The cluster module replaces this with its nodes (netns, link, address, cgroup parent).
+std::vector<chaos::NodeRef> NodesForFaults(const std::string& cgroup_parent) {
+  return {chaos::NodeRef{"local", "", "", "", cgroup_parent}};
 }
 
 }  // namespace
@@ -201,6 +213,25 @@ Result<RunOutcome> RunScenario(const scenario::Scenario& scenario, const RunOpti
     return std::move(opened).error();
   }
 
+  // Faults: the watchdog first (it reverts them if this process dies), then one timeline for the
+  // run and one per step execution.
+  result.fault_seed = scenario.seed
+                          ? *scenario.seed
+                          : (std::uint64_t{std::random_device{}()} << 32 | std::random_device{}());
+  const std::vector<chaos::NodeRef> fault_nodes = NodesForFaults(resources.cgroup_parent);
+  chaos::ContainerRoster roster;
+  if (!scenario.faults.empty()) {
+    auto watchdog = chaos::StartWatchdog(options.self_exe, run_dir);
+    if (!watchdog.ok()) {
+      (void)resources.Teardown();
+      return std::move(watchdog).error();
+    }
+  }
+  chaos::Timeline run_faults(
+      PlanFaults(scenario, std::nullopt, fault_nodes, roster, run_id, result.fault_seed, {}),
+      *resources.journal, result.fault_seed, options.cancel);
+  run_faults.Start(BootNowNs());
+
   ProgressBar progress(TotalContainers(scenario), options.progress);
   // Repetitions outermost and targets innermost: A B A B..., so slow drift of the host affects
   // every target alike.
@@ -218,13 +249,28 @@ Result<RunOutcome> RunScenario(const scenario::Scenario& scenario, const RunOpti
         context.resources = target.resources;
         context.cancel = options.cancel;
         context.on_progress = [&progress] { progress.Advance(); };
+        context.on_running = [&roster](const drivers::Container& c) {
+          roster.Add({c.id(), c.cgroup()});
+        };
+        context.node_unavailable = [&fault_nodes] {
+          return chaos::NodeDownReason(fault_nodes.front().cgroup);
+        };
         progress.SetLabel(step.name + " " + target.name + " rep " + std::to_string(rep + 1) + "/" +
                           std::to_string(scenario.repetitions));
         drivers::Driver& driver = *resources.drivers.at(target.name);
+        reports::FaultRecord scope;
+        scope.step = step.name;
+        scope.target = target.name;
+        scope.repetition = static_cast<int>(rep);
+        chaos::Timeline step_faults(
+            PlanFaults(scenario, step.name, fault_nodes, roster, run_id, result.fault_seed, scope),
+            *resources.journal, result.fault_seed, options.cancel);
+        step_faults.Start(BootNowNs());
         workloads::StepOutput output =
             step.kind == scenario::Step::Kind::kStart
                 ? workloads::RunStartStorm(driver, step.start, context)
                 : workloads::RunDensityRamp(driver, step.density, context);
+        Append(result.faults, step_faults.Stop());
         if (!step.record) continue;
         for (const auto& warning : output.warnings) {
           result.validity.push_back("step " + step.name + " target " + target.name +
@@ -237,6 +283,7 @@ Result<RunOutcome> RunScenario(const scenario::Scenario& scenario, const RunOpti
     }
   }
   progress.Finish();
+  Append(result.faults, run_faults.Stop());
   result.interrupted = options.cancel && options.cancel->load();
 
   Status torn_down = resources.Teardown();
@@ -244,6 +291,10 @@ Result<RunOutcome> RunScenario(const scenario::Scenario& scenario, const RunOpti
     result.validity.push_back("teardown incomplete: " + torn_down.error().ToString());
   }
   result.context.ended_at = Rfc3339Now();
+  reports::MeasureFaultImpact(result, scenario.slo);
+  for (const auto& fault : result.faults) {
+    if (!fault.ok) result.validity.push_back("fault " + fault.kind + " failed: " + fault.error);
+  }
   result.aggregates = reports::ComputeAggregates(result);
   result.slo = reports::EvaluateSlo(scenario.slo, result.aggregates);
   for (auto& warning : reports::ValidityWarnings(result, scenario.max_failed_ratio)) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <string>
 
 #include "harness/core/cgroup.h"
 #include "harness/core/result.h"
@@ -15,6 +16,7 @@ struct RunOptions {
   const std::atomic<bool>* cancel = nullptr;  // Ctrl-C: stop starting work, clean up, keep data
   bool progress = false;                      // draw a progress bar on stderr
   bool private_v1_view = false;  // the controller already entered a private v1 cgroup view
+  std::string self_exe;          // this binary: started as the fault watchdog when there are faults
 };
 
 // True when a target needs the private v1 cgroup view on this host (crun on hybrid cgroups).

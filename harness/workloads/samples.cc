@@ -27,6 +27,15 @@ std::vector<reports::Sample> SampleSink::Take() {
 Launched Launch(drivers::Driver& driver, const drivers::ContainerSpec& spec,
                 const StepContext& context, SampleSink& sink, bool via_run) {
   Launched launched;
+  if (context.node_unavailable) {
+    if (std::string why = context.node_unavailable(); !why.empty()) {
+      const std::int64_t now = BootNowNs();
+      launched.failure = Unavailable(why);
+      launched.begin_ns = now;
+      sink.Add(spec.id, "run", now, now, launched.failure);
+      return launched;
+    }
+  }
   drivers::Created created =
       via_run ? driver.Run(spec, context.timeouts.create + context.timeouts.start)
               : driver.Create(spec, context.timeouts.create);
@@ -47,6 +56,7 @@ Launched Launch(drivers::Driver& driver, const drivers::ContainerSpec& spec,
     launched.running = created.create.status.ok();
     launched.run_ns = created.create.end_ns - created.prepare.start_ns;
     launched.start_issued_ns = created.create.start_ns;
+    if (launched.running && context.on_running) context.on_running(*launched.container);
     return launched;
   }
   drivers::OpResult start = launched.container->Start(context.timeouts.start);
@@ -56,6 +66,7 @@ Launched Launch(drivers::Driver& driver, const drivers::ContainerSpec& spec,
   launched.failure = start.status;
   launched.run_ns = start.end_ns - created.prepare.start_ns;
   launched.start_issued_ns = start.start_ns;
+  if (launched.running && context.on_running) context.on_running(*launched.container);
   return launched;
 }
 

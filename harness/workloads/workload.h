@@ -22,6 +22,10 @@ struct StepContext {
   scenario::Resources resources;              // per-container limits of the target
   const std::atomic<bool>* cancel = nullptr;  // set on Ctrl-C: finish in-flight work, start none
   std::function<void()> on_progress;          // called once per container finished
+  // Called once a container runs (container faults pick from these).
+  std::function<void(const drivers::Container&)> on_running;
+  // Non-empty when the node takes no containers now (node.kill): why. Launches fail with it.
+  std::function<std::string()> node_unavailable;
   bool cancelled() const { return cancel && cancel->load(); }
 };
 
