@@ -65,11 +65,19 @@ TEST(IptablesRulesTest, RoundTripAndRefusals) {
 }
 
 TEST(TcQdiscTest, OnlyOwnedHandlesInTheRunsNamespaces) {
-  const OwnedQdisc q{"/run/netns/fl-r1-node-1", "eth0", kBandwidthHandle};
+  const OwnedQdisc q{"/run/netns/fl-r1-node-1", "eth0", "fa17:"};
   EXPECT_TRUE(QdiscsFromJson("r1", QdiscsToJson({q})).ok());
   EXPECT_FALSE(QdiscsFromJson("r2", QdiscsToJson({q})).ok());
   EXPECT_FALSE(QdiscsFromJson("r1", QdiscsToJson({{q.netns, "eth0", "1:"}})).ok());
-  EXPECT_FALSE(QdiscsFromJson("r1", QdiscsToJson({{q.netns, "eth0 root", kDelayHandle}})).ok());
+  for (const char* foreign : {"fa00:", "FA17:", "fa1:", "fa170:", "fb17:", "fa17"}) {
+    EXPECT_FALSE(IsOwnedHandle(foreign)) << foreign;
+  }
+  for (int i = 0; i < 300; ++i) {
+    const std::string picked = PickOwnedHandle("fa17:");
+    EXPECT_TRUE(IsOwnedHandle(picked)) << picked;
+    EXPECT_NE(picked, "fa17:");
+  }
+  EXPECT_FALSE(QdiscsFromJson("r1", QdiscsToJson({{q.netns, "eth0 root", "fa18:"}})).ok());
 }
 
 TEST(TcQdiscTest, TbfBurstIsTenMillisecondsAndAtLeastTwoFrames) {
@@ -107,7 +115,7 @@ TEST(UndoRecordTest, GoneResourcesAreUndoneAlready) {
                                                              "fl-r1-loss-00000001")})}});
   EXPECT_TRUE(UndoNetworkRecord("r1", rules).ok());
   const auto qdisc = Record(
-      {{"type", "tc_qdisc"}, {"qdiscs", QdiscsToJson({{"/run/netns/fl-r1-gone", "eth0", kDelayHandle}})}});
+      {{"type", "tc_qdisc"}, {"qdiscs", QdiscsToJson({{"/run/netns/fl-r1-gone", "eth0", "fa18:"}})}});
   EXPECT_TRUE(UndoNetworkRecord("r1", qdisc).ok());
   const auto fill = Record(
       {{"type", "fill_file"}, {"paths", {RunsDir() + "/r1/fl-r1-fill-00000000-node-1"}}});

@@ -27,6 +27,16 @@ std::string Micros(Nanos value) {
   return std::to_string(value.count() / 1000) + "us";
 }
 
+// One root qdisc per node, each under a handle unlike the link's current root.
+Result<std::vector<OwnedQdisc>> NewQdiscs(const std::vector<NodeRef>& nodes) {
+  std::vector<OwnedQdisc> qdiscs;
+  for (const auto& node : nodes) {
+    FL_ASSIGN_OR_RETURN(std::string root, RootHandle(node.netns, node.link));
+    qdiscs.push_back({node.netns, node.link, PickOwnedHandle(root)});
+  }
+  return qdiscs;
+}
+
 class Bandwidth : public NamedMechanism {
  public:
   Bandwidth() : NamedMechanism("network.bandwidth", "tbf qdisc (sending side)") {}
@@ -34,7 +44,7 @@ class Bandwidth : public NamedMechanism {
   Status Probe() override {
     FL_ASSIGN_OR_RETURN(bool works,
                         RunSucceeds(InThrowawayNetns({"tc", "qdisc", "add", "dev", "lo", "root",
-                                                      "handle", kBandwidthHandle, "tbf", "rate",
+                                                      "handle", "fa01:", "tbf", "rate",
                                                       "1mbit", "burst", "10kb", "latency",
                                                       "50ms"})));
     if (!works) return FailedPrecondition("the kernel has no tbf qdisc (sch_tbf)");
@@ -47,10 +57,7 @@ class Bandwidth : public NamedMechanism {
       return InvalidArgument("bandwidth rate must be at least 8000 bit/s");
     }
     FL_RETURN_IF_ERROR(CheckNodes(params.run_id, params.nodes));
-    std::vector<OwnedQdisc> qdiscs;
-    for (const auto& node : params.nodes) {
-      qdiscs.push_back({node.netns, node.link, kBandwidthHandle});
-    }
+    FL_ASSIGN_OR_RETURN(std::vector<OwnedQdisc> qdiscs, NewQdiscs(params.nodes));
     return InjectRecorded(params, journal, mechanism_,
                           {{"type", "tc_qdisc"}, {"qdiscs", QdiscsToJson(qdiscs)}},
                           UndoNetworkRecord, [&](std::vector<HelperProcess>&) -> Status {
@@ -70,7 +77,7 @@ class Delay : public NamedMechanism {
   Status Probe() override {
     FL_ASSIGN_OR_RETURN(bool netem,
                         RunSucceeds(InThrowawayNetns({"tc", "qdisc", "add", "dev", "lo", "root",
-                                                      "handle", kDelayHandle, "netem", "delay",
+                                                      "handle", "fa01:", "netem", "delay",
                                                       "1ms"})));
     use_netem_ = netem;
     probed_ = true;
@@ -104,8 +111,7 @@ class Delay : public NamedMechanism {
 
  private:
   Result<std::unique_ptr<ActiveFault>> InjectNetem(const FaultParams& params, Journal& journal) {
-    std::vector<OwnedQdisc> qdiscs;
-    for (const auto& node : params.nodes) qdiscs.push_back({node.netns, node.link, kDelayHandle});
+    FL_ASSIGN_OR_RETURN(std::vector<OwnedQdisc> qdiscs, NewQdiscs(params.nodes));
     std::vector<std::string> args = {"netem", "delay", Micros(params.delay)};
     if (params.jitter.count() > 0) args.push_back(Micros(params.jitter));
     return InjectRecorded(params, journal, mechanism_,

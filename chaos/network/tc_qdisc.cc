@@ -1,6 +1,9 @@
 #include "chaos/network/tc_qdisc.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <random>
 
 #include "chaos/support/netns_command.h"
 #include "chaos/support/ownership.h"
@@ -28,7 +31,7 @@ Result<std::vector<OwnedQdisc>> QdiscsFromJson(const std::string& run_id,
         return InvalidArgument("qdisc in namespace " + q.netns + " not owned by run " + run_id);
       }
       if (!IsLinkName(q.link)) return InvalidArgument("bad interface name '" + q.link + "'");
-      if (q.handle != kBandwidthHandle && q.handle != kDelayHandle) {
+      if (!IsOwnedHandle(q.handle)) {
         return InvalidArgument("qdisc handle " + q.handle + " is not one faultline owns");
       }
       qdiscs.push_back(std::move(q));
@@ -46,25 +49,47 @@ Status AddRootQdisc(const OwnedQdisc& qdisc, const std::vector<std::string>& arg
   return RunChecked(InNetns(qdisc.netns, std::move(argv)));
 }
 
-Status DeleteRootQdisc(const OwnedQdisc& qdisc) {
-  if (!PathExists(qdisc.netns)) return OkStatus();
-  FL_ASSIGN_OR_RETURN(
-      ProcessOutcome shown,
-      RunProcess({InNetns(qdisc.netns, {"tc", "-j", "qdisc", "show", "dev", qdisc.link}),
-                  std::chrono::seconds(20), ""}));
+Result<std::string> RootHandle(const std::string& netns, const std::string& link) {
+  FL_ASSIGN_OR_RETURN(ProcessOutcome shown,
+                      RunProcess({InNetns(netns, {"tc", "-j", "qdisc", "show", "dev", link}),
+                                  std::chrono::seconds(20), ""}));
   if (!shown.ok()) {
-    if (shown.err.find("Cannot find device") != std::string::npos) return OkStatus();
-    return Unavailable("cannot list qdiscs of " + qdisc.link + ": " + shown.Describe());
+    if (shown.err.find("Cannot find device") != std::string::npos) {
+      return NotFound("no link " + link + " in " + netns);
+    }
+    return Unavailable("cannot list qdiscs of " + link + ": " + shown.Describe());
   }
-  bool ours = false;
   try {
     for (const auto& q : nlohmann::json::parse(shown.out)) {
-      if (q.value("root", false) && q.value("handle", "") == qdisc.handle) ours = true;
+      if (q.value("root", false)) return q.value("handle", "");
     }
   } catch (const nlohmann::json::exception& e) {
     return Internal(std::string("unexpected `tc -j qdisc show` output: ") + e.what());
   }
-  if (!ours) return OkStatus();
+  return std::string("0:");
+}
+
+bool IsOwnedHandle(const std::string& handle) {
+  auto lower_hex = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || (c >= 'a' && c <= 'f'); };
+  return handle.size() == 5 && handle.rfind("fa", 0) == 0 && lower_hex(handle[2]) &&
+         lower_hex(handle[3]) && handle[4] == ':' && handle != "fa00:";
+}
+
+std::string PickOwnedHandle(const std::string& current_root) {
+  static thread_local std::mt19937 rng{std::random_device{}()};
+  for (;;) {
+    char handle[8];
+    std::snprintf(handle, sizeof handle, "fa%02x:", static_cast<unsigned>(rng() % 255 + 1));
+    if (handle != current_root) return handle;
+  }
+}
+
+Status DeleteRootQdisc(const OwnedQdisc& qdisc) {
+  if (!PathExists(qdisc.netns)) return OkStatus();
+  auto root = RootHandle(qdisc.netns, qdisc.link);
+  if (!root.ok() && root.error().code == ErrorCode::kNotFound) return OkStatus();
+  FL_RETURN_IF_ERROR(root);
+  if (*root != qdisc.handle) return OkStatus();
   return RunChecked(InNetns(qdisc.netns, {"tc", "qdisc", "del", "dev", qdisc.link, "root"}));
 }
 

@@ -10,8 +10,14 @@
 
 namespace faultline::chaos {
 
-inline constexpr const char* kBandwidthHandle = "fa17:";  // network.bandwidth (tbf)
-inline constexpr const char* kDelayHandle = "fa18:";      // network.delay (netem)
+// Handles faultline gives its qdiscs: "fa01:" to "faff:", one per fault and link, different
+// from the link's current root, so undoing a fault that failed to add its qdisc never deletes
+// another fault's.
+bool IsOwnedHandle(const std::string& handle);
+// The link's current root qdisc handle ("0:" for the default), inside its namespace.
+Result<std::string> RootHandle(const std::string& netns, const std::string& link);
+// An owned handle unlike CURRENT_ROOT, chosen at random.
+std::string PickOwnedHandle(const std::string& current_root);
 
 struct OwnedQdisc {
   std::string netns;
