@@ -28,8 +28,9 @@ class IptablesFault : public NamedMechanism {
   Result<std::unique_ptr<ActiveFault>> Inject(const FaultParams& params,
                                               Journal& journal) override {
     FL_ASSIGN_OR_RETURN(std::vector<IptablesRule> rules, Rules(params));
-    return InjectRecorded(params, journal, mechanism_, {{"type", "iptables"}, {"rules", RulesToJson(rules)}},
-                          UndoNetworkRecord, [&](std::vector<HelperProcess>&) -> Status {
+    return InjectRecorded(params, journal, mechanism_,
+                          {{"type", "iptables"}, {"rules", RulesToJson(rules)}}, UndoNetworkRecord,
+                          [&](std::vector<HelperProcess>&) -> Status {
                             for (const auto& rule : rules) FL_RETURN_IF_ERROR(InsertRule(rule));
                             return OkStatus();
                           });
@@ -45,7 +46,9 @@ class Partition : public IptablesFault {
   Partition() : IptablesFault("network.partition", "iptables DROP by source address") {}
 
  protected:
-  std::vector<std::string> ProbeMatch() const override { return {"-i", "lo", "-s", "198.18.0.1/32"}; }
+  std::vector<std::string> ProbeMatch() const override {
+    return {"-i", "lo", "-s", "198.18.0.1/32"};
+  }
 
   Result<std::vector<IptablesRule>> Rules(const FaultParams& params) const override {
     if (params.groups.size() < 2) return InvalidArgument("a partition needs at least two groups");
@@ -68,9 +71,9 @@ class Partition : public IptablesFault {
         for (size_t other = 0; other < params.groups.size(); ++other) {
           if (other == g) continue;
           for (const auto& peer : params.groups[other]) {
-            rules.push_back({node.netns, "filter", "INPUT",
-                             TaggedSpec({"-i", node.link, "-s", peer.address + "/32"}, tag,
-                                        {"DROP"})});
+            rules.push_back(
+                {node.netns, "filter", "INPUT",
+                 TaggedSpec({"-i", node.link, "-s", peer.address + "/32"}, tag, {"DROP"})});
           }
         }
       }

@@ -13,10 +13,20 @@ const std::vector<std::string> kTables = {"filter", "raw", "mangle"};
 const std::vector<std::string> kChains = {"INPUT", "PREROUTING", "OUTPUT", "FORWARD"};
 // Options that are iptables commands or change the table: a spec carrying one would turn an
 // undo into something else.
-const std::vector<std::string> kCommandOptions = {
-    "-A", "-C", "-D", "-E", "-F", "-I", "-L", "-N", "-P", "-R", "-S", "-X", "-Z", "-t",
-    "--append", "--check", "--delete", "--rename-chain", "--flush", "--insert", "--list",
-    "--new-chain", "--policy", "--replace", "--list-rules", "--delete-chain", "--zero", "--table"};
+const std::vector<std::string> kCommandOptions = {"-A",           "-C",
+                                                  "-D",           "-E",
+                                                  "-F",           "-I",
+                                                  "-L",           "-N",
+                                                  "-P",           "-R",
+                                                  "-S",           "-X",
+                                                  "-Z",           "-t",
+                                                  "--append",     "--check",
+                                                  "--delete",     "--rename-chain",
+                                                  "--flush",      "--insert",
+                                                  "--list",       "--new-chain",
+                                                  "--policy",     "--replace",
+                                                  "--list-rules", "--delete-chain",
+                                                  "--zero",       "--table"};
 
 bool Contains(const std::vector<std::string>& list, const std::string& item) {
   return std::find(list.begin(), list.end(), item) != list.end();

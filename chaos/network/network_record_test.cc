@@ -18,8 +18,7 @@ nlohmann::json Record(nlohmann::json undo) {
 
 IptablesRule LossRule(const std::string& netns, const std::string& tag) {
   return {netns, "filter", "INPUT",
-          TaggedSpec({"-i", "eth0", "-m", "statistic", "--mode", "random", "--probability",
-                      "0.1"},
+          TaggedSpec({"-i", "eth0", "-m", "statistic", "--mode", "random", "--probability", "0.1"},
                      tag, {"DROP"})};
 }
 
@@ -50,8 +49,11 @@ TEST(IptablesRulesTest, RoundTripAndRefusals) {
   EXPECT_EQ(parsed->at(0), rule);
 
   EXPECT_FALSE(RulesFromJson("r2", RulesToJson({rule})).ok());  // another run's
-  EXPECT_FALSE(RulesFromJson("r1", RulesToJson({LossRule("/proc/1/ns/net", "fl-r1-loss-00000001")})).ok());
-  EXPECT_FALSE(RulesFromJson("r1", RulesToJson({LossRule("/run/netns/fl-r1-n", "fl-r2-loss-00000001")})).ok());
+  EXPECT_FALSE(
+      RulesFromJson("r1", RulesToJson({LossRule("/proc/1/ns/net", "fl-r1-loss-00000001")})).ok());
+  EXPECT_FALSE(
+      RulesFromJson("r1", RulesToJson({LossRule("/run/netns/fl-r1-n", "fl-r2-loss-00000001")}))
+          .ok());
   auto untagged = rule;
   untagged.spec = {"-j", "DROP"};
   EXPECT_FALSE(RulesFromJson("r1", RulesToJson({untagged})).ok());
@@ -87,9 +89,9 @@ TEST(TcQdiscTest, TbfBurstIsTenMillisecondsAndAtLeastTwoFrames) {
 }
 
 TEST(UndoRecordTest, RefusesWhatTheRunDoesNotOwnBeforeTouchingAnything) {
-  const auto foreign = Record({{"type", "iptables"},
-                               {"rules", RulesToJson({LossRule("/run/netns/fl-other-node-1",
-                                                               "fl-other-loss-00000001")})}});
+  const auto foreign = Record(
+      {{"type", "iptables"},
+       {"rules", RulesToJson({LossRule("/run/netns/fl-other-node-1", "fl-other-loss-00000001")})}});
   const Status refused = UndoNetworkRecord("r1", foreign);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, ErrorCode::kInvalidArgument);
@@ -102,23 +104,24 @@ TEST(UndoRecordTest, RefusesWhatTheRunDoesNotOwnBeforeTouchingAnything) {
   EXPECT_FALSE(UndoNodeRecord("r1", stress).ok());  // the node itself, not a stress cgroup
   const auto fill = Record({{"type", "fill_file"}, {"paths", {"/etc/passwd"}}});
   EXPECT_FALSE(UndoNodeRecord("r1", fill).ok());
-  const auto climbing = Record(
-      {{"type", "fill_file"}, {"paths", {RunsDir() + "/r1/fl-r1-fill-00000000-n/../../x"}}});
+  const auto climbing =
+      Record({{"type", "fill_file"}, {"paths", {RunsDir() + "/r1/fl-r1-fill-00000000-n/../../x"}}});
   EXPECT_FALSE(UndoNodeRecord("r1", climbing).ok());
   EXPECT_FALSE(UndoNetworkRecord("r1", {{"kind", "network.loss"}}).ok());
 }
 
 TEST(UndoRecordTest, GoneResourcesAreUndoneAlready) {
   // The namespace, cgroup and file do not exist: nothing to run, and success (idempotent).
-  const auto rules = Record({{"type", "iptables"},
-                             {"rules", RulesToJson({LossRule("/run/netns/fl-r1-gone",
-                                                             "fl-r1-loss-00000001")})}});
+  const auto rules =
+      Record({{"type", "iptables"},
+              {"rules", RulesToJson({LossRule("/run/netns/fl-r1-gone", "fl-r1-loss-00000001")})}});
   EXPECT_TRUE(UndoNetworkRecord("r1", rules).ok());
-  const auto qdisc = Record(
-      {{"type", "tc_qdisc"}, {"qdiscs", QdiscsToJson({{"/run/netns/fl-r1-gone", "eth0", "fa18:"}})}});
+  const auto qdisc =
+      Record({{"type", "tc_qdisc"},
+              {"qdiscs", QdiscsToJson({{"/run/netns/fl-r1-gone", "eth0", "fa18:"}})}});
   EXPECT_TRUE(UndoNetworkRecord("r1", qdisc).ok());
-  const auto fill = Record(
-      {{"type", "fill_file"}, {"paths", {RunsDir() + "/r1/fl-r1-fill-00000000-node-1"}}});
+  const auto fill =
+      Record({{"type", "fill_file"}, {"paths", {RunsDir() + "/r1/fl-r1-fill-00000000-node-1"}}});
   EXPECT_TRUE(UndoNetworkOrNodeLoadRecord("r1", fill).ok());
   const auto other = Record({{"type", "freezer"}});
   const Status unknown = UndoNetworkOrNodeLoadRecord("r1", other);
@@ -141,9 +144,9 @@ TEST(MechanismsTest, EveryKindOnceWithADescription) {
     EXPECT_FALSE(m->mechanism().empty()) << m->kind();
     kinds.insert(m->kind());
   }
-  EXPECT_EQ(kinds, (std::set<std::string>{"network.partition", "network.loss",
-                                          "network.bandwidth", "network.delay", "node.cpu_stress",
-                                          "node.memory_stress", "node.disk_fill"}));
+  EXPECT_EQ(kinds, (std::set<std::string>{"network.partition", "network.loss", "network.bandwidth",
+                                          "network.delay", "node.cpu_stress", "node.memory_stress",
+                                          "node.disk_fill"}));
   EXPECT_EQ(DescribeReport({"network.delay", "NFQUEUE delayer (no sch_netem)", true, ""}),
             "network.delay: NFQUEUE delayer (no sch_netem)");
   EXPECT_EQ(DescribeReport({"network.loss", "x", false, "no iptables"}),

@@ -44,9 +44,8 @@ class Bandwidth : public NamedMechanism {
   Status Probe() override {
     FL_ASSIGN_OR_RETURN(bool works,
                         RunSucceeds(InThrowawayNetns({"tc", "qdisc", "add", "dev", "lo", "root",
-                                                      "handle", "fa01:", "tbf", "rate",
-                                                      "1mbit", "burst", "10kb", "latency",
-                                                      "50ms"})));
+                                                      "handle", "fa01:", "tbf", "rate", "1mbit",
+                                                      "burst", "10kb", "latency", "50ms"})));
     if (!works) return FailedPrecondition("the kernel has no tbf qdisc (sch_tbf)");
     return OkStatus();
   }
@@ -58,15 +57,14 @@ class Bandwidth : public NamedMechanism {
     }
     FL_RETURN_IF_ERROR(CheckNodes(params.run_id, params.nodes));
     FL_ASSIGN_OR_RETURN(std::vector<OwnedQdisc> qdiscs, NewQdiscs(params.nodes));
-    return InjectRecorded(params, journal, mechanism_,
-                          {{"type", "tc_qdisc"}, {"qdiscs", QdiscsToJson(qdiscs)}},
-                          UndoNetworkRecord, [&](std::vector<HelperProcess>&) -> Status {
-                            for (const auto& q : qdiscs) {
-                              FL_RETURN_IF_ERROR(
-                                  AddRootQdisc(q, TbfArgs(params.rate_bits_per_second)));
-                            }
-                            return OkStatus();
-                          });
+    return InjectRecorded(
+        params, journal, mechanism_, {{"type", "tc_qdisc"}, {"qdiscs", QdiscsToJson(qdiscs)}},
+        UndoNetworkRecord, [&](std::vector<HelperProcess>&) -> Status {
+          for (const auto& q : qdiscs) {
+            FL_RETURN_IF_ERROR(AddRootQdisc(q, TbfArgs(params.rate_bits_per_second)));
+          }
+          return OkStatus();
+        });
   }
 };
 
@@ -75,10 +73,9 @@ class Delay : public NamedMechanism {
   Delay() : NamedMechanism("network.delay", "netem, else NFQUEUE delayer") {}
 
   Status Probe() override {
-    FL_ASSIGN_OR_RETURN(bool netem,
-                        RunSucceeds(InThrowawayNetns({"tc", "qdisc", "add", "dev", "lo", "root",
-                                                      "handle", "fa01:", "netem", "delay",
-                                                      "1ms"})));
+    FL_ASSIGN_OR_RETURN(
+        bool netem, RunSucceeds(InThrowawayNetns({"tc", "qdisc", "add", "dev", "lo", "root",
+                                                  "handle", "fa01:", "netem", "delay", "1ms"})));
     use_netem_ = netem;
     probed_ = true;
     if (netem) {
@@ -90,9 +87,10 @@ class Delay : public NamedMechanism {
     if (delayer.empty()) {
       return FailedPrecondition("no sch_netem, and faultline-delayer was not found");
     }
-    FL_ASSIGN_OR_RETURN(bool rule, RunSucceeds(InThrowawayNetns(
-                                       {"iptables", "-w", "5", "-A", "INPUT", "-i", "lo", "-j",
-                                        "NFQUEUE", "--queue-num", kDelayQueue, "--queue-bypass"})));
+    FL_ASSIGN_OR_RETURN(
+        bool rule,
+        RunSucceeds(InThrowawayNetns({"iptables", "-w", "5", "-A", "INPUT", "-i", "lo", "-j",
+                                      "NFQUEUE", "--queue-num", kDelayQueue, "--queue-bypass"})));
     if (!rule) return FailedPrecondition("no sch_netem, and iptables has no NFQUEUE target");
     FL_ASSIGN_OR_RETURN(bool binds, RunSucceeds(InThrowawayNetns({delayer, "--probe"})));
     if (!binds) return FailedPrecondition("no sch_netem, and the delayer cannot bind a queue");
@@ -124,8 +122,7 @@ class Delay : public NamedMechanism {
 
   // One delayer per node, in a cgroup of its own below the run's, bound to the node's queue
   // before the rule sends packets to it.
-  Result<std::unique_ptr<ActiveFault>> InjectDelayer(const FaultParams& params,
-                                                     Journal& journal) {
+  Result<std::unique_ptr<ActiveFault>> InjectDelayer(const FaultParams& params, Journal& journal) {
     const std::string delayer = DelayerPath();
     if (delayer.empty()) return FailedPrecondition("faultline-delayer was not found");
     const std::string tag = NewFaultTag(params.run_id, "delay");

@@ -43,8 +43,8 @@ Result<std::vector<OwnedQdisc>> QdiscsFromJson(const std::string& run_id,
 }
 
 Status AddRootQdisc(const OwnedQdisc& qdisc, const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {"tc", "qdisc", "add", "dev", qdisc.link, "root", "handle",
-                                   qdisc.handle};
+  std::vector<std::string> argv = {"tc",       "qdisc", "add",    "dev",
+                                   qdisc.link, "root",  "handle", qdisc.handle};
   argv.insert(argv.end(), args.begin(), args.end());
   return RunChecked(InNetns(qdisc.netns, std::move(argv)));
 }
@@ -70,7 +70,9 @@ Result<std::string> RootHandle(const std::string& netns, const std::string& link
 }
 
 bool IsOwnedHandle(const std::string& handle) {
-  auto lower_hex = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || (c >= 'a' && c <= 'f'); };
+  auto lower_hex = [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c)) || (c >= 'a' && c <= 'f');
+  };
   return handle.size() == 5 && handle.rfind("fa", 0) == 0 && lower_hex(handle[2]) &&
          lower_hex(handle[3]) && handle[4] == ':' && handle != "fa00:";
 }
@@ -96,8 +98,13 @@ Status DeleteRootQdisc(const OwnedQdisc& qdisc) {
 std::vector<std::string> TbfArgs(std::uint64_t rate_bits_per_second) {
   const std::uint64_t bytes_per_second = rate_bits_per_second / 8;
   const std::uint64_t burst = std::max<std::uint64_t>(bytes_per_second / 100, 2 * 1514);
-  return {"tbf", "rate", std::to_string(rate_bits_per_second) + "bit", "burst",
-          std::to_string(burst), "latency", "100ms"};
+  return {"tbf",
+          "rate",
+          std::to_string(rate_bits_per_second) + "bit",
+          "burst",
+          std::to_string(burst),
+          "latency",
+          "100ms"};
 }
 
 }  // namespace faultline::chaos

@@ -22,10 +22,12 @@ bool IsRunLeaf(const std::string& run_id, const std::string& path) {
 
 class Stress : public NamedMechanism {
  public:
-  explicit Stress(std::string kind) : NamedMechanism(std::move(kind), "stress-ng in the node cgroup") {}
+  explicit Stress(std::string kind)
+      : NamedMechanism(std::move(kind), "stress-ng in the node cgroup") {}
 
   Status Probe() override {
-    if (FindExecutable("stress-ng").empty()) return FailedPrecondition("stress-ng is not installed");
+    if (FindExecutable("stress-ng").empty())
+      return FailedPrecondition("stress-ng is not installed");
     if (CgroupHierarchies().empty()) return FailedPrecondition("no cgroup hierarchy is mounted");
     FL_ASSIGN_OR_RETURN(ProcessOutcome version, RunProcess({{"stress-ng", "--version"}}));
     if (!version.ok()) return FailedPrecondition("stress-ng does not run: " + version.Describe());
@@ -53,19 +55,18 @@ class Stress : public NamedMechanism {
       }
       cgroups.push_back(node.cgroup + "/" + tag);
     }
-    const auto argv =
-        StressArgv(kind_, std::max<std::uint32_t>(params.workers, 1), params.bytes, timeout_seconds);
-    return InjectRecorded(params, journal, mechanism_,
-                          {{"type", "stress_cgroup"}, {"cgroups", cgroups}}, UndoNodeRecord,
-                          [&](std::vector<HelperProcess>& helpers) -> Status {
-                            for (const auto& rel : cgroups) {
-                              FL_RETURN_IF_ERROR(CreateChildCgroup(rel));
-                              FL_ASSIGN_OR_RETURN(HelperProcess helper,
-                                                  StartHelper({argv, rel, Nanos(0)}));
-                              helpers.push_back(std::move(helper));
-                            }
-                            return OkStatus();
-                          });
+    const auto argv = StressArgv(kind_, std::max<std::uint32_t>(params.workers, 1), params.bytes,
+                                 timeout_seconds);
+    return InjectRecorded(
+        params, journal, mechanism_, {{"type", "stress_cgroup"}, {"cgroups", cgroups}},
+        UndoNodeRecord, [&](std::vector<HelperProcess>& helpers) -> Status {
+          for (const auto& rel : cgroups) {
+            FL_RETURN_IF_ERROR(CreateChildCgroup(rel));
+            FL_ASSIGN_OR_RETURN(HelperProcess helper, StartHelper({argv, rel, Nanos(0)}));
+            helpers.push_back(std::move(helper));
+          }
+          return OkStatus();
+        });
   }
 };
 
@@ -83,7 +84,8 @@ class DiskFill : public NamedMechanism {
     // An unnamed file: it never appears and vanishes on close.
     const std::string dir = ExistingAncestor(StateRoot());
     const int fd = open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
-    if (fd < 0) return FailedPrecondition("cannot create a file in " + dir + ": " + strerror(errno));
+    if (fd < 0)
+      return FailedPrecondition("cannot create a file in " + dir + ": " + strerror(errno));
     const int rc = fallocate(fd, 0, 0, 4096);
     const int saved = errno;
     close(fd);
@@ -103,7 +105,8 @@ class DiskFill : public NamedMechanism {
     }
     return InjectRecorded(params, journal, mechanism_, {{"type", "fill_file"}, {"paths", paths}},
                           UndoNodeRecord, [&](std::vector<HelperProcess>&) -> Status {
-                            for (const auto& path : paths) FL_RETURN_IF_ERROR(Fill(path, params.bytes));
+                            for (const auto& path : paths)
+                              FL_RETURN_IF_ERROR(Fill(path, params.bytes));
                             return OkStatus();
                           });
   }
@@ -115,7 +118,8 @@ class DiskFill : public NamedMechanism {
     const int rc = fallocate(fd, 0, 0, static_cast<off_t>(bytes));
     const int saved = errno;
     close(fd);
-    if (rc != 0) return ErrnoError("cannot allocate " + std::to_string(bytes) + " bytes for " + path, saved);
+    if (rc != 0)
+      return ErrnoError("cannot allocate " + std::to_string(bytes) + " bytes for " + path, saved);
     return OkStatus();
   }
 };
@@ -130,12 +134,14 @@ Status UndoFill(const std::string& run_id, const nlohmann::json& undo) {
   const std::string dir = RunsDir() + "/" + run_id + "/";
   for (const auto& path : paths) {
     const std::string name = path.substr(std::min(path.size(), dir.size()));
-    if (path.rfind(dir, 0) != 0 || name.find('/') != std::string::npos || !IsRunLeaf(run_id, name)) {
+    if (path.rfind(dir, 0) != 0 || name.find('/') != std::string::npos ||
+        !IsRunLeaf(run_id, name)) {
       return InvalidArgument("file " + path + " not owned by run " + run_id);
     }
   }
   for (const auto& path : paths) {
-    if (unlink(path.c_str()) != 0 && errno != ENOENT) return ErrnoError("cannot remove " + path, errno);
+    if (unlink(path.c_str()) != 0 && errno != ENOENT)
+      return ErrnoError("cannot remove " + path, errno);
   }
   return OkStatus();
 }
@@ -166,14 +172,15 @@ std::vector<std::string> StressArgv(const std::string& kind, std::uint32_t worke
                                     std::uint64_t bytes, std::int64_t timeout_seconds) {
   std::vector<std::string> argv = {"stress-ng", "--quiet"};
   if (kind == "node.memory_stress") {
-    argv.insert(argv.end(), {"--vm", std::to_string(workers), "--vm-bytes",
-                             std::to_string(std::max<std::uint64_t>(bytes / workers, 4096)),
-                             "--vm-keep"});
+    argv.insert(argv.end(),
+                {"--vm", std::to_string(workers), "--vm-bytes",
+                 std::to_string(std::max<std::uint64_t>(bytes / workers, 4096)), "--vm-keep"});
   } else {
     argv.insert(argv.end(), {"--cpu", std::to_string(workers)});
   }
   // The fault's own deadline, as a second safety net should every revert path fail.
-  if (timeout_seconds > 0) argv.insert(argv.end(), {"--timeout", std::to_string(timeout_seconds) + "s"});
+  if (timeout_seconds > 0)
+    argv.insert(argv.end(), {"--timeout", std::to_string(timeout_seconds) + "s"});
   return argv;
 }
 

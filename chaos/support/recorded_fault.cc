@@ -74,7 +74,6 @@ Result<nlohmann::json> UndoSection(const nlohmann::json& data, std::string* type
   return data["undo"];
 }
 
-
 Status CheckNodes(const std::string& run_id, const std::vector<NodeRef>& nodes) {
   if (nodes.empty()) return InvalidArgument("the fault names no nodes");
   for (const auto& node : nodes) {

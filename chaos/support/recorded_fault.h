@@ -29,7 +29,6 @@ Result<std::unique_ptr<ActiveFault>> InjectRecorded(const FaultParams& params, J
 // Reads data["undo"] and its "type" (InvalidArgument when malformed).
 Result<nlohmann::json> UndoSection(const nlohmann::json& data, std::string* type);
 
-
 // Holds a mechanism's kind and description.
 class NamedMechanism : public FaultMechanism {
  public:

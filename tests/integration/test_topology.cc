@@ -100,7 +100,8 @@ Result<std::unique_ptr<TestTopology>> TestTopology::Create(int nodes) {
   FL_ASSIGN_OR_RETURN(topology->journal_, Journal::Open(id));
   TestTopology& t = *topology;
   const std::string cgroup = "faultline/" + t.run_id_;
-  FL_ASSIGN_OR_RETURN(t.cgroup_seq_, t.journal_->Acquire(journal_kind::kCgroup, {{"path", cgroup}}));
+  FL_ASSIGN_OR_RETURN(t.cgroup_seq_,
+                      t.journal_->Acquire(journal_kind::kCgroup, {{"path", cgroup}}));
   FL_RETURN_IF_ERROR(chaos::CreateChildCgroup("faultline"));
   FL_RETURN_IF_ERROR(chaos::CreateChildCgroup(cgroup));
 
@@ -245,7 +246,8 @@ Result<double> TcpGoodput(const chaos::NodeRef& sender, const chaos::NodeRef& re
     const auto end = std::chrono::steady_clock::now() + total + std::chrono::milliseconds(200);
     while (std::chrono::steady_clock::now() < end) {
       pollfd pfd{sock.fd, POLLOUT, 0};
-      if (poll(&pfd, 1, 50) > 0 && send(sock.fd, chunk.data(), chunk.size(), MSG_DONTWAIT | MSG_NOSIGNAL) < 0 &&
+      if (poll(&pfd, 1, 50) > 0 &&
+          send(sock.fd, chunk.data(), chunk.size(), MSG_DONTWAIT | MSG_NOSIGNAL) < 0 &&
           errno != EAGAIN) {
         break;
       }
