@@ -11,6 +11,8 @@ std::vector<std::unique_ptr<FaultMechanism>> MakeNetworkMechanisms() {
   all.push_back(MakeLossMechanism());
   all.push_back(MakeBandwidthMechanism());
   all.push_back(MakeDelayMechanism());
+  all.push_back(MakeDuplicateMechanism());
+  all.push_back(MakeCorruptMechanism());
   all.push_back(MakeCpuStressMechanism());
   all.push_back(MakeMemoryStressMechanism());
   all.push_back(MakeDiskFillMechanism());

@@ -11,7 +11,8 @@
 
 namespace faultline::chaos {
 
-// network.partition, .loss, .bandwidth, .delay; node.cpu_stress, .memory_stress, .disk_fill.
+// network.partition, .loss, .bandwidth, .delay, .duplicate, .corrupt; node.cpu_stress,
+// .memory_stress, .disk_fill.
 std::vector<std::unique_ptr<FaultMechanism>> MakeNetworkMechanisms();
 
 // Undoes a fault record of any of those mechanisms; NotFound for records of other mechanisms.

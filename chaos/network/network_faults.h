@@ -22,6 +22,12 @@ std::unique_ptr<FaultMechanism> MakeBandwidthMechanism();
 // are held by faultline-delayer (NFQUEUE, with --queue-bypass so a dead delayer black-holes
 // nothing).
 std::unique_ptr<FaultMechanism> MakeDelayMechanism();
+// network.duplicate: each packet a node sends through its link is sent twice with the fault's
+// probability (tc BPF on egress, bpf_clone_redirect).
+std::unique_ptr<FaultMechanism> MakeDuplicateMechanism();
+// network.corrupt: the last payload byte of each UDP/TCP packet a node sends through its link
+// is flipped with the fault's probability (tc BPF on egress; checksums untouched).
+std::unique_ptr<FaultMechanism> MakeCorruptMechanism();
 
 // Where faultline-delayer is: $FAULTLINE_DELAYER, beside the running binary, the build tree,
 // then PATH. Empty when nowhere.

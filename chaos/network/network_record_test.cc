@@ -5,6 +5,7 @@
 #include "chaos/network/iptables_rules.h"
 #include "chaos/network/mechanisms.h"
 #include "chaos/network/network_faults.h"
+#include "chaos/network/tc_filter.h"
 #include "chaos/network/tc_qdisc.h"
 #include "chaos/node/node_faults.h"
 #include "harness/core/journal.h"
@@ -144,13 +145,41 @@ TEST(MechanismsTest, EveryKindOnceWithADescription) {
     EXPECT_FALSE(m->mechanism().empty()) << m->kind();
     kinds.insert(m->kind());
   }
-  EXPECT_EQ(kinds, (std::set<std::string>{"network.partition", "network.loss", "network.bandwidth",
-                                          "network.delay", "node.cpu_stress", "node.memory_stress",
-                                          "node.disk_fill"}));
+  EXPECT_EQ(kinds,
+            (std::set<std::string>{"network.partition", "network.loss", "network.bandwidth",
+                                   "network.delay", "network.duplicate", "network.corrupt",
+                                   "node.cpu_stress", "node.memory_stress", "node.disk_fill"}));
   EXPECT_EQ(DescribeReport({"network.delay", "NFQUEUE delayer (no sch_netem)", true, ""}),
             "network.delay: NFQUEUE delayer (no sch_netem)");
   EXPECT_EQ(DescribeReport({"network.loss", "x", false, "no iptables"}),
             "network.loss: unavailable: no iptables");
+}
+
+TEST(TcFilterRecordTest, RoundTripAndRefusals) {
+  const OwnedFilter filter{"/run/netns/fl-r1-node-1", "eth0", 0xfa07, true, 65535};
+  auto parsed = FiltersFromJson("r1", FiltersToJson({filter}));
+  ASSERT_TRUE(parsed.ok()) << parsed.error().ToString();
+  EXPECT_EQ(parsed->at(0).priority, 0xfa07u);
+  EXPECT_TRUE(parsed->at(0).created_clsact);
+  EXPECT_EQ(parsed->at(0).gso_max_segs, 65535u);
+
+  EXPECT_FALSE(FiltersFromJson("r2", FiltersToJson({filter})).ok());  // another run's
+  auto foreign = filter;
+  foreign.priority = 1;  // not a priority faultline gives out
+  EXPECT_FALSE(FiltersFromJson("r1", FiltersToJson({foreign})).ok());
+  auto bad_link = filter;
+  bad_link.link = "eth0 root";
+  EXPECT_FALSE(FiltersFromJson("r1", FiltersToJson({bad_link})).ok());
+  EXPECT_FALSE(FiltersFromJson("r1", nlohmann::json::array({{{"netns", "x"}}})).ok());
+  for (int i = 0; i < 100; ++i) EXPECT_TRUE(IsOwnedPriority(PickOwnedPriority()));
+}
+
+TEST(TcFilterRecordTest, UndoRefusesForeignFiltersBeforeTouchingAnything) {
+  const OwnedFilter filter{"/run/netns/fl-r2-node-1", "eth0", 0xfa07, true, 65535};
+  nlohmann::json record = Record({{"type", "tc_bpf"}, {"filters", FiltersToJson({filter})}});
+  Status undone = UndoNetworkOrNodeLoadRecord("r1", record);
+  ASSERT_FALSE(undone.ok());
+  EXPECT_EQ(undone.error().code, ErrorCode::kInvalidArgument);
 }
 
 }  // namespace

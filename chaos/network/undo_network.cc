@@ -1,6 +1,7 @@
 // Undo of network faults from their journal records alone.
 #include "chaos/network/iptables_rules.h"
 #include "chaos/network/network_faults.h"
+#include "chaos/network/tc_filter.h"
 #include "chaos/network/tc_qdisc.h"
 #include "chaos/support/helper_process.h"
 #include "chaos/support/ownership.h"
@@ -43,6 +44,16 @@ Status UndoNetworkRecord(const std::string& run_id, const nlohmann::json& data) 
     Status first = OkStatus();
     for (const auto& q : qdiscs) {
       Status deleted = DeleteRootQdisc(q);
+      if (!deleted.ok() && first.ok()) first = std::move(deleted);
+    }
+    return first;
+  }
+  if (type == "tc_bpf") {
+    FL_ASSIGN_OR_RETURN(auto filters,
+                        FiltersFromJson(run_id, undo.value("filters", nlohmann::json())));
+    Status first = OkStatus();
+    for (const auto& f : filters) {
+      Status deleted = DeleteFilter(f);
       if (!deleted.ok() && first.ok()) first = std::move(deleted);
     }
     return first;

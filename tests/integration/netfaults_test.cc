@@ -13,8 +13,10 @@
 #include "chaos/network/mechanisms.h"
 #include "chaos/network/network_faults.h"
 #include "chaos/node/node_faults.h"
+#include "chaos/support/netns_command.h"
 #include "harness/core/cgroup.h"
 #include "harness/core/files.h"
+#include "harness/core/process.h"
 #include "tests/integration/host_state.h"
 #include "tests/integration/test_topology.h"
 
@@ -134,6 +136,7 @@ class NetFaultsTest : public ::testing::Test {
       EXPECT_EQ(RulesAndQdiscsMentioning(node, "fl-" + topology_->run_id()), "") << node.name;
       EXPECT_EQ(RulesAndQdiscsMentioning(node, "tbf"), "") << node.name;
       EXPECT_EQ(RulesAndQdiscsMentioning(node, "netem"), "") << node.name;
+      EXPECT_EQ(RulesAndQdiscsMentioning(node, "clsact"), "") << node.name;
     }
     EXPECT_EQ(ProcessesMentioning("faultline-delayer"), std::vector<std::string>{});
   }
@@ -194,6 +197,75 @@ TEST_F(NetFaultsTest, LossMatchesItsProbabilityAndIsUndoneFromTheRecordAlone) {
   EXPECT_EQ(Delivered(2, 1, 1000), 1000);
   ASSERT_TRUE((*fault)->Revert().ok());  // nothing left to undo; releases the record
   EXPECT_EQ(FaultRecords(), 0);
+}
+
+// gso_max_segs of the node's link.
+std::string GsoMaxSegs(const chaos::NodeRef& node) {
+  auto shown = RunForOutput(
+      chaos::InNetns(node.netns, {"ip", "-j", "-d", "link", "show", "dev", node.link}));
+  if (!shown.ok()) return shown.error().ToString();
+  return nlohmann::json::parse(*shown).at(0).value("gso_max_segs", nlohmann::json()).dump();
+}
+
+TEST_F(NetFaultsTest, DuplicateMatchesItsProbabilityAndIsUndoneFromTheRecordAlone) {
+  auto mechanism = Mechanism("network.duplicate");
+  ASSERT_TRUE(mechanism);
+  const std::string gso = GsoMaxSegs(node(1));
+  FaultParams params = topology_->Params("network.duplicate");
+  params.nodes = {node(1)};
+  params.probability = 0.2;
+  auto fault = mechanism->Inject(params, topology_->journal());
+  ASSERT_TRUE(fault.ok()) << fault.error().ToString();
+  EXPECT_EQ(GsoMaxSegs(node(1)), "1");
+  constexpr int kPackets = 3000;
+  auto sent = CountArrivals(node(1), node(2), kPackets);
+  ASSERT_TRUE(sent.ok()) << sent.error().ToString();
+  const double copies = (sent->received - sent->distinct) / static_cast<double>(sent->distinct);
+  RecordProperty("measured_duplicates", std::to_string(copies));
+  EXPECT_NEAR(copies, 0.2, 0.03);
+  EXPECT_GE(sent->distinct, kPackets - 5);
+  auto received = CountArrivals(node(2), node(1), 500);  // only what node-1 sends is copied
+  ASSERT_TRUE(received.ok());
+  EXPECT_EQ(received->received, received->distinct);
+
+  const nlohmann::json record = OutstandingFaultRecord();
+  EXPECT_EQ(record["kind"], "network.duplicate");
+  Status undone = chaos::UndoNetworkOrNodeLoadRecord(topology_->run_id(), record);
+  ASSERT_TRUE(undone.ok()) << undone.error().ToString();
+  ExpectNetworkClean();
+  EXPECT_EQ(GsoMaxSegs(node(1)), gso);
+  auto after = CountArrivals(node(1), node(2), 1000);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->received, 1000);
+  ASSERT_TRUE((*fault)->Revert().ok());
+  EXPECT_EQ(FaultRecords(), 0);
+}
+
+TEST_F(NetFaultsTest, CorruptMatchesItsProbabilityAndIsReverted) {
+  auto mechanism = Mechanism("network.corrupt");
+  ASSERT_TRUE(mechanism);
+  FaultParams params = topology_->Params("network.corrupt");
+  params.nodes = {node(1)};
+  params.probability = 0.1;
+  auto fault = mechanism->Inject(params, topology_->journal());
+  ASSERT_TRUE(fault.ok()) << fault.error().ToString();
+  constexpr int kPackets = 3000;
+  auto sent = CountArrivals(node(1), node(2), kPackets);
+  ASSERT_TRUE(sent.ok()) << sent.error().ToString();
+  const double corrupted = sent->corrupted / static_cast<double>(kPackets);
+  RecordProperty("measured_corrupted", std::to_string(corrupted));
+  EXPECT_NEAR(corrupted, 0.1, 0.03);
+  EXPECT_GE(sent->distinct, kPackets - 5);  // delivered damaged, not dropped (veth offload)
+  auto received = CountArrivals(node(2), node(1), 500);  // only what node-1 sends
+  ASSERT_TRUE(received.ok());
+  EXPECT_EQ(received->corrupted, 0);
+
+  ASSERT_TRUE((*fault)->Revert().ok());
+  EXPECT_EQ(FaultRecords(), 0);
+  ExpectNetworkClean();
+  auto after = CountArrivals(node(1), node(2), 1000);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->corrupted, 0);
 }
 
 TEST_F(NetFaultsTest, BandwidthHoldsTheRate) {

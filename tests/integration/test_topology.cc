@@ -173,18 +173,28 @@ chaos::FaultParams TestTopology::Params(const std::string& kind) const {
   return params;
 }
 
-Result<int> CountDelivered(const chaos::NodeRef& from, const chaos::NodeRef& to, int count) {
+Result<Arrivals> CountArrivals(const chaos::NodeRef& from, const chaos::NodeRef& to, int count) {
   FL_ASSIGN_OR_RETURN(int receiver_fd, BoundSocket(to, SOCK_DGRAM, kUdpPort));
   Fd receiver(receiver_fd);
   Fd sender(SocketIn(from.netns, SOCK_DGRAM));
   if (sender.fd < 0) return ErrnoError("socket in " + from.netns, errno);
   const sockaddr_in dest = Address(to.address, kUdpPort);
+  constexpr char kFill = 0x5a;
   std::set<std::uint32_t> seen;
-  char buffer[64] = {};
+  Arrivals arrivals;
+  char buffer[64];
+  std::memset(buffer, kFill, sizeof buffer);
   auto drain = [&](int timeout_ms) {
+    char got[sizeof buffer + 1];
     while (Readable(receiver.fd, timeout_ms)) {
+      if (recv(receiver.fd, got, sizeof got, MSG_DONTWAIT) != sizeof buffer) continue;
       std::uint32_t seq;
-      if (recv(receiver.fd, &seq, sizeof seq, MSG_DONTWAIT) == sizeof seq) seen.insert(seq);
+      std::memcpy(&seq, got, sizeof seq);
+      ++arrivals.received;
+      if (std::any_of(got + sizeof seq, got + sizeof buffer, [](char c) { return c != kFill; })) {
+        ++arrivals.corrupted;
+      }
+      seen.insert(seq);
     }
   };
   for (std::uint32_t seq = 0; seq < static_cast<std::uint32_t>(count); ++seq) {
@@ -194,7 +204,13 @@ Result<int> CountDelivered(const chaos::NodeRef& from, const chaos::NodeRef& to,
     if (seq % 64 == 63) drain(0);  // keeps the receive queue short
   }
   drain(300);
-  return static_cast<int>(seen.size());
+  arrivals.distinct = static_cast<int>(seen.size());
+  return arrivals;
+}
+
+Result<int> CountDelivered(const chaos::NodeRef& from, const chaos::NodeRef& to, int count) {
+  FL_ASSIGN_OR_RETURN(Arrivals arrivals, CountArrivals(from, to, count));
+  return arrivals.distinct;
 }
 
 Result<std::vector<std::int64_t>> RoundTrips(const chaos::NodeRef& client,

@@ -41,6 +41,14 @@ class TestTopology {
 // A socket created inside the network namespace at NETNS (from a thread that entered it).
 int SocketIn(const std::string& netns, int type);
 
+struct Arrivals {
+  int distinct = 0;   // sequence numbers seen
+  int received = 0;   // datagrams, copies included
+  int corrupted = 0;  // datagrams whose payload differs from what was sent
+};
+// Sends COUNT numbered 64-byte UDP datagrams from FROM to TO and counts what arrives.
+Result<Arrivals> CountArrivals(const chaos::NodeRef& from, const chaos::NodeRef& to, int count);
+
 // Sends COUNT numbered UDP datagrams from FROM to TO and counts how many arrive.
 Result<int> CountDelivered(const chaos::NodeRef& from, const chaos::NodeRef& to, int count);
 
