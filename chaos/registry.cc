@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "chaos/container_faults.h"
+#include "chaos/network/mechanisms.h"
 #include "chaos/node_faults.h"
 
 namespace faultline::chaos {
@@ -19,6 +20,7 @@ std::vector<std::unique_ptr<FaultMechanism>> AllMechanisms() {
   std::vector<std::unique_ptr<FaultMechanism>> all;
   Append(all, MakeNodeMechanisms());
   Append(all, MakeContainerMechanisms());
+  Append(all, MakeNetworkMechanisms());
   return all;
 }
 
@@ -71,8 +73,17 @@ Status UndoFaultRecord(const std::string& run_id, const nlohmann::json& data) {
     return InvalidArgument("malformed fault record: expected mechanism and undo");
   }
   const std::string mechanism = data["mechanism"].get<std::string>();
-  for (const auto& m : AllMechanisms()) {
+  for (const auto& m : MakeNodeMechanisms()) {
     if (m->mechanism() == mechanism) return m->Undo(run_id, data["undo"]);
+  }
+  for (const auto& m : MakeContainerMechanisms()) {
+    if (m->mechanism() == mechanism) return m->Undo(run_id, data["undo"]);
+  }
+  // Network and node-load records name their undo by its "type" (the mechanism's name may
+  // depend on what the host had, e.g. netem or the NFQUEUE delayer).
+  if (data["undo"].contains("type")) {
+    Status undone = UndoNetworkOrNodeLoadRecord(run_id, data);
+    if (undone.ok() || undone.error().code != ErrorCode::kNotFound) return undone;
   }
   return InvalidArgument("fault record names unknown mechanism '" + mechanism + "'");
 }

@@ -9,13 +9,15 @@
 namespace faultline::chaos {
 namespace {
 
-TEST(Registry, EveryMechanismHasAUniqueNameAndAKnownKind) {
-  std::set<std::string> names;
+TEST(Registry, EveryKindHasOneMechanismAndKnownRequirements) {
+  std::set<std::string> kinds;
   for (const auto& m : AllMechanisms()) {
-    EXPECT_TRUE(names.insert(m->mechanism()).second) << "duplicate mechanism " << m->mechanism();
+    EXPECT_TRUE(kinds.insert(m->kind()).second) << "two mechanisms for " << m->kind();
     EXPECT_NE(FindFaultKind(m->kind()), nullptr) << m->kind() << " has no requirements entry";
   }
-  for (const char* kind : {"node.kill", "node.pause", "container.kill", "container.oom"}) {
+  for (const char* kind : {"node.kill", "node.pause", "container.kill", "container.oom",
+                           "network.partition", "network.loss", "network.delay",
+                           "network.bandwidth", "node.cpu_stress", "node.disk_fill"}) {
     EXPECT_NE(MechanismFor(kind), nullptr) << kind;
   }
   EXPECT_EQ(MechanismFor("node.explode"), nullptr);
@@ -83,6 +85,16 @@ TEST(UndoFaultRecord, RefusesForeignOrMalformedRecords) {
              {"allocator_start", 0},
              {"oom_score_adj", nlohmann::json::object()}}}}}}},
        "refusing to write ../../memory.limit_in_bytes"},
+      {"network rule in a foreign namespace",
+       {{"mechanism", "iptables statistic"},
+        {"undo",
+         {{"type", "iptables"},
+          {"rules",
+           {{{"netns", "/run/netns/other"},
+             {"table", "filter"},
+             {"chain", "INPUT"},
+             {"spec", {"-j", "DROP"}}}}}}}},
+       "not owned by run run1"},
   };
   for (const auto& c : cases) {
     Status status = UndoFaultRecord("run1", c.data);

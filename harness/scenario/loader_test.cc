@@ -164,9 +164,6 @@ std::vector<BadCase> BadCases() {
       {"unknown fault kind", "bad.yaml", head + ok_steps + "faults:\n  - {kind: node.paus, for: 1s, nodes: [local]}\n",
        
        "bad.yaml:6:12: faults[0].kind: unknown fault kind 'node.paus'; did you mean 'node.pause'?"},
-      {"fault kind without a mechanism in this build", "bad.yaml",
-       head + ok_steps + "faults:\n  - {kind: network.loss, for: 1s, nodes: [local], probability: 0.1}\n", 
-       "bad.yaml:6:12: faults[0].kind: fault kind 'network.loss' has no mechanism in this build (kinds: container.kill, container.oom, node.kill, node.pause)"},
       {"fault without for", "bad.yaml", head + ok_steps + "faults:\n  - {kind: node.pause, nodes: [local]}\n", 
        "bad.yaml:6:5: faults[0]: missing required field 'for'"},
       {"zero ttl", "bad.yaml", head + ok_steps + "faults:\n  - {kind: node.pause, for: 0s, nodes: [local]}\n", 
