@@ -123,11 +123,12 @@ json ToJson(const Sample& s) {
     j["phases"] = std::move(phases);
   }
   if (!s.error.empty()) j["error"] = Utf8(s.error);
+  if (!s.peer.empty()) j["peer"] = Utf8(s.peer);
   return j;
 }
 
 json ToJson(const DensityPoint& p) {
-  return {{"step", Utf8(p.step)},
+  json j = {{"step", Utf8(p.step)},
           {"target", Utf8(p.target)},
           {"repetition", p.repetition},
           {"containers", p.containers},
@@ -138,6 +139,8 @@ json ToJson(const DensityPoint& p) {
           {"start_p50_s", Number(p.start_p50_s)},
           {"start_p99_s", Number(p.start_p99_s)},
           {"at_ns", p.at_ns}};
+  if (!p.node.empty()) j["node"] = Utf8(p.node);
+  return j;
 }
 
 json ToJson(const DensityOutcome& o) {
@@ -147,6 +150,7 @@ json ToJson(const DensityOutcome& o) {
             {"reached", o.reached},
             {"stopped_by", Utf8(o.stopped_by)}};
   if (o.knee) j["knee"] = *o.knee;
+  if (!o.node.empty()) j["node"] = Utf8(o.node);
   return j;
 }
 
@@ -361,6 +365,7 @@ Status Convert(const json& j, const std::string& path, Sample& out) {
   FL_RETURN_IF_ERROR(Required(j, path, "duration_ns", out.duration_ns));
   FL_RETURN_IF_ERROR(Optional(j, path, "phases", out.phases));
   FL_RETURN_IF_ERROR(Required(j, path, "ok", out.ok));
+  FL_RETURN_IF_ERROR(Optional(j, path, "peer", out.peer));
   return Optional(j, path, "error", out.error);
 }
 
@@ -378,6 +383,7 @@ Status Convert(const json& j, const std::string& path, DensityPoint& out) {
                               out.runtime_overhead_per_container_bytes));
   FL_RETURN_IF_ERROR(Optional(j, path, "start_p50_s", out.start_p50_s));
   FL_RETURN_IF_ERROR(Optional(j, path, "start_p99_s", out.start_p99_s));
+  FL_RETURN_IF_ERROR(Optional(j, path, "node", out.node));
   return Optional(j, path, "at_ns", out.at_ns);
 }
 
@@ -388,6 +394,7 @@ Status Convert(const json& j, const std::string& path, DensityOutcome& out) {
   FL_RETURN_IF_ERROR(Optional(j, path, "repetition", out.repetition));
   FL_RETURN_IF_ERROR(Required(j, path, "reached", out.reached));
   FL_RETURN_IF_ERROR(Optional(j, path, "stopped_by", out.stopped_by));
+  FL_RETURN_IF_ERROR(Optional(j, path, "node", out.node));
   return Optional(j, path, "knee", out.knee);
 }
 

@@ -14,6 +14,9 @@ int ValidateCommand(const Args& args);
 int DoctorCommand(const Args& args);
 int RecoverCommand(const Args& args);
 int V1ExecCommand(const Args& args);
+int ClusterCommand(const Args& args);
+int TcpEchoCommand(const Args& args);   // internal: steady workloads inside a node
+int TcpProbeCommand(const Args& args);  // internal
 
 // True when ARGS asks for help (-h/--help); prints TEXT to stdout.
 bool WantsHelp(const Args& args, const char* text);

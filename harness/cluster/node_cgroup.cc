@@ -1,6 +1,7 @@
 #include "harness/cluster/node_cgroup.h"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -151,6 +152,18 @@ Status JoinCgroup(const std::string& rel, pid_t pid) {
     if (!PathExists(procs)) continue;
     FL_RETURN_IF_ERROR(WriteFile(procs, std::to_string(pid)));
   }
+  return OkStatus();
+}
+
+Status EnterNode(const std::string& netns, const std::string& rel) {
+  FL_RETURN_IF_ERROR(CreateNodeCgroup(rel, {}, DetectCgroupMode()));
+  FL_RETURN_IF_ERROR(JoinCgroup(rel, getpid()));
+  const int fd = open(netns.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ErrnoError("cannot open network namespace " + netns, errno);
+  const int joined = setns(fd, CLONE_NEWNET);
+  const int error = errno;
+  close(fd);
+  if (joined != 0) return ErrnoError("cannot enter network namespace " + netns, error);
   return OkStatus();
 }
 

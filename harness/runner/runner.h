@@ -15,6 +15,9 @@ struct RunOptions {
   const std::atomic<bool>* cancel = nullptr;  // Ctrl-C: stop starting work, clean up, keep data
   bool progress = false;                      // draw a progress bar on stderr
   bool private_v1_view = false;  // the controller already entered a private v1 cgroup view
+  std::string cluster_name;      // run on this standing cluster (`cluster up`) instead of the
+                                 // scenario's own
+  std::string self_exe;          // the faultline binary: node traffic helpers (steady steps)
 };
 
 // True when a target needs the private v1 cgroup view on this host (crun on hybrid cgroups).

@@ -35,6 +35,9 @@ class VirtualCluster : public Cluster {
   const std::vector<Node>& nodes() const override { return nodes_; }
   Status Teardown() override;
 
+  // Leaves everything standing (and journaled) when this object goes: `cluster up`.
+  void KeepStanding() { owned_.clear(); }
+
   const std::string& id() const { return id_; }
   std::string subnet() const;
   // {id, subnet, subnet_index, nodes: [{name, netns, link, address, cgroup, cpus, memory}]}
