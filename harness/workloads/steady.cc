@@ -254,6 +254,10 @@ StepOutput RunSteady(drivers::Driver& driver, const scenario::SteadyWorkload& wo
   SampleSink sink(context);
   StepOutput output;
   const auto end = steady_clock::now() + workload.duration;
+  output.window_begin_ns = BootNowNs();
+  if (context.on_window) {
+    context.on_window(output.window_begin_ns, output.window_begin_ns + workload.duration.count());
+  }
   Churn churn(driver, workload, context, sink);
   RequestResponse traffic(workload, context, sink, output.warnings);
   std::thread churning;
@@ -266,6 +270,7 @@ StepOutput RunSteady(drivers::Driver& driver, const scenario::SteadyWorkload& wo
     }
   }
   if (churning.joinable()) churning.join();
+  output.window_end_ns = BootNowNs();
   churn.StopAll();
   if (workload.rr_rate_per_second) traffic.RemoveCgroups();
   output.samples = sink.Take();

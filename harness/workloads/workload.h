@@ -2,6 +2,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -33,6 +34,10 @@ struct StepContext {
   std::string helper_exe;  // the faultline binary: runs node traffic helpers (steady)
   std::string scratch_dir;  // private files of this step (stop files of helpers)
   Journal* journal = nullptr;  // the run's: what a step creates beyond containers
+  // Steady steps: called once the load starts, with its window (CLOCK_BOOTTIME ns, end as
+  // planned), on the step's thread, which waits for it: return at once (e.g. schedule
+  // faults inside the window on a thread of your own).
+  std::function<void(std::int64_t begin_ns, std::int64_t end_ns)> on_window;
   bool cancelled() const { return cancel && cancel->load(); }
 };
 
@@ -42,6 +47,9 @@ struct StepOutput {
   std::optional<reports::DensityOutcome> outcome;
   std::vector<reports::DensityOutcome> node_outcomes;  // per node of a cluster, with its knee
   std::vector<std::string> warnings;  // what makes this step's numbers untrustworthy
+  // Steady steps: when the load ran (CLOCK_BOOTTIME ns; end: when it actually stopped).
+  std::int64_t window_begin_ns = 0;
+  std::int64_t window_end_ns = 0;
 };
 
 // Starts COUNT short-lived containers (create, start, delete) at the given concurrency and rate.
