@@ -96,6 +96,7 @@ std::vector<Aggregate> ComputeAggregates(const Result& result) {
   }
   for (const DensityPoint& point : result.density) {
     collector.NoteStep(point.step);
+    if (!point.node.empty()) continue;  // a node's share: already in the whole-cluster point
     // With nothing running there is no per-container figure, only a division by zero.
     if (point.containers == 0) continue;
     collector.At(point.step, point.target, "density.memory_per_container")
@@ -104,6 +105,7 @@ std::vector<Aggregate> ComputeAggregates(const Result& result) {
         .values.push_back(point.runtime_overhead_per_container_bytes);
   }
   for (const DensityOutcome& outcome : result.density_outcomes) {
+    if (!outcome.node.empty()) continue;
     collector.At(outcome.step, outcome.target, "density.reached")
         .values.push_back(static_cast<double>(outcome.reached));
   }

@@ -103,7 +103,9 @@ std::string RenderSummary(const Result& result, bool color) {
     for (const DensityOutcome& o : result.density_outcomes) {
       if (o.step != step) continue;
       any_density = true;
-      density.Add({o.target, std::to_string(o.repetition + 1), std::to_string(o.reached),
+      // A node's row reads "runc @node-2": its share of the ramp and its own knee.
+      density.Add({o.node.empty() ? o.target : o.target + " @" + o.node,
+                   std::to_string(o.repetition + 1), std::to_string(o.reached),
                    o.stopped_by, o.knee ? std::to_string(*o.knee) : "-"});
     }
     if (any_density) out += "  density\n" + density.Render("    ");

@@ -72,7 +72,7 @@ void MeasureFaultImpact(Result& result, const std::vector<scenario::SloRule>& sl
       }
     }
     const std::string op = request_response ? "tcp_rr" : "run";
-    fault.impact_metric = request_response ? "tcp_rr" : "start_latency";
+    fault.impact_metric = request_response ? "op_latency.tcp_rr" : "start_latency";
     const std::int64_t window = fault.revert_ns - fault.inject_ns;
     std::vector<const Sample*> before, during, after;
     for (const Sample& s : result.samples) {
@@ -87,6 +87,13 @@ void MeasureFaultImpact(Result& result, const std::vector<scenario::SloRule>& sl
     }
     if (!before.empty()) fault.baseline = StatsOf(before);
     fault.during = StatsOf(during);
+    if (auto signal = fault.signals.find("drops"); signal != fault.signals.end()) {
+      fault.drops = signal->second;
+      fault.drops_from = "signals";
+    } else if (request_response) {
+      fault.drops = fault.during->failed;
+      fault.drops_from = "tcp_rr_failures";
+    }
     std::optional<double> bound = SloBound(slo, fault.impact_metric, fault);
     if (!bound && fault.baseline && fault.baseline->samples > fault.baseline->failed) {
       bound = kBaselineFactor * fault.baseline->p99_s;

@@ -1,8 +1,8 @@
 // What each fault occurrence did to the workload, from the samples alone (pure functions).
 //
 // Samples: the workload's headline operation in the fault's scope (the step execution it was
-// bound to, or the whole run): "tcp_rr" when the scope has request/response samples, else "run"
-// (start_latency). A sample belongs to the interval in which it was issued (start_ns).
+// bound to, or the whole run): "tcp_rr" (metric op_latency.tcp_rr) when the scope has
+// request/response samples, else "run" (start_latency). A sample belongs to the interval in which it was issued (start_ns).
 //   baseline  samples issued in the interval as long as the fault window just before injection
 //   during    samples issued from injection to revert
 //   recovery_time  from revert to the issue time of the first sample that begins a run of N
@@ -32,7 +32,7 @@ std::optional<double> RecoveryTime(const std::vector<const Sample*>& samples,
                                    std::int64_t revert_ns, double bound_s,
                                    std::size_t window = kRecoverySamples);
 
-// Fills impact_metric, baseline, during, recovery_bound_s and recovery_time_s of every fault
+// Fills impact_metric, baseline, during, drops, recovery_bound_s and recovery_time_s of every fault
 // in RESULT from its samples.
 void MeasureFaultImpact(Result& result, const std::vector<scenario::SloRule>& slo);
 

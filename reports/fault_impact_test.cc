@@ -40,6 +40,40 @@ FaultRecord Fault(std::int64_t inject_ms, std::int64_t revert_ms) {
   return f;
 }
 
+// Request/response traffic outranks container starts; its SLO bounds recovery and its failed
+// round trips in the window are the drops (no probe signals here).
+TEST(FaultImpact, RequestResponseUsesItsSloAndCountsFailedTripsAsDrops) {
+  Result result;
+  result.samples = Stream(8000, 0, 0, 10);  // container starts, unaffected
+  for (Sample s : Stream(8000, 3000, 3500, 300, 2000, 3000)) {
+    s.op = "tcp_rr";
+    result.samples.push_back(s);
+  }
+  result.faults = {Fault(2000, 3000)};
+  scenario::SloRule rule;
+  rule.metric = "op_latency.tcp_rr";
+  rule.statistic = "p99";
+  rule.max = 0.1;
+  MeasureFaultImpact(result, {rule});
+  const FaultRecord& f = result.faults[0];
+  EXPECT_EQ(f.impact_metric, "op_latency.tcp_rr");
+  ASSERT_TRUE(f.during);
+  EXPECT_EQ(f.during->failed, 10u);
+  ASSERT_TRUE(f.drops);
+  EXPECT_EQ(*f.drops, 10u);
+  EXPECT_EQ(f.drops_from, "tcp_rr_failures");
+  ASSERT_TRUE(f.recovery_bound_s);
+  EXPECT_DOUBLE_EQ(*f.recovery_bound_s, 0.1);
+  ASSERT_TRUE(f.recovery_time_s);
+  EXPECT_NEAR(*f.recovery_time_s, 0.5, 1e-9);  // slow (300 ms) until 3.5 s
+
+  result.faults = {Fault(2000, 3000)};
+  result.faults[0].signals["drops"] = 42;
+  MeasureFaultImpact(result, {rule});
+  EXPECT_EQ(result.faults[0].drops, 42u);
+  EXPECT_EQ(result.faults[0].drops_from, "signals");
+}
+
 TEST(FaultImpact, BaselineWindowAndRecoveryFromConstructedSamples) {
   Result result;
   // Slow (500 ms) from the injection at 2 s until 1.5 s after the revert at 3 s.

@@ -66,7 +66,8 @@ struct Sample {
   std::string target;
   int repetition = 0;
   std::string container;
-  std::string node;  // "local" until clusters exist
+  std::string node;  // "local" on this host; "node-1"... in a virtual cluster (tcp_rr: the source)
+  std::string peer;  // tcp_rr: the node at the other end; empty for container operations
   std::string
       op;  // "create" | "start" | "delete" | "run" (create issued -> start returned) | "lifecycle"
   std::int64_t start_ns = 0;  // CLOCK_BOOTTIME when the operation was issued
@@ -83,6 +84,7 @@ struct DensityPoint {
   std::string step;
   std::string target;
   int repetition = 0;
+  std::string node;  // empty: the whole cluster; else this node's share (virtual clusters)
   std::uint32_t containers = 0;                     // running after this ramp step
   std::uint32_t failed = 0;                         // starts that failed in this ramp step
   double memory_per_container_bytes = 0;            // mean cgroup memory usage
@@ -100,8 +102,9 @@ struct DensityOutcome {
   std::string step;
   std::string target;
   int repetition = 0;
+  std::string node;                   // empty: the whole cluster; else one node of it
   std::uint32_t reached = 0;          // most containers running at once
-  std::string stopped_by;             // "max" | "memory_budget" | "slo" | "failures" | "cancelled"
+  std::string stopped_by;  // "max" | "memory_budget" | "slo" | "failures" | "capacity" | "cancelled"
   std::optional<std::uint32_t> knee;  // container count at which start p99 broke its bound
 
   bool operator==(const DensityOutcome&) const = default;
@@ -163,12 +166,16 @@ struct FaultRecord {
   std::string error;  // why the injection or the revert failed
   // Impact on the workload (reports/fault_impact.h): which samples, the interval before
   // injection, the fault window, and the time from revert until the workload met its bound again.
-  std::string impact_metric;  // "start_latency" | "tcp_rr"
+  std::string impact_metric;  // "start_latency" | "op_latency.tcp_rr"
   std::optional<WindowStats> baseline;
   std::optional<WindowStats> during;
   std::optional<double> recovery_bound_s;  // latency a sample must meet to count as recovered
   std::optional<double> recovery_time_s;   // null: not recovered before the scope's samples ended
   std::map<std::string, std::uint64_t> signals;  // eBPF event counts in the window (when probed)
+  // Request/response traffic lost in the window: the probes' "drops" signal when probed, else
+  // the round trips that failed (timeout, reset, refused) in the window.
+  std::optional<std::uint64_t> drops;
+  std::string drops_from;  // "signals" | "tcp_rr_failures"
 
   bool operator==(const FaultRecord&) const = default;
 };

@@ -123,6 +123,7 @@ json ToJson(const Sample& s) {
     j["phases"] = std::move(phases);
   }
   if (!s.error.empty()) j["error"] = Utf8(s.error);
+  if (!s.peer.empty()) j["peer"] = Utf8(s.peer);
   return j;
 }
 
@@ -139,6 +140,8 @@ json OrNull(const std::optional<T>& v) {
   if (!v) return nullptr;
   if constexpr (std::is_same_v<T, double>) {
     return Number(*v);
+  } else if constexpr (std::is_integral_v<T>) {
+    return *v;
   } else {
     return ToJson(*v);
   }
@@ -172,11 +175,13 @@ json ToJson(const FaultRecord& f) {
           {"during", OrNull(f.during)},
           {"recovery_bound_s", OrNull(f.recovery_bound_s)},
           {"recovery_time_s", OrNull(f.recovery_time_s)},
-          {"signals", signals}};
+          {"signals", signals},
+          {"drops", OrNull(f.drops)},
+          {"drops_from", Utf8(f.drops_from)}};
 }
 
 json ToJson(const DensityPoint& p) {
-  return {{"step", Utf8(p.step)},
+  json j = {{"step", Utf8(p.step)},
           {"target", Utf8(p.target)},
           {"repetition", p.repetition},
           {"containers", p.containers},
@@ -187,6 +192,8 @@ json ToJson(const DensityPoint& p) {
           {"start_p50_s", Number(p.start_p50_s)},
           {"start_p99_s", Number(p.start_p99_s)},
           {"at_ns", p.at_ns}};
+  if (!p.node.empty()) j["node"] = Utf8(p.node);
+  return j;
 }
 
 json ToJson(const DensityOutcome& o) {
@@ -196,6 +203,7 @@ json ToJson(const DensityOutcome& o) {
             {"reached", o.reached},
             {"stopped_by", Utf8(o.stopped_by)}};
   if (o.knee) j["knee"] = *o.knee;
+  if (!o.node.empty()) j["node"] = Utf8(o.node);
   return j;
 }
 
@@ -429,6 +437,7 @@ Status Convert(const json& j, const std::string& path, Sample& out) {
   FL_RETURN_IF_ERROR(Required(j, path, "duration_ns", out.duration_ns));
   FL_RETURN_IF_ERROR(Optional(j, path, "phases", out.phases));
   FL_RETURN_IF_ERROR(Required(j, path, "ok", out.ok));
+  FL_RETURN_IF_ERROR(Optional(j, path, "peer", out.peer));
   return Optional(j, path, "error", out.error);
 }
 
@@ -446,6 +455,7 @@ Status Convert(const json& j, const std::string& path, DensityPoint& out) {
                               out.runtime_overhead_per_container_bytes));
   FL_RETURN_IF_ERROR(Optional(j, path, "start_p50_s", out.start_p50_s));
   FL_RETURN_IF_ERROR(Optional(j, path, "start_p99_s", out.start_p99_s));
+  FL_RETURN_IF_ERROR(Optional(j, path, "node", out.node));
   return Optional(j, path, "at_ns", out.at_ns);
 }
 
@@ -456,6 +466,7 @@ Status Convert(const json& j, const std::string& path, DensityOutcome& out) {
   FL_RETURN_IF_ERROR(Optional(j, path, "repetition", out.repetition));
   FL_RETURN_IF_ERROR(Required(j, path, "reached", out.reached));
   FL_RETURN_IF_ERROR(Optional(j, path, "stopped_by", out.stopped_by));
+  FL_RETURN_IF_ERROR(Optional(j, path, "node", out.node));
   return Optional(j, path, "knee", out.knee);
 }
 
@@ -520,7 +531,9 @@ Status Convert(const json& j, const std::string& path, FaultRecord& out) {
   FL_RETURN_IF_ERROR(Optional(j, path, "during", out.during));
   FL_RETURN_IF_ERROR(Optional(j, path, "recovery_bound_s", out.recovery_bound_s));
   FL_RETURN_IF_ERROR(Optional(j, path, "recovery_time_s", out.recovery_time_s));
-  return Optional(j, path, "signals", out.signals);
+  FL_RETURN_IF_ERROR(Optional(j, path, "signals", out.signals));
+  FL_RETURN_IF_ERROR(Optional(j, path, "drops", out.drops));
+  return Optional(j, path, "drops_from", out.drops_from);
 }
 
 Status ConvertResult(const json& j, reports::Result& out) {

@@ -14,6 +14,9 @@ int ValidateCommand(const Args& args);
 int DoctorCommand(const Args& args);
 int RecoverCommand(const Args& args);
 int V1ExecCommand(const Args& args);
+int ClusterCommand(const Args& args);
+int TcpEchoCommand(const Args& args);   // internal: steady workloads inside a node
+int TcpProbeCommand(const Args& args);  // internal
 // Internal: the fault watchdog a run starts (`faultline _watchdog RUN_DIR`).
 int WatchdogCommand(const Args& args);
 

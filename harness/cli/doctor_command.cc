@@ -4,6 +4,7 @@
 
 #include "chaos/registry.h"
 #include "harness/cli/commands.h"
+#include "harness/core/cgroup.h"
 #include "harness/core/files.h"
 #include "harness/core/host.h"
 #include "harness/core/process.h"
@@ -66,6 +67,39 @@ int DoctorCommand(const Args& args) {
   const bool netns = WorksInThrowawayNetns({"true"});
   Line(netns ? Verdict::kOk : Verdict::kNo, "network namespaces",
        netns ? "can create network namespaces" : "unshare --net failed");
+
+  std::printf("\nVirtual cluster (cluster: {kind: virtual})\n");
+  {
+    const bool ip = !FindExecutable("ip").empty();
+    const bool veth = ip && WorksInThrowawayNetns({"ip", "link", "add", "fl-probe-a", "type",
+                                                   "veth", "peer", "name", "fl-probe-b"});
+    const bool bridge =
+        ip && WorksInThrowawayNetns({"ip", "link", "add", "fl-probe-br", "type", "bridge"});
+    Line(ip ? Verdict::kOk : Verdict::kNo, "ip (iproute2)",
+         ip ? "named network namespaces via `ip netns` (/run/netns)"
+            : "not installed: install the Debian package iproute2");
+    Line(veth ? Verdict::kOk : Verdict::kNo, "veth", veth ? "veth pairs work" : "cannot create a veth pair");
+    Line(bridge ? Verdict::kOk : Verdict::kNo, "bridge",
+         bridge ? "Linux bridges work" : "cannot create a bridge (module bridge missing?)");
+    bool cpu = false, memory = false;
+    for (const auto& root : CgroupHierarchies()) {
+      cpu = cpu || PathExists(root + "/cpu.cfs_quota_us");
+      memory = memory || PathExists(root + "/memory.limit_in_bytes");
+      auto controllers = ReadFile(root + "/cgroup.controllers");
+      if (controllers.ok() && host.cgroup_mode == CgroupMode::kV2) {
+        cpu = cpu || controllers->find("cpu") != std::string::npos;
+        memory = memory || controllers->find("memory") != std::string::npos;
+      }
+    }
+    Line(cpu && memory ? Verdict::kOk : Verdict::kNo, "node limits",
+         cpu && memory ? "cpu and memory cgroup controllers available"
+                       : std::string("missing cgroup controller(s):") + (cpu ? "" : " cpu") +
+                             (memory ? "" : " memory"));
+    const bool can = host.is_root && netns && ip && veth && bridge && cpu && memory;
+    Line(can ? Verdict::kOk : Verdict::kNo, "verdict",
+         can ? "a virtual cluster can be built here"
+             : "a virtual cluster cannot be built here (see the items above)");
+  }
 
   std::printf("\nRuntimes\n");
   bool any_runtime = false;

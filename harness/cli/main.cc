@@ -16,6 +16,7 @@ Verbs:
   validate SCENARIO                   check a scenario file against the published schema
   doctor                              what this host can do, each with the reason
   recover                             remove what earlier runs left behind (after SIGKILL)
+  cluster up|status|down              a virtual cluster that outlives one run (run --cluster)
   --version                           print the version
 
 Every verb takes --help. Exit codes: 0 pass, 1 an SLO failed, 2 invalid input or usage,
@@ -29,7 +30,9 @@ int main(int argc, char** argv) {
   using namespace faultline::cli;
   const std::map<std::string, int (*)(const Args&)> verbs = {
       {"run", RunCommand},         {"validate", ValidateCommand}, {"doctor", DoctorCommand},
-      {"recover", RecoverCommand}, {"v1-exec", V1ExecCommand},    {"_watchdog", WatchdogCommand},
+      {"recover", RecoverCommand}, {"v1-exec", V1ExecCommand},
+      {"cluster", ClusterCommand}, {"_tcp-echo", TcpEchoCommand},   {"_tcp-probe", TcpProbeCommand},
+      {"_watchdog", WatchdogCommand},
   };
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
       !std::strcmp(argv[1], "help")) {

@@ -17,11 +17,13 @@
 namespace faultline::cli {
 namespace {
 
-constexpr const char* kHelp = R"(usage: faultline run SCENARIO [--out DIR] [--json]
+constexpr const char* kHelp = R"(usage: faultline run SCENARIO [--out DIR] [--json] [--cluster NAME]
 
 Runs SCENARIO on this host and writes DIR/result.json (default DIR: ./faultline-out).
-  --out DIR   where to write result.json
-  --json      print the result document on stdout instead of the summary table
+  --out DIR        where to write result.json
+  --json           print the result document on stdout instead of the summary table
+  --cluster NAME   run on the standing cluster NAME (`faultline cluster up`) instead of the
+                   scenario's own cluster, which is otherwise built and removed by the run
 
 Ctrl-C stops starting containers, removes everything the run created and writes the partial
 result (exit 130). Exit 0 when every SLO holds, 1 when one fails, 2 for an invalid scenario
@@ -56,10 +58,14 @@ int RunCommand(const Args& args) {
   if (WantsHelp(args, kHelp)) return 0;
   std::string scenario_path, out_dir = "faultline-out";
   bool json = false;
+  std::string cluster_name;
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--out") {
       if (++i == args.size()) return UsageError("run", "--out needs a directory", kHelp);
       out_dir = args[i];
+    } else if (args[i] == "--cluster") {
+      if (++i == args.size()) return UsageError("run", "--cluster needs a name", kHelp);
+      cluster_name = args[i];
     } else if (args[i] == "--json") {
       json = true;
     } else if (!args[i].empty() && args[i][0] == '-') {
@@ -104,6 +110,7 @@ int RunCommand(const Args& args) {
     return 3;
   }
   options.cancel = &g_cancel;
+  options.cluster_name = cluster_name;
   options.self_exe = SelfExe();
   options.progress = isatty(STDERR_FILENO) && !json;
 

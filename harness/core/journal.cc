@@ -34,9 +34,19 @@ Journal::~Journal() {
   if (lock_fd_ >= 0) close(lock_fd_);
 }
 
+std::string ClustersDir() {
+  return StateRoot() + "/clusters";
+}
+
 Result<std::unique_ptr<Journal>> Journal::Open(const std::string& run_id) {
-  const std::string run_dir = RunsDir() + "/" + run_id;
-  FL_RETURN_IF_ERROR(MakeDirs(RunsDir(), 0700));
+  return OpenIn(RunsDir(), run_id, run_id);
+}
+
+Result<std::unique_ptr<Journal>> Journal::OpenIn(const std::string& parent,
+                                                 const std::string& name,
+                                                 const std::string& run_id) {
+  const std::string run_dir = parent + "/" + name;
+  FL_RETURN_IF_ERROR(MakeDirs(parent, 0700));
   if (mkdir(run_dir.c_str(), 0700) != 0) {
     return Error{errno == EEXIST ? ErrorCode::kUnavailable : ErrorCode::kInternal,
                  "cannot create " + run_dir + ": " + std::strerror(errno),

@@ -16,7 +16,10 @@ struct RunOptions {
   const std::atomic<bool>* cancel = nullptr;  // Ctrl-C: stop starting work, clean up, keep data
   bool progress = false;                      // draw a progress bar on stderr
   bool private_v1_view = false;  // the controller already entered a private v1 cgroup view
-  std::string self_exe;          // this binary: started as the fault watchdog when there are faults
+  std::string cluster_name;      // run on this standing cluster (`cluster up`) instead of the
+                                 // scenario's own
+  // The faultline binary: node traffic helpers (steady steps) and the fault watchdog.
+  std::string self_exe;
 };
 
 // True when a target needs the private v1 cgroup view on this host (crun on hybrid cgroups).

@@ -140,7 +140,8 @@ class Builder {
     if (const YAML::Node r = doc["max_failed_ratio"]) {
       s.max_failed_ratio = ScalarNumber(r).value_or(s.max_failed_ratio);
     }
-    // cluster.kind has a single value ("local") in version 1, which is the default.
+    if (const YAML::Node c = doc["cluster"]) s.cluster = BuildCluster(c);
+    CheckPlacement(doc, s);
     return s;
   }
 
@@ -180,6 +181,7 @@ class Builder {
       }
       if (const YAML::Node pids = r["pids"]) t.resources.pids = U32(pids);
     }
+    if (const YAML::Node n = node["node"]) t.node = n.Scalar();
     return t;
   }
 
@@ -207,8 +209,23 @@ class Builder {
     step.name = node["name"].Scalar();
     step.where = Where(file_, node.Mark());
     if (const YAML::Node r = node["record"]) step.record = ScalarBoolean(r).value_or(true);
+    if (const YAML::Node n = node["node"]) step.node = n.Scalar();
     const YAML::Node w = node["workload"];
-    if (w["kind"].Scalar() == "density") {
+    if (w["kind"].Scalar() == "steady") {
+      step.kind = Step::Kind::kSteady;
+      SteadyWorkload& st = step.steady;
+      st.duration = DurationOr(w["duration"], st.duration);
+      if (const YAML::Node v = w["churn_rate"]) {
+        if (auto rate = ParseRate(v.Scalar()); rate.ok()) st.churn_rate_per_second = *rate;
+      }
+      if (const YAML::Node v = w["churn_keep"]) st.churn_keep = U32(v);
+      if (const YAML::Node v = w["command"]) st.command = Strings(v);
+      if (const YAML::Node v = w["rr_rate"]) {
+        if (auto rate = ParseRate(v.Scalar()); rate.ok()) st.rr_rate_per_second = *rate;
+      }
+      if (const YAML::Node v = w["rr_size"]) st.rr_size = U32(v);
+      st.rr_timeout = DurationOr(w["rr_timeout"], st.rr_timeout);
+    } else if (w["kind"].Scalar() == "density") {
       step.kind = Step::Kind::kDensity;
       DensityWorkload& d = step.density;
       d.max = U32(w["max"]);
@@ -236,6 +253,98 @@ class Builder {
       }
     }
     return step;
+  }
+
+  Cluster BuildCluster(const YAML::Node& node) {
+    Cluster c;
+    c.where = Where(file_, node.Mark());
+    // A cluster: block means a virtual cluster unless it says otherwise.
+    c.kind = node["kind"] && node["kind"].Scalar() == "local" ? Cluster::Kind::kLocal
+                                                               : Cluster::Kind::kVirtual;
+    if (const YAML::Node n = node["nodes"]) c.nodes = U32(n);
+    if (const YAML::Node n = node["node"]) {
+      if (const YAML::Node cpus = n["cpus"]) c.node_cpus = ScalarNumber(cpus);
+      if (const YAML::Node memory = n["memory"]) {
+        if (auto bytes = ParseSize(memory.Scalar()); bytes.ok()) c.node_memory_bytes = *bytes;
+      }
+      if (const YAML::Node count = n["containers"]) c.node_containers = U32(count);
+    }
+    if (const YAML::Node p = node["placement"]) {
+      c.placement = p.Scalar() == "binpack" ? Cluster::Placement::kBinpack
+                    : p.Scalar() == "pinned" ? Cluster::Placement::kPinned
+                                             : Cluster::Placement::kSpread;
+    }
+    if (c.kind == Cluster::Kind::kLocal) {
+      for (const char* field : {"nodes", "node", "placement"}) {
+        if (const YAML::Node f = node[field]) {
+          Report(f.Mark(), std::string("cluster.") + field,
+                 "a local cluster is this host alone and takes no '" + std::string(field) +
+                     "'; set kind: virtual for a cluster of nodes");
+        }
+      }
+    }
+    return c;
+  }
+
+  // Node references, pinned placement and binpack capacity: what the schema cannot check.
+  void CheckPlacement(const YAML::Node& doc, const Scenario& s) {
+    const bool is_virtual = s.cluster.kind == Cluster::Kind::kVirtual;
+    const std::vector<std::string> names = NodeNames(s.cluster);
+    auto check_node = [&](const YAML::Node& at, const std::string& path, const std::string& name) {
+      if (!is_virtual) {
+        Report(at.Mark(), path,
+               "'node' needs a virtual cluster (add cluster: {kind: virtual, nodes: N})");
+      } else if (std::find(names.begin(), names.end(), name) == names.end()) {
+        Report(at.Mark(), path, Unknown("node", name, names));
+      }
+    };
+    const YAML::Node targets = doc["target"] ? doc["target"] : doc["targets"];
+    for (std::size_t i = 0; i < s.targets.size(); ++i) {
+      const YAML::Node t = doc["target"] ? targets : targets[i];
+      const std::string path = doc["target"] ? "target" : "targets[" + std::to_string(i) + "]";
+      if (s.targets[i].node) check_node(t["node"], path + ".node", *s.targets[i].node);
+    }
+    const YAML::Node steps = doc["steps"];
+    for (std::size_t i = 0; i < s.steps.size(); ++i) {
+      const Step& step = s.steps[i];
+      const std::string path = "steps[" + std::to_string(i) + "]";
+      if (step.node) check_node(steps[i]["node"], path + ".node", *step.node);
+      if (step.kind == Step::Kind::kSteady) {
+        const YAML::Node w = steps[i]["workload"];
+        if (step.steady.duration > std::chrono::hours(1)) {
+          Report(w["duration"].Mark(), path + ".workload.duration",
+                 "a steady workload runs at most 1h, got " + w["duration"].Scalar());
+        }
+        if (step.steady.rr_rate_per_second && !is_virtual) {
+          Report(w["rr_rate"].Mark(), path + ".workload.rr_rate",
+                 "TCP traffic between nodes needs a virtual cluster (add cluster: {kind: "
+                 "virtual, nodes: N})");
+        }
+        continue;  // steady load runs on every node
+      }
+      if (s.cluster.placement != Cluster::Placement::kPinned || step.node) continue;
+      for (const Target& target : s.targets) {
+        if (target.node) continue;
+        Report(steps[i].Mark(), path,
+               "placement pinned: step '" + step.name + "' names no node and target '" +
+                   target.name + "' has none either; add node: " + names.front() +
+                   " to the step or the target");
+        break;
+      }
+    }
+    if (s.cluster.placement == Cluster::Placement::kBinpack && !s.cluster.node_containers) {
+      for (const Target& target : s.targets) {
+        const bool by_cpu = s.cluster.node_cpus && target.resources.cpus;
+        const bool by_memory = s.cluster.node_memory_bytes && target.resources.memory_bytes;
+        if (by_cpu || by_memory) continue;
+        const YAML::Node placement = doc["cluster"]["placement"];
+        Report(placement.Mark(), "cluster.placement",
+               "binpack fills a node to its capacity, but target '" + target.name +
+                   "' gives none: set cluster.node.containers, or node cpus/memory together "
+                   "with the target's resources");
+        break;
+      }
+    }
   }
 
   SloRule BuildSlo(const YAML::Node& node, const std::string& path, const Scenario& s) {
@@ -276,8 +385,6 @@ class Builder {
     return rule;
   }
 
-  // The cluster's node names. The local cluster is one node, "local".
-  static std::vector<std::string> NodeNames(const Cluster&) { return {"local"}; }
 
   Fault BuildFault(const YAML::Node& node, const std::string& path, const Scenario& s) {
     Fault f;
@@ -589,6 +696,13 @@ std::optional<std::size_t> FirstInvalidUtf8(std::string_view text) {
 }
 
 }  // namespace
+
+std::vector<std::string> NodeNames(const Cluster& cluster) {
+  if (cluster.kind == Cluster::Kind::kLocal) return {"local"};
+  std::vector<std::string> names;
+  for (std::uint32_t i = 1; i <= cluster.nodes; ++i) names.push_back("node-" + std::to_string(i));
+  return names;
+}
 
 Result<Scenario> LoadScenarioText(std::string_view text, const std::string& display_name,
                                   const std::string& base_dir) {

@@ -48,6 +48,7 @@ struct Target {
   std::string runtime;  // "runc" | "crun"
   ImageRef image;
   Resources resources;
+  std::optional<std::string> node;  // pins the target's containers to this cluster node
   SourceLocation where;  // the target's mapping in the scenario file
 
   bool operator==(const Target&) const = default;
@@ -77,12 +78,28 @@ struct DensityWorkload {
   bool operator==(const DensityWorkload&) const = default;
 };
 
+// Steady load for drills, on every node at once: container start/stop churn and TCP
+// request/response traffic between node pairs, for a bounded time.
+struct SteadyWorkload {
+  Nanos duration = std::chrono::seconds(30);
+  std::optional<double> churn_rate_per_second;  // container starts per second, all nodes
+  std::uint32_t churn_keep = 2;  // containers kept running per node; the oldest is stopped
+  std::vector<std::string> command = {"sleep", "3600"};  // what churned containers run
+  std::optional<double> rr_rate_per_second;              // TCP round trips per second, all pairs
+  std::uint32_t rr_size = 64;                            // request and response bytes
+  Nanos rr_timeout = std::chrono::seconds(1);            // a round trip slower than this failed
+
+  bool operator==(const SteadyWorkload&) const = default;
+};
+
 struct Step {
   std::string name;
-  enum class Kind { kStart, kDensity } kind = Kind::kStart;
+  enum class Kind { kStart, kDensity, kSteady } kind = Kind::kStart;
   StartWorkload start;      // valid when kind == kStart
   DensityWorkload density;  // valid when kind == kDensity
+  SteadyWorkload steady;    // valid when kind == kSteady
   bool record = true;       // false: run but keep no samples (warmup)
+  std::optional<std::string> node;  // pins the step's containers to this node (over the target's)
   SourceLocation where;
 
   bool operator==(const Step&) const = default;
@@ -110,12 +127,24 @@ struct Timeouts {
   bool operator==(const Timeouts&) const = default;
 };
 
-// Where the containers run. Only the local host exists in version 1.
+// Where the containers run. Without `cluster:` in the file: this host (kLocal). With it, the
+// kind defaults to kVirtual: N nodes built on this host from network namespaces and cgroups.
 struct Cluster {
-  enum class Kind { kLocal } kind = Kind::kLocal;
+  enum class Kind { kLocal, kVirtual } kind = Kind::kLocal;
+  std::uint32_t nodes = 1;                         // kVirtual
+  std::optional<double> node_cpus;                 // each node's CPU limit (CFS quota)
+  std::optional<std::uint64_t> node_memory_bytes;  // each node's memory limit
+  std::optional<std::uint32_t> node_containers;    // most containers a node takes
+  // spread: least loaded node first; binpack: fill a node to capacity before the next;
+  // pinned: every step or target names its node.
+  enum class Placement { kSpread, kBinpack, kPinned } placement = Placement::kSpread;
+  SourceLocation where;
 
   bool operator==(const Cluster&) const = default;
 };
+
+// Node names of a virtual cluster with N nodes: node-1 .. node-N; "local" for kLocal.
+std::vector<std::string> NodeNames(const Cluster& cluster);
 
 // One fault of the scenario (`faults:`): what, when, on what, with which parameters.
 struct Fault {

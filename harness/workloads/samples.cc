@@ -9,14 +9,45 @@ void SampleSink::Add(const std::string& container, const std::string& op, std::i
   sample.target = context_.target;
   sample.repetition = context_.repetition;
   sample.container = container;
-  sample.node = "local";
   sample.op = op;
   sample.start_ns = start_ns;
   sample.duration_ns = end_ns - start_ns;
   sample.ok = status.ok();
   if (!status.ok()) sample.error = status.error().ToString();
   std::lock_guard lock(mu_);
+  auto node = nodes_.find(container);
+  sample.node = node != nodes_.end() ? node->second : context_.nodes.front().name;
   samples_.push_back(std::move(sample));
+}
+
+void SampleSink::Add(reports::Sample sample) {
+  sample.step = context_.step;
+  sample.target = context_.target;
+  sample.repetition = context_.repetition;
+  std::lock_guard lock(mu_);
+  samples_.push_back(std::move(sample));
+}
+
+void SampleSink::SetNode(const std::string& container, const std::string& node) {
+  std::lock_guard lock(mu_);
+  nodes_[container] = node;
+}
+
+Result<std::size_t> PlaceOnNode(const StepContext& context, drivers::ContainerSpec& spec,
+                                SampleSink& sink) {
+  std::size_t index = 0;
+  if (context.placer) {
+    FL_ASSIGN_OR_RETURN(index, context.placer->Place(context.pinned_node));
+  }
+  const cluster::Node& node = context.nodes.at(index);
+  spec.netns = node.netns;
+  spec.cgroup_parent = node.cgroup;
+  sink.SetNode(spec.id, node.name);
+  return index;
+}
+
+void Unplace(const StepContext& context, std::size_t node) {
+  if (context.placer) context.placer->Release(node);
 }
 
 std::vector<reports::Sample> SampleSink::Take() {
@@ -28,7 +59,9 @@ Launched Launch(drivers::Driver& driver, const drivers::ContainerSpec& spec,
                 const StepContext& context, SampleSink& sink, bool via_run) {
   Launched launched;
   if (context.node_unavailable) {
-    if (std::string why = context.node_unavailable(); !why.empty()) {
+    const std::string& node =
+        spec.cgroup_parent.empty() ? context.nodes.front().cgroup : spec.cgroup_parent;
+    if (std::string why = context.node_unavailable(node); !why.empty()) {
       const std::int64_t now = BootNowNs();
       launched.failure = Unavailable(why);
       launched.begin_ns = now;
