@@ -105,8 +105,8 @@ std::string RenderSummary(const Result& result, bool color) {
       any_density = true;
       // A node's row reads "runc @node-2": its share of the ramp and its own knee.
       density.Add({o.node.empty() ? o.target : o.target + " @" + o.node,
-                   std::to_string(o.repetition + 1), std::to_string(o.reached),
-                   o.stopped_by, o.knee ? std::to_string(*o.knee) : "-"});
+                   std::to_string(o.repetition + 1), std::to_string(o.reached), o.stopped_by,
+                   o.knee ? std::to_string(*o.knee) : "-"});
     }
     if (any_density) out += "  density\n" + density.Render("    ");
   }

@@ -102,9 +102,10 @@ struct DensityOutcome {
   std::string step;
   std::string target;
   int repetition = 0;
-  std::string node;                   // empty: the whole cluster; else one node of it
-  std::uint32_t reached = 0;          // most containers running at once
-  std::string stopped_by;  // "max" | "memory_budget" | "slo" | "failures" | "capacity" | "cancelled"
+  std::string node;           // empty: the whole cluster; else one node of it
+  std::uint32_t reached = 0;  // most containers running at once
+  std::string
+      stopped_by;  // "max" | "memory_budget" | "slo" | "failures" | "capacity" | "cancelled"
   std::optional<std::uint32_t> knee;  // container count at which start p99 broke its bound
 
   bool operator==(const DensityOutcome&) const = default;

@@ -181,17 +181,18 @@ json ToJson(const FaultRecord& f) {
 }
 
 json ToJson(const DensityPoint& p) {
-  json j = {{"step", Utf8(p.step)},
-          {"target", Utf8(p.target)},
-          {"repetition", p.repetition},
-          {"containers", p.containers},
-          {"failed", p.failed},
-          {"memory_per_container_bytes", Number(p.memory_per_container_bytes)},
-          {"rss_per_container_bytes", Number(p.rss_per_container_bytes)},
-          {"runtime_overhead_per_container_bytes", Number(p.runtime_overhead_per_container_bytes)},
-          {"start_p50_s", Number(p.start_p50_s)},
-          {"start_p99_s", Number(p.start_p99_s)},
-          {"at_ns", p.at_ns}};
+  json j = {
+      {"step", Utf8(p.step)},
+      {"target", Utf8(p.target)},
+      {"repetition", p.repetition},
+      {"containers", p.containers},
+      {"failed", p.failed},
+      {"memory_per_container_bytes", Number(p.memory_per_container_bytes)},
+      {"rss_per_container_bytes", Number(p.rss_per_container_bytes)},
+      {"runtime_overhead_per_container_bytes", Number(p.runtime_overhead_per_container_bytes)},
+      {"start_p50_s", Number(p.start_p50_s)},
+      {"start_p99_s", Number(p.start_p99_s)},
+      {"at_ns", p.at_ns}};
   if (!p.node.empty()) j["node"] = Utf8(p.node);
   return j;
 }

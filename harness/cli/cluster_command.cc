@@ -21,7 +21,8 @@
 namespace faultline::cli {
 namespace {
 
-constexpr const char* kHelp = R"(usage: faultline cluster up|status|down [--name NAME] [--nodes N] [--cpus C] [--memory M]
+constexpr const char* kHelp =
+    R"(usage: faultline cluster up|status|down [--name NAME] [--nodes N] [--cpus C] [--memory M]
 
   up       build a virtual cluster of N nodes (default 3) on this host that stays up until
            `cluster down`: network namespaces on a private bridge, addresses in 198.18.0.0/15,
@@ -75,14 +76,18 @@ int Up(const Options& options) {
   std::uint64_t root_seq = 0;
   if (recorded.ok()) {
     auto seq = (*journal)->Acquire(journal_kind::kCgroup, {{"path", cgroup_root}});
-    if (seq.ok()) root_seq = *seq;
-    else recorded = std::move(seq).error();
+    if (seq.ok())
+      root_seq = *seq;
+    else
+      recorded = std::move(seq).error();
   }
   std::unique_ptr<cluster::VirtualCluster> built;
   if (recorded.ok()) {
     auto created = cluster::VirtualCluster::Create(id, {options.nodes, options.limits}, **journal);
-    if (created.ok()) built = std::move(*created);
-    else recorded = std::move(created).error();
+    if (created.ok())
+      built = std::move(*created);
+    else
+      recorded = std::move(created).error();
   }
   if (recorded.ok()) recorded = WriteFileAtomic(dir + "/state.json", built->Describe().dump(2));
   if (recorded.ok()) recorded = WriteFileAtomic(dir + "/ready", "");
@@ -141,7 +146,8 @@ int Status(const Options& options, bool all) {
       const std::string cgroup_dir = MemoryCgroupDir(node.cgroup);
       if (DIR* d = opendir(cgroup_dir.c_str())) {
         while (dirent* entry = readdir(d)) {
-          if (entry->d_type == DT_DIR && entry->d_name[0] != '.') containers.push_back(entry->d_name);
+          if (entry->d_type == DT_DIR && entry->d_name[0] != '.')
+            containers.push_back(entry->d_name);
         }
         closedir(d);
       }
@@ -218,8 +224,9 @@ int ClusterCommand(const Args& args) {
   if (options.verb == "up") return Up(options);
   if (options.verb == "status") return Status(options, !named);
   if (options.verb == "down") return Down(options);
-  return UsageError("cluster", options.verb.empty() ? "expected up, status or down"
-                                                    : "unknown subcommand '" + options.verb + "'",
+  return UsageError("cluster",
+                    options.verb.empty() ? "expected up, status or down"
+                                         : "unknown subcommand '" + options.verb + "'",
                     kHelp);
 }
 

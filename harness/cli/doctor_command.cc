@@ -78,7 +78,8 @@ int DoctorCommand(const Args& args) {
     Line(ip ? Verdict::kOk : Verdict::kNo, "ip (iproute2)",
          ip ? "named network namespaces via `ip netns` (/run/netns)"
             : "not installed: install the Debian package iproute2");
-    Line(veth ? Verdict::kOk : Verdict::kNo, "veth", veth ? "veth pairs work" : "cannot create a veth pair");
+    Line(veth ? Verdict::kOk : Verdict::kNo, "veth",
+         veth ? "veth pairs work" : "cannot create a veth pair");
     Line(bridge ? Verdict::kOk : Verdict::kNo, "bridge",
          bridge ? "Linux bridges work" : "cannot create a bridge (module bridge missing?)");
     bool cpu = false, memory = false;

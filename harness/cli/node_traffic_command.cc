@@ -18,11 +18,13 @@
 namespace faultline::cli {
 namespace {
 
-constexpr const char* kEchoHelp = R"(usage: faultline _tcp-echo --netns PATH --cgroup REL --address A --port P
+constexpr const char* kEchoHelp =
+    R"(usage: faultline _tcp-echo --netns PATH --cgroup REL --address A --port P
                           --stop-file F [--ready-file R] [--max-seconds S]
 Internal: echo server inside a cluster node, until F exists or S seconds passed.
 )";
-constexpr const char* kProbeHelp = R"(usage: faultline _tcp-probe --netns PATH --cgroup REL --peers A,B --port P --rate R
+constexpr const char* kProbeHelp =
+    R"(usage: faultline _tcp-probe --netns PATH --cgroup REL --peers A,B --port P --rate R
                            --count N --max-seconds S [--size B] [--timeout-ms T] [--stop-file F]
 Internal: timed TCP round trips from a cluster node; one line per round trip on stdout.
 )";
@@ -90,7 +92,8 @@ int TcpProbeCommand(const Args& args) {
   probe.rate_per_second = std::atof(options["rate"].c_str());
   probe.count = static_cast<std::uint32_t>(std::atol(options["count"].c_str()));
   probe.max_time = std::chrono::seconds(std::atol(options["max-seconds"].c_str()));
-  if (options.count("size")) probe.size = static_cast<std::uint32_t>(std::atol(options["size"].c_str()));
+  if (options.count("size"))
+    probe.size = static_cast<std::uint32_t>(std::atol(options["size"].c_str()));
   if (options.count("timeout-ms")) {
     probe.timeout = std::chrono::milliseconds(std::atol(options["timeout-ms"].c_str()));
   }

@@ -75,8 +75,8 @@ Result<SubnetLease> LeaseSubnet(const std::string& id, Journal& journal) {
       if (error == EEXIST) continue;  // taken between the check and the create
       return ErrnoError("cannot create subnet lease " + lease.path, error);
     }
-    const bool written = write(fd, id.data(), id.size()) == static_cast<ssize_t>(id.size()) &&
-                         fsync(fd) == 0;
+    const bool written =
+        write(fd, id.data(), id.size()) == static_cast<ssize_t>(id.size()) && fsync(fd) == 0;
     const int error = errno;
     close(fd);
     if (!written) {

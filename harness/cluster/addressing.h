@@ -12,8 +12,8 @@
 
 namespace faultline::cluster {
 
-inline constexpr int kSubnetCount = 512;   // /24s in 198.18.0.0/15
-inline constexpr int kMaxNodes = 64;       // keeps interface names within 15 characters
+inline constexpr int kSubnetCount = 512;  // /24s in 198.18.0.0/15
+inline constexpr int kMaxNodes = 64;      // keeps interface names within 15 characters
 inline constexpr const char* kNodeLink = "eth0";
 
 std::string NodeName(int number);  // "node-3" (numbers from 1)

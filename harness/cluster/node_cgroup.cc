@@ -113,8 +113,8 @@ std::vector<CgroupWrite> V2LimitWrites(const std::string& root, const std::strin
     writes.push_back({root + "/" + rel.substr(0, slash) + "/cgroup.subtree_control", controllers});
   }
   if (limits.cpus) {
-    writes.push_back({root + "/" + rel + "/cpu.max",
-                      Quota(*limits.cpus) + " " + std::to_string(kCpuPeriodUs)});
+    writes.push_back(
+        {root + "/" + rel + "/cpu.max", Quota(*limits.cpus) + " " + std::to_string(kCpuPeriodUs)});
   }
   if (limits.memory_bytes) {
     writes.push_back({root + "/" + rel + "/memory.max", std::to_string(*limits.memory_bytes)});

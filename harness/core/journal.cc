@@ -42,8 +42,7 @@ Result<std::unique_ptr<Journal>> Journal::Open(const std::string& run_id) {
   return OpenIn(RunsDir(), run_id, run_id);
 }
 
-Result<std::unique_ptr<Journal>> Journal::OpenIn(const std::string& parent,
-                                                 const std::string& name,
+Result<std::unique_ptr<Journal>> Journal::OpenIn(const std::string& parent, const std::string& name,
                                                  const std::string& run_id) {
   const std::string run_dir = parent + "/" + name;
   FL_RETURN_IF_ERROR(MakeDirs(parent, 0700));

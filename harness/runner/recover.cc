@@ -1,9 +1,9 @@
 #include "harness/runner/recover.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
-#include <fcntl.h>
 #include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -145,7 +145,6 @@ std::string Describe(const JournalEntry& entry) {
   }
   return entry.kind;
 }
-
 
 // Undoes DIR's outstanding journal entries, newest first (containers before the cgroup that
 // holds them, the directory itself last), resources named after ID. True when all are gone.

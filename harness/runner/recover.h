@@ -10,10 +10,10 @@ namespace faultline::runner {
 
 struct RecoverReport {
   int runs_recovered = 0;
-  int runs_live = 0;                  // held by a running controller: left alone
+  int runs_live = 0;                           // held by a running controller: left alone
   std::vector<std::string> clusters_standing;  // finished `cluster up`s: left for `cluster down`
-  std::vector<std::string> undone;    // one line per resource removed
-  std::vector<std::string> failures;  // what could not be removed, with why
+  std::vector<std::string> undone;             // one line per resource removed
+  std::vector<std::string> failures;           // what could not be removed, with why
 };
 
 // SELF_EXE runs a program in the private v1 cgroup view (for crun on hybrid hosts).

@@ -156,9 +156,9 @@ Status OpenCluster(const scenario::Scenario& scenario, const RunOptions& options
     cluster::VirtualClusterSpec spec;
     spec.nodes = static_cast<int>(scenario.cluster.nodes);
     spec.node = {scenario.cluster.node_cpus, scenario.cluster.node_memory_bytes};
-    FL_ASSIGN_OR_RETURN(resources.cluster,
-                        cluster::VirtualCluster::Create(resources.journal->run_id(), spec,
-                                                        *resources.journal));
+    FL_ASSIGN_OR_RETURN(
+        resources.cluster,
+        cluster::VirtualCluster::Create(resources.journal->run_id(), spec, *resources.journal));
   } else {
     resources.cluster = std::make_unique<cluster::LocalCluster>(resources.cgroup_parent);
   }
@@ -217,11 +217,12 @@ Status Preflight(const scenario::Scenario& scenario, const RunOptions& options,
                                 ")");
     }
   }
-  const bool needs_cluster = scenario.cluster.kind == scenario::Cluster::Kind::kVirtual ||
-                             !options.cluster_name.empty();
+  const bool needs_cluster =
+      scenario.cluster.kind == scenario::Cluster::Kind::kVirtual || !options.cluster_name.empty();
   if (needs_cluster) {
     if (FindExecutable("ip").empty()) {
-      return FailedPrecondition("a virtual cluster needs `ip` (install the Debian package iproute2)");
+      return FailedPrecondition(
+          "a virtual cluster needs `ip` (install the Debian package iproute2)");
     }
     if (!host.has_netns) return FailedPrecondition("the kernel has no network namespaces");
   }
@@ -393,8 +394,8 @@ Result<RunOutcome> RunScenario(const scenario::Scenario& scenario, const RunOpti
         Append(result.samples, std::move(output.samples));
         result.density.insert(result.density.end(), output.density.begin(), output.density.end());
         if (output.outcome) result.density_outcomes.push_back(*output.outcome);
-        result.density_outcomes.insert(result.density_outcomes.end(),
-                                       output.node_outcomes.begin(), output.node_outcomes.end());
+        result.density_outcomes.insert(result.density_outcomes.end(), output.node_outcomes.begin(),
+                                       output.node_outcomes.end());
       }
     }
   }

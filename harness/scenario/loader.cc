@@ -260,7 +260,7 @@ class Builder {
     c.where = Where(file_, node.Mark());
     // A cluster: block means a virtual cluster unless it says otherwise.
     c.kind = node["kind"] && node["kind"].Scalar() == "local" ? Cluster::Kind::kLocal
-                                                               : Cluster::Kind::kVirtual;
+                                                              : Cluster::Kind::kVirtual;
     if (const YAML::Node n = node["nodes"]) c.nodes = U32(n);
     if (const YAML::Node n = node["node"]) {
       if (const YAML::Node cpus = n["cpus"]) c.node_cpus = ScalarNumber(cpus);
@@ -270,7 +270,7 @@ class Builder {
       if (const YAML::Node count = n["containers"]) c.node_containers = U32(count);
     }
     if (const YAML::Node p = node["placement"]) {
-      c.placement = p.Scalar() == "binpack" ? Cluster::Placement::kBinpack
+      c.placement = p.Scalar() == "binpack"  ? Cluster::Placement::kBinpack
                     : p.Scalar() == "pinned" ? Cluster::Placement::kPinned
                                              : Cluster::Placement::kSpread;
     }

@@ -72,9 +72,11 @@ std::vector<BadCase> BadCases() {
       {"unknown workload kind", "bad.yaml",
        head + "steps:\n  - {name: a, workload: {kind: start, count: 1}}\n"
               "  - {name: b, workload: {kind: strat, count: 1}}\n",
-       "bad.yaml:6:32: steps[1].workload: unknown kind 'strat' (expected one of: start, density, steady)"},
+       "bad.yaml:6:32: steps[1].workload: unknown kind 'strat' (expected one of: start, density, "
+       "steady)"},
       {"invalid UTF-8", "bad.yaml",
-       head + "steps:\n  - name: a\n    workload: {kind: start, count: 1, command: [\"a\xff" "b\"]}\n",
+       head + "steps:\n  - name: a\n    workload: {kind: start, count: 1, command: [\"a\xff"
+              "b\"]}\n",
        "bad.yaml:6:51: (root): byte 0xff is not valid UTF-8; scenario files must be UTF-8 text"},
       {"unknown start method", "bad.yaml",
        head + "steps:\n  - name: a\n    workload: {kind: start, count: 1, via: rnu}\n",
@@ -171,7 +173,7 @@ std::vector<BadCase> BadCases() {
        "set kind: virtual for a cluster of nodes"},
       {"step pinned to a node that does not exist", "bad.yaml",
        head + "cluster: {nodes: 3}\nsteps:\n  - {name: a, node: node-4, workload: {kind: start, "
-       "count: 1}}\n",
+              "count: 1}}\n",
        "bad.yaml:6:21: steps[0].node: unknown node 'node-4'; did you mean 'node-1'?"},
       {"node without a virtual cluster", "bad.yaml",
        head + "steps:\n  - {name: a, node: node-1, workload: {kind: start, count: 1}}\n",
@@ -179,7 +181,7 @@ std::vector<BadCase> BadCases() {
        "virtual, nodes: N})"},
       {"pinned placement with a step that names no node", "bad.yaml",
        head + "cluster: {nodes: 2, placement: pinned}\nsteps:\n  - {name: a, workload: {kind: "
-       "start, count: 1}}\n",
+              "start, count: 1}}\n",
        "bad.yaml:6:5: steps[0]: placement pinned: step 'a' names no node and target 'runc' has "
        "none either; add node: node-1 to the step or the target"},
       {"binpack without a capacity", "bad.yaml",

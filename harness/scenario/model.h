@@ -49,7 +49,7 @@ struct Target {
   ImageRef image;
   Resources resources;
   std::optional<std::string> node;  // pins the target's containers to this cluster node
-  SourceLocation where;  // the target's mapping in the scenario file
+  SourceLocation where;             // the target's mapping in the scenario file
 
   bool operator==(const Target&) const = default;
 };
@@ -95,10 +95,10 @@ struct SteadyWorkload {
 struct Step {
   std::string name;
   enum class Kind { kStart, kDensity, kSteady } kind = Kind::kStart;
-  StartWorkload start;      // valid when kind == kStart
-  DensityWorkload density;  // valid when kind == kDensity
-  SteadyWorkload steady;    // valid when kind == kSteady
-  bool record = true;       // false: run but keep no samples (warmup)
+  StartWorkload start;              // valid when kind == kStart
+  DensityWorkload density;          // valid when kind == kDensity
+  SteadyWorkload steady;            // valid when kind == kSteady
+  bool record = true;               // false: run but keep no samples (warmup)
   std::optional<std::string> node;  // pins the step's containers to this node (over the target's)
   SourceLocation where;
 

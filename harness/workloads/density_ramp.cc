@@ -52,8 +52,8 @@ reports::DensityPoint NodePoint(const reports::DensityPoint& whole,
                                 const std::vector<Running>& running, std::size_t node,
                                 const std::vector<double>& starts, std::uint32_t failed) {
   reports::DensityPoint point = whole;
-  point.containers = static_cast<std::uint32_t>(
-      std::count_if(running.begin(), running.end(), [&](const Running& r) { return r.node == node; }));
+  point.containers = static_cast<std::uint32_t>(std::count_if(
+      running.begin(), running.end(), [&](const Running& r) { return r.node == node; }));
   point.failed = failed;
   RampMeasurement memory = MeasureMemory(running, node);
   point.memory_per_container_bytes = memory.usage_per_container;

@@ -38,7 +38,10 @@ class Churn {
  public:
   Churn(drivers::Driver& driver, const scenario::SteadyWorkload& workload,
         const StepContext& context, SampleSink& sink)
-      : driver_(driver), workload_(workload), context_(context), sink_(sink),
+      : driver_(driver),
+        workload_(workload),
+        context_(context),
+        sink_(sink),
         kept_(context.nodes.size()) {}
 
   void Run(steady_clock::time_point end) {
@@ -130,17 +133,16 @@ class RequestResponse {
         const cluster::Node& node = context_.nodes[n];
         Helper("echo " + node.name,
                {context_.helper_exe, "_tcp-echo", "--netns", node.netns, "--cgroup",
-                HelperCgroup(node), "--address", node.address, "--port",
-                std::to_string(kEchoPort), "--stop-file", stop, "--ready-file",
-                ReadyFile(n), "--max-seconds", Seconds(workload_.duration + kHelperGrace)});
+                HelperCgroup(node), "--address", node.address, "--port", std::to_string(kEchoPort),
+                "--stop-file", stop, "--ready-file", ReadyFile(n), "--max-seconds",
+                Seconds(workload_.duration + kHelperGrace)});
       });
     }
     WaitReady();
     std::vector<std::thread> probes;
     const double per_source =
         *workload_.rr_rate_per_second / static_cast<double>(context_.nodes.size());
-    const double seconds =
-        std::chrono::duration<double>(end - steady_clock::now()).count();
+    const double seconds = std::chrono::duration<double>(end - steady_clock::now()).count();
     const auto count = static_cast<std::uint32_t>(std::ceil(per_source * std::max(0.0, seconds)));
     for (std::size_t n = 0; n < context_.nodes.size() && count > 0; ++n) {
       probes.emplace_back([this, n, stop, per_source, count, seconds] {
@@ -151,17 +153,31 @@ class RequestResponse {
             peers += (peers.empty() ? "" : ",") + node.address;
           }
         }
-        auto out = Helper(
-            "probe " + source.name,
-            {context_.helper_exe, "_tcp-probe", "--netns", source.netns, "--cgroup",
-             HelperCgroup(source), "--peers", peers, "--port", std::to_string(kEchoPort),
-             "--rate", std::to_string(per_source), "--count", std::to_string(count),
-             "--max-seconds", std::to_string(static_cast<long>(std::ceil(seconds))), "--size",
-             std::to_string(workload_.rr_size), "--timeout-ms",
-             std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                workload_.rr_timeout)
-                                .count()),
-             "--stop-file", stop});
+        auto out = Helper("probe " + source.name,
+                          {context_.helper_exe,
+                           "_tcp-probe",
+                           "--netns",
+                           source.netns,
+                           "--cgroup",
+                           HelperCgroup(source),
+                           "--peers",
+                           peers,
+                           "--port",
+                           std::to_string(kEchoPort),
+                           "--rate",
+                           std::to_string(per_source),
+                           "--count",
+                           std::to_string(count),
+                           "--max-seconds",
+                           std::to_string(static_cast<long>(std::ceil(seconds))),
+                           "--size",
+                           std::to_string(workload_.rr_size),
+                           "--timeout-ms",
+                           std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                              workload_.rr_timeout)
+                                              .count()),
+                           "--stop-file",
+                           stop});
         Record(source, out);
       });
     }

@@ -113,7 +113,7 @@ bool AllowedTrafficAddress(const std::string& address) {
   in_addr parsed{};
   if (inet_pton(AF_INET, address.c_str(), &parsed) != 1) return false;
   const std::uint32_t host = ntohl(parsed.s_addr);
-  return (host & 0xfffe0000u) == 0xc6120000u  // 198.18.0.0/15
+  return (host & 0xfffe0000u) == 0xc6120000u      // 198.18.0.0/15
          || (host & 0xff000000u) == 0x7f000000u;  // 127.0.0.0/8
 }
 
@@ -193,9 +193,8 @@ Status ProbePeers(const ProbeOptions& options, const std::function<void(const Ro
   const auto begin = std::chrono::steady_clock::now();
   const auto end = begin + options.max_time;
   for (std::uint32_t i = 0; i < options.count; ++i) {
-    const auto release =
-        begin + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                    std::chrono::duration<double>(i / options.rate_per_second));
+    const auto release = begin + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                     std::chrono::duration<double>(i / options.rate_per_second));
     if (release >= end) break;
     std::this_thread::sleep_until(release);
     if (!options.stop_file.empty() && PathExists(options.stop_file)) break;

@@ -18,9 +18,9 @@ namespace faultline::workloads {
 bool AllowedTrafficAddress(const std::string& address);
 
 struct EchoOptions {
-  std::string address;        // to listen on
+  std::string address;  // to listen on
   std::uint16_t port = 0;
-  std::string stop_file;      // the server stops once this file exists
+  std::string stop_file;  // the server stops once this file exists
   Nanos max_time{std::chrono::minutes(70)};
   std::function<void(std::uint16_t)> on_listening;  // the bound port (for port 0)
 };

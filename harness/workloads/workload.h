@@ -31,8 +31,8 @@ struct StepContext {
   std::vector<cluster::Node> nodes = {cluster::Node{"local"}};
   cluster::Placer* placer = nullptr;  // null: every container on nodes[0]
   std::string pinned_node;
-  std::string helper_exe;  // the faultline binary: runs node traffic helpers (steady)
-  std::string scratch_dir;  // private files of this step (stop files of helpers)
+  std::string helper_exe;      // the faultline binary: runs node traffic helpers (steady)
+  std::string scratch_dir;     // private files of this step (stop files of helpers)
   Journal* journal = nullptr;  // the run's: what a step creates beyond containers
   // Steady steps: called once the load starts, with its window (CLOCK_BOOTTIME ns, end as
   // planned), on the step's thread, which waits for it: return at once (e.g. schedule

@@ -1,6 +1,8 @@
 // The virtual cluster on this host, checked from outside: a standing cluster comes and goes
 // without a trace, containers on two nodes talk over the bridge, a run builds and removes its
 // own cluster with its steady workload, and `recover` cleans up after a SIGKILLed run.
+#include "harness/cluster/virtual/virtual_cluster.h"
+
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -15,7 +17,6 @@
 #include <set>
 #include <thread>
 
-#include "harness/cluster/virtual/virtual_cluster.h"
 #include "harness/core/cgroup.h"
 #include "harness/core/clock.h"
 #include "harness/core/files.h"
@@ -72,7 +73,8 @@ std::string ContainersReachEachOther(const cluster::Cluster& cluster) {
   if (!journal.ok()) return journal.error().ToString();
   const std::string lower = (*journal)->run_dir() + "/image";
   std::string failed;
-  if (Status built = images::BuildBusyboxRootfs(lower); !built.ok()) failed = built.error().ToString();
+  if (Status built = images::BuildBusyboxRootfs(lower); !built.ok())
+    failed = built.error().ToString();
   auto driver = drivers::oci::OciDriver::Open(
       {"runc", (*journal)->run_dir(), "faultline/cltest01", lower, journal->get()});
   if (failed.empty() && !driver.ok()) failed = driver.error().ToString();
@@ -111,8 +113,7 @@ std::string ContainersReachEachOther(const cluster::Cluster& cluster) {
       auto served = made_server.container->WaitExit(15s, nullptr);
       if (!served.ok()) {
         failed = "the server on " + server_node.name + " (" + server_node.address +
-                 ") saw no connection from " + client_node.name + ": " +
-                 served.error().ToString();
+                 ") saw no connection from " + client_node.name + ": " + served.error().ToString();
       }
       (void)made_client.container->WaitExit(15s, nullptr);
     }

@@ -21,8 +21,8 @@ Result<std::unique_ptr<VirtualCluster>> VirtualCluster::Create(const std::string
                                                                const VirtualClusterSpec& spec,
                                                                Journal& journal) {
   if (spec.nodes < 1 || spec.nodes > kMaxNodes) {
-    return InvalidArgument("a virtual cluster has 1.." + std::to_string(kMaxNodes) + " nodes, not " +
-                           std::to_string(spec.nodes));
+    return InvalidArgument("a virtual cluster has 1.." + std::to_string(kMaxNodes) +
+                           " nodes, not " + std::to_string(spec.nodes));
   }
   if (id.empty() || id.size() > 8) {
     return InvalidArgument("cluster id '" + id + "' must have 1..8 characters");
@@ -43,7 +43,8 @@ Status VirtualCluster::Own(const std::string& kind, nlohmann::json data) {
 
 Status VirtualCluster::Build(const VirtualClusterSpec& spec) {
   FL_ASSIGN_OR_RETURN(SubnetLease lease, LeaseSubnet(id_, *journal_));
-  owned_.push_back({lease.seq, journal_kind::kSubnet, {{"path", lease.path}, {"index", lease.index}}});
+  owned_.push_back(
+      {lease.seq, journal_kind::kSubnet, {{"path", lease.path}, {"index", lease.index}}});
   subnet_index_ = lease.index;
 
   const std::string bridge_ns = BridgeNetnsName(id_);
@@ -118,8 +119,10 @@ std::string VirtualCluster::subnet() const {
 nlohmann::json VirtualCluster::Describe() const {
   nlohmann::json nodes = nlohmann::json::array();
   for (const auto& node : nodes_) {
-    nlohmann::json n = {{"name", node.name},     {"netns", node.netns},
-                        {"link", node.link},     {"address", node.address},
+    nlohmann::json n = {{"name", node.name},
+                        {"netns", node.netns},
+                        {"link", node.link},
+                        {"address", node.address},
                         {"cgroup", node.cgroup}};
     if (node.limits.cpus) n["cpus"] = *node.limits.cpus;
     if (node.limits.memory_bytes) n["memory"] = *node.limits.memory_bytes;

@@ -204,8 +204,8 @@ std::vector<std::string> OciDriver::RuntimeArgv() const {
 
 Created OciDriver::CreateWith(const char* verb, const ContainerSpec& spec, Nanos timeout) {
   Created created;
-  const std::string& parent = spec.cgroup_parent.empty() ? config_.cgroup_parent
-                                                          : spec.cgroup_parent;
+  const std::string& parent =
+      spec.cgroup_parent.empty() ? config_.cgroup_parent : spec.cgroup_parent;
   auto container = std::make_unique<OciContainer>(
       this, spec.id, config_.run_dir + "/containers/" + spec.id, parent + "/" + spec.id);
   created.prepare = container->Prepare(spec);
