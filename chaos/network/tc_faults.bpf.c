@@ -1,10 +1,12 @@
 // tc classifiers (cls_bpf, direct action) for network.duplicate and network.corrupt, attached
 // on a node link's egress. Each acts on a wire packet with probability threshold / 2^32, set in
 // .rodata before load.
+// vmlinux.h must come before the libbpf headers that use its types.
+// clang-format off
 #include "vmlinux.h"
-
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
+// clang-format on
 
 #define TC_ACT_OK 0
 #define ETH_HLEN 14

@@ -45,23 +45,35 @@ std::uint64_t CpuUsageNs(const std::string& rel) {
   return 0;
 }
 
-// Processes whose command line mentions TEXT.
-std::vector<std::string> ProcessesMentioning(const std::string& text) {
+// Live processes whose command line mentions TEXT (MATCH_PROGRAM: whose program name starts
+// with TEXT, so a compiler whose flags name it does not count).
+std::vector<std::string> ProcessesMatching(const std::string& text, bool match_program) {
   std::vector<std::string> found;
   DIR* proc = opendir("/proc");
   while (dirent* entry = proc ? readdir(proc) : nullptr) {
     const std::string pid = entry->d_name;
     if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
     std::string cmdline = Slurp("/proc/" + pid + "/cmdline");
+    const std::string program = cmdline.substr(0, cmdline.find('\0'));
     std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
     std::string stat = Slurp("/proc/" + pid + "/stat");
     const auto state_at = stat.rfind(')');
     const bool zombie =
         state_at != std::string::npos && stat.size() > state_at + 2 && stat[state_at + 2] == 'Z';
-    if (!zombie && cmdline.find(text) != std::string::npos) found.push_back(pid + ": " + cmdline);
+    const bool matches = match_program ? program.substr(program.rfind('/') + 1).rfind(text, 0) == 0
+                                       : cmdline.find(text) != std::string::npos;
+    if (!zombie && matches) found.push_back(pid + ": " + cmdline);
   }
   if (proc) closedir(proc);
   return found;
+}
+
+std::vector<std::string> ProcessesMentioning(const std::string& text) {
+  return ProcessesMatching(text, false);
+}
+
+std::vector<std::string> ProcessesRunning(const std::string& program) {
+  return ProcessesMatching(program, true);
 }
 
 class NetFaultsTest : public ::testing::Test {
@@ -138,7 +150,7 @@ class NetFaultsTest : public ::testing::Test {
       EXPECT_EQ(RulesAndQdiscsMentioning(node, "netem"), "") << node.name;
       EXPECT_EQ(RulesAndQdiscsMentioning(node, "clsact"), "") << node.name;
     }
-    EXPECT_EQ(ProcessesMentioning("faultline-delayer"), std::vector<std::string>{});
+    EXPECT_EQ(ProcessesRunning("faultline-delayer"), std::vector<std::string>{});
   }
 
   const chaos::NodeRef& node(int i) { return topology_->nodes()[static_cast<size_t>(i - 1)]; }
@@ -363,7 +375,7 @@ TEST_F(NetFaultsTest, CpuStressLoadsTheNodeCgroupUntilReverted) {
   const nlohmann::json record = OutstandingFaultRecord();
   Status undone = chaos::UndoNetworkOrNodeLoadRecord(topology_->run_id(), record);
   ASSERT_TRUE(undone.ok()) << undone.error().ToString();
-  EXPECT_EQ(ProcessesMentioning("stress-ng"), std::vector<std::string>{});
+  EXPECT_EQ(ProcessesRunning("stress-ng"), std::vector<std::string>{});
   const std::uint64_t stopped = CpuUsageNs(node(2).cgroup);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EXPECT_LT(CpuUsageNs(node(2).cgroup) - stopped, 10'000'000u);
@@ -391,7 +403,7 @@ TEST_F(NetFaultsTest, MemoryStressRaisesNodeMemoryUntilReverted) {
   RecordProperty("memory_added_mib", std::to_string((peak - base->usage_bytes) >> 20));
   EXPECT_GE(peak, base->usage_bytes + (200ull << 20));
   ASSERT_TRUE((*fault)->Revert().ok());
-  EXPECT_EQ(ProcessesMentioning("stress-ng"), std::vector<std::string>{});
+  EXPECT_EQ(ProcessesRunning("stress-ng"), std::vector<std::string>{});
   EXPECT_LT(ReadCgroupMemory(node(3).cgroup)->usage_bytes, base->usage_bytes + (16ull << 20));
   EXPECT_EQ(FaultRecords(), 0);
 }
