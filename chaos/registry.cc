@@ -63,7 +63,10 @@ const FaultKindInfo* FindFaultKind(const std::string& kind) {
 
 std::vector<MechanismProbe> ProbeMechanisms() {
   std::vector<MechanismProbe> probes;
-  for (const auto& m : AllMechanisms()) probes.push_back({m->kind(), m->mechanism(), m->Probe()});
+  for (const auto& m : AllMechanisms()) {
+    Status usable = m->Probe();  // first: a mechanism may name itself after what it found
+    probes.push_back({m->kind(), m->mechanism(), std::move(usable)});
+  }
   return probes;
 }
 

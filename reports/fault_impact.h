@@ -2,7 +2,8 @@
 //
 // Samples: the workload's headline operation in the fault's scope (the step execution it was
 // bound to, or the whole run): "tcp_rr" (metric op_latency.tcp_rr) when the scope has
-// request/response samples, else "run" (start_latency). A sample belongs to the interval in which it was issued (start_ns).
+// request/response samples, else "run" (start_latency). A sample belongs to the interval in which
+// it was issued (start_ns).
 //   baseline  samples issued in the interval as long as the fault window just before injection
 //   during    samples issued from injection to revert
 //   recovery_time  from revert to the issue time of the first sample that begins a run of N

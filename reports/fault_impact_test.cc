@@ -142,7 +142,7 @@ TEST(FaultImpact, SloBoundReplacesTheBaselineBound) {
 TEST(FaultImpact, RecoveryTimeAggregatesPerKindForSloRules) {
   Result result;
   result.samples = Stream(20000, 2000, 4000, 500);
-  FaultRecord a = Fault(2000, 3000);   // recovers at 4.0 s: 1 s
+  FaultRecord a = Fault(2000, 3000);    // recovers at 4.0 s: 1 s
   FaultRecord b = Fault(10000, 11000);  // recovers at once
   b.kind = "node.kill";
   result.faults = {a, b};
@@ -178,7 +178,8 @@ TEST(FaultImpact, RecoveryNeedsAFullRunOfGoodSamples) {
   auto t = RecoveryTime(view, 0, 0.02, 5);
   ASSERT_TRUE(t);
   EXPECT_NEAR(*t, 0.4, 1e-9);
-  EXPECT_FALSE(RecoveryTime(std::vector<const Sample*>(view.begin(), view.begin() + 4), 0, 0.02, 5));
+  EXPECT_FALSE(
+      RecoveryTime(std::vector<const Sample*>(view.begin(), view.begin() + 4), 0, 0.02, 5));
 }
 
 TEST(FaultImpact, AFailedInjectionHasNoImpact) {

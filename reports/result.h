@@ -158,11 +158,11 @@ struct FaultRecord {
   std::vector<std::string> nodes;
   std::vector<std::string> containers;
   std::map<std::string, std::string> params;  // as written in the scenario, e.g. loss: "10%"
-  std::int64_t scheduled_ns = 0;  // planned injection (CLOCK_BOOTTIME), jitter included
-  std::int64_t jitter_ns = 0;     // the random offset drawn for this occurrence
-  std::int64_t inject_ns = 0;     // when the injection began; 0 if it never happened
-  std::int64_t revert_ns = 0;     // when the revert completed; 0 if it never completed
-  std::string ended_by;           // "ttl" | "scope_end" | "cancelled" | "failed"
+  std::int64_t scheduled_ns = 0;              // planned injection (CLOCK_BOOTTIME), jitter included
+  std::int64_t jitter_ns = 0;                 // the random offset drawn for this occurrence
+  std::int64_t inject_ns = 0;                 // when the injection began; 0 if it never happened
+  std::int64_t revert_ns = 0;                 // when the revert completed; 0 if it never completed
+  std::string ended_by;                       // "ttl" | "scope_end" | "cancelled" | "failed"
   bool ok = true;
   std::string error;  // why the injection or the revert failed
   // Impact on the workload (reports/fault_impact.h): which samples, the interval before

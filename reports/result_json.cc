@@ -358,8 +358,7 @@ Status ConvertMap(const json& j, const std::string& path, std::map<std::string, 
 Status Convert(const json& j, const std::string& path, std::map<std::string, std::string>& out) {
   return ConvertMap(j, path, out);
 }
-Status Convert(const json& j, const std::string& path,
-               std::map<std::string, std::uint64_t>& out) {
+Status Convert(const json& j, const std::string& path, std::map<std::string, std::uint64_t>& out) {
   return ConvertMap(j, path, out);
 }
 

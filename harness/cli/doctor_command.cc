@@ -139,27 +139,11 @@ int DoctorCommand(const Args& args) {
   Line(Verdict::kInfo, "eBPF probes",
        "not in this build: start latency is measured as wall-clock spans");
 
-  std::printf("\nFault mechanisms (registered in this build, each probed)\n");
+  std::printf("\nFault kinds: the mechanism of each, and whether this host supports it\n");
   for (const auto& probe : chaos::ProbeMechanisms()) {
     Line(probe.usable.ok() ? Verdict::kOk : Verdict::kNo, probe.kind,
          probe.mechanism + (probe.usable.ok() ? "" : ": " + probe.usable.error().message));
   }
-  std::printf("\nHost support for fault kinds not in this build\n");
-  const bool netem =
-      WorksInThrowawayNetns({"tc", "qdisc", "add", "dev", "lo", "root", "netem", "delay", "1ms"});
-  Line(netem ? Verdict::kOk : Verdict::kNo, "network.delay (netem)",
-       netem ? "sch_netem works" : "sch_netem missing: delay needs the NFQUEUE delayer");
-  const bool tbf = WorksInThrowawayNetns({"tc", "qdisc", "add", "dev", "lo", "root", "tbf", "rate",
-                                          "1mbit", "burst", "32kbit", "latency", "400ms"});
-  Line(tbf ? Verdict::kOk : Verdict::kNo, "network.bandwidth", tbf ? "tbf works" : "tbf missing");
-  const bool statistic =
-      WorksInThrowawayNetns({"iptables", "-A", "INPUT", "-m", "statistic", "--mode", "random",
-                             "--probability", "0.5", "-j", "DROP"});
-  Line(statistic ? Verdict::kOk : Verdict::kNo, "network.loss (iptables)",
-       statistic ? "iptables statistic match works" : "iptables -m statistic unavailable");
-  const std::string stress = FindExecutable("stress-ng");
-  Line(stress.empty() ? Verdict::kNo : Verdict::kOk, "node.*_stress",
-       stress.empty() ? "stress-ng not installed" : "stress-ng at " + stress);
 
   std::printf("\n%s\n", any_runtime ? "verdict: this host can run faultline scenarios"
                                     : "verdict: no usable runtime (install runc or crun)");

@@ -29,9 +29,14 @@ behind: run `faultline recover`), 130 interrupted (Ctrl-C; cleaned up, partial r
 int main(int argc, char** argv) {
   using namespace faultline::cli;
   const std::map<std::string, int (*)(const Args&)> verbs = {
-      {"run", RunCommand},         {"validate", ValidateCommand}, {"doctor", DoctorCommand},
-      {"recover", RecoverCommand}, {"v1-exec", V1ExecCommand},
-      {"cluster", ClusterCommand}, {"_tcp-echo", TcpEchoCommand},   {"_tcp-probe", TcpProbeCommand},
+      {"run", RunCommand},
+      {"validate", ValidateCommand},
+      {"doctor", DoctorCommand},
+      {"recover", RecoverCommand},
+      {"v1-exec", V1ExecCommand},
+      {"cluster", ClusterCommand},
+      {"_tcp-echo", TcpEchoCommand},
+      {"_tcp-probe", TcpProbeCommand},
       {"_watchdog", WatchdogCommand},
   };
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||

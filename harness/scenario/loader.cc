@@ -126,6 +126,8 @@ class Builder {
     if (const YAML::Node seed = doc["seed"]) {
       s.seed = static_cast<std::uint64_t>(ScalarInteger(seed).value_or(0));
     }
+    // Before the faults, which name its nodes.
+    if (const YAML::Node c = doc["cluster"]) s.cluster = BuildCluster(c);
     if (const YAML::Node faults = doc["faults"]) {
       for (std::size_t i = 0; i < faults.size(); ++i) {
         s.faults.push_back(BuildFault(faults[i], "faults[" + std::to_string(i) + "]", s));
@@ -140,7 +142,6 @@ class Builder {
     if (const YAML::Node r = doc["max_failed_ratio"]) {
       s.max_failed_ratio = ScalarNumber(r).value_or(s.max_failed_ratio);
     }
-    if (const YAML::Node c = doc["cluster"]) s.cluster = BuildCluster(c);
     CheckPlacement(doc, s);
     return s;
   }
@@ -385,7 +386,6 @@ class Builder {
     return rule;
   }
 
-
   Fault BuildFault(const YAML::Node& node, const std::string& path, const Scenario& s) {
     Fault f;
     f.where = Where(file_, node.Mark());
@@ -395,8 +395,9 @@ class Builder {
     const chaos::FaultKindInfo* info = chaos::FindFaultKind(f.kind);
     if (std::find(kinds.begin(), kinds.end(), f.kind) == kinds.end()) {
       std::string message = Unknown("fault kind", f.kind, kinds);
-      if (info) message = "fault kind '" + f.kind + "' has no mechanism in this build (kinds: " +
-                          Join(kinds) + ")";
+      if (info)
+        message = "fault kind '" + f.kind +
+                  "' has no mechanism in this build (kinds: " + Join(kinds) + ")";
       Report(kind.Mark(), path + ".kind", message);
       return f;
     }
@@ -460,8 +461,9 @@ class Builder {
         forbid(partition, "partition", "it acts on 'nodes'");
         forbid(containers, "containers", "it acts on 'nodes'");
         if (!nodes) {
-          Report(node.Mark(), path, f.kind + " needs 'nodes' (the nodes it acts on, e.g. [" +
-                                        node_names.front() + "])");
+          Report(
+              node.Mark(), path,
+              f.kind + " needs 'nodes' (the nodes it acts on, e.g. [" + node_names.front() + "])");
         } else {
           check_nodes(nodes, path + ".nodes", f.nodes);
           f.written["nodes"] = Join(f.nodes);
@@ -472,8 +474,9 @@ class Builder {
         forbid(containers, "containers", "partitions take 'between' or 'partition'");
         if (!between == !partition) {
           Report(node.Mark(), path,
-                 f.kind + " needs exactly one of 'between' (groups of nodes) and 'partition' "
-                          "(isolate, majority-minority or ring)");
+                 f.kind +
+                     " needs exactly one of 'between' (groups of nodes) and 'partition' "
+                     "(isolate, majority-minority or ring)");
         } else if (between) {
           std::vector<std::string> seen;
           for (std::size_t g = 0; g < between.size(); ++g) {
@@ -488,9 +491,9 @@ class Builder {
           f.written["between"] = text;
         } else {
           const std::string p = partition.Scalar();
-          f.partition = p == "isolate"   ? Fault::Partition::kIsolate
-                        : p == "ring"    ? Fault::Partition::kRing
-                                         : Fault::Partition::kMajorityMinority;
+          f.partition = p == "isolate" ? Fault::Partition::kIsolate
+                        : p == "ring"  ? Fault::Partition::kRing
+                                       : Fault::Partition::kMajorityMinority;
           f.written["partition"] = p;
           const std::size_t minimum = f.partition == Fault::Partition::kRing ? 4 : 2;
           if (node_names.size() < minimum) {

@@ -200,40 +200,57 @@ std::vector<BadCase> BadCases() {
        "bad.yaml:1:1: (root): expected a mapping, got a list"},
       {"two documents", "bad.yaml", head + ok_steps + "---\nversion: 1\n",
        "bad.yaml:6:1: (root): expected one scenario per file, found 2 YAML documents"},
-      {"unknown fault kind", "bad.yaml", head + ok_steps + "faults:\n  - {kind: node.paus, for: 1s, nodes: [local]}\n",
-       
+      {"unknown fault kind", "bad.yaml",
+       head + ok_steps + "faults:\n  - {kind: node.paus, for: 1s, nodes: [local]}\n",
+
        "bad.yaml:6:12: faults[0].kind: unknown fault kind 'node.paus'; did you mean 'node.pause'?"},
-      {"fault without for", "bad.yaml", head + ok_steps + "faults:\n  - {kind: node.pause, nodes: [local]}\n", 
+      {"fault without for", "bad.yaml",
+       head + ok_steps + "faults:\n  - {kind: node.pause, nodes: [local]}\n",
        "bad.yaml:6:5: faults[0]: missing required field 'for'"},
-      {"zero ttl", "bad.yaml", head + ok_steps + "faults:\n  - {kind: node.pause, for: 0s, nodes: [local]}\n", 
+      {"zero ttl", "bad.yaml",
+       head + ok_steps + "faults:\n  - {kind: node.pause, for: 0s, nodes: [local]}\n",
        "bad.yaml:6:29: faults[0].for: must be longer than 0s: a fault lasts for a while"},
-      {"ttl over an hour", "bad.yaml", head + ok_steps + "faults:\n  - {kind: node.pause, for: 2h, nodes: [local]}\n", 
+      {"ttl over an hour", "bad.yaml",
+       head + ok_steps + "faults:\n  - {kind: node.pause, for: 2h, nodes: [local]}\n",
        "bad.yaml:6:29: faults[0].for: at most 1h, got 2h (a drill's fault must end on its own)"},
       {"overlapping repeats", "bad.yaml",
-       head + ok_steps + "faults:\n  - {kind: node.pause, for: 2s, every: 2s, jitter: 1s, nodes: [local]}\n", 
-       "bad.yaml:6:40: faults[0].every: must be at least for + jitter (3s) so occurrences never overlap, got 2s"},
-      {"unknown node", "bad.yaml", head + ok_steps + "faults:\n  - {kind: node.kill, for: 1s, nodes: [node-4]}\n", 
-       "bad.yaml:6:40: faults[0].nodes[0]: unknown node 'node-4' (nodes: local); the cluster has 1 node"},
-      {"node fault without nodes", "bad.yaml", head + ok_steps + "faults:\n  - {kind: node.kill, for: 1s}\n", 
+       head + ok_steps +
+           "faults:\n  - {kind: node.pause, for: 2s, every: 2s, jitter: 1s, nodes: [local]}\n",
+       "bad.yaml:6:40: faults[0].every: must be at least for + jitter (3s) so occurrences never "
+       "overlap, got 2s"},
+      {"unknown node", "bad.yaml",
+       head + ok_steps + "faults:\n  - {kind: node.kill, for: 1s, nodes: [node-4]}\n",
+       "bad.yaml:6:40: faults[0].nodes[0]: unknown node 'node-4' (nodes: local); the cluster has 1 "
+       "node"},
+      {"node fault without nodes", "bad.yaml",
+       head + ok_steps + "faults:\n  - {kind: node.kill, for: 1s}\n",
        "bad.yaml:6:5: faults[0]: node.kill needs 'nodes' (the nodes it acts on, e.g. [local])"},
       {"parameter of another kind", "bad.yaml",
-       head + ok_steps + "faults:\n  - {kind: node.pause, for: 1s, nodes: [local], delay: 5ms}\n", 
-       "bad.yaml:6:56: faults[0].delay: does not apply to node.pause (it is a parameter of network.delay)"},
+       head + ok_steps + "faults:\n  - {kind: node.pause, for: 1s, nodes: [local], delay: 5ms}\n",
+       "bad.yaml:6:56: faults[0].delay: does not apply to node.pause (it is a parameter of "
+       "network.delay)"},
       {"container fault without a count", "bad.yaml",
-       head + ok_steps + "faults:\n  - {kind: container.kill, for: 1s, step: a}\n", 
-       "bad.yaml:6:5: faults[0]: container.kill needs 'containers' (how many running containers it acts on)"},
+       head + ok_steps + "faults:\n  - {kind: container.kill, for: 1s, step: a}\n",
+       "bad.yaml:6:5: faults[0]: container.kill needs 'containers' (how many running containers it "
+       "acts on)"},
       {"container fault given nodes", "bad.yaml",
-       head + ok_steps + "faults:\n  - {kind: container.oom, for: 1s, containers: 1, nodes: [local]}\n", 
+       head + ok_steps +
+           "faults:\n  - {kind: container.oom, for: 1s, containers: 1, nodes: [local]}\n",
        "bad.yaml:6:58: faults[0].nodes: does not apply to container.oom: it acts on 'containers'"},
       {"fault bound to an unknown step", "bad.yaml",
-       head + ok_steps + "faults:\n  - {kind: node.pause, for: 1s, nodes: [local], step: b}\n", 
+       head + ok_steps + "faults:\n  - {kind: node.pause, for: 1s, nodes: [local], step: b}\n",
        "bad.yaml:6:55: faults[0].step: unknown step 'b' (steps: a)"},
       {"bad fault duration", "bad.yaml",
-       head + ok_steps + "faults:\n  - {kind: node.pause, for: 1sec, nodes: [local]}\n", 
-       "bad.yaml:6:29: faults[0].for: duration '1sec' has unknown unit 'sec' (expected one of ns, us, ms, s, m, h)"},
+       head + ok_steps + "faults:\n  - {kind: node.pause, for: 1sec, nodes: [local]}\n",
+       "bad.yaml:6:29: faults[0].for: duration '1sec' has unknown unit 'sec' (expected one of ns, "
+       "us, ms, s, m, h)"},
       {"recovery_time slo with a bad statistic", "bad.yaml",
-       head + ok_steps + "slo:\n  - {metric: recovery_time.p95, max: 5s}\n", 
-       "bad.yaml:6:14: slo[0].metric: expected a metric and statistic such as start_latency.p99 (metrics: start_latency, op_latency.prepare|create|start|run_detached|exit|stop|delete|lifecycle|tcp_rr|churn_stop, recovery_time, recovery_time.KIND; statistics: p50, p90, p99, max, mean, min), got 'recovery_time.p95'"},
+       head + ok_steps + "slo:\n  - {metric: recovery_time.p95, max: 5s}\n",
+       "bad.yaml:6:14: slo[0].metric: expected a metric and statistic such as start_latency.p99 "
+       "(metrics: start_latency, "
+       "op_latency.prepare|create|start|run_detached|exit|stop|delete|lifecycle|tcp_rr|churn_stop, "
+       "recovery_time, recovery_time.KIND; statistics: p50, p90, p99, max, mean, min), got "
+       "'recovery_time.p95'"},
   };
 }
 
@@ -573,7 +590,6 @@ TEST(ShippedScenarios, AllLoad) {
   }
 }
 
-
 TEST(LoadScenario, FaultsLoadWithTheirTimingTargetsAndParameters) {
   auto loaded = LoadScenarioText(std::string(kHead) +
                                      "steps: [{name: a, workload: {kind: start, count: 1}}]\n"
@@ -600,6 +616,20 @@ TEST(LoadScenario, FaultsLoadWithTheirTimingTargetsAndParameters) {
   EXPECT_EQ(oom.containers, 2u);
   EXPECT_EQ(oom.at, 0s);
   EXPECT_EQ(oom.where.line, 8);
+}
+
+// Fault targets are the cluster's nodes, wherever `cluster:` stands in the file.
+TEST(LoadScenario, FaultsNameTheVirtualClustersNodes) {
+  auto loaded = LoadScenarioText(std::string(kHead) +
+                                     "steps: [{name: a, workload: {kind: start, count: 1}}]\n"
+                                     "faults:\n"
+                                     "  - {kind: node.kill, for: 1s, nodes: [node-3]}\n"
+                                     "  - {kind: network.partition, for: 1s, partition: ring}\n"
+                                     "cluster: {nodes: 4}\n",
+                                 "ok.yaml", "");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().ToString();
+  EXPECT_EQ(loaded->faults[0].nodes, std::vector<std::string>{"node-3"});
+  EXPECT_EQ(loaded->faults[1].partition, Fault::Partition::kRing);
 }
 
 TEST(LoadScenario, RecoveryTimeSloRules) {
