@@ -394,11 +394,7 @@ class Builder {
     const std::vector<std::string> kinds = chaos::RegisteredKinds();
     const chaos::FaultKindInfo* info = chaos::FindFaultKind(f.kind);
     if (std::find(kinds.begin(), kinds.end(), f.kind) == kinds.end()) {
-      std::string message = Unknown("fault kind", f.kind, kinds);
-      if (info)
-        message = "fault kind '" + f.kind +
-                  "' has no mechanism in this build (kinds: " + Join(kinds) + ")";
-      Report(kind.Mark(), path + ".kind", message);
+      Report(kind.Mark(), path + ".kind", Unknown("fault kind", f.kind, kinds));
       return f;
     }
     auto duration = [&](const char* key, Nanos fallback) {

@@ -48,7 +48,8 @@ TEST(RuntimeConfig, JoinsTheNodeNetworkNamespace) {
   }
   EXPECT_TRUE(joined) << config["linux"]["namespaces"].dump();
   spec.netns.clear();
-  for (const auto& ns : MakeRuntimeConfig(spec, "/x")["linux"]["namespaces"]) {
+  const auto own = MakeRuntimeConfig(spec, "/x");  // named: the loop must not outlive it
+  for (const auto& ns : own["linux"]["namespaces"]) {
     EXPECT_FALSE(ns.contains("path"));  // a new namespace of its own
   }
 }
