@@ -110,9 +110,9 @@ Result<FreezerInterface> HostFreezer() {
 Result<std::string> FreezerDir(FreezerInterface interface, const std::string& rel) {
   const std::string root = Root(interface);
   if (root.empty()) {
-    return FailedPrecondition(std::string("no ") +
-                              (interface == FreezerInterface::kV1 ? "v1 freezer hierarchy"
-                                                                  : "cgroup2 mount"));
+    return FailedPrecondition(std::string("no ") + (interface == FreezerInterface::kV1
+                                                        ? "v1 freezer hierarchy"
+                                                        : "cgroup2 mount"));
   }
   const std::string dir = root + "/" + rel;
   FL_RETURN_IF_ERROR(MakeDirs(dir));

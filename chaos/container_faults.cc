@@ -72,7 +72,8 @@ class ContainerMechanism : public FaultMechanism {
     if (params.containers.empty()) {
       return Unavailable(params.kind + ": no running container to act on");
     }
-    for (const auto& c : params.containers) FL_RETURN_IF_ERROR(CheckOwned(params.run_id, c.id, c.cgroup));
+    for (const auto& c : params.containers)
+      FL_RETURN_IF_ERROR(CheckOwned(params.run_id, c.id, c.cgroup));
     return OkStatus();
   }
 
@@ -96,9 +97,9 @@ class ContainerKill : public ContainerMechanism {
   Result<std::unique_ptr<ActiveFault>> Inject(const FaultParams& params,
                                               Journal& journal) override {
     FL_RETURN_IF_ERROR(CheckTargets(params));
-    FL_ASSIGN_OR_RETURN(
-        std::uint64_t seq,
-        JournalFault(journal, params, mechanism_, {{"containers", ContainersJson(params.containers)}}));
+    FL_ASSIGN_OR_RETURN(std::uint64_t seq,
+                        JournalFault(journal, params, mechanism_,
+                                     {{"containers", ContainersJson(params.containers)}}));
     auto fault = std::make_unique<JournaledFault>(journal, seq, [] { return OkStatus(); });
     for (const auto& c : params.containers) {
       const std::vector<pid_t> pids = ProcessesIn(c.cgroup);
@@ -208,7 +209,8 @@ pid_t StartAllocator(const std::string& procs_file, std::uint64_t bytes) {
   char text[24];
   int n = 0;
   char digits[24];
-  for (pid_t self = getpid(); self > 0; self /= 10) digits[n++] = static_cast<char>('0' + self % 10);
+  for (pid_t self = getpid(); self > 0; self /= 10)
+    digits[n++] = static_cast<char>('0' + self % 10);
   for (int i = 0; i < n; ++i) text[i] = digits[n - 1 - i];
   const int fd = open(procs_file.c_str(), O_WRONLY | O_CLOEXEC);
   if (fd < 0 || write(fd, text, n) != n) _exit(3);
@@ -237,8 +239,10 @@ class ContainerOom : public ContainerMechanism {
     for (const auto& c : params.containers) {
       OomState s{c.id, c.cgroup, "", "", 0, 0, {}};
       const std::string dir = MemoryCgroupDir(c.cgroup);
-      if (dir.empty() || !PathExists(dir)) return Unavailable("container " + c.id + " has no memory cgroup");
-      s.limit_file = PathExists(dir + "/memory.limit_in_bytes") ? "memory.limit_in_bytes" : "memory.max";
+      if (dir.empty() || !PathExists(dir))
+        return Unavailable("container " + c.id + " has no memory cgroup");
+      s.limit_file =
+          PathExists(dir + "/memory.limit_in_bytes") ? "memory.limit_in_bytes" : "memory.max";
       FL_ASSIGN_OR_RETURN(std::string old_limit, ReadFile(dir + "/" + s.limit_file));
       s.old_limit = Trim(old_limit);
       for (pid_t pid : ProcessesIn(c.cgroup)) {

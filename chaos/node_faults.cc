@@ -39,8 +39,8 @@ Result<NodeUndo> NodeTargets(const FaultParams& params) {
   NodeUndo undo{interface, {}};
   for (const NodeRef& node : params.nodes) {
     if (!OwnedByRun(node.cgroup, params.run_id)) {
-      return InvalidArgument("node " + node.name + ": cgroup " + node.cgroup +
-                             " is not run " + params.run_id + "'s");
+      return InvalidArgument("node " + node.name + ": cgroup " + node.cgroup + " is not run " +
+                             params.run_id + "'s");
     }
     undo.cgroups.push_back(node.cgroup);
   }
@@ -62,7 +62,9 @@ class NodeMechanism : public FaultMechanism {
       : kind_(std::move(kind)), mechanism_(std::move(mechanism)) {}
   const std::string& kind() const override { return kind_; }
   const std::string& mechanism() const override { return mechanism_; }
-  Status Probe() override { return HostFreezer().ok() ? OkStatus() : Status(HostFreezer().error()); }
+  Status Probe() override {
+    return HostFreezer().ok() ? OkStatus() : Status(HostFreezer().error());
+  }
 
  protected:
   std::string kind_;
@@ -76,7 +78,8 @@ class NodePause : public NodeMechanism {
   Result<std::unique_ptr<ActiveFault>> Inject(const FaultParams& params,
                                               Journal& journal) override {
     FL_ASSIGN_OR_RETURN(NodeUndo undo, NodeTargets(params));
-    FL_ASSIGN_OR_RETURN(std::uint64_t seq, JournalFault(journal, params, mechanism_, undo.ToJson()));
+    FL_ASSIGN_OR_RETURN(std::uint64_t seq,
+                        JournalFault(journal, params, mechanism_, undo.ToJson()));
     auto fault = std::make_unique<JournaledFault>(journal, seq, [undo] { return ThawAll(undo); });
     for (const auto& cgroup : undo.cgroups) {
       Status frozen = Freeze(undo.interface, cgroup);
@@ -101,7 +104,8 @@ class NodeKill : public NodeMechanism {
   Result<std::unique_ptr<ActiveFault>> Inject(const FaultParams& params,
                                               Journal& journal) override {
     FL_ASSIGN_OR_RETURN(NodeUndo undo, NodeTargets(params));
-    FL_ASSIGN_OR_RETURN(std::uint64_t seq, JournalFault(journal, params, mechanism_, undo.ToJson()));
+    FL_ASSIGN_OR_RETURN(std::uint64_t seq,
+                        JournalFault(journal, params, mechanism_, undo.ToJson()));
     auto fault = std::make_unique<JournaledFault>(journal, seq, [undo] {
       Status thawed = ThawAll(undo);
       if (thawed.ok()) {

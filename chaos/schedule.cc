@@ -20,7 +20,8 @@ std::optional<Occurrence> NthOccurrence(const FaultTiming& timing, std::uint32_t
   o.index = index;
   if (timing.jitter.count() > 0) {
     const std::uint64_t draw = Mix(seed ^ Mix((std::uint64_t{fault} << 32) | index));
-    o.jitter = Nanos(static_cast<std::int64_t>(draw % (static_cast<std::uint64_t>(timing.jitter.count()) + 1)));
+    o.jitter = Nanos(
+        static_cast<std::int64_t>(draw % (static_cast<std::uint64_t>(timing.jitter.count()) + 1)));
   }
   o.inject_at = timing.at + (timing.every ? *timing.every * index : Nanos(0)) + o.jitter;
   o.revert_at = o.inject_at + timing.ttl;

@@ -43,9 +43,8 @@ std::vector<reports::FaultRecord> Timeline::Stop() {
   const char* ended_by = cancel_ && cancel_->load() ? "cancelled" : "scope_end";
   for (Applied& applied : applied_) Revert(applied, ended_by);
   applied_.clear();
-  std::sort(done_.begin(), done_.end(), [](const auto& a, const auto& b) {
-    return a.scheduled_ns < b.scheduled_ns;
-  });
+  std::sort(done_.begin(), done_.end(),
+            [](const auto& a, const auto& b) { return a.scheduled_ns < b.scheduled_ns; });
   return std::move(done_);
 }
 
@@ -77,8 +76,8 @@ void Timeline::Loop() {
     }
     for (const Applied& a : applied_) next = std::min(next, a.revert_at_ns);
     if (next <= BootNowNs()) continue;
-    const auto wait = std::min<std::int64_t>(next - BootNowNs(),
-                                             std::chrono::nanoseconds(kCancelPoll).count());
+    const auto wait =
+        std::min<std::int64_t>(next - BootNowNs(), std::chrono::nanoseconds(kCancelPoll).count());
     wake_.wait_for(lock, std::chrono::nanoseconds(wait));
   }
   // Ctrl-C: off at once, not when the workload has wound down.

@@ -112,7 +112,8 @@ std::vector<Aggregate> ComputeAggregates(const Result& result) {
   // Per fault kind and over all kinds; an occurrence that never recovered counts as failed.
   for (const FaultRecord& fault : result.faults) {
     if (!fault.recovery_bound_s) continue;
-    for (const std::string& metric : {std::string("recovery_time"), "recovery_time." + fault.kind}) {
+    for (const std::string& metric :
+         {std::string("recovery_time"), "recovery_time." + fault.kind}) {
       Group& group = collector.At(fault.step, fault.target, metric);
       if (fault.recovery_time_s) {
         group.values.push_back(*fault.recovery_time_s);

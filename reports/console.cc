@@ -122,7 +122,8 @@ std::string RenderSummary(const Result& result, bool color) {
         on += (on.empty() ? "" : ",") + name;
       }
       const std::string scope =
-          f.step.empty() ? "run" : f.step + "/" + f.target + " rep " + std::to_string(f.repetition + 1);
+          f.step.empty() ? "run"
+                         : f.step + "/" + f.target + " rep " + std::to_string(f.repetition + 1);
       const bool applied = f.inject_ns > 0 && f.revert_ns > 0 && f.ended_by != "failed";
       std::string recovery = "-";
       if (f.recovery_time_s) {
@@ -134,15 +135,13 @@ std::string RenderSummary(const Result& result, bool color) {
       if (f.during && f.during->samples > 0) {
         errors = std::to_string(f.during->failed) + "/" + std::to_string(f.during->samples);
       }
-      faults.Add({f.kind, scope, on,
-                  applied ? FormatValue(static_cast<double>(f.revert_ns - f.inject_ns) / 1e9, "s")
-                          : "-",
-                  f.baseline ? FormatValue(f.baseline->p99_s, "s") : "-",
-                  f.during && f.during->samples > f.during->failed
-                      ? FormatValue(f.during->p99_s, "s")
-                      : "-",
-                  errors, recovery,
-                  f.ok ? f.ended_by : paint(kRed, "FAILED") + ": " + f.error});
+      faults.Add(
+          {f.kind, scope, on,
+           applied ? FormatValue(static_cast<double>(f.revert_ns - f.inject_ns) / 1e9, "s") : "-",
+           f.baseline ? FormatValue(f.baseline->p99_s, "s") : "-",
+           f.during && f.during->samples > f.during->failed ? FormatValue(f.during->p99_s, "s")
+                                                            : "-",
+           errors, recovery, f.ok ? f.ended_by : paint(kRed, "FAILED") + ": " + f.error});
     }
     out += faults.Render("  ");
   }

@@ -117,7 +117,6 @@ TEST(Console, ColorOnlyWhenAsked) {
   EXPECT_TRUE(Contains(text, "\x1b[31mFAIL\x1b[0m"));
 }
 
-
 TEST(Console, FaultsWithImpactAndRecovery) {
   Result r;
   FaultRecord f;
@@ -143,7 +142,9 @@ TEST(Console, FaultsWithImpactAndRecovery) {
   r.faults = {f, never, failed};
   const std::string text = RenderSummary(r, false);
   EXPECT_NE(text.find("faults\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("node.pause     storm/runc rep 1  local   2.00s      20.0ms       1.50s"), std::string::npos) << text;
+  EXPECT_NE(text.find("node.pause     storm/runc rep 1  local   2.00s      20.0ms       1.50s"),
+            std::string::npos)
+      << text;
   EXPECT_NE(text.find("3/8"), std::string::npos) << text;
   EXPECT_NE(text.find("never"), std::string::npos) << text;
   EXPECT_NE(text.find("FAILED: no running container"), std::string::npos) << text;

@@ -175,7 +175,6 @@ TEST(FormatDuration, RoundTripsThroughParse) {
   }
 }
 
-
 TEST(ParseBitRate, UnitsArePowersOfAThousand) {
   EXPECT_EQ(*ParseBitRate("10mbit"), 10'000'000u);
   EXPECT_EQ(*ParseBitRate("512kbit"), 512'000u);
