@@ -99,7 +99,9 @@ int TcpProbeCommand(const Args& args) {
   }
   probe.stop_file = options["stop-file"];
   Status probed = workloads::ProbePeers(probe, [](const workloads::RoundTrip& trip) {
+    // Line by line: a node fault may kill the probe, and what it measured until then counts.
     std::printf("%s\n", workloads::FormatRoundTrip(trip).c_str());
+    std::fflush(stdout);
   });
   std::fflush(stdout);
   if (!probed.ok()) {

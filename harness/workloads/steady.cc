@@ -129,13 +129,19 @@ class RequestResponse {
     }
     std::vector<std::thread> servers;
     for (std::size_t n = 0; n < context_.nodes.size(); ++n) {
-      servers.emplace_back([this, n, stop] {
+      servers.emplace_back([this, n, stop, end] {
         const cluster::Node& node = context_.nodes[n];
-        Helper("echo " + node.name,
-               {context_.helper_exe, "_tcp-echo", "--netns", node.netns, "--cgroup",
-                HelperCgroup(node), "--address", node.address, "--port", std::to_string(kEchoPort),
-                "--stop-file", stop, "--ready-file", ReadyFile(n), "--max-seconds",
-                Seconds(workload_.duration + kHelperGrace)});
+        // A node fault (node.kill) kills the server with the node: it comes back when the node
+        // does, so the load runs on through the fault.
+        HelperRun run;
+        do {
+          run = Helper("echo " + node.name,
+                       {context_.helper_exe, "_tcp-echo", "--netns", node.netns, "--cgroup",
+                        HelperCgroup(node), "--address", node.address, "--port",
+                        std::to_string(kEchoPort), "--stop-file", stop, "--ready-file",
+                        ReadyFile(n), "--max-seconds", Seconds(workload_.duration + kHelperGrace)},
+                       node);
+        } while (run.killed_by_fault && WaitUntilNodeUp(node, stop, end));
       });
     }
     WaitReady();
@@ -145,7 +151,7 @@ class RequestResponse {
     const double seconds = std::chrono::duration<double>(end - steady_clock::now()).count();
     const auto count = static_cast<std::uint32_t>(std::ceil(per_source * std::max(0.0, seconds)));
     for (std::size_t n = 0; n < context_.nodes.size() && count > 0; ++n) {
-      probes.emplace_back([this, n, stop, per_source, count, seconds] {
+      probes.emplace_back([this, n, stop, end, per_source, count] {
         const cluster::Node& source = context_.nodes[n];
         std::string peers;
         for (const auto& node : context_.nodes) {
@@ -153,32 +159,41 @@ class RequestResponse {
             peers += (peers.empty() ? "" : ",") + node.address;
           }
         }
-        auto out = Helper("probe " + source.name,
-                          {context_.helper_exe,
-                           "_tcp-probe",
-                           "--netns",
-                           source.netns,
-                           "--cgroup",
-                           HelperCgroup(source),
-                           "--peers",
-                           peers,
-                           "--port",
-                           std::to_string(kEchoPort),
-                           "--rate",
-                           std::to_string(per_source),
-                           "--count",
-                           std::to_string(count),
-                           "--max-seconds",
-                           std::to_string(static_cast<long>(std::ceil(seconds))),
-                           "--size",
-                           std::to_string(workload_.rr_size),
-                           "--timeout-ms",
-                           std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                              workload_.rr_timeout)
-                                              .count()),
-                           "--stop-file",
-                           stop});
-        Record(source, out);
+        // Restarted, like the server, for what is left of its count and time when a node fault
+        // killed it.
+        std::uint32_t left = count;
+        HelperRun run;
+        do {
+          const double seconds = std::chrono::duration<double>(end - steady_clock::now()).count();
+          if (seconds <= 0) break;
+          run = Helper("probe " + source.name,
+                       {context_.helper_exe,
+                        "_tcp-probe",
+                        "--netns",
+                        source.netns,
+                        "--cgroup",
+                        HelperCgroup(source),
+                        "--peers",
+                        peers,
+                        "--port",
+                        std::to_string(kEchoPort),
+                        "--rate",
+                        std::to_string(per_source),
+                        "--count",
+                        std::to_string(left),
+                        "--max-seconds",
+                        std::to_string(static_cast<long>(std::ceil(seconds))),
+                        "--size",
+                        std::to_string(workload_.rr_size),
+                        "--timeout-ms",
+                        std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                           workload_.rr_timeout)
+                                           .count()),
+                        "--stop-file",
+                        stop},
+                       source);
+          left -= std::min(left, Record(source, run.out));
+        } while (left > 0 && run.killed_by_fault && WaitUntilNodeUp(source, stop, end));
       });
     }
     // Ctrl-C stops the helpers early through the stop file.
@@ -220,21 +235,48 @@ class RequestResponse {
     }
   }
 
-  std::string Helper(const std::string& what, std::vector<std::string> argv) {
+  struct HelperRun {
+    std::string out;
+    bool killed_by_fault = false;  // SIGKILLed while a fault had its node down (node.kill)
+  };
+  // Runs a helper inside NODE. A helper killed by a fault on its node is the fault's doing,
+  // not a flaw of the run: no warning then.
+  HelperRun Helper(const std::string& what, std::vector<std::string> argv,
+                   const cluster::Node& node) {
+    HelperRun run;
     auto outcome = RunProcess({std::move(argv), workload_.duration + kHelperGrace * 2, ""});
     if (!outcome.ok()) {
       Warn(what + ": " + outcome.error().ToString());
-      return "";
+      return run;
     }
-    if (!outcome->ok()) Warn(what + ": " + outcome->Describe());
-    return outcome->out;
+    run.out = outcome->out;
+    run.killed_by_fault = outcome->term_signal == SIGKILL && NodeFaulted(node);
+    if (!outcome->ok() && !run.killed_by_fault) Warn(what + ": " + outcome->Describe());
+    return run;
   }
 
-  void Record(const cluster::Node& source, const std::string& out) {
+  bool NodeFaulted(const cluster::Node& node) const {
+    return context_.node_unavailable && !context_.node_unavailable(node.cgroup).empty();
+  }
+
+  // After a fault killed a helper of NODE: waits while the fault keeps the node down. True when
+  // the helper should run again (the load is not over).
+  bool WaitUntilNodeUp(const cluster::Node& node, const std::string& stop,
+                       steady_clock::time_point end) const {
+    auto over = [&] {
+      return PathExists(stop) || steady_clock::now() >= end || context_.cancelled();
+    };
+    while (!over() && NodeFaulted(node)) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    return !over();
+  }
+
+  // Adds the round trips in OUT; how many.
+  std::uint32_t Record(const cluster::Node& source, const std::string& out) {
     std::map<std::string, std::string> names;  // address -> node
     for (const auto& node : context_.nodes) names[node.address] = node.name;
     std::istringstream lines(out);
     std::string line;
+    std::uint32_t recorded = 0;
     while (std::getline(lines, line)) {
       auto trip = ParseRoundTrip(line);
       if (!trip.ok()) continue;
@@ -247,7 +289,9 @@ class RequestResponse {
       sample.ok = trip->ok;
       sample.error = trip->error;
       sink_.Add(std::move(sample));
+      ++recorded;
     }
+    return recorded;
   }
 
   void Warn(const std::string& text) {

@@ -153,6 +153,43 @@ TEST_F(DrillTest, PartitionDrillInjectsAndRevertsOnScheduleAndReportsImpactAndRe
   std::cout << "partition: recovery_time " << fault["recovery_time_s"].get<double>() << " s\n";
 }
 
+// The shipped node-kill drill: node-2 dies at 4s for 3s, its echo server and probe with it.
+// The load runs on: both come back with the node, and round trips recover.
+TEST_F(DrillTest, NodeKillDrillLosesTheNodesTrafficUntilItReturnsThenRecovers) {
+  const std::string out = dir_ + "/out";
+  auto [code, output] = RunFaultline(
+      {"run", std::string(FAULTLINE_SOURCE_DIR) + "/scenarios/drill-node-kill.yaml", "--out", out},
+      state_);
+  ASSERT_EQ(code, 0) << output;
+  EXPECT_EQ(Leftovers(state_), std::vector<std::string>{});
+  auto result = nlohmann::json::parse(Slurp(out + "/result.json"), nullptr, false);
+  ASSERT_FALSE(result.is_discarded()) << output;
+  ASSERT_EQ(result["faults"].size(), 1u) << result["faults"].dump(2);
+  const auto& fault = result["faults"][0];
+  EXPECT_EQ(fault["kind"], "node.kill");
+  EXPECT_TRUE(fault["ok"].get<bool>()) << fault.dump(2);
+  EXPECT_EQ(fault["ended_by"], "ttl");
+  EXPECT_EQ(fault["impact_metric"], "op_latency.tcp_rr");
+  EXPECT_GT(fault["during"]["failed"].get<int>(), 0) << fault.dump(2);
+  ASSERT_TRUE(fault["recovery_time_s"].is_number()) << fault.dump(2);
+  EXPECT_LT(fault["recovery_time_s"].get<double>(), 4.0);
+  std::cout << "node.kill: recovery_time " << fault["recovery_time_s"].get<double>() << " s\n";
+  // After the revert node-2 sends (its probe restarted) and answers (its echo server did).
+  const std::int64_t revert = fault["revert_ns"];
+  int from_node2 = 0, to_node2 = 0;
+  for (const auto& sample : result["samples"]) {
+    if (sample["op"] != "tcp_rr" || !sample["ok"].get<bool>()) continue;
+    if (sample["start_ns"].get<std::int64_t>() < revert) continue;
+    from_node2 += sample["node"] == "node-2";
+    to_node2 += sample["peer"] == "node-2";
+  }
+  EXPECT_GT(from_node2, 10);
+  EXPECT_GT(to_node2, 10);
+  for (const auto& warning : result["validity"]) {
+    EXPECT_EQ(warning.get<std::string>().find("killed by signal"), std::string::npos) << warning;
+  }
+}
+
 // SIGKILL in the middle of four faults (iptables, qdisc, freezer, a delayer process): recover
 // undoes them from the journal and the host is clean.
 TEST_F(DrillTest, RecoverAfterSigkillMidFaultLeavesTheHostClean) {
