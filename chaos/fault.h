@@ -31,6 +31,12 @@ struct NodeRef {
                         // under every v1 hierarchy and in the v2 tree
 };
 
+// A running container of the run, as container faults see it.
+struct ContainerRef {
+  std::string id;      // fl-<run id>-...
+  std::string cgroup;  // relative, the same under every hierarchy
+};
+
 // One occurrence of a fault, resolved against the cluster and validated by the scenario loader.
 struct FaultParams {
   std::string run_id;                        // names and tags carry it: fl-<run id>-...
@@ -45,6 +51,7 @@ struct FaultParams {
   std::uint32_t workers = 0;                 // node.cpu_stress, node.memory_stress
   std::uint64_t bytes = 0;                   // node.memory_stress, node.disk_fill
   std::int64_t expires_ns = 0;               // CLOCK_BOOTTIME deadline: the watchdog reverts after
+  std::vector<ContainerRef> containers;      // container.*: the containers it acts on
 };
 
 class ActiveFault {
@@ -65,6 +72,13 @@ class FaultMechanism {
   // Journals what it will create, then applies it. Nothing is left applied on error.
   virtual Result<std::unique_ptr<ActiveFault>> Inject(const FaultParams& params,
                                                       Journal& journal) = 0;
+  // Undoes an occurrence from its journal record's "undo" object alone (recover, watchdog),
+  // after checking that it names only what run RUN_ID owns. Idempotent.
+  virtual Status Undo(const std::string& run_id, const nlohmann::json& undo) {
+    (void)run_id;
+    (void)undo;
+    return Internal("mechanism " + mechanism() + " cannot undo from a journal record");
+  }
 };
 
 }  // namespace faultline::chaos

@@ -115,6 +115,7 @@ std::string MetricUnit(const std::string& metric) {
       metric.rfind("start_phase.", 0) == 0) {
     return "s";
   }
+  if (metric == "recovery_time" || metric.rfind("recovery_time.", 0) == 0) return "s";
   if (metric == "density.memory_per_container" ||
       metric == "density.runtime_overhead_per_container") {
     return "bytes";
@@ -138,6 +139,7 @@ std::vector<MetricSeries> CollectMetrics(const Result& result) {
   }
   for (const DensityPoint& point : result.density) {
     collector.NoteStep(point.step);
+    if (!point.node.empty()) continue;  // a node's share: already in the whole-cluster point
     // With nothing running there is no per-container figure, only a division by zero.
     if (point.containers == 0) continue;
     collector.At(point.step, point.target, "density.memory_per_container")
@@ -148,9 +150,23 @@ std::vector<MetricSeries> CollectMetrics(const Result& result) {
         .push_back(point.runtime_overhead_per_container_bytes);
   }
   for (const DensityOutcome& outcome : result.density_outcomes) {
+    if (!outcome.node.empty()) continue;
     collector.At(outcome.step, outcome.target, "density.reached")
         .values[outcome.repetition]
         .push_back(static_cast<double>(outcome.reached));
+  }
+  // Per fault kind and over all kinds; an occurrence that never recovered counts as failed.
+  for (const FaultRecord& fault : result.faults) {
+    if (!fault.recovery_bound_s) continue;
+    for (const std::string& metric :
+         {std::string("recovery_time"), "recovery_time." + fault.kind}) {
+      MetricSeries& series = collector.At(fault.step, fault.target, metric);
+      if (fault.recovery_time_s) {
+        series.values[fault.repetition].push_back(*fault.recovery_time_s);
+      } else {
+        ++series.failed[fault.repetition];
+      }
+    }
   }
   return collector.Finish();
 }

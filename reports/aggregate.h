@@ -33,6 +33,8 @@ struct MetricSeries {
 //   density.memory_per_container       density points with containers running, bytes
 //   density.runtime_overhead_per_container  same points, bytes
 //   density.reached                    one value per density outcome, count
+//   recovery_time, recovery_time.<kind>  one value per fault occurrence with a recovery bound,
+//                                      seconds; one that never recovered counts as failed
 // Failed samples are counted in `failed` and left out of the values. Order: steps as they
 // first appear in the result, then target, then metric (both lexicographic).
 std::vector<MetricSeries> CollectMetrics(const Result& result);

@@ -155,7 +155,9 @@ TEST(Aggregates, MetricUnits) {
   EXPECT_EQ(MetricUnit("density.memory_per_container"), "bytes");
   EXPECT_EQ(MetricUnit("density.reached"), "count");
   EXPECT_EQ(MetricUnit("start_phase.exec"), "s");
-  EXPECT_EQ(MetricUnit("recovery_time"), "");
+  EXPECT_EQ(MetricUnit("recovery_time"), "s");
+  EXPECT_EQ(MetricUnit("recovery_time.node.kill"), "s");
+  EXPECT_EQ(MetricUnit("tcp_rr"), "");
 }
 
 TEST(Aggregates, StartPhasesAreGapsInTimeOrderAndAddUpToStartLatency) {

@@ -51,10 +51,47 @@ std::string RenderSummary(const Result& result, bool color) {
     for (const DensityOutcome& o : result.density_outcomes) {
       if (o.step != step) continue;
       any_density = true;
-      density.Add({o.target, std::to_string(o.repetition + 1), std::to_string(o.reached),
-                   o.stopped_by, o.knee ? std::to_string(*o.knee) : "-"});
+      // A node's row reads "runc @node-2": its share of the ramp and its own knee.
+      density.Add({o.node.empty() ? o.target : o.target + " @" + o.node,
+                   std::to_string(o.repetition + 1), std::to_string(o.reached), o.stopped_by,
+                   o.knee ? std::to_string(*o.knee) : "-"});
     }
     if (any_density) out += "  density\n" + density.Render("    ");
+  }
+
+  if (!result.faults.empty()) {
+    out += "\n" + paint(kBold, "faults") + "\n";
+    Table faults({"kind", "scope", "on", "lasted", "p99 before", "p99 during", "errors during",
+                  "recovery", "status"},
+                 {false, false, false, true, true, true, true, true, false});
+    for (const FaultRecord& f : result.faults) {
+      std::string on;
+      for (const auto& name : f.nodes.empty() ? f.containers : f.nodes) {
+        on += (on.empty() ? "" : ",") + name;
+      }
+      const std::string scope =
+          f.step.empty() ? "run"
+                         : f.step + "/" + f.target + " rep " + std::to_string(f.repetition + 1);
+      const bool applied = f.inject_ns > 0 && f.revert_ns > 0 && f.ended_by != "failed";
+      std::string recovery = "-";
+      if (f.recovery_time_s) {
+        recovery = FormatValue(*f.recovery_time_s, "s");
+      } else if (f.recovery_bound_s) {
+        recovery = paint(kRed, "never");
+      }
+      std::string errors = "-";
+      if (f.during && f.during->samples > 0) {
+        errors = std::to_string(f.during->failed) + "/" + std::to_string(f.during->samples);
+      }
+      faults.Add(
+          {f.kind, scope, on,
+           applied ? FormatValue(static_cast<double>(f.revert_ns - f.inject_ns) / 1e9, "s") : "-",
+           f.baseline ? FormatValue(f.baseline->p99_s, "s") : "-",
+           f.during && f.during->samples > f.during->failed ? FormatValue(f.during->p99_s, "s")
+                                                            : "-",
+           errors, recovery, f.ok ? f.ended_by : paint(kRed, "FAILED") + ": " + f.error});
+    }
+    out += faults.Render("  ");
   }
 
   if (!result.slo.empty()) {

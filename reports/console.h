@@ -8,7 +8,8 @@
 namespace faultline::reports {
 
 // Per step, a table of the aggregates (target, metric, count, failed, p50, p90, p99, max, mean)
-// and the step's density outcomes; then SLO verdicts and validity warnings. The caller prints
+// and the step's density outcomes; then the faults (latency before and during, errors,
+// recovery time); then SLO verdicts and validity warnings. The caller prints
 // where the result file went. ANSI colors only when color is true.
 std::string RenderSummary(const Result& result, bool color);
 

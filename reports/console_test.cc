@@ -117,5 +117,38 @@ TEST(Console, ColorOnlyWhenAsked) {
   EXPECT_TRUE(Contains(text, "\x1b[31mFAIL\x1b[0m"));
 }
 
+TEST(Console, FaultsWithImpactAndRecovery) {
+  Result r;
+  FaultRecord f;
+  f.kind = "node.pause";
+  f.step = "storm";
+  f.target = "runc";
+  f.nodes = {"local"};
+  f.inject_ns = 1'000'000'000;
+  f.revert_ns = 3'000'000'000;
+  f.ended_by = "ttl";
+  f.baseline = WindowStats{10, 0, 0, 0.01, 0.02};
+  f.during = WindowStats{8, 3, 0.375, 0.5, 1.5};
+  f.recovery_bound_s = 0.04;
+  f.recovery_time_s = 0.3;
+  FaultRecord never = f;
+  never.kind = "node.kill";
+  never.recovery_time_s.reset();
+  FaultRecord failed;
+  failed.kind = "container.oom";
+  failed.ok = false;
+  failed.ended_by = "failed";
+  failed.error = "no running container";
+  r.faults = {f, never, failed};
+  const std::string text = RenderSummary(r, false);
+  EXPECT_NE(text.find("faults\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("node.pause     storm/runc rep 1  local   2.00s      20.0ms       1.50s"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("3/8"), std::string::npos) << text;
+  EXPECT_NE(text.find("never"), std::string::npos) << text;
+  EXPECT_NE(text.find("FAILED: no running container"), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace faultline::reports

@@ -38,9 +38,9 @@ Result Sample2Targets() {
     r.samples.push_back(RunSample("runc", 1'000'000'000 + i * 50'000'000LL, 25 + i));
     r.samples.push_back(RunSample("crun", 1'020'000'000 + i * 50'000'000LL, 8 + i / 2));
   }
-  r.density.push_back({"ramp", "runc", 0, 10, 0, 2e6, 1e6, 0, 0.02, 0.03, 5});
-  r.density.push_back({"ramp", "runc", 0, 20, 0, 2.1e6, 1e6, 0, 0.03, 0.09, 6});
-  r.density_outcomes.push_back({"ramp", "runc", 0, 20, "slo", 20u});
+  r.density.push_back({"ramp", "runc", 0, "", 10, 0, 2e6, 1e6, 0, 0.02, 0.03, 5});
+  r.density.push_back({"ramp", "runc", 0, "", 20, 0, 2.1e6, 1e6, 0, 0.03, 0.09, 6});
+  r.density_outcomes.push_back({"ramp", "runc", 0, "", 20, "slo", 20u});
   r.aggregates = ComputeAggregates(r);
   r.slo.push_back({"start_latency.p99 <= 30ms", "storm", "runc", 0.044, 0.03, "s", false, ""});
   r.validity.push_back("host was busy before the run <script>");

@@ -66,7 +66,8 @@ struct Sample {
   std::string target;
   int repetition = 0;
   std::string container;
-  std::string node;  // "local" until clusters exist
+  std::string node;  // "local" on this host; "node-1"... in a virtual cluster (tcp_rr: the source)
+  std::string peer;  // tcp_rr: the node at the other end; empty for container operations
   std::string
       op;  // "create" | "start" | "delete" | "run" (create issued -> start returned) | "lifecycle"
   std::int64_t start_ns = 0;  // CLOCK_BOOTTIME when the operation was issued
@@ -83,6 +84,7 @@ struct DensityPoint {
   std::string step;
   std::string target;
   int repetition = 0;
+  std::string node;  // empty: the whole cluster; else this node's share (virtual clusters)
   std::uint32_t containers = 0;                     // running after this ramp step
   std::uint32_t failed = 0;                         // starts that failed in this ramp step
   double memory_per_container_bytes = 0;            // mean cgroup memory usage
@@ -100,8 +102,10 @@ struct DensityOutcome {
   std::string step;
   std::string target;
   int repetition = 0;
-  std::uint32_t reached = 0;          // most containers running at once
-  std::string stopped_by;             // "max" | "memory_budget" | "slo" | "failures" | "cancelled"
+  std::string node;           // empty: the whole cluster; else one node of it
+  std::uint32_t reached = 0;  // most containers running at once
+  std::string
+      stopped_by;  // "max" | "memory_budget" | "slo" | "failures" | "capacity" | "cancelled"
   std::optional<std::uint32_t> knee;  // container count at which start p99 broke its bound
 
   bool operator==(const DensityOutcome&) const = default;
@@ -187,6 +191,51 @@ struct SignalWindow {
   bool operator==(const SignalWindow&) const = default;
 };
 
+// The workload's samples in one interval around a fault: count, failures, latency quantiles.
+struct WindowStats {
+  std::uint64_t samples = 0;
+  std::uint64_t failed = 0;
+  double error_rate = 0;  // failed / samples
+  double p50_s = 0;       // of the successful samples
+  double p99_s = 0;
+
+  bool operator==(const WindowStats&) const = default;
+};
+
+// One occurrence of a fault: what was applied, when, and what it did to the workload.
+struct FaultRecord {
+  std::string kind;       // "node.pause"
+  std::string mechanism;  // "cgroup freezer"
+  std::string step;       // the step it was bound to; empty for run-level faults
+  std::string target;     // with step: the target the step ran against
+  int repetition = 0;
+  std::uint32_t occurrence = 0;  // 0 for the first of a repeating (`every`) fault
+  std::vector<std::string> nodes;
+  std::vector<std::string> containers;
+  std::map<std::string, std::string> params;  // as written in the scenario, e.g. loss: "10%"
+  std::int64_t scheduled_ns = 0;              // planned injection (CLOCK_BOOTTIME), jitter included
+  std::int64_t jitter_ns = 0;                 // the random offset drawn for this occurrence
+  std::int64_t inject_ns = 0;                 // when the injection began; 0 if it never happened
+  std::int64_t revert_ns = 0;                 // when the revert completed; 0 if it never completed
+  std::string ended_by;                       // "ttl" | "scope_end" | "cancelled" | "failed"
+  bool ok = true;
+  std::string error;  // why the injection or the revert failed
+  // Impact on the workload (reports/fault_impact.h): which samples, the interval before
+  // injection, the fault window, and the time from revert until the workload met its bound again.
+  std::string impact_metric;  // "start_latency" | "op_latency.tcp_rr"
+  std::optional<WindowStats> baseline;
+  std::optional<WindowStats> during;
+  std::optional<double> recovery_bound_s;  // latency a sample must meet to count as recovered
+  std::optional<double> recovery_time_s;   // null: not recovered before the scope's samples ended
+  std::map<std::string, std::uint64_t> signals;  // eBPF event counts in the window (when probed)
+  // Request/response traffic lost in the window: the probes' "drops" signal when probed, else
+  // the round trips that failed (timeout, reset, refused) in the window.
+  std::optional<std::uint64_t> drops;
+  std::string drops_from;  // "signals" | "tcp_rr_failures"
+
+  bool operator==(const FaultRecord&) const = default;
+};
+
 struct Result {
   int schema_version = kResultSchemaVersion;
   RunContext context;
@@ -199,6 +248,8 @@ struct Result {
   std::vector<Aggregate> repetition_aggregates;
   std::vector<SloVerdict> slo;
   std::optional<HostSpeed> host_speed;  // absent in results of older builds
+  std::vector<FaultRecord> faults;
+  std::uint64_t fault_seed = 0;         // seeds fault jitter and container picks; replays them
   std::vector<std::string> validity;    // warnings that make the run untrustworthy
   std::optional<ProbeReport> probes;    // absent in results of older builds
   std::vector<SignalWindow> signals;

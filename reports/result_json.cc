@@ -123,21 +123,78 @@ json ToJson(const Sample& s) {
     j["phases"] = std::move(phases);
   }
   if (!s.error.empty()) j["error"] = Utf8(s.error);
+  if (!s.peer.empty()) j["peer"] = Utf8(s.peer);
   return j;
 }
 
+json ToJson(const WindowStats& w) {
+  return {{"samples", w.samples},
+          {"failed", w.failed},
+          {"error_rate", Number(w.error_rate)},
+          {"p50_s", Number(w.p50_s)},
+          {"p99_s", Number(w.p99_s)}};
+}
+
+template <typename T>
+json OrNull(const std::optional<T>& v) {
+  if (!v) return nullptr;
+  if constexpr (std::is_same_v<T, double>) {
+    return Number(*v);
+  } else if constexpr (std::is_integral_v<T>) {
+    return *v;
+  } else {
+    return ToJson(*v);
+  }
+}
+
+json ToJson(const FaultRecord& f) {
+  json params = json::object();
+  for (const auto& [key, value] : f.params) params[Utf8(key)] = Utf8(value);
+  json signals = json::object();
+  for (const auto& [name, count] : f.signals) signals[Utf8(name)] = count;
+  json containers = json::array();
+  for (const auto& c : f.containers) containers.push_back(Utf8(c));
+  return {{"kind", Utf8(f.kind)},
+          {"mechanism", Utf8(f.mechanism)},
+          {"step", Utf8(f.step)},
+          {"target", Utf8(f.target)},
+          {"repetition", f.repetition},
+          {"occurrence", f.occurrence},
+          {"nodes", Strings(f.nodes)},
+          {"containers", containers},
+          {"params", params},
+          {"scheduled_ns", f.scheduled_ns},
+          {"jitter_ns", f.jitter_ns},
+          {"inject_ns", f.inject_ns},
+          {"revert_ns", f.revert_ns},
+          {"ended_by", Utf8(f.ended_by)},
+          {"ok", f.ok},
+          {"error", Utf8(f.error)},
+          {"impact_metric", Utf8(f.impact_metric)},
+          {"baseline", OrNull(f.baseline)},
+          {"during", OrNull(f.during)},
+          {"recovery_bound_s", OrNull(f.recovery_bound_s)},
+          {"recovery_time_s", OrNull(f.recovery_time_s)},
+          {"signals", signals},
+          {"drops", OrNull(f.drops)},
+          {"drops_from", Utf8(f.drops_from)}};
+}
+
 json ToJson(const DensityPoint& p) {
-  return {{"step", Utf8(p.step)},
-          {"target", Utf8(p.target)},
-          {"repetition", p.repetition},
-          {"containers", p.containers},
-          {"failed", p.failed},
-          {"memory_per_container_bytes", Number(p.memory_per_container_bytes)},
-          {"rss_per_container_bytes", Number(p.rss_per_container_bytes)},
-          {"runtime_overhead_per_container_bytes", Number(p.runtime_overhead_per_container_bytes)},
-          {"start_p50_s", Number(p.start_p50_s)},
-          {"start_p99_s", Number(p.start_p99_s)},
-          {"at_ns", p.at_ns}};
+  json j = {
+      {"step", Utf8(p.step)},
+      {"target", Utf8(p.target)},
+      {"repetition", p.repetition},
+      {"containers", p.containers},
+      {"failed", p.failed},
+      {"memory_per_container_bytes", Number(p.memory_per_container_bytes)},
+      {"rss_per_container_bytes", Number(p.rss_per_container_bytes)},
+      {"runtime_overhead_per_container_bytes", Number(p.runtime_overhead_per_container_bytes)},
+      {"start_p50_s", Number(p.start_p50_s)},
+      {"start_p99_s", Number(p.start_p99_s)},
+      {"at_ns", p.at_ns}};
+  if (!p.node.empty()) j["node"] = Utf8(p.node);
+  return j;
 }
 
 json ToJson(const DensityOutcome& o) {
@@ -147,6 +204,7 @@ json ToJson(const DensityOutcome& o) {
             {"reached", o.reached},
             {"stopped_by", Utf8(o.stopped_by)}};
   if (o.knee) j["knee"] = *o.knee;
+  if (!o.node.empty()) j["node"] = Utf8(o.node);
   return j;
 }
 
@@ -304,6 +362,8 @@ Status Convert(const json& j, const std::string& path, HostSpeedProbe& out);
 Status Convert(const json& j, const std::string& path, HostSpeed& out);
 Status Convert(const json& j, const std::string& path, ProbeReport& out);
 Status Convert(const json& j, const std::string& path, SignalWindow& out);
+Status Convert(const json& j, const std::string& path, WindowStats& out);
+Status Convert(const json& j, const std::string& path, FaultRecord& out);
 
 template <typename T>
 Status Convert(const json& j, const std::string& path, std::optional<T>& out) {
@@ -336,6 +396,22 @@ Status Convert(const json& j, const std::string& path, std::map<std::string, V>&
     FL_RETURN_IF_ERROR(Convert(value, Join(path, key), out[key]));
   }
   return OkStatus();
+}
+
+template <typename V>
+Status ConvertMap(const json& j, const std::string& path, std::map<std::string, V>& out) {
+  if (!j.is_object()) return TypeError(path, "an object", j);
+  out.clear();
+  for (const auto& [key, value] : j.items()) {
+    FL_RETURN_IF_ERROR(Convert(value, Join(path, key), out[key]));
+  }
+  return OkStatus();
+}
+Status Convert(const json& j, const std::string& path, std::map<std::string, std::string>& out) {
+  return ConvertMap(j, path, out);
+}
+Status Convert(const json& j, const std::string& path, std::map<std::string, std::uint64_t>& out) {
+  return ConvertMap(j, path, out);
 }
 
 template <typename T>
@@ -413,6 +489,7 @@ Status Convert(const json& j, const std::string& path, Sample& out) {
   FL_RETURN_IF_ERROR(Required(j, path, "duration_ns", out.duration_ns));
   FL_RETURN_IF_ERROR(Optional(j, path, "phases", out.phases));
   FL_RETURN_IF_ERROR(Required(j, path, "ok", out.ok));
+  FL_RETURN_IF_ERROR(Optional(j, path, "peer", out.peer));
   return Optional(j, path, "error", out.error);
 }
 
@@ -430,6 +507,7 @@ Status Convert(const json& j, const std::string& path, DensityPoint& out) {
                               out.runtime_overhead_per_container_bytes));
   FL_RETURN_IF_ERROR(Optional(j, path, "start_p50_s", out.start_p50_s));
   FL_RETURN_IF_ERROR(Optional(j, path, "start_p99_s", out.start_p99_s));
+  FL_RETURN_IF_ERROR(Optional(j, path, "node", out.node));
   return Optional(j, path, "at_ns", out.at_ns);
 }
 
@@ -440,6 +518,7 @@ Status Convert(const json& j, const std::string& path, DensityOutcome& out) {
   FL_RETURN_IF_ERROR(Optional(j, path, "repetition", out.repetition));
   FL_RETURN_IF_ERROR(Required(j, path, "reached", out.reached));
   FL_RETURN_IF_ERROR(Optional(j, path, "stopped_by", out.stopped_by));
+  FL_RETURN_IF_ERROR(Optional(j, path, "node", out.node));
   return Optional(j, path, "knee", out.knee);
 }
 
@@ -517,6 +596,43 @@ Status Convert(const json& j, const std::string& path, SignalWindow& out) {
   return Optional(j, path, "signal_exits_by_container", out.signal_exits_by_container);
 }
 
+Status Convert(const json& j, const std::string& path, WindowStats& out) {
+  FL_RETURN_IF_ERROR(ExpectObject(j, path));
+  FL_RETURN_IF_ERROR(Required(j, path, "samples", out.samples));
+  FL_RETURN_IF_ERROR(Required(j, path, "failed", out.failed));
+  FL_RETURN_IF_ERROR(Optional(j, path, "error_rate", out.error_rate));
+  FL_RETURN_IF_ERROR(Optional(j, path, "p50_s", out.p50_s));
+  return Optional(j, path, "p99_s", out.p99_s);
+}
+
+Status Convert(const json& j, const std::string& path, FaultRecord& out) {
+  FL_RETURN_IF_ERROR(ExpectObject(j, path));
+  FL_RETURN_IF_ERROR(Required(j, path, "kind", out.kind));
+  FL_RETURN_IF_ERROR(Optional(j, path, "mechanism", out.mechanism));
+  FL_RETURN_IF_ERROR(Optional(j, path, "step", out.step));
+  FL_RETURN_IF_ERROR(Optional(j, path, "target", out.target));
+  FL_RETURN_IF_ERROR(Optional(j, path, "repetition", out.repetition));
+  FL_RETURN_IF_ERROR(Optional(j, path, "occurrence", out.occurrence));
+  FL_RETURN_IF_ERROR(Optional(j, path, "nodes", out.nodes));
+  FL_RETURN_IF_ERROR(Optional(j, path, "containers", out.containers));
+  FL_RETURN_IF_ERROR(Optional(j, path, "params", out.params));
+  FL_RETURN_IF_ERROR(Optional(j, path, "scheduled_ns", out.scheduled_ns));
+  FL_RETURN_IF_ERROR(Optional(j, path, "jitter_ns", out.jitter_ns));
+  FL_RETURN_IF_ERROR(Required(j, path, "inject_ns", out.inject_ns));
+  FL_RETURN_IF_ERROR(Required(j, path, "revert_ns", out.revert_ns));
+  FL_RETURN_IF_ERROR(Optional(j, path, "ended_by", out.ended_by));
+  FL_RETURN_IF_ERROR(Required(j, path, "ok", out.ok));
+  FL_RETURN_IF_ERROR(Optional(j, path, "error", out.error));
+  FL_RETURN_IF_ERROR(Optional(j, path, "impact_metric", out.impact_metric));
+  FL_RETURN_IF_ERROR(Optional(j, path, "baseline", out.baseline));
+  FL_RETURN_IF_ERROR(Optional(j, path, "during", out.during));
+  FL_RETURN_IF_ERROR(Optional(j, path, "recovery_bound_s", out.recovery_bound_s));
+  FL_RETURN_IF_ERROR(Optional(j, path, "recovery_time_s", out.recovery_time_s));
+  FL_RETURN_IF_ERROR(Optional(j, path, "signals", out.signals));
+  FL_RETURN_IF_ERROR(Optional(j, path, "drops", out.drops));
+  return Optional(j, path, "drops_from", out.drops_from);
+}
+
 Status ConvertResult(const json& j, reports::Result& out) {
   FL_RETURN_IF_ERROR(ExpectObject(j, ""));
   // The version first: a newer document may be shaped differently everywhere else.
@@ -538,6 +654,8 @@ Status ConvertResult(const json& j, reports::Result& out) {
   FL_RETURN_IF_ERROR(Optional(j, "", "repetition_aggregates", out.repetition_aggregates));
   FL_RETURN_IF_ERROR(Optional(j, "", "slo", out.slo));
   FL_RETURN_IF_ERROR(Optional(j, "", "host_speed", out.host_speed));
+  FL_RETURN_IF_ERROR(Optional(j, "", "faults", out.faults));
+  FL_RETURN_IF_ERROR(Optional(j, "", "fault_seed", out.fault_seed));
   FL_RETURN_IF_ERROR(Optional(j, "", "validity", out.validity));
   FL_RETURN_IF_ERROR(Optional(j, "", "probes", out.probes));
   FL_RETURN_IF_ERROR(Optional(j, "", "signals", out.signals));
@@ -567,6 +685,8 @@ nlohmann::json ToJson(const reports::Result& result) {
             {"aggregates", Array(result.aggregates)},
             {"repetition_aggregates", Array(result.repetition_aggregates)},
             {"slo", Array(result.slo)},
+            {"faults", Array(result.faults)},
+            {"fault_seed", result.fault_seed},
             {"validity", Strings(result.validity)},
             {"interrupted", result.interrupted}};
   if (result.host_speed) {

@@ -133,6 +133,33 @@ reports::Result FullResult() {
   w.oom_kills_by_container = {{"fl-x-1", 1}};
   w.signal_exits_by_container = {{"fl-x-2", 2}};
   r.signals = {w};
+  FaultRecord f;
+  f.kind = "node.pause";
+  f.mechanism = "cgroup freezer";
+  f.step = "storm";
+  f.target = "runc";
+  f.repetition = 1;
+  f.occurrence = 2;
+  f.nodes = {"local"};
+  f.params = {{"for", "2s"}, {"nodes", "local"}};
+  f.scheduled_ns = 100;
+  f.jitter_ns = 7;
+  f.inject_ns = 101;
+  f.revert_ns = 2'000'000'101;
+  f.ended_by = "ttl";
+  f.impact_metric = "start_latency";
+  f.baseline = WindowStats{10, 0, 0, 0.01, 0.02};
+  f.during = WindowStats{4, 2, 0.5, 0.4, 0.9};
+  f.recovery_bound_s = 0.04;
+  f.recovery_time_s = 1.25;
+  FaultRecord failed;
+  failed.kind = "container.kill";
+  failed.containers = {"fl-1-a"};
+  failed.ok = false;
+  failed.error = "no running container";
+  failed.ended_by = "failed";
+  r.faults = {f, failed};
+  r.fault_seed = 42;
   return r;
 }
 
@@ -162,6 +189,18 @@ TEST(ResultJson, OptionalFieldsOmitted) {
   reports::Result without = FullResult();
   without.host_speed.reset();
   EXPECT_FALSE(ToJson(without).contains("host_speed"));
+}
+
+TEST(ResultJson, FaultsCarryImpactAndNullWhenUnmeasured) {
+  const nlohmann::json j = ToJson(FullResult());
+  ASSERT_EQ(j["faults"].size(), 2u);
+  EXPECT_EQ(j["faults"][0]["recovery_time_s"], 1.25);
+  EXPECT_EQ(j["faults"][0]["during"]["failed"], 2);
+  EXPECT_EQ(j["faults"][0]["params"]["for"], "2s");
+  EXPECT_TRUE(j["faults"][1]["recovery_time_s"].is_null());
+  EXPECT_TRUE(j["faults"][1]["baseline"].is_null());
+  EXPECT_EQ(j["faults"][1]["ok"], false);
+  EXPECT_EQ(j["fault_seed"], 42);
 }
 
 TEST(ResultJson, MissingSamplesNamesThePath) {

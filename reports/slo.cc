@@ -54,7 +54,12 @@ std::vector<SloVerdict> EvaluateSlo(const std::vector<scenario::SloRule>& rules,
       v.target = a.target;
       v.limit = rule.max;
       v.unit = a.unit;
-      if (a.count == 0) {
+      if (a.metric.rfind("recovery_time", 0) == 0 && a.failed > 0) {
+        // A fault after which the workload never met its bound again has no finite recovery.
+        v.pass = false;
+        v.reason = std::to_string(a.failed) + " fault occurrence(s) never recovered before the " +
+                   (a.step.empty() ? "run" : "step") + " ended";
+      } else if (a.count == 0) {
         v.pass = false;
         v.reason = "no successful samples for " + a.metric + " in step " + a.step + " for target " +
                    a.target + " (" + std::to_string(a.failed) + " failed)";

@@ -17,6 +17,11 @@ int ReportCommand(const Args& args);
 int CompareCommand(const Args& args);
 int V1ExecCommand(const Args& args);
 int TraceCommand(const Args& args);
+int ClusterCommand(const Args& args);
+int TcpEchoCommand(const Args& args);   // internal: steady workloads inside a node
+int TcpProbeCommand(const Args& args);  // internal
+// Internal: the fault watchdog a run starts (`faultline _watchdog RUN_DIR`).
+int WatchdogCommand(const Args& args);
 
 // True when ARGS asks for help (-h/--help); prints TEXT to stdout.
 bool WantsHelp(const Args& args, const char* text);

@@ -4,7 +4,9 @@
 #include <string>
 #include <vector>
 
+#include "chaos/registry.h"
 #include "harness/cli/commands.h"
+#include "harness/core/cgroup.h"
 #include "harness/core/files.h"
 #include "harness/core/host.h"
 #include "harness/core/process.h"
@@ -69,6 +71,40 @@ int DoctorCommand(const Args& args) {
   Line(netns ? Verdict::kOk : Verdict::kNo, "network namespaces",
        netns ? "can create network namespaces" : "unshare --net failed");
 
+  std::printf("\nVirtual cluster (cluster: {kind: virtual})\n");
+  {
+    const bool ip = !FindExecutable("ip").empty();
+    const bool veth = ip && WorksInThrowawayNetns({"ip", "link", "add", "fl-probe-a", "type",
+                                                   "veth", "peer", "name", "fl-probe-b"});
+    const bool bridge =
+        ip && WorksInThrowawayNetns({"ip", "link", "add", "fl-probe-br", "type", "bridge"});
+    Line(ip ? Verdict::kOk : Verdict::kNo, "ip (iproute2)",
+         ip ? "named network namespaces via `ip netns` (/run/netns)"
+            : "not installed: install the Debian package iproute2");
+    Line(veth ? Verdict::kOk : Verdict::kNo, "veth",
+         veth ? "veth pairs work" : "cannot create a veth pair");
+    Line(bridge ? Verdict::kOk : Verdict::kNo, "bridge",
+         bridge ? "Linux bridges work" : "cannot create a bridge (module bridge missing?)");
+    bool cpu = false, memory = false;
+    for (const auto& root : CgroupHierarchies()) {
+      cpu = cpu || PathExists(root + "/cpu.cfs_quota_us");
+      memory = memory || PathExists(root + "/memory.limit_in_bytes");
+      auto controllers = ReadFile(root + "/cgroup.controllers");
+      if (controllers.ok() && host.cgroup_mode == CgroupMode::kV2) {
+        cpu = cpu || controllers->find("cpu") != std::string::npos;
+        memory = memory || controllers->find("memory") != std::string::npos;
+      }
+    }
+    Line(cpu && memory ? Verdict::kOk : Verdict::kNo, "node limits",
+         cpu && memory ? "cpu and memory cgroup controllers available"
+                       : std::string("missing cgroup controller(s):") + (cpu ? "" : " cpu") +
+                             (memory ? "" : " memory"));
+    const bool can = host.is_root && netns && ip && veth && bridge && cpu && memory;
+    Line(can ? Verdict::kOk : Verdict::kNo, "verdict",
+         can ? "a virtual cluster can be built here"
+             : "a virtual cluster cannot be built here (see the items above)");
+  }
+
   std::printf("\nRuntimes\n");
   bool any_runtime = false;
   for (const std::string name : {"runc", "crun"}) {
@@ -117,27 +153,11 @@ int DoctorCommand(const Args& args) {
          "phases and node signals");
   }
 
-  std::printf("\nFault mechanisms (faults themselves are not in this build)\n");
-  const bool freezer = PathExists("/sys/fs/cgroup/freezer") ||
-                       PathExists("/sys/fs/cgroup/cgroup.freeze") ||
-                       host.cgroup_mode == CgroupMode::kV2;
-  Line(freezer ? Verdict::kOk : Verdict::kNo, "node.pause / node.kill",
-       freezer ? "cgroup freezer available" : "no cgroup freezer");
-  const bool netem =
-      WorksInThrowawayNetns({"tc", "qdisc", "add", "dev", "lo", "root", "netem", "delay", "1ms"});
-  Line(netem ? Verdict::kOk : Verdict::kNo, "network.delay (netem)",
-       netem ? "sch_netem works" : "sch_netem missing: delay needs the NFQUEUE delayer");
-  const bool tbf = WorksInThrowawayNetns({"tc", "qdisc", "add", "dev", "lo", "root", "tbf", "rate",
-                                          "1mbit", "burst", "32kbit", "latency", "400ms"});
-  Line(tbf ? Verdict::kOk : Verdict::kNo, "network.bandwidth", tbf ? "tbf works" : "tbf missing");
-  const bool statistic =
-      WorksInThrowawayNetns({"iptables", "-A", "INPUT", "-m", "statistic", "--mode", "random",
-                             "--probability", "0.5", "-j", "DROP"});
-  Line(statistic ? Verdict::kOk : Verdict::kNo, "network.loss (iptables)",
-       statistic ? "iptables statistic match works" : "iptables -m statistic unavailable");
-  const std::string stress = FindExecutable("stress-ng");
-  Line(stress.empty() ? Verdict::kNo : Verdict::kOk, "node.*_stress",
-       stress.empty() ? "stress-ng not installed" : "stress-ng at " + stress);
+  std::printf("\nFault kinds: the mechanism of each, and whether this host supports it\n");
+  for (const auto& probe : chaos::ProbeMechanisms()) {
+    Line(probe.usable.ok() ? Verdict::kOk : Verdict::kNo, probe.kind,
+         probe.mechanism + (probe.usable.ok() ? "" : ": " + probe.usable.error().message));
+  }
 
   std::printf("\n%s\n", any_runtime ? "verdict: this host can run faultline scenarios"
                                     : "verdict: no usable runtime (install runc or crun)");

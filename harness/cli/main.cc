@@ -19,6 +19,7 @@ Verbs:
   doctor                              what this host can do, each with the reason
   recover                             remove what earlier runs left behind (after SIGKILL)
   trace [--duration D]                live view of container starts on this host, with phases
+  cluster up|status|down              a virtual cluster that outlives one run (run --cluster)
   --version                           print the version
 
 Every verb takes --help. Exit codes: 0 pass, 1 an SLO failed or a comparison found a
@@ -32,10 +33,18 @@ behind: run `faultline recover`), 130 interrupted (Ctrl-C; cleaned up, partial r
 int main(int argc, char** argv) {
   using namespace faultline::cli;
   const std::map<std::string, int (*)(const Args&)> verbs = {
-      {"run", RunCommand},         {"validate", ValidateCommand}, {"doctor", DoctorCommand},
-      {"recover", RecoverCommand}, {"v1-exec", V1ExecCommand},    {"compare", CompareCommand},
+      {"run", RunCommand},
+      {"validate", ValidateCommand},
+      {"doctor", DoctorCommand},
+      {"recover", RecoverCommand},
+      {"v1-exec", V1ExecCommand},
+      {"compare", CompareCommand},
       {"report", ReportCommand},
       {"trace", TraceCommand},
+      {"cluster", ClusterCommand},
+      {"_tcp-echo", TcpEchoCommand},
+      {"_tcp-probe", TcpProbeCommand},
+      {"_watchdog", WatchdogCommand},
   };
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
       !std::strcmp(argv[1], "help")) {

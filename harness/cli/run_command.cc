@@ -22,12 +22,15 @@
 namespace faultline::cli {
 namespace {
 
-constexpr const char* kHelp = R"(usage: faultline run SCENARIO [--out DIR] [--json]
-                     [--metrics-listen ADDR:PORT] [--pushgateway URL]
+constexpr const char* kHelp = R"(usage: faultline run SCENARIO [--out DIR] [--json] [--cluster NAME]
+                     [--no-probes] [--metrics-listen ADDR:PORT] [--pushgateway URL]
 
 Runs SCENARIO on this host and writes DIR/result.json (default DIR: ./faultline-out).
   --out DIR                   where to write result.json
   --json                      print the result document on stdout instead of the summary table
+  --cluster NAME              run on the standing cluster NAME (`faultline cluster up`) instead
+                              of the scenario's own cluster, which is otherwise built and
+                              removed by the run
   --no-probes                 run without eBPF probes (wall-clock spans only; the result says
                               so); so does FAULTLINE_PROBES=off in the environment
   --metrics-listen ADDR:PORT  serve live Prometheus metrics at http://ADDR:PORT/metrics during
@@ -72,6 +75,7 @@ int RunCommand(const Args& args) {
   bool json = false, probes = true;
   std::optional<reports::prometheus::Endpoint> metrics_listen;
   std::optional<reports::prometheus::PushTarget> pushgateway;
+  std::string cluster_name;
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--metrics-listen" || args[i] == "--pushgateway") {
       if (i + 1 == args.size()) return UsageError("run", args[i] + " needs an address", kHelp);
@@ -95,6 +99,9 @@ int RunCommand(const Args& args) {
     } else if (args[i] == "--out") {
       if (++i == args.size()) return UsageError("run", "--out needs a directory", kHelp);
       out_dir = args[i];
+    } else if (args[i] == "--cluster") {
+      if (++i == args.size()) return UsageError("run", "--cluster needs a name", kHelp);
+      cluster_name = args[i];
     } else if (args[i] == "--json") {
       json = true;
     } else if (args[i] == "--no-probes") {
@@ -142,6 +149,8 @@ int RunCommand(const Args& args) {
   }
   options.cancel = &g_cancel;
   options.probes = probes;
+  options.cluster_name = cluster_name;
+  options.self_exe = SelfExe();
   options.progress = isatty(STDERR_FILENO) && !json;
 
   // Live metrics: fed by the run's observer hooks, served while it runs, pushed at its end.

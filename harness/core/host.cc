@@ -1,5 +1,6 @@
 #include "harness/core/host.h"
 
+#include <fcntl.h>
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/utsname.h>
@@ -54,7 +55,19 @@ HostInfo ProbeHost() {
   return info;
 }
 
+namespace {
+std::string g_host_mount_namespace;
+}  // namespace
+
+const std::string& HostMountNamespacePath() {
+  return g_host_mount_namespace;
+}
+
 Status EnterPrivateV1CgroupView() {
+  // Kept open (and inherited) so helpers can still reach the host's mount namespace.
+  const int host_ns = open("/proc/self/ns/mnt", O_RDONLY);
+  if (host_ns < 0) return ErrnoError("cannot open this process's mount namespace", errno);
+  g_host_mount_namespace = "/proc/" + std::to_string(getpid()) + "/fd/" + std::to_string(host_ns);
   if (unshare(CLONE_NEWNS) != 0)
     return ErrnoError("cannot create a private mount namespace", errno);
   if (mount(nullptr, "/", nullptr, MS_REC | MS_SLAVE, nullptr) != 0) {

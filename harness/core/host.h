@@ -43,4 +43,9 @@ HostLoad ReadHostLoad();
 // and vanish with the process.
 Status EnterPrivateV1CgroupView();
 
+// After EnterPrivateV1CgroupView: a path naming the host's mount namespace (held open by this
+// process), for programs whose mounts must be visible outside, e.g. `ip netns add` (via
+// nsenter --mount=PATH). Empty when this process never left the host's mount namespace.
+const std::string& HostMountNamespacePath();
+
 }  // namespace faultline

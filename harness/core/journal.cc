@@ -34,9 +34,18 @@ Journal::~Journal() {
   if (lock_fd_ >= 0) close(lock_fd_);
 }
 
+std::string ClustersDir() {
+  return StateRoot() + "/clusters";
+}
+
 Result<std::unique_ptr<Journal>> Journal::Open(const std::string& run_id) {
-  const std::string run_dir = RunsDir() + "/" + run_id;
-  FL_RETURN_IF_ERROR(MakeDirs(RunsDir(), 0700));
+  return OpenIn(RunsDir(), run_id, run_id);
+}
+
+Result<std::unique_ptr<Journal>> Journal::OpenIn(const std::string& parent, const std::string& name,
+                                                 const std::string& run_id) {
+  const std::string run_dir = parent + "/" + name;
+  FL_RETURN_IF_ERROR(MakeDirs(parent, 0700));
   if (mkdir(run_dir.c_str(), 0700) != 0) {
     return Error{errno == EEXIST ? ErrorCode::kUnavailable : ErrorCode::kInternal,
                  "cannot create " + run_dir + ": " + std::strerror(errno),
@@ -132,6 +141,18 @@ Result<std::vector<JournalEntry>> ReadOutstanding(const std::string& journal_pat
   std::vector<JournalEntry> entries;
   for (auto& [seq, entry] : open) entries.push_back(std::move(entry));
   return entries;
+}
+
+Status AppendRelease(const std::string& journal_path, std::uint64_t seq) {
+  const int fd = open(journal_path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  if (fd < 0) return ErrnoError("cannot open " + journal_path, errno);
+  const std::string line = nlohmann::json{{"seq", seq}, {"op", "release"}}.dump() + "\n";
+  const bool ok = write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) &&
+                  fdatasync(fd) == 0;
+  const int error = errno;
+  close(fd);
+  if (!ok) return ErrnoError("cannot append to " + journal_path, error);
+  return OkStatus();
 }
 
 bool RunIsLive(const std::string& run_dir) {

@@ -20,6 +20,11 @@ namespace journal_kind {
 inline constexpr const char* kDir = "dir";              // {path}: removed recursively
 inline constexpr const char* kCgroup = "cgroup";        // {path}: relative; every hierarchy
 inline constexpr const char* kContainer = "container";  // {runtime_argv, id, rootfs}
+// Virtual cluster resources (harness/cluster): names carry the run or cluster id.
+inline constexpr const char* kNetns = "netns";    // {name}: /run/netns/<name>, `ip netns delete`
+inline constexpr const char* kVeth = "veth";      // {netns, name}: one end, inside netns
+inline constexpr const char* kBridge = "bridge";  // {netns, name}: inside netns
+inline constexpr const char* kSubnet = "subnet";  // {path, index}: an address lease file
 }  // namespace journal_kind
 
 struct JournalEntry {
@@ -31,12 +36,18 @@ struct JournalEntry {
 // Root of faultline's state: $FAULTLINE_STATE_DIR, else /run/faultline.
 std::string StateRoot();
 std::string RunsDir();
+// Clusters that outlive one run (`faultline cluster up`): <StateRoot>/clusters/<name>.
+std::string ClustersDir();
 
 class Journal {
  public:
   // Creates RUN_DIR (journaled as a dir entry itself), its journal and its lock, held for the
   // controller's lifetime so `recover` can tell a live run from a dead one.
   static Result<std::unique_ptr<Journal>> Open(const std::string& run_id);
+  // The same in PARENT/NAME for an owner whose resources are named after ID (a standing
+  // cluster). Unavailable when PARENT/NAME exists.
+  static Result<std::unique_ptr<Journal>> OpenIn(const std::string& parent, const std::string& name,
+                                                 const std::string& id);
   ~Journal();
   Journal(const Journal&) = delete;
   Journal& operator=(const Journal&) = delete;
@@ -71,6 +82,10 @@ class Journal {
 // Entries acquired and not released, in acquisition order. A torn last line (crash mid-write)
 // is ignored.
 Result<std::vector<JournalEntry>> ReadOutstanding(const std::string& journal_path);
+
+// Appends a release of SEQ to a dead run's journal: for the fault watchdog, which undoes a
+// record after its controller died. Synced, like an acquire.
+Status AppendRelease(const std::string& journal_path, std::uint64_t seq);
 
 // True when a live controller holds RUN_DIR's lock.
 bool RunIsLive(const std::string& run_dir);

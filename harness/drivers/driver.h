@@ -33,6 +33,10 @@ struct ContainerSpec {
   std::string id;  // unique, carries the run id: fl-<runid>-...
   std::vector<std::string> command;
   scenario::Resources resources;
+  // Cluster node placement. NETNS: a network namespace path to join (empty: a new one of its
+  // own); CGROUP_PARENT: the node's relative cgroup parent (empty: the run's).
+  std::string netns;
+  std::string cgroup_parent;
 };
 
 enum class ContainerStatus { kCreated, kRunning, kStopped, kPaused, kUnknown };

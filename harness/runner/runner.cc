@@ -1,5 +1,7 @@
 #include "harness/runner/runner.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -8,6 +10,12 @@
 #include <random>
 #include <sstream>
 
+#include "chaos/node_state.h"
+#include "chaos/timeline.h"
+#include "chaos/watchdog.h"
+#include "harness/cluster/local/local_cluster.h"
+#include "harness/cluster/placement.h"
+#include "harness/cluster/virtual/virtual_cluster.h"
 #include "harness/core/cgroup.h"
 #include "harness/core/clock.h"
 #include "harness/core/files.h"
@@ -17,11 +25,13 @@
 #include "harness/drivers/registry.h"
 #include "harness/images/image.h"
 #include "harness/measure/host_speed.h"
+#include "harness/runner/fault_plan.h"
 #include "harness/runner/progress.h"
 #include "harness/workloads/workload.h"
 #include "probes/probe_report.h"
 #include "probes/probe_set.h"
 #include "reports/aggregate.h"
+#include "reports/fault_impact.h"
 #include "reports/slo.h"
 #include "reports/validity.h"
 
@@ -44,7 +54,11 @@ Result<std::unique_ptr<Journal>> OpenNewRunJournal() {
 std::uint64_t TotalContainers(const scenario::Scenario& scenario) {
   std::uint64_t per_round = 0;
   for (const auto& step : scenario.steps) {
-    per_round += step.kind == scenario::Step::Kind::kStart ? step.start.count : step.density.max;
+    switch (step.kind) {
+      case scenario::Step::Kind::kStart: per_round += step.start.count; break;
+      case scenario::Step::Kind::kDensity: per_round += step.density.max; break;
+      case scenario::Step::Kind::kSteady: break;  // paced by time, not by count
+    }
   }
   return per_round * scenario.targets.size() * scenario.repetitions;
 }
@@ -55,13 +69,20 @@ struct RunResources {
   std::uint64_t cgroup_seq = 0;
   std::string cgroup_parent;
   std::map<std::string, std::unique_ptr<drivers::Driver>> drivers;  // by target name
+  std::unique_ptr<cluster::Cluster> cluster;
+  int standing_lock = -1;  // shared lock on a standing cluster while the run uses it
 
   Status Teardown() {
     drivers.clear();
     Status status = OkStatus();
+    if (cluster) status = cluster->Teardown();
+    cluster.reset();
+    if (standing_lock >= 0) close(standing_lock);
+    standing_lock = -1;
     if (!cgroup_parent.empty()) {
-      status = RemoveCgroupTree(cgroup_parent);
-      if (status.ok()) journal->Release(cgroup_seq);
+      Status removed = RemoveCgroupTree(cgroup_parent);
+      if (removed.ok()) journal->Release(cgroup_seq);
+      if (status.ok()) status = removed;
       RemoveFaultlineCgroupIfEmpty();
     }
     if (journal) {
@@ -115,8 +136,69 @@ void ProbeHostSpeed(int repetition, reports::HostSpeed& into) {
                          sample.cpu_pressure_10s_percent, sample.load_average_1m});
 }
 
-void Append(std::vector<reports::Sample>& to, std::vector<reports::Sample>&& from) {
+template <typename T>
+void Append(std::vector<T>& to, std::vector<T>&& from) {
   to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+}
+
+// The standing cluster NAME (`faultline cluster up`), held with a shared lock so it cannot be
+// taken down while the run uses it.
+Status AttachStandingCluster(const std::string& name, RunResources& resources) {
+  const std::string dir = ClustersDir() + "/" + name;
+  if (!PathExists(dir + "/ready")) {
+    return FailedPrecondition("no standing cluster named '" + name +
+                              "' (faultline cluster up --name " + name + " creates one)");
+  }
+  resources.standing_lock = open((dir + "/lock").c_str(), O_RDWR | O_CLOEXEC);
+  if (resources.standing_lock < 0 || flock(resources.standing_lock, LOCK_SH | LOCK_NB) != 0) {
+    return Unavailable("cluster " + name + " is busy (being created or removed)");
+  }
+  FL_ASSIGN_OR_RETURN(std::string text, ReadFile(dir + "/state.json"));
+  auto state = nlohmann::json::parse(text, nullptr, false);
+  if (state.is_discarded()) return Internal("unreadable " + dir + "/state.json");
+  FL_ASSIGN_OR_RETURN(resources.cluster, cluster::VirtualCluster::Attach(state));
+  return OkStatus();
+}
+
+Status OpenCluster(const scenario::Scenario& scenario, const RunOptions& options,
+                   RunResources& resources) {
+  if (!options.cluster_name.empty()) {
+    FL_RETURN_IF_ERROR(AttachStandingCluster(options.cluster_name, resources));
+  } else if (scenario.cluster.kind == scenario::Cluster::Kind::kVirtual) {
+    cluster::VirtualClusterSpec spec;
+    spec.nodes = static_cast<int>(scenario.cluster.nodes);
+    spec.node = {scenario.cluster.node_cpus, scenario.cluster.node_memory_bytes};
+    FL_ASSIGN_OR_RETURN(
+        resources.cluster,
+        cluster::VirtualCluster::Create(resources.journal->run_id(), spec, *resources.journal));
+  } else {
+    resources.cluster = std::make_unique<cluster::LocalCluster>(resources.cgroup_parent);
+  }
+  // Pinned nodes must exist in the cluster actually used.
+  auto check = [&](const std::optional<std::string>& node) -> Status {
+    if (node && !cluster::FindNode(*resources.cluster, *node)) {
+      return FailedPrecondition("the scenario pins containers to " + *node +
+                                ", which the cluster does not have");
+    }
+    return OkStatus();
+  };
+  for (const auto& step : scenario.steps) FL_RETURN_IF_ERROR(check(step.node));
+  for (const auto& target : scenario.targets) FL_RETURN_IF_ERROR(check(target.node));
+  return OkStatus();
+}
+
+std::string DescribeCluster(const cluster::Cluster& cluster, bool standing) {
+  std::ostringstream text;
+  text << (standing ? "standing " : "") << cluster.kind() << " cluster of "
+       << cluster.nodes().size() << " node(s):";
+  for (const auto& node : cluster.nodes()) {
+    text << " " << node.name;
+    if (!node.address.empty()) text << " " << node.address;
+    if (node.limits.cpus) text << " cpus=" << *node.limits.cpus;
+    if (node.limits.memory_bytes) text << " memory=" << *node.limits.memory_bytes;
+    text << ";";
+  }
+  return text.str();
 }
 
 }  // namespace
@@ -146,6 +228,15 @@ Status Preflight(const scenario::Scenario& scenario, const RunOptions& options,
                                 " not found in PATH (install the Debian package " + target.runtime +
                                 ")");
     }
+  }
+  const bool needs_cluster =
+      scenario.cluster.kind == scenario::Cluster::Kind::kVirtual || !options.cluster_name.empty();
+  if (needs_cluster) {
+    if (FindExecutable("ip").empty()) {
+      return FailedPrecondition(
+          "a virtual cluster needs `ip` (install the Debian package iproute2)");
+    }
+    if (!host.has_netns) return FailedPrecondition("the kernel has no network namespaces");
   }
   if (NeedsPrivateV1View(scenario, host.cgroup_mode) && !options.private_v1_view) {
     return FailedPrecondition(
@@ -208,10 +299,34 @@ Result<RunOutcome> RunScenario(const scenario::Scenario& scenario, const RunOpti
     }
     return OkStatus();
   }();
+  if (opened.ok()) opened = OpenCluster(scenario, options, resources);
   if (!opened.ok()) {
     (void)resources.Teardown();
     return std::move(opened).error();
   }
+  const std::vector<cluster::Node> nodes = resources.cluster->nodes();
+  result.context.notes.push_back(
+      DescribeCluster(*resources.cluster, !options.cluster_name.empty()));
+
+  // Faults: the watchdog first (it reverts them if this process dies), then one timeline for the
+  // run and one per step execution.
+  result.fault_seed = scenario.seed
+                          ? *scenario.seed
+                          : (std::uint64_t{std::random_device{}()} << 32 | std::random_device{}());
+  std::vector<chaos::NodeRef> fault_nodes;
+  for (const auto& node : nodes) fault_nodes.push_back(node.Ref());
+  chaos::ContainerRoster roster;
+  if (!scenario.faults.empty()) {
+    auto watchdog = chaos::StartWatchdog(options.self_exe, run_dir);
+    if (!watchdog.ok()) {
+      (void)resources.Teardown();
+      return std::move(watchdog).error();
+    }
+  }
+  chaos::Timeline run_faults(
+      PlanFaults(scenario, std::nullopt, fault_nodes, roster, run_id, result.fault_seed, {}),
+      *resources.journal, result.fault_seed, options.cancel);
+  run_faults.Start(BootNowNs());
 
   // Probes follow the runtimes this process starts (sessions rooted at its tgid).
   probes::ProbeSetOptions probe_options;
@@ -241,14 +356,60 @@ Result<RunOutcome> RunScenario(const scenario::Scenario& scenario, const RunOpti
         context.cancel = options.cancel;
         context.on_progress = [&progress] { progress.Advance(); };
         context.observer = options.observer;
+        context.nodes = nodes;
+        std::vector<std::string> names;
+        std::vector<std::optional<std::uint32_t>> capacity;
+        for (const auto& node : nodes) {
+          names.push_back(node.name);
+          capacity.push_back(cluster::NodeCapacity(node.limits, target.resources,
+                                                   scenario.cluster.node_containers));
+        }
+        cluster::Placer placer(scenario.cluster.placement, names, capacity);
+        context.placer = &placer;
+        context.pinned_node = step.node ? *step.node : target.node.value_or("");
+        context.helper_exe = options.self_exe;
+        context.scratch_dir = run_dir + "/steps/" + context.id_prefix;
+        context.journal = resources.journal.get();
+        context.on_running = [&roster](const drivers::Container& c) {
+          roster.Add({c.id(), c.cgroup()});
+        };
+        context.node_unavailable = [](const std::string& node_cgroup) {
+          return chaos::NodeDownReason(node_cgroup);
+        };
+        if (Status made = MakeDirs(context.scratch_dir, 0700); !made.ok()) {
+          result.validity.push_back("step " + step.name + ": " + made.error().ToString());
+          continue;
+        }
         progress.SetLabel(step.name + " " + target.name + " rep " + std::to_string(rep + 1) + "/" +
                           std::to_string(scenario.repetitions));
         drivers::Driver& driver = *resources.drivers.at(target.name);
+        reports::FaultRecord scope;
+        scope.step = step.name;
+        scope.target = target.name;
+        scope.repetition = static_cast<int>(rep);
+        chaos::Timeline step_faults(
+            PlanFaults(scenario, step.name, fault_nodes, roster, run_id, result.fault_seed, scope),
+            *resources.journal, result.fault_seed, options.cancel);
         const std::int64_t window_from = BootNowNs();
-        workloads::StepOutput output =
-            step.kind == scenario::Step::Kind::kStart
-                ? workloads::RunStartStorm(driver, step.start, context)
-                : workloads::RunDensityRamp(driver, step.density, context);
+        workloads::StepOutput output;
+        switch (step.kind) {
+          case scenario::Step::Kind::kStart:
+            step_faults.Start(BootNowNs());
+            output = workloads::RunStartStorm(driver, step.start, context);
+            break;
+          case scenario::Step::Kind::kDensity:
+            step_faults.Start(BootNowNs());
+            output = workloads::RunDensityRamp(driver, step.density, context);
+            break;
+          case scenario::Step::Kind::kSteady:
+            // A steady step's faults count from when its load runs, not from its setup.
+            context.on_window = [&step_faults](std::int64_t begin_ns, std::int64_t) {
+              step_faults.Start(begin_ns);
+            };
+            output = workloads::RunSteady(driver, step.steady, context);
+            break;
+        }
+        Append(result.faults, step_faults.Stop());
         if (!step.record) continue;
         windows.push_back(
             {step.name, target.name, static_cast<int>(rep), window_from, BootNowNs()});
@@ -259,9 +420,12 @@ Result<RunOutcome> RunScenario(const scenario::Scenario& scenario, const RunOpti
         Append(result.samples, std::move(output.samples));
         result.density.insert(result.density.end(), output.density.begin(), output.density.end());
         if (output.outcome) result.density_outcomes.push_back(*output.outcome);
+        result.density_outcomes.insert(result.density_outcomes.end(), output.node_outcomes.begin(),
+                                       output.node_outcomes.end());
       }
     }
   }
+  Append(result.faults, run_faults.Stop());
   result.interrupted = options.cancel && options.cancel->load();
   if (!result.interrupted) ProbeHostSpeed(static_cast<int>(scenario.repetitions), host_speed);
   result.host_speed = std::move(host_speed);
@@ -274,6 +438,10 @@ Result<RunOutcome> RunScenario(const scenario::Scenario& scenario, const RunOpti
   result.context.ended_at = Rfc3339Now();
   probe_set->Stop();
   probes::ApplyProbeEvents(probe_set->Events(), probe_set->Stats(), windows, result);
+  reports::MeasureFaultImpact(result, scenario.slo);
+  for (const auto& fault : result.faults) {
+    if (!fault.ok) result.validity.push_back("fault " + fault.kind + " failed: " + fault.error);
+  }
   result.aggregates = reports::ComputeAggregates(result);
   result.repetition_aggregates = reports::ComputeRepetitionAggregates(result);
   result.slo = reports::EvaluateSlo(scenario.slo, result.aggregates);

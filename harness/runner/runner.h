@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <string>
 
 #include "harness/core/cgroup.h"
 #include "harness/core/result.h"
@@ -18,6 +19,10 @@ struct RunOptions {
   bool private_v1_view = false;  // the controller already entered a private v1 cgroup view
   reports::RunObserver* observer = nullptr;  // live exporters (e.g. /metrics); null: none
   bool probes = true;            // eBPF probes (degraded mode, recorded as such, when false)
+  std::string cluster_name;      // run on this standing cluster (`cluster up`) instead of the
+                                 // scenario's own
+  // The faultline binary: node traffic helpers (steady steps) and the fault watchdog.
+  std::string self_exe;
 };
 
 // True when a target needs the private v1 cgroup view on this host (crun on hybrid cgroups).

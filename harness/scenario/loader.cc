@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "chaos/registry.h"
 #include "harness/scenario/schema_validator.h"
 #include "harness/scenario/units.h"
 
@@ -122,6 +123,16 @@ class Builder {
         s.slo.push_back(BuildSlo(slo[i], "slo[" + std::to_string(i) + "]", s));
       }
     }
+    if (const YAML::Node seed = doc["seed"]) {
+      s.seed = static_cast<std::uint64_t>(ScalarInteger(seed).value_or(0));
+    }
+    // Before the faults, which name its nodes.
+    if (const YAML::Node c = doc["cluster"]) s.cluster = BuildCluster(c);
+    if (const YAML::Node faults = doc["faults"]) {
+      for (std::size_t i = 0; i < faults.size(); ++i) {
+        s.faults.push_back(BuildFault(faults[i], "faults[" + std::to_string(i) + "]", s));
+      }
+    }
     if (const YAML::Node t = doc["timeouts"]) {
       s.timeouts.create = DurationOr(t["create"], s.timeouts.create);
       s.timeouts.start = DurationOr(t["start"], s.timeouts.start);
@@ -131,7 +142,7 @@ class Builder {
     if (const YAML::Node r = doc["max_failed_ratio"]) {
       s.max_failed_ratio = ScalarNumber(r).value_or(s.max_failed_ratio);
     }
-    // cluster.kind has a single value ("local") in version 1, which is the default.
+    CheckPlacement(doc, s);
     return s;
   }
 
@@ -171,6 +182,7 @@ class Builder {
       }
       if (const YAML::Node pids = r["pids"]) t.resources.pids = U32(pids);
     }
+    if (const YAML::Node n = node["node"]) t.node = n.Scalar();
     return t;
   }
 
@@ -198,8 +210,23 @@ class Builder {
     step.name = node["name"].Scalar();
     step.where = Where(file_, node.Mark());
     if (const YAML::Node r = node["record"]) step.record = ScalarBoolean(r).value_or(true);
+    if (const YAML::Node n = node["node"]) step.node = n.Scalar();
     const YAML::Node w = node["workload"];
-    if (w["kind"].Scalar() == "density") {
+    if (w["kind"].Scalar() == "steady") {
+      step.kind = Step::Kind::kSteady;
+      SteadyWorkload& st = step.steady;
+      st.duration = DurationOr(w["duration"], st.duration);
+      if (const YAML::Node v = w["churn_rate"]) {
+        if (auto rate = ParseRate(v.Scalar()); rate.ok()) st.churn_rate_per_second = *rate;
+      }
+      if (const YAML::Node v = w["churn_keep"]) st.churn_keep = U32(v);
+      if (const YAML::Node v = w["command"]) st.command = Strings(v);
+      if (const YAML::Node v = w["rr_rate"]) {
+        if (auto rate = ParseRate(v.Scalar()); rate.ok()) st.rr_rate_per_second = *rate;
+      }
+      if (const YAML::Node v = w["rr_size"]) st.rr_size = U32(v);
+      st.rr_timeout = DurationOr(w["rr_timeout"], st.rr_timeout);
+    } else if (w["kind"].Scalar() == "density") {
       step.kind = Step::Kind::kDensity;
       DensityWorkload& d = step.density;
       d.max = U32(w["max"]);
@@ -227,6 +254,98 @@ class Builder {
       }
     }
     return step;
+  }
+
+  Cluster BuildCluster(const YAML::Node& node) {
+    Cluster c;
+    c.where = Where(file_, node.Mark());
+    // A cluster: block means a virtual cluster unless it says otherwise.
+    c.kind = node["kind"] && node["kind"].Scalar() == "local" ? Cluster::Kind::kLocal
+                                                              : Cluster::Kind::kVirtual;
+    if (const YAML::Node n = node["nodes"]) c.nodes = U32(n);
+    if (const YAML::Node n = node["node"]) {
+      if (const YAML::Node cpus = n["cpus"]) c.node_cpus = ScalarNumber(cpus);
+      if (const YAML::Node memory = n["memory"]) {
+        if (auto bytes = ParseSize(memory.Scalar()); bytes.ok()) c.node_memory_bytes = *bytes;
+      }
+      if (const YAML::Node count = n["containers"]) c.node_containers = U32(count);
+    }
+    if (const YAML::Node p = node["placement"]) {
+      c.placement = p.Scalar() == "binpack"  ? Cluster::Placement::kBinpack
+                    : p.Scalar() == "pinned" ? Cluster::Placement::kPinned
+                                             : Cluster::Placement::kSpread;
+    }
+    if (c.kind == Cluster::Kind::kLocal) {
+      for (const char* field : {"nodes", "node", "placement"}) {
+        if (const YAML::Node f = node[field]) {
+          Report(f.Mark(), std::string("cluster.") + field,
+                 "a local cluster is this host alone and takes no '" + std::string(field) +
+                     "'; set kind: virtual for a cluster of nodes");
+        }
+      }
+    }
+    return c;
+  }
+
+  // Node references, pinned placement and binpack capacity: what the schema cannot check.
+  void CheckPlacement(const YAML::Node& doc, const Scenario& s) {
+    const bool is_virtual = s.cluster.kind == Cluster::Kind::kVirtual;
+    const std::vector<std::string> names = NodeNames(s.cluster);
+    auto check_node = [&](const YAML::Node& at, const std::string& path, const std::string& name) {
+      if (!is_virtual) {
+        Report(at.Mark(), path,
+               "'node' needs a virtual cluster (add cluster: {kind: virtual, nodes: N})");
+      } else if (std::find(names.begin(), names.end(), name) == names.end()) {
+        Report(at.Mark(), path, Unknown("node", name, names));
+      }
+    };
+    const YAML::Node targets = doc["target"] ? doc["target"] : doc["targets"];
+    for (std::size_t i = 0; i < s.targets.size(); ++i) {
+      const YAML::Node t = doc["target"] ? targets : targets[i];
+      const std::string path = doc["target"] ? "target" : "targets[" + std::to_string(i) + "]";
+      if (s.targets[i].node) check_node(t["node"], path + ".node", *s.targets[i].node);
+    }
+    const YAML::Node steps = doc["steps"];
+    for (std::size_t i = 0; i < s.steps.size(); ++i) {
+      const Step& step = s.steps[i];
+      const std::string path = "steps[" + std::to_string(i) + "]";
+      if (step.node) check_node(steps[i]["node"], path + ".node", *step.node);
+      if (step.kind == Step::Kind::kSteady) {
+        const YAML::Node w = steps[i]["workload"];
+        if (step.steady.duration > std::chrono::hours(1)) {
+          Report(w["duration"].Mark(), path + ".workload.duration",
+                 "a steady workload runs at most 1h, got " + w["duration"].Scalar());
+        }
+        if (step.steady.rr_rate_per_second && !is_virtual) {
+          Report(w["rr_rate"].Mark(), path + ".workload.rr_rate",
+                 "TCP traffic between nodes needs a virtual cluster (add cluster: {kind: "
+                 "virtual, nodes: N})");
+        }
+        continue;  // steady load runs on every node
+      }
+      if (s.cluster.placement != Cluster::Placement::kPinned || step.node) continue;
+      for (const Target& target : s.targets) {
+        if (target.node) continue;
+        Report(steps[i].Mark(), path,
+               "placement pinned: step '" + step.name + "' names no node and target '" +
+                   target.name + "' has none either; add node: " + names.front() +
+                   " to the step or the target");
+        break;
+      }
+    }
+    if (s.cluster.placement == Cluster::Placement::kBinpack && !s.cluster.node_containers) {
+      for (const Target& target : s.targets) {
+        const bool by_cpu = s.cluster.node_cpus && target.resources.cpus;
+        const bool by_memory = s.cluster.node_memory_bytes && target.resources.memory_bytes;
+        if (by_cpu || by_memory) continue;
+        const YAML::Node placement = doc["cluster"]["placement"];
+        Report(placement.Mark(), "cluster.placement",
+               "binpack fills a node to its capacity, but target '" + target.name +
+                   "' gives none: set cluster.node.containers, or node cpus/memory together "
+                   "with the target's resources");
+        break;
+      }
+    }
   }
 
   SloRule BuildSlo(const YAML::Node& node, const std::string& path, const Scenario& s) {
@@ -265,6 +384,196 @@ class Builder {
       }
     }
     return rule;
+  }
+
+  Fault BuildFault(const YAML::Node& node, const std::string& path, const Scenario& s) {
+    Fault f;
+    f.where = Where(file_, node.Mark());
+    const YAML::Node kind = node["kind"];
+    f.kind = kind.Scalar();
+    const std::vector<std::string> kinds = chaos::RegisteredKinds();
+    const chaos::FaultKindInfo* info = chaos::FindFaultKind(f.kind);
+    if (std::find(kinds.begin(), kinds.end(), f.kind) == kinds.end()) {
+      Report(kind.Mark(), path + ".kind", Unknown("fault kind", f.kind, kinds));
+      return f;
+    }
+    auto duration = [&](const char* key, Nanos fallback) {
+      const YAML::Node v = node[key];
+      if (!v) return fallback;
+      f.written[key] = v.Scalar();
+      return DurationOr(v, fallback);
+    };
+    f.at = duration("at", f.at);
+    f.ttl = duration("for", f.ttl);
+    f.jitter = duration("jitter", f.jitter);
+    if (node["every"]) f.every = duration("every", Nanos(0));
+    const YAML::Node ttl = node["for"];
+    if (f.ttl <= Nanos(0)) {
+      Report(ttl.Mark(), path + ".for", "must be longer than 0s: a fault lasts for a while");
+    } else if (f.ttl > std::chrono::hours(1)) {
+      Report(ttl.Mark(), path + ".for",
+             "at most 1h, got " + ttl.Scalar() + " (a drill's fault must end on its own)");
+    }
+    if (f.every && *f.every < f.ttl + f.jitter) {
+      Report(node["every"].Mark(), path + ".every",
+             "must be at least for + jitter (" + FormatDuration(f.ttl + f.jitter) +
+                 ") so occurrences never overlap, got " + node["every"].Scalar());
+    }
+    if (const YAML::Node step = node["step"]) {
+      f.step = step.Scalar();
+      std::vector<std::string> names;
+      for (const Step& st : s.steps) names.push_back(st.name);
+      if (std::find(names.begin(), names.end(), *f.step) == names.end()) {
+        Report(step.Mark(), path + ".step", Unknown("step", *f.step, names));
+      }
+    }
+
+    // Targets.
+    const std::vector<std::string> node_names = NodeNames(s.cluster);
+    auto check_nodes = [&](const YAML::Node& list, const std::string& at,
+                           std::vector<std::string>& out) {
+      for (std::size_t i = 0; i < list.size(); ++i) {
+        const std::string name = list[i].Scalar();
+        if (std::find(node_names.begin(), node_names.end(), name) == node_names.end()) {
+          Report(list[i].Mark(), at + "[" + std::to_string(i) + "]",
+                 Unknown("node", name, node_names) + "; the cluster has " +
+                     std::to_string(node_names.size()) + " node" +
+                     (node_names.size() == 1 ? "" : "s"));
+        } else if (std::find(out.begin(), out.end(), name) != out.end()) {
+          Report(list[i].Mark(), at + "[" + std::to_string(i) + "]",
+                 "node '" + name + "' appears twice");
+        }
+        out.push_back(name);
+      }
+    };
+    const YAML::Node nodes = node["nodes"], between = node["between"],
+                     partition = node["partition"], containers = node["containers"];
+    auto forbid = [&](const YAML::Node& v, const char* key, const std::string& why) {
+      if (v) Report(v.Mark(), path + "." + key, "does not apply to " + f.kind + ": " + why);
+    };
+    switch (info->target) {
+      case chaos::FaultTarget::kNodes:
+        forbid(between, "between", "it acts on 'nodes'");
+        forbid(partition, "partition", "it acts on 'nodes'");
+        forbid(containers, "containers", "it acts on 'nodes'");
+        if (!nodes) {
+          Report(
+              node.Mark(), path,
+              f.kind + " needs 'nodes' (the nodes it acts on, e.g. [" + node_names.front() + "])");
+        } else {
+          check_nodes(nodes, path + ".nodes", f.nodes);
+          f.written["nodes"] = Join(f.nodes);
+        }
+        break;
+      case chaos::FaultTarget::kGroups: {
+        forbid(nodes, "nodes", "partitions take 'between' or 'partition'");
+        forbid(containers, "containers", "partitions take 'between' or 'partition'");
+        if (!between == !partition) {
+          Report(node.Mark(), path,
+                 f.kind +
+                     " needs exactly one of 'between' (groups of nodes) and 'partition' "
+                     "(isolate, majority-minority or ring)");
+        } else if (between) {
+          std::vector<std::string> seen;
+          for (std::size_t g = 0; g < between.size(); ++g) {
+            std::vector<std::string> group;
+            const std::size_t before = seen.size();
+            check_nodes(between[g], path + ".between[" + std::to_string(g) + "]", seen);
+            group.assign(seen.begin() + static_cast<std::ptrdiff_t>(before), seen.end());
+            f.between.push_back(group);
+          }
+          std::string text;
+          for (const auto& g : f.between) text += (text.empty() ? "[" : " | [") + Join(g) + "]";
+          f.written["between"] = text;
+        } else {
+          const std::string p = partition.Scalar();
+          f.partition = p == "isolate" ? Fault::Partition::kIsolate
+                        : p == "ring"  ? Fault::Partition::kRing
+                                       : Fault::Partition::kMajorityMinority;
+          f.written["partition"] = p;
+          const std::size_t minimum = f.partition == Fault::Partition::kRing ? 4 : 2;
+          if (node_names.size() < minimum) {
+            Report(partition.Mark(), path + ".partition",
+                   "partition '" + p + "' needs at least " + std::to_string(minimum) +
+                       " nodes; the cluster has " + std::to_string(node_names.size()));
+          }
+        }
+        break;
+      }
+      case chaos::FaultTarget::kContainers:
+        forbid(nodes, "nodes", "it acts on 'containers'");
+        forbid(between, "between", "it acts on 'containers'");
+        forbid(partition, "partition", "it acts on 'containers'");
+        if (!containers) {
+          Report(node.Mark(), path,
+                 f.kind + " needs 'containers' (how many running containers it acts on)");
+        } else {
+          f.containers = U32(containers);
+          f.written["containers"] = containers.Scalar();
+        }
+        break;
+    }
+
+    // Parameters: the ones a kind requires must be there; others must belong to the kind.
+    static const std::map<std::string, std::vector<std::string>> kAppliesTo = {
+        {"probability", {"network.loss", "network.corrupt", "network.duplicate"}},
+        {"delay", {"network.delay"}},
+        {"delay_jitter", {"network.delay"}},
+        {"rate", {"network.bandwidth"}},
+        {"workers", {"node.cpu_stress", "node.memory_stress"}},
+        {"memory", {"node.memory_stress"}},
+        {"size", {"node.disk_fill"}},
+    };
+    for (const auto& [key, applies] : kAppliesTo) {
+      const YAML::Node v = node[key];
+      if (!v) {
+        if (std::find(info->required.begin(), info->required.end(), key) != info->required.end()) {
+          Report(node.Mark(), path, f.kind + " needs '" + key + "'");
+        }
+        continue;
+      }
+      if (std::find(applies.begin(), applies.end(), f.kind) == applies.end()) {
+        Report(v.Mark(), path + "." + key,
+               "does not apply to " + f.kind + " (it is a parameter of " + Join(applies) + ")");
+        continue;
+      }
+      f.written[key] = v.Scalar();
+      if (key == "probability") {
+        const std::string text = v.Scalar();
+        if (!text.empty() && text.back() == '%') {
+          const double percent = std::strtod(text.c_str(), nullptr);
+          if (percent <= 0 || percent > 100) {
+            Report(v.Mark(), path + ".probability",
+                   "expected a percentage above 0% and at most 100%, got " + text);
+          }
+          f.probability = percent / 100;
+        } else {
+          f.probability = ScalarNumber(v);
+        }
+      } else if (key == "delay") {
+        f.delay = DurationOr(v, Nanos(0));
+      } else if (key == "delay_jitter") {
+        f.delay_jitter = DurationOr(v, Nanos(0));
+      } else if (key == "rate") {
+        auto bits = ParseBitRate(v.Scalar());
+        if (bits.ok()) {
+          f.rate_bits_per_second = *bits;
+        } else {
+          Report(v.Mark(), path + ".rate", bits.error().message);
+        }
+      } else if (key == "workers") {
+        f.workers = U32(v);
+      } else if (auto bytes = ParseSize(v.Scalar()); bytes.ok()) {
+        (key == "memory" ? f.memory_bytes : f.size_bytes) = *bytes;
+      }
+    }
+    return f;
+  }
+
+  static std::string Join(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+    return out;
   }
 
   static std::string Unknown(const std::string& what, const std::string& name,
@@ -386,6 +695,13 @@ std::optional<std::size_t> FirstInvalidUtf8(std::string_view text) {
 }
 
 }  // namespace
+
+std::vector<std::string> NodeNames(const Cluster& cluster) {
+  if (cluster.kind == Cluster::Kind::kLocal) return {"local"};
+  std::vector<std::string> names;
+  for (std::uint32_t i = 1; i <= cluster.nodes; ++i) names.push_back("node-" + std::to_string(i));
+  return names;
+}
 
 Result<Scenario> LoadScenarioText(std::string_view text, const std::string& display_name,
                                   const std::string& base_dir) {

@@ -34,9 +34,10 @@ std::vector<BadCase> BadCases() {
   const std::string head = kHead;
   const std::string ok_steps = "steps: [{name: a, workload: {kind: start, count: 1}}]\n";
   return {
-      {"unknown top-level field", "bad.yaml", head + ok_steps + "faults: []\n",
-       "bad.yaml:5:1: (root): unknown field 'faults' (expected one of: cluster, description, "
-       "max_failed_ratio, name, repetitions, slo, steps, target, targets, timeouts, version)"},
+      {"unknown top-level field", "bad.yaml", head + ok_steps + "chaos: []\n",
+       "bad.yaml:5:1: (root): unknown field 'chaos' (expected one of: cluster, description, "
+       "faults, max_failed_ratio, name, repetitions, seed, slo, steps, target, targets, "
+       "timeouts, version)"},
       {"typo in a nested field", "bad.yaml",
        head + "steps:\n  - name: a\n    workload: {kind: start, count: 1, concurency: 4}\n",
        "bad.yaml:6:39: steps[0].workload: unknown field 'concurency'; did you mean "
@@ -71,9 +72,11 @@ std::vector<BadCase> BadCases() {
       {"unknown workload kind", "bad.yaml",
        head + "steps:\n  - {name: a, workload: {kind: start, count: 1}}\n"
               "  - {name: b, workload: {kind: strat, count: 1}}\n",
-       "bad.yaml:6:32: steps[1].workload: unknown kind 'strat' (expected one of: start, density)"},
+       "bad.yaml:6:32: steps[1].workload: unknown kind 'strat' (expected one of: start, density, "
+       "steady)"},
       {"invalid UTF-8", "bad.yaml",
-       head + "steps:\n  - name: a\n    workload: {kind: start, count: 1, command: [\"a\xff" "b\"]}\n",
+       head + "steps:\n  - name: a\n    workload: {kind: start, count: 1, command: [\"a\xff"
+              "b\"]}\n",
        "bad.yaml:6:51: (root): byte 0xff is not valid UTF-8; scenario files must be UTF-8 text"},
       {"unknown start method", "bad.yaml",
        head + "steps:\n  - name: a\n    workload: {kind: start, count: 1, via: rnu}\n",
@@ -125,8 +128,8 @@ std::vector<BadCase> BadCases() {
        "letter or digit, at most 63 characters), got 'My_Scenario'\n"
        "bad.yaml:5:16: slo[0].metric: expected a metric and statistic such as start_latency.p99 "
        "(metrics: start_latency, "
-       "op_latency.prepare|create|start|run_detached|exit|stop|delete|lifecycle; "
-       "statistics: p50, "
+       "op_latency.prepare|create|start|run_detached|exit|stop|delete|lifecycle|tcp_rr|"
+       "churn_stop, recovery_time, recovery_time.KIND; statistics: p50, "
        "p90, p99, max, mean, min), got 'start_latency.p98'"},
       {"several errors, in file order", "bad.yaml",
        "version: 2\nname: t\ntarget: {driver: oci, runtime: runc}\nrepetitions: 0\n"
@@ -156,10 +159,98 @@ std::vector<BadCase> BadCases() {
       {"only comments", "empty.yaml", "# nothing yet\n\n",
        "empty.yaml:1:1: (root): the file is empty; expected a scenario with version, name, target "
        "and steps"},
+      {"unknown cluster kind", "bad.yaml", head + ok_steps + "cluster: {kind: vm}\n",
+       "bad.yaml:5:17: cluster.kind: expected one of: virtual, local, got 'vm'"},
+      {"too many nodes", "bad.yaml", head + ok_steps + "cluster: {nodes: 65}\n",
+       "bad.yaml:5:18: cluster.nodes: expected an integer between 1 and 64, got 65"},
+      {"node memory without unit pattern", "bad.yaml",
+       head + ok_steps + "cluster: {nodes: 2, node: {memory: lots}}\n",
+       "bad.yaml:5:36: cluster.node.memory: invalid size 'lots' (expected a number and an optional "
+       "unit, e.g. 512Mi or 2G)"},
+      {"a local cluster takes no nodes", "bad.yaml",
+       head + ok_steps + "cluster: {kind: local, nodes: 3}\n",
+       "bad.yaml:5:31: cluster.nodes: a local cluster is this host alone and takes no 'nodes'; "
+       "set kind: virtual for a cluster of nodes"},
+      {"step pinned to a node that does not exist", "bad.yaml",
+       head + "cluster: {nodes: 3}\nsteps:\n  - {name: a, node: node-4, workload: {kind: start, "
+              "count: 1}}\n",
+       "bad.yaml:6:21: steps[0].node: unknown node 'node-4'; did you mean 'node-1'?"},
+      {"node without a virtual cluster", "bad.yaml",
+       head + "steps:\n  - {name: a, node: node-1, workload: {kind: start, count: 1}}\n",
+       "bad.yaml:5:21: steps[0].node: 'node' needs a virtual cluster (add cluster: {kind: "
+       "virtual, nodes: N})"},
+      {"pinned placement with a step that names no node", "bad.yaml",
+       head + "cluster: {nodes: 2, placement: pinned}\nsteps:\n  - {name: a, workload: {kind: "
+              "start, count: 1}}\n",
+       "bad.yaml:6:5: steps[0]: placement pinned: step 'a' names no node and target 'runc' has "
+       "none either; add node: node-1 to the step or the target"},
+      {"binpack without a capacity", "bad.yaml",
+       head + ok_steps + "cluster: {nodes: 2, placement: binpack}\n",
+       "bad.yaml:5:32: cluster.placement: binpack fills a node to its capacity, but target 'runc' "
+       "gives none: set cluster.node.containers, or node cpus/memory together with the target's "
+       "resources"},
+      {"steady traffic without a virtual cluster", "bad.yaml",
+       head + "steps:\n  - {name: s, workload: {kind: steady, duration: 5s, rr_rate: 10/s}}\n",
+       "bad.yaml:5:63: steps[0].workload.rr_rate: TCP traffic between nodes needs a virtual "
+       "cluster (add cluster: {kind: virtual, nodes: N})"},
+      {"steady workload over an hour", "bad.yaml",
+       head + "steps:\n  - {name: s, workload: {kind: steady, duration: 2h}}\n",
+       "bad.yaml:5:50: steps[0].workload.duration: a steady workload runs at most 1h, got 2h"},
       {"not a mapping", "bad.yaml", "- version: 1\n",
        "bad.yaml:1:1: (root): expected a mapping, got a list"},
       {"two documents", "bad.yaml", head + ok_steps + "---\nversion: 1\n",
        "bad.yaml:6:1: (root): expected one scenario per file, found 2 YAML documents"},
+      {"unknown fault kind", "bad.yaml",
+       head + ok_steps + "faults:\n  - {kind: node.paus, for: 1s, nodes: [local]}\n",
+
+       "bad.yaml:6:12: faults[0].kind: unknown fault kind 'node.paus'; did you mean 'node.pause'?"},
+      {"fault without for", "bad.yaml",
+       head + ok_steps + "faults:\n  - {kind: node.pause, nodes: [local]}\n",
+       "bad.yaml:6:5: faults[0]: missing required field 'for'"},
+      {"zero ttl", "bad.yaml",
+       head + ok_steps + "faults:\n  - {kind: node.pause, for: 0s, nodes: [local]}\n",
+       "bad.yaml:6:29: faults[0].for: must be longer than 0s: a fault lasts for a while"},
+      {"ttl over an hour", "bad.yaml",
+       head + ok_steps + "faults:\n  - {kind: node.pause, for: 2h, nodes: [local]}\n",
+       "bad.yaml:6:29: faults[0].for: at most 1h, got 2h (a drill's fault must end on its own)"},
+      {"overlapping repeats", "bad.yaml",
+       head + ok_steps +
+           "faults:\n  - {kind: node.pause, for: 2s, every: 2s, jitter: 1s, nodes: [local]}\n",
+       "bad.yaml:6:40: faults[0].every: must be at least for + jitter (3s) so occurrences never "
+       "overlap, got 2s"},
+      {"unknown node", "bad.yaml",
+       head + ok_steps + "faults:\n  - {kind: node.kill, for: 1s, nodes: [node-4]}\n",
+       "bad.yaml:6:40: faults[0].nodes[0]: unknown node 'node-4' (nodes: local); the cluster has 1 "
+       "node"},
+      {"node fault without nodes", "bad.yaml",
+       head + ok_steps + "faults:\n  - {kind: node.kill, for: 1s}\n",
+       "bad.yaml:6:5: faults[0]: node.kill needs 'nodes' (the nodes it acts on, e.g. [local])"},
+      {"parameter of another kind", "bad.yaml",
+       head + ok_steps + "faults:\n  - {kind: node.pause, for: 1s, nodes: [local], delay: 5ms}\n",
+       "bad.yaml:6:56: faults[0].delay: does not apply to node.pause (it is a parameter of "
+       "network.delay)"},
+      {"container fault without a count", "bad.yaml",
+       head + ok_steps + "faults:\n  - {kind: container.kill, for: 1s, step: a}\n",
+       "bad.yaml:6:5: faults[0]: container.kill needs 'containers' (how many running containers it "
+       "acts on)"},
+      {"container fault given nodes", "bad.yaml",
+       head + ok_steps +
+           "faults:\n  - {kind: container.oom, for: 1s, containers: 1, nodes: [local]}\n",
+       "bad.yaml:6:58: faults[0].nodes: does not apply to container.oom: it acts on 'containers'"},
+      {"fault bound to an unknown step", "bad.yaml",
+       head + ok_steps + "faults:\n  - {kind: node.pause, for: 1s, nodes: [local], step: b}\n",
+       "bad.yaml:6:55: faults[0].step: unknown step 'b' (steps: a)"},
+      {"bad fault duration", "bad.yaml",
+       head + ok_steps + "faults:\n  - {kind: node.pause, for: 1sec, nodes: [local]}\n",
+       "bad.yaml:6:29: faults[0].for: duration '1sec' has unknown unit 'sec' (expected one of ns, "
+       "us, ms, s, m, h)"},
+      {"recovery_time slo with a bad statistic", "bad.yaml",
+       head + ok_steps + "slo:\n  - {metric: recovery_time.p95, max: 5s}\n",
+       "bad.yaml:6:14: slo[0].metric: expected a metric and statistic such as start_latency.p99 "
+       "(metrics: start_latency, "
+       "op_latency.prepare|create|start|run_detached|exit|stop|delete|lifecycle|tcp_rr|churn_stop, "
+       "recovery_time, recovery_time.KIND; statistics: p50, p90, p99, max, mean, min), got "
+       "'recovery_time.p95'"},
   };
 }
 
@@ -252,6 +343,7 @@ Scenario WithoutProvenance(Scenario s) {
   for (Target& t : s.targets) t.where = {};
   for (Step& st : s.steps) st.where = {};
   for (SloRule& r : s.slo) r.where = {};
+  s.cluster.where = {};
   return s;
 }
 
@@ -366,6 +458,56 @@ TEST(LoadScenario, SchemaDefaultsMatchTheModel) {
   EXPECT_EQ(props["timeouts"]["properties"]["create"]["default"], "30s");
 }
 
+TEST(LoadScenario, ClusterBlockDefaultsToAVirtualCluster) {
+  auto loaded = LoadScenarioText(
+      std::string(kHead) +
+          "cluster: {nodes: 3, node: {cpus: 1.5, memory: 1Gi, containers: 40}, placement: "
+          "binpack}\n"
+          "steps:\n"
+          "  - {name: d, node: node-2, workload: {kind: density, max: 7}}\n"
+          "  - name: drill\n"
+          "    workload: {kind: steady, duration: 30s, churn_rate: 5/s, rr_rate: 50/s, "
+          "rr_timeout: 200ms}\n",
+      "c.yaml", "/tmp");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  const Cluster& c = loaded->cluster;
+  EXPECT_EQ(c.kind, Cluster::Kind::kVirtual);
+  EXPECT_EQ(c.nodes, 3u);
+  EXPECT_EQ(c.node_cpus, 1.5);
+  EXPECT_EQ(c.node_memory_bytes, 1ull << 30);
+  EXPECT_EQ(c.node_containers, 40u);
+  EXPECT_EQ(c.placement, Cluster::Placement::kBinpack);
+  EXPECT_EQ(NodeNames(c), (std::vector<std::string>{"node-1", "node-2", "node-3"}));
+  EXPECT_EQ(loaded->steps[0].node, "node-2");
+  const Step& drill = loaded->steps[1];
+  EXPECT_EQ(drill.kind, Step::Kind::kSteady);
+  EXPECT_EQ(drill.steady.duration, 30s);
+  EXPECT_EQ(drill.steady.churn_rate_per_second, 5.0);
+  EXPECT_EQ(drill.steady.rr_rate_per_second, 50.0);
+  EXPECT_EQ(drill.steady.rr_timeout, 200ms);
+  EXPECT_EQ(drill.steady.churn_keep, 2u);
+  EXPECT_EQ(drill.steady.rr_size, 64u);
+
+  // Without a cluster block: this host, as before.
+  auto plain = LoadScenarioText(
+      std::string(kHead) + "steps: [{name: a, workload: {kind: start, count: 1}}]\n", "p.yaml",
+      "/tmp");
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain->cluster.kind, Cluster::Kind::kLocal);
+  EXPECT_EQ(NodeNames(plain->cluster), std::vector<std::string>{"local"});
+}
+
+TEST(LoadScenario, PinnedPlacementAcceptsNodesOnTargets) {
+  auto loaded = LoadScenarioText(
+      "version: 1\nname: t\ntarget: {driver: oci, runtime: runc, node: node-2}\n"
+      "cluster: {nodes: 2, placement: pinned}\n"
+      "steps: [{name: a, workload: {kind: start, count: 1}}]\n",
+      "p.yaml", "/tmp");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_EQ(loaded->targets[0].node, "node-2");
+  EXPECT_EQ(loaded->cluster.placement, Cluster::Placement::kPinned);
+}
+
 TEST(LoadScenario, Sha256OfTheBytes) {
   const std::string text =
       std::string(kHead) + "steps: [{name: a, workload: {kind: start, count: 1}}]\n";
@@ -446,6 +588,61 @@ TEST(ShippedScenarios, AllLoad) {
     auto loaded = LoadScenarioFile(file.string());
     EXPECT_TRUE(loaded.ok()) << (loaded.ok() ? "" : loaded.error().message);
   }
+}
+
+TEST(LoadScenario, FaultsLoadWithTheirTimingTargetsAndParameters) {
+  auto loaded = LoadScenarioText(std::string(kHead) +
+                                     "steps: [{name: a, workload: {kind: start, count: 1}}]\n"
+                                     "seed: 7\n"
+                                     "faults:\n"
+                                     "  - {kind: node.pause, at: 1s, for: 2s, every: 5s, jitter: "
+                                     "500ms, nodes: [local]}\n"
+                                     "  - {kind: container.oom, for: 3s, step: a, containers: 2}\n",
+                                 "ok.yaml", "");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().ToString();
+  ASSERT_EQ(loaded->faults.size(), 2u);
+  EXPECT_EQ(loaded->seed, 7u);
+  const Fault& pause = loaded->faults[0];
+  EXPECT_EQ(pause.kind, "node.pause");
+  EXPECT_EQ(pause.at, 1s);
+  EXPECT_EQ(pause.ttl, 2s);
+  EXPECT_EQ(pause.every, 5s);
+  EXPECT_EQ(pause.jitter, 500ms);
+  EXPECT_EQ(pause.nodes, std::vector<std::string>{"local"});
+  EXPECT_FALSE(pause.step);
+  EXPECT_EQ(pause.written.at("for"), "2s");
+  const Fault& oom = loaded->faults[1];
+  EXPECT_EQ(oom.step, "a");
+  EXPECT_EQ(oom.containers, 2u);
+  EXPECT_EQ(oom.at, 0s);
+  EXPECT_EQ(oom.where.line, 8);
+}
+
+// Fault targets are the cluster's nodes, wherever `cluster:` stands in the file.
+TEST(LoadScenario, FaultsNameTheVirtualClustersNodes) {
+  auto loaded = LoadScenarioText(std::string(kHead) +
+                                     "steps: [{name: a, workload: {kind: start, count: 1}}]\n"
+                                     "faults:\n"
+                                     "  - {kind: node.kill, for: 1s, nodes: [node-3]}\n"
+                                     "  - {kind: network.partition, for: 1s, partition: ring}\n"
+                                     "cluster: {nodes: 4}\n",
+                                 "ok.yaml", "");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().ToString();
+  EXPECT_EQ(loaded->faults[0].nodes, std::vector<std::string>{"node-3"});
+  EXPECT_EQ(loaded->faults[1].partition, Fault::Partition::kRing);
+}
+
+TEST(LoadScenario, RecoveryTimeSloRules) {
+  auto loaded = LoadScenarioText(std::string(kHead) +
+                                     "steps: [{name: a, workload: {kind: start, count: 1}}]\n"
+                                     "slo:\n  - {metric: recovery_time.max, max: 5s}\n"
+                                     "  - {metric: recovery_time.node.kill.p99, max: 2s}\n",
+                                 "ok.yaml", "");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().ToString();
+  EXPECT_EQ(loaded->slo[0].metric, "recovery_time");
+  EXPECT_EQ(loaded->slo[0].statistic, "max");
+  EXPECT_EQ(loaded->slo[1].metric, "recovery_time.node.kill");
+  EXPECT_EQ(loaded->slo[1].statistic, "p99");
 }
 
 }  // namespace

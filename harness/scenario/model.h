@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,7 +48,8 @@ struct Target {
   std::string runtime;  // "runc" | "crun"
   ImageRef image;
   Resources resources;
-  SourceLocation where;  // the target's mapping in the scenario file
+  std::optional<std::string> node;  // pins the target's containers to this cluster node
+  SourceLocation where;             // the target's mapping in the scenario file
 
   bool operator==(const Target&) const = default;
 };
@@ -76,12 +78,28 @@ struct DensityWorkload {
   bool operator==(const DensityWorkload&) const = default;
 };
 
+// Steady load for drills, on every node at once: container start/stop churn and TCP
+// request/response traffic between node pairs, for a bounded time.
+struct SteadyWorkload {
+  Nanos duration = std::chrono::seconds(30);
+  std::optional<double> churn_rate_per_second;  // container starts per second, all nodes
+  std::uint32_t churn_keep = 2;  // containers kept running per node; the oldest is stopped
+  std::vector<std::string> command = {"sleep", "3600"};  // what churned containers run
+  std::optional<double> rr_rate_per_second;              // TCP round trips per second, all pairs
+  std::uint32_t rr_size = 64;                            // request and response bytes
+  Nanos rr_timeout = std::chrono::seconds(1);            // a round trip slower than this failed
+
+  bool operator==(const SteadyWorkload&) const = default;
+};
+
 struct Step {
   std::string name;
-  enum class Kind { kStart, kDensity } kind = Kind::kStart;
-  StartWorkload start;      // valid when kind == kStart
-  DensityWorkload density;  // valid when kind == kDensity
-  bool record = true;       // false: run but keep no samples (warmup)
+  enum class Kind { kStart, kDensity, kSteady } kind = Kind::kStart;
+  StartWorkload start;              // valid when kind == kStart
+  DensityWorkload density;          // valid when kind == kDensity
+  SteadyWorkload steady;            // valid when kind == kSteady
+  bool record = true;               // false: run but keep no samples (warmup)
+  std::optional<std::string> node;  // pins the step's containers to this node (over the target's)
   SourceLocation where;
 
   bool operator==(const Step&) const = default;
@@ -109,11 +127,54 @@ struct Timeouts {
   bool operator==(const Timeouts&) const = default;
 };
 
-// Where the containers run. Only the local host exists in version 1.
+// Where the containers run. Without `cluster:` in the file: this host (kLocal). With it, the
+// kind defaults to kVirtual: N nodes built on this host from network namespaces and cgroups.
 struct Cluster {
-  enum class Kind { kLocal } kind = Kind::kLocal;
+  enum class Kind { kLocal, kVirtual } kind = Kind::kLocal;
+  std::uint32_t nodes = 1;                         // kVirtual
+  std::optional<double> node_cpus;                 // each node's CPU limit (CFS quota)
+  std::optional<std::uint64_t> node_memory_bytes;  // each node's memory limit
+  std::optional<std::uint32_t> node_containers;    // most containers a node takes
+  // spread: least loaded node first; binpack: fill a node to capacity before the next;
+  // pinned: every step or target names its node.
+  enum class Placement { kSpread, kBinpack, kPinned } placement = Placement::kSpread;
+  SourceLocation where;
 
   bool operator==(const Cluster&) const = default;
+};
+
+// Node names of a virtual cluster with N nodes: node-1 .. node-N; "local" for kLocal.
+std::vector<std::string> NodeNames(const Cluster& cluster);
+
+// One fault of the scenario (`faults:`): what, when, on what, with which parameters.
+struct Fault {
+  std::string kind;  // a registered mechanism kind, e.g. "node.pause"
+  Nanos at{0};       // first injection, from the start of its step (`step:`) or of the run
+  Nanos ttl{0};      // `for`: how long each occurrence lasts; reverted then at the latest
+  std::optional<Nanos> every;  // repeat period; at least ttl + jitter, so occurrences never overlap
+  Nanos jitter{0};             // random extra offset per occurrence in [0, jitter] (seeded)
+  std::optional<std::string> step;  // bind to this step: scheduled in every execution of it
+
+  // Targets: nodes by name, two or more groups of nodes (partitions), a generated partition, or
+  // a number of the step's running containers.
+  std::vector<std::string> nodes;
+  std::vector<std::vector<std::string>> between;
+  enum class Partition { kNone, kIsolate, kMajorityMinority, kRing } partition = Partition::kNone;
+  std::uint32_t containers = 0;
+
+  // Parameters, set when written (which ones a kind needs: chaos/registry.h).
+  std::optional<double> probability;  // (0, 1]; written as 0.1 or "10%"
+  std::optional<Nanos> delay;
+  std::optional<Nanos> delay_jitter;
+  std::optional<std::uint64_t> rate_bits_per_second;
+  std::optional<std::uint32_t> workers;
+  std::optional<std::uint64_t> memory_bytes;
+  std::optional<std::uint64_t> size_bytes;
+  std::map<std::string, std::string> written;  // parameters and targets as written, for reports
+
+  SourceLocation where;
+
+  bool operator==(const Fault&) const = default;
 };
 
 struct Scenario {
@@ -125,6 +186,8 @@ struct Scenario {
   std::uint32_t repetitions = 1;
   std::vector<Step> steps;
   std::vector<SloRule> slo;
+  std::vector<Fault> faults;
+  std::optional<std::uint64_t> seed;  // fault jitter and container picks; absent = random, recorded
   Timeouts timeouts;
   // Validity threshold: more failed samples than this fraction makes the run untrustworthy.
   double max_failed_ratio = 0.01;

@@ -153,6 +153,25 @@ Result<double> ParseRate(std::string_view text) {
   return value / per;
 }
 
+Result<std::uint64_t> ParseBitRate(std::string_view text) {
+  const std::optional<Decimal> number = SplitDecimal(text);
+  std::uint64_t factor = 0;
+  if (number) {
+    if (number->rest == "bit") factor = 1;
+    if (number->rest == "kbit") factor = 1000;
+    if (number->rest == "mbit") factor = 1000 * 1000;
+    if (number->rest == "gbit") factor = 1000 * 1000 * 1000;
+  }
+  if (factor == 0) {
+    return InvalidArgument("invalid bit rate " + Quoted(text) +
+                           " (expected a number and bit, kbit, mbit or gbit, e.g. 10mbit)");
+  }
+  const auto bits = Scale(*number, factor, std::numeric_limits<std::uint64_t>::max());
+  if (!bits) return InvalidArgument("bit rate " + Quoted(text) + " is too large");
+  if (*bits == 0) return InvalidArgument("bit rate " + Quoted(text) + " must be greater than zero");
+  return static_cast<std::uint64_t>(*bits);
+}
+
 std::string FormatDuration(std::chrono::nanoseconds duration) {
   const std::int64_t count = duration.count();
   if (count == 0) return "0s";

@@ -21,6 +21,9 @@ Result<std::uint64_t> ParseSize(std::string_view text);
 // "50/s", "30/m", "3600/h": events per second, minute or hour; returned per second. Must be > 0.
 Result<double> ParseRate(std::string_view text);
 
+// "10mbit", "512kbit", "1.5gbit", "800bit": bits per second (powers of 1000). Must be > 0.
+Result<std::uint64_t> ParseBitRate(std::string_view text);
+
 // The shortest readable form for messages: "250ms", "1.5s", "2m", "1.234ms", "0s".
 std::string FormatDuration(std::chrono::nanoseconds duration);
 

@@ -175,5 +175,15 @@ TEST(FormatDuration, RoundTripsThroughParse) {
   }
 }
 
+TEST(ParseBitRate, UnitsArePowersOfAThousand) {
+  EXPECT_EQ(*ParseBitRate("10mbit"), 10'000'000u);
+  EXPECT_EQ(*ParseBitRate("512kbit"), 512'000u);
+  EXPECT_EQ(*ParseBitRate("1.5gbit"), 1'500'000'000u);
+  EXPECT_EQ(*ParseBitRate("800bit"), 800u);
+  EXPECT_FALSE(ParseBitRate("10mbps").ok());
+  EXPECT_FALSE(ParseBitRate("0mbit").ok());
+  EXPECT_FALSE(ParseBitRate("").ok());
+}
+
 }  // namespace
 }  // namespace faultline::scenario

@@ -9,7 +9,6 @@ void SampleSink::Add(const std::string& container, const std::string& op, std::i
   sample.target = context_.target;
   sample.repetition = context_.repetition;
   sample.container = container;
-  sample.node = "local";
   sample.op = op;
   sample.start_ns = start_ns;
   sample.duration_ns = end_ns - start_ns;
@@ -19,7 +18,39 @@ void SampleSink::Add(const std::string& container, const std::string& op, std::i
     context_.observer->OnSample(sample, status.ok() ? nullptr : ErrorCodeName(status.error().code));
   }
   std::lock_guard lock(mu_);
+  auto node = nodes_.find(container);
+  sample.node = node != nodes_.end() ? node->second : context_.nodes.front().name;
   samples_.push_back(std::move(sample));
+}
+
+void SampleSink::Add(reports::Sample sample) {
+  sample.step = context_.step;
+  sample.target = context_.target;
+  sample.repetition = context_.repetition;
+  std::lock_guard lock(mu_);
+  samples_.push_back(std::move(sample));
+}
+
+void SampleSink::SetNode(const std::string& container, const std::string& node) {
+  std::lock_guard lock(mu_);
+  nodes_[container] = node;
+}
+
+Result<std::size_t> PlaceOnNode(const StepContext& context, drivers::ContainerSpec& spec,
+                                SampleSink& sink) {
+  std::size_t index = 0;
+  if (context.placer) {
+    FL_ASSIGN_OR_RETURN(index, context.placer->Place(context.pinned_node));
+  }
+  const cluster::Node& node = context.nodes.at(index);
+  spec.netns = node.netns;
+  spec.cgroup_parent = node.cgroup;
+  sink.SetNode(spec.id, node.name);
+  return index;
+}
+
+void Unplace(const StepContext& context, std::size_t node) {
+  if (context.placer) context.placer->Release(node);
 }
 
 std::vector<reports::Sample> SampleSink::Take() {
@@ -30,6 +61,17 @@ std::vector<reports::Sample> SampleSink::Take() {
 Launched Launch(drivers::Driver& driver, const drivers::ContainerSpec& spec,
                 const StepContext& context, SampleSink& sink, bool via_run) {
   Launched launched;
+  if (context.node_unavailable) {
+    const std::string& node =
+        spec.cgroup_parent.empty() ? context.nodes.front().cgroup : spec.cgroup_parent;
+    if (std::string why = context.node_unavailable(node); !why.empty()) {
+      const std::int64_t now = BootNowNs();
+      launched.failure = Unavailable(why);
+      launched.begin_ns = now;
+      sink.Add(spec.id, "run", now, now, launched.failure);
+      return launched;
+    }
+  }
   drivers::Created created =
       via_run ? driver.Run(spec, context.timeouts.create + context.timeouts.start)
               : driver.Create(spec, context.timeouts.create);
@@ -51,6 +93,7 @@ Launched Launch(drivers::Driver& driver, const drivers::ContainerSpec& spec,
     if (launched.running) sink.ContainersRunning(+1);
     launched.run_ns = created.create.end_ns - created.prepare.start_ns;
     launched.start_issued_ns = created.create.start_ns;
+    if (launched.running && context.on_running) context.on_running(*launched.container);
     return launched;
   }
   drivers::OpResult start = launched.container->Start(context.timeouts.start);
@@ -61,6 +104,7 @@ Launched Launch(drivers::Driver& driver, const drivers::ContainerSpec& spec,
   launched.failure = start.status;
   launched.run_ns = start.end_ns - created.prepare.start_ns;
   launched.start_issued_ns = start.start_ns;
+  if (launched.running && context.on_running) context.on_running(*launched.container);
   return launched;
 }
 

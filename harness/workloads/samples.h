@@ -1,6 +1,7 @@
 // Turning driver operations into result samples.
 #pragma once
 
+#include <map>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -20,6 +21,9 @@ class SampleSink {
   void Add(const std::string& container, const std::string& op, const drivers::OpResult& result) {
     Add(container, op, result.start_ns, result.end_ns, result.status);
   }
+  void Add(reports::Sample sample);
+  // Samples of CONTAINER name NODE from now on (default: the cluster's first node).
+  void SetNode(const std::string& container, const std::string& node);
   std::vector<reports::Sample> Take();
   // Tells the run's observer, if any, that containers started (+1) or are gone (-1).
   void ContainersRunning(int delta) {
@@ -30,7 +34,16 @@ class SampleSink {
   const StepContext& context_;
   std::mutex mu_;
   std::vector<reports::Sample> samples_;
+  std::map<std::string, std::string> nodes_;  // container -> node
 };
+
+// Chooses the node for SPEC (the context's pinned node, else its placer's policy), points SPEC
+// at the node's network namespace and cgroup parent and tells SINK. The node index, or why
+// no node could take it.
+Result<std::size_t> PlaceOnNode(const StepContext& context, drivers::ContainerSpec& spec,
+                                SampleSink& sink);
+// The container placed on NODE is gone.
+void Unplace(const StepContext& context, std::size_t node);
 
 // Creates and starts one container, recording prepare, create, start and run (bundle
 // preparation began -> the container was started). Returns the container (null only if nothing was

@@ -17,6 +17,13 @@ StepOutput RunStartStorm(drivers::Driver& driver, const scenario::StartWorkload&
         spec.id = context.id_prefix + "-" + std::to_string(i);
         spec.command = workload.command;
         spec.resources = context.resources;
+        auto placed = PlaceOnNode(context, spec, sink);
+        if (!placed.ok()) {
+          const std::int64_t now = BootNowNs();
+          sink.Add(spec.id, "run", now, now, placed.error());
+          if (context.on_progress) context.on_progress();
+          return;
+        }
         Launched launched =
             Launch(driver, spec, context, sink, workload.via == scenario::StartWorkload::Via::kRun);
         if (launched.container) {
@@ -39,6 +46,7 @@ StepOutput RunStartStorm(drivers::Driver& driver, const scenario::StartWorkload&
           // The whole life: bundle preparation to the container being gone.
           sink.Add(spec.id, "lifecycle", launched.begin_ns, removed.end_ns, ended);
         }
+        Unplace(context, *placed);
         if (context.on_progress) context.on_progress();
       });
   StepOutput output{sink.Take(), {}, std::nullopt, {}};

@@ -9,7 +9,8 @@
 
 namespace faultline::testing {
 
-// Everything under STATE_ROOT's runs/, faultline cgroups, live processes in faultline cgroups,
+// Everything under STATE_ROOT's runs/, clusters/ and subnets/, fl-* network namespaces,
+// faultline cgroups, live processes in faultline cgroups,
 // and mounts below STATE_ROOT. Empty means clean.
 std::vector<std::string> Leftovers(const std::string& state_root);
 

@@ -204,9 +204,10 @@ std::vector<std::string> OciDriver::RuntimeArgv() const {
 
 Created OciDriver::CreateWith(const char* verb, const ContainerSpec& spec, Nanos timeout) {
   Created created;
-  auto container =
-      std::make_unique<OciContainer>(this, spec.id, config_.run_dir + "/containers/" + spec.id,
-                                     config_.cgroup_parent + "/" + spec.id);
+  const std::string& parent =
+      spec.cgroup_parent.empty() ? config_.cgroup_parent : spec.cgroup_parent;
+  auto container = std::make_unique<OciContainer>(
+      this, spec.id, config_.run_dir + "/containers/" + spec.id, parent + "/" + spec.id);
   created.prepare = container->Prepare(spec);
   if (created.prepare.status.ok()) {
     std::vector<std::string> args = {verb};

@@ -49,7 +49,8 @@ nlohmann::json MakeRuntimeConfig(const ContainerSpec& spec, const std::string& c
         {"period", kCpuPeriodUs}};
   }
   if (spec.resources.pids) resources["pids"] = {{"limit", *spec.resources.pids}};
-
+  json network = {{"type", "network"}};
+  if (!spec.netns.empty()) network["path"] = spec.netns;  // the node's namespace
 
   return {
       {"ociVersion", "1.0.2"},
@@ -70,7 +71,7 @@ nlohmann::json MakeRuntimeConfig(const ContainerSpec& spec, const std::string& c
        {{"cgroupsPath", cgroups_path},
         {"resources", resources},
         {"namespaces",
-         {{{"type", "pid"}}, {{"type", "network"}}, {{"type", "ipc"}}, {{"type", "uts"}}, {{"type", "mount"}}}},
+         {{{"type", "pid"}}, network, {{"type", "ipc"}}, {{"type", "uts"}}, {{"type", "mount"}}}},
         {"maskedPaths",
          {"/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
           "/proc/sched_debug", "/sys/firmware", "/proc/scsi"}},

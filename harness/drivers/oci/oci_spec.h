@@ -8,8 +8,9 @@
 
 namespace faultline::drivers::oci {
 
-// SPEC's command, resources and network namespace; CGROUPS_PATH is absolute within the
-// hierarchy ("/faultline/<run>/<id>"); the rootfs is "rootfs" beside config.json.
+// SPEC's command, resources and network namespace (SPEC.netns joined, else a new one); CGROUPS_PATH
+// is absolute within the hierarchy ("/faultline/<run>/<id>"); the rootfs is "rootfs" beside
+// config.json.
 nlohmann::json MakeRuntimeConfig(const ContainerSpec& spec, const std::string& cgroups_path);
 
 }  // namespace faultline::drivers::oci

@@ -36,5 +36,23 @@ TEST(RuntimeConfig, LeavesOutLimitsNotAskedFor) {
   EXPECT_EQ(namespaces, (std::vector<std::string>{"pid", "network", "ipc", "uts", "mount"}));
 }
 
+TEST(RuntimeConfig, JoinsTheNodeNetworkNamespace) {
+  ContainerSpec spec;
+  spec.id = "c";
+  spec.command = {"true"};
+  spec.netns = "/run/netns/fl-abc-node-2";
+  auto config = MakeRuntimeConfig(spec, "/x");
+  bool joined = false;
+  for (const auto& ns : config["linux"]["namespaces"]) {
+    if (ns["type"] == "network") joined = ns.value("path", "") == spec.netns;
+  }
+  EXPECT_TRUE(joined) << config["linux"]["namespaces"].dump();
+  spec.netns.clear();
+  const auto own = MakeRuntimeConfig(spec, "/x");  // named: the loop must not outlive it
+  for (const auto& ns : own["linux"]["namespaces"]) {
+    EXPECT_FALSE(ns.contains("path"));  // a new namespace of its own
+  }
+}
+
 }  // namespace
 }  // namespace faultline::drivers::oci
