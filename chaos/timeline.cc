@@ -125,6 +125,7 @@ void Timeline::Inject(TimelineFault& fault, const Occurrence& occurrence) {
   std::sort(nodes.begin(), nodes.end());
   nodes.erase(std::unique(nodes.begin(), nodes.end()), nodes.end());
   applied_.push_back(std::move(applied));
+  if (on_active_change) on_active_change(+1);
 }
 
 void Timeline::Revert(Applied& applied, const char* ended_by) {
@@ -138,6 +139,7 @@ void Timeline::Revert(Applied& applied, const char* ended_by) {
   }
   applied.record.revert_ns = BootNowNs();
   done_.push_back(std::move(applied.record));
+  if (on_active_change) on_active_change(-1);
 }
 
 }  // namespace faultline::chaos

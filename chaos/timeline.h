@@ -40,6 +40,10 @@ class Timeline {
   // Reverts what is applied, stops the thread and returns one record per occurrence.
   std::vector<reports::FaultRecord> Stop();
 
+  // Called with +1 when a fault is applied and -1 when it is reverted (live metrics); set
+  // before Start.
+  std::function<void(int delta)> on_active_change;
+
  private:
   struct Applied {
     reports::FaultRecord record;

@@ -326,6 +326,14 @@ Result<RunOutcome> RunScenario(const scenario::Scenario& scenario, const RunOpti
   chaos::Timeline run_faults(
       PlanFaults(scenario, std::nullopt, fault_nodes, roster, run_id, result.fault_seed, {}),
       *resources.journal, result.fault_seed, options.cancel);
+  // Live exporters see faults come and go (the `faults active` gauge).
+  std::function<void(int)> on_faults_active;
+  if (options.observer) {
+    on_faults_active = [observer = options.observer](int delta) {
+      observer->OnFaultsActive(delta);
+    };
+  }
+  run_faults.on_active_change = on_faults_active;
   run_faults.Start(BootNowNs());
 
   // Probes follow the runtimes this process starts (sessions rooted at its tgid).
@@ -390,6 +398,7 @@ Result<RunOutcome> RunScenario(const scenario::Scenario& scenario, const RunOpti
         chaos::Timeline step_faults(
             PlanFaults(scenario, step.name, fault_nodes, roster, run_id, result.fault_seed, scope),
             *resources.journal, result.fault_seed, options.cancel);
+        step_faults.on_active_change = on_faults_active;
         const std::int64_t window_from = BootNowNs();
         workloads::StepOutput output;
         switch (step.kind) {

@@ -14,12 +14,15 @@ void SampleSink::Add(const std::string& container, const std::string& op, std::i
   sample.duration_ns = end_ns - start_ns;
   sample.ok = status.ok();
   if (!status.ok()) sample.error = status.error().ToString();
+  {
+    std::lock_guard lock(mu_);
+    auto node = nodes_.find(container);
+    sample.node = node != nodes_.end() ? node->second : context_.nodes.front().name;
+  }
   if (context_.observer) {
     context_.observer->OnSample(sample, status.ok() ? nullptr : ErrorCodeName(status.error().code));
   }
   std::lock_guard lock(mu_);
-  auto node = nodes_.find(container);
-  sample.node = node != nodes_.end() ? node->second : context_.nodes.front().name;
   samples_.push_back(std::move(sample));
 }
 

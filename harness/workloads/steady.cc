@@ -97,6 +97,7 @@ class Churn {
     drivers::OpResult removed = container.Delete(context_.timeouts.remove);
     if (status.ok()) status = removed.status;
     sink_.Add(container.id(), "churn_stop", killed.start_ns, removed.end_ns, status);
+    sink_.ContainersRunning(-1);
   }
 
   drivers::Driver& driver_;
