@@ -44,6 +44,15 @@ void ApplyProbeEvents(const std::vector<ProbeEvent>& events, const ProbeStats& s
                               ByInode(c.retransmits_by_netns), ByInode(c.drops_by_netns),
                               c.oom_kills_by_container, c.signal_exits_by_container});
   }
+  // Each fault's window (injected -> reverted): what the kernel saw on the whole host.
+  for (reports::FaultRecord& fault : result.faults) {
+    if (!fault.inject_ns || fault.revert_ns <= fault.inject_ns) continue;
+    const SignalCounts c = signals.CountSignals(fault.inject_ns, fault.revert_ns);
+    fault.signals = {{"oom_kills", c.oom_kills},
+                     {"tcp_retransmits", c.tcp_retransmits},
+                     {"packet_drops", c.packet_drops},
+                     {"signal_exits", c.signal_exits}};
+  }
   if (stats.drops) {
     result.validity.push_back(std::to_string(stats.drops) +
                               " probe events lost (ring buffer full): some phases and signal "

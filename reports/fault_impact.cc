@@ -87,10 +87,7 @@ void MeasureFaultImpact(Result& result, const std::vector<scenario::SloRule>& sl
     }
     if (!before.empty()) fault.baseline = StatsOf(before);
     fault.during = StatsOf(during);
-    if (auto signal = fault.signals.find("drops"); signal != fault.signals.end()) {
-      fault.drops = signal->second;
-      fault.drops_from = "signals";
-    } else if (request_response) {
+    if (request_response) {
       fault.drops = fault.during->failed;
       fault.drops_from = "tcp_rr_failures";
     }

@@ -66,12 +66,6 @@ TEST(FaultImpact, RequestResponseUsesItsSloAndCountsFailedTripsAsDrops) {
   EXPECT_DOUBLE_EQ(*f.recovery_bound_s, 0.1);
   ASSERT_TRUE(f.recovery_time_s);
   EXPECT_NEAR(*f.recovery_time_s, 0.5, 1e-9);  // slow (300 ms) until 3.5 s
-
-  result.faults = {Fault(2000, 3000)};
-  result.faults[0].signals["drops"] = 42;
-  MeasureFaultImpact(result, {rule});
-  EXPECT_EQ(result.faults[0].drops, 42u);
-  EXPECT_EQ(result.faults[0].drops_from, "signals");
 }
 
 TEST(FaultImpact, BaselineWindowAndRecoveryFromConstructedSamples) {

@@ -227,11 +227,13 @@ struct FaultRecord {
   std::optional<WindowStats> during;
   std::optional<double> recovery_bound_s;  // latency a sample must meet to count as recovered
   std::optional<double> recovery_time_s;   // null: not recovered before the scope's samples ended
-  std::map<std::string, std::uint64_t> signals;  // eBPF event counts in the window (when probed)
-  // Request/response traffic lost in the window: the probes' "drops" signal when probed, else
-  // the round trips that failed (timeout, reset, refused) in the window.
+  // The kernel's counts in the window (eBPF: oom_kills, tcp_retransmits, packet_drops,
+  // signal_exits, over the whole host); empty without probes.
+  std::map<std::string, std::uint64_t> signals;
+  // Request/response traffic lost in the window: the round trips that failed (timeout, reset,
+  // refused) in the window.
   std::optional<std::uint64_t> drops;
-  std::string drops_from;  // "signals" | "tcp_rr_failures"
+  std::string drops_from;  // "tcp_rr_failures"
 
   bool operator==(const FaultRecord&) const = default;
 };

@@ -146,6 +146,12 @@ TEST_F(DrillTest, PartitionDrillInjectsAndRevertsOnScheduleAndReportsImpactAndRe
   EXPECT_GT(fault["during"]["failed"].get<int>(), 0) << fault.dump(2);
   EXPECT_EQ(fault["drops"], fault["during"]["failed"]);
   EXPECT_EQ(fault["drops_from"], "tcp_rr_failures");
+  // With eBPF probes, the kernel saw the partition's packets dropped in the fault's window.
+  if (result["probes"]["mode"] == "ebpf") {
+    EXPECT_GT(fault["signals"]["packet_drops"].get<int>(), 0) << fault.dump(2);
+  } else {
+    std::cout << "probes off (" << result["probes"]["reason"] << "): no kernel drop count\n";
+  }
   // Recovered within the drill: round trips met the 100 ms SLO again after the revert.
   ASSERT_TRUE(fault["recovery_time_s"].is_number()) << fault.dump(2);
   EXPECT_GE(fault["recovery_time_s"].get<double>(), 0.0);
