@@ -53,16 +53,6 @@ std::string Root(FreezerInterface interface) {
   return interface == FreezerInterface::kV1 ? mounts.v1 : mounts.v2;
 }
 
-Status WriteValue(const std::string& path, const std::string& value) {
-  const int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
-  if (fd < 0) return ErrnoError("cannot open " + path, errno);
-  const bool ok = write(fd, value.data(), value.size()) == static_cast<ssize_t>(value.size());
-  const int error = errno;
-  close(fd);
-  if (!ok) return ErrnoError("cannot write '" + value + "' to " + path, error);
-  return OkStatus();
-}
-
 bool FrozenAt(FreezerInterface interface, const std::string& dir) {
   if (interface == FreezerInterface::kV1) {
     auto state = ReadFile(dir + "/freezer.state");
@@ -122,9 +112,9 @@ Result<std::string> FreezerDir(FreezerInterface interface, const std::string& re
 Status Freeze(FreezerInterface interface, const std::string& rel) {
   FL_ASSIGN_OR_RETURN(const std::string dir, FreezerDir(interface, rel));
   if (interface == FreezerInterface::kV1) {
-    FL_RETURN_IF_ERROR(WriteValue(dir + "/freezer.state", "FROZEN"));
+    FL_RETURN_IF_ERROR(WriteControlFile(dir + "/freezer.state", "FROZEN"));
   } else {
-    FL_RETURN_IF_ERROR(WriteValue(dir + "/cgroup.freeze", "1"));
+    FL_RETURN_IF_ERROR(WriteControlFile(dir + "/cgroup.freeze", "1"));
   }
   // The write only starts freezing; tasks in uninterruptible sleep can take a moment.
   const auto deadline = std::chrono::steady_clock::now() + 2s;
@@ -141,8 +131,8 @@ Status Thaw(FreezerInterface interface, const std::string& rel) {
   const std::string root = Root(interface);
   if (root.empty() || !PathExists(root + "/" + rel)) return OkStatus();
   const std::string dir = root + "/" + rel;
-  if (interface == FreezerInterface::kV1) return WriteValue(dir + "/freezer.state", "THAWED");
-  return WriteValue(dir + "/cgroup.freeze", "0");
+  if (interface == FreezerInterface::kV1) return WriteControlFile(dir + "/freezer.state", "THAWED");
+  return WriteControlFile(dir + "/cgroup.freeze", "0");
 }
 
 bool IsFrozen(FreezerInterface interface, const std::string& rel) {
@@ -162,7 +152,7 @@ Result<int> KillAll(FreezerInterface interface, const std::string& rel) {
   const int before = static_cast<int>(ProcessesIn(rel).size());
   FL_ASSIGN_OR_RETURN(const std::string dir, FreezerDir(interface, rel));
   if (interface == FreezerInterface::kV2 && PathExists(dir + "/cgroup.kill")) {
-    FL_RETURN_IF_ERROR(WriteValue(dir + "/cgroup.kill", "1"));
+    FL_RETURN_IF_ERROR(WriteControlFile(dir + "/cgroup.kill", "1"));
   } else {
     // Frozen, nothing can fork between reading the list and the signal; SIGKILL takes effect
     // at the thaw.

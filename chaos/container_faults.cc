@@ -36,16 +36,6 @@ std::string Trim(std::string s) {
   return s;
 }
 
-Status WriteValue(const std::string& path, const std::string& value) {
-  const int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
-  if (fd < 0) return ErrnoError("cannot open " + path, errno);
-  const bool ok = write(fd, value.data(), value.size()) == static_cast<ssize_t>(value.size());
-  const int error = errno;
-  close(fd);
-  if (!ok) return ErrnoError("cannot write '" + value + "' to " + path, error);
-  return OkStatus();
-}
-
 // Field 22 of /proc/PID/stat: tells a process from a later one with the same pid.
 std::uint64_t StartTime(pid_t pid) {
   auto stat = ReadFile("/proc/" + std::to_string(pid) + "/stat");
@@ -189,12 +179,12 @@ Status UndoOom(const OomState& s) {
   const std::string dir = MemoryCgroupDir(s.cgroup);
   Status status = OkStatus();
   if (!dir.empty() && PathExists(dir)) {
-    Status restored = WriteValue(dir + "/" + s.limit_file, s.old_limit);
+    Status restored = WriteControlFile(dir + "/" + s.limit_file, s.old_limit);
     if (!restored.ok()) status = restored;
   }
   for (const auto& [pid, value] : s.old_adj) {
     if (InCgroup(pid, s.cgroup)) {
-      (void)WriteValue("/proc/" + std::to_string(pid) + "/oom_score_adj", value);
+      (void)WriteControlFile("/proc/" + std::to_string(pid) + "/oom_score_adj", value);
     }
   }
   return status;
@@ -297,10 +287,10 @@ class ContainerOom : public ContainerMechanism {
     const std::uint64_t limit = memory.usage_bytes + (1u << 20);
     const std::uint64_t old = std::strtoull(s.old_limit.c_str(), nullptr, 10);
     if (s.old_limit == "max" || old == 0 || limit < old) {
-      FL_RETURN_IF_ERROR(WriteValue(dir + "/" + s.limit_file, std::to_string(limit)));
+      FL_RETURN_IF_ERROR(WriteControlFile(dir + "/" + s.limit_file, std::to_string(limit)));
     }
     for (const auto& [pid, value] : s.old_adj) {
-      (void)WriteValue("/proc/" + std::to_string(pid) + "/oom_score_adj", "1000");
+      (void)WriteControlFile("/proc/" + std::to_string(pid) + "/oom_score_adj", "1000");
     }
     s.allocator = StartAllocator(dir + "/cgroup.procs", 2 * limit + (16u << 20));
     if (s.allocator < 0) return ErrnoError("cannot start the allocator", errno);

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <map>
 
+#include "reports/escape.h"
 #include "reports/format.h"
 #include "reports/table.h"
 
@@ -69,21 +70,6 @@ std::string Side(const std::string& path, const std::string& run_id) {
 
 nlohmann::json Number(double v) {
   return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
-}
-
-std::string XmlEscape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
-    }
-  }
-  return out;
 }
 
 // Markdown table cells must not contain a pipe.

@@ -34,19 +34,8 @@ std::string V2Root() {
   return "";
 }
 
-// Control files take one write() each; no temporary file and rename.
-Status WriteFile(const std::string& path, const std::string& value) {
-  const int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
-  if (fd < 0) return ErrnoError("cannot open " + path, errno);
-  const bool ok = write(fd, value.data(), value.size()) == static_cast<ssize_t>(value.size());
-  const int error = errno;
-  close(fd);
-  if (!ok) return ErrnoError("cannot write '" + value + "' to " + path, error);
-  return OkStatus();
-}
-
 Status Write(const CgroupWrite& write) {
-  return WriteFile(write.path, write.value);
+  return WriteControlFile(write.path, write.value);
 }
 
 // mkdir -p ROOT/REL; new cpuset levels copy cpus and mems from their parent.
@@ -67,7 +56,7 @@ Status MakeCgroupDirs(const std::string& root, const std::string& rel) {
       auto mine = ReadFile(dir + "/" + file);
       if (!mine.ok() || mine->find_first_not_of(" \n") != std::string::npos) continue;
       FL_ASSIGN_OR_RETURN(std::string inherited, ReadFile(parent + "/" + file));
-      FL_RETURN_IF_ERROR(WriteFile(dir + "/" + file, inherited));
+      FL_RETURN_IF_ERROR(WriteControlFile(dir + "/" + file, inherited));
     }
   }
   return OkStatus();
@@ -150,7 +139,7 @@ Status JoinCgroup(const std::string& rel, pid_t pid) {
   for (const auto& root : CgroupHierarchies()) {
     const std::string procs = root + "/" + rel + "/cgroup.procs";
     if (!PathExists(procs)) continue;
-    FL_RETURN_IF_ERROR(WriteFile(procs, std::to_string(pid)));
+    FL_RETURN_IF_ERROR(WriteControlFile(procs, std::to_string(pid)));
   }
   return OkStatus();
 }

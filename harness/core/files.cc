@@ -58,6 +58,16 @@ Status WriteFileAtomic(const std::string& path, const std::string& contents) {
   return OkStatus();
 }
 
+Status WriteControlFile(const std::string& path, const std::string& value) {
+  const int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return ErrnoError("cannot open " + path, errno);
+  const bool ok = write(fd, value.data(), value.size()) == static_cast<ssize_t>(value.size());
+  const int error = errno;
+  close(fd);
+  if (!ok) return ErrnoError("cannot write '" + value + "' to " + path, error);
+  return OkStatus();
+}
+
 Status MakeDirs(const std::string& path, unsigned mode) {
   if (path.empty()) return OkStatus();
   std::string partial;

@@ -11,6 +11,9 @@ namespace faultline {
 Result<std::string> ReadFile(const std::string& path);
 // Writes to PATH.tmp, fsyncs, renames: readers never see a half-written file.
 Status WriteFileAtomic(const std::string& path, const std::string& contents);
+// One write() of VALUE to an existing control file (cgroup, /proc, /sys): no temporary file,
+// no rename; the kernel applies the value or refuses it.
+Status WriteControlFile(const std::string& path, const std::string& value);
 Status MakeDirs(const std::string& path, unsigned mode = 0755);
 // Removes a tree without crossing into mounted filesystems (a mount inside fails, never deletes
 // what another filesystem holds).

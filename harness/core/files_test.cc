@@ -34,5 +34,19 @@ TEST(Files, ReadMissingFileNamesThePath) {
   EXPECT_NE(text.error().message.find("/no/such/faultline/file"), std::string::npos);
 }
 
+TEST(Files, ControlFileWriteNeverCreatesAFile) {
+  char dir[] = "/tmp/fl-files-XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  const std::string path = std::string(dir) + "/control";
+  Status missing = WriteControlFile(path, "1");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().message.find(path), std::string::npos);
+  EXPECT_FALSE(PathExists(path));
+  ASSERT_TRUE(WriteFileAtomic(path, "0").ok());
+  ASSERT_TRUE(WriteControlFile(path, "FROZEN").ok());
+  EXPECT_EQ(*ReadFile(path), "FROZEN");
+  ASSERT_TRUE(RemoveTree(dir).ok());
+}
+
 }  // namespace
 }  // namespace faultline
