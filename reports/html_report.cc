@@ -418,10 +418,6 @@ std::string RenderHtmlReport(const HtmlReportInput& in) {
   out += TimelineSection(in);
   out += DensitySection(r);
   if (in.base) out += BaseSection(r, *in.base);
-  for (const auto& section : in.sections) {
-    out += "<section id=\"" + Esc(section.id) + "\"><h2>" + Esc(section.title) + "</h2>" +
-           section.body + "</section>";
-  }
   out += AggregatesSection(r);
   out += ContextSection(in);
   return out + "</body></html>\n";

@@ -10,22 +10,13 @@
 
 namespace faultline::reports {
 
-// A section rendered elsewhere (e.g. comparison verdicts), placed after the base-vs-new
-// table. BODY is trusted HTML: its producer escapes what it embeds.
-struct HtmlSection {
-  std::string id;     // anchor, [a-z0-9-]
-  std::string title;  // escaped here
-  std::string body;
-};
-
 struct HtmlReportInput {
   const Result* result = nullptr;  // required
   std::string source;              // where it was read from, shown in the header
   const Result* base = nullptr;    // optional: the run to compare against
   std::string base_source;
-  std::vector<FaultWindow> faults;    // of `result`
-  std::vector<std::string> notes;     // shown with the validity warnings (e.g. skipped faults)
-  std::vector<HtmlSection> sections;  // extra sections
+  std::vector<FaultWindow> faults;  // of `result`
+  std::vector<std::string> notes;   // shown with the validity warnings (e.g. skipped faults)
 };
 
 std::string RenderHtmlReport(const HtmlReportInput& input);

@@ -75,20 +75,17 @@ TEST(HtmlReport, SelfContainedWithEveryPlot) {
   EXPECT_EQ(html.find("Base vs new"), std::string::npos);
 }
 
-TEST(HtmlReport, BaseOverlayRatiosAndExtraSections) {
+TEST(HtmlReport, BaseOverlayAndRatios) {
   Result r = Sample2Targets();
   Result base = Sample2Targets();
   for (auto& s : base.samples) s.duration_ns *= 2;
   base.aggregates = ComputeAggregates(base);
   HtmlReportInput in{&r, "new.json", &base, "base.json"};
-  in.sections.push_back({"verdicts", "Verdicts", "<p>from elsewhere</p>"});
   const std::string html = RenderHtmlReport(in);
   EXPECT_NE(html.find("Base vs new"), std::string::npos);
   EXPECT_NE(html.find(">0.500<"), std::string::npos);  // new is half of base
   EXPECT_NE(html.find("stroke-dasharray=\"6 4\""), std::string::npos);
   EXPECT_NE(html.find("base runc (n=20)"), std::string::npos);
-  EXPECT_NE(html.find("<section id=\"verdicts\"><h2>Verdicts</h2><p>from elsewhere</p>"),
-            std::string::npos);
   EXPECT_NE(html.find("base run: host was busy"), std::string::npos);
 }
 
