@@ -157,10 +157,9 @@ void Decide(MetricComparison& m, const CompareOptions& options) {
 
 // The host-speed rule (docs/METRICS.md): when the control moved beyond the bound, a timing
 // change cannot be told from the host's own, so no timing metric is called regressed or
-// improved.
+// improved, and every tested timing change names the host as its likely cause.
 void WithholdForHostSpeed(MetricComparison& m, const HostSpeedChange& host, double bound) {
-  if (!host.moved || m.unit != "s") return;
-  if (m.verdict != Verdict::kRegressed && m.verdict != Verdict::kImproved) return;
+  if (!host.moved || m.unit != "s" || !m.tested || m.verdict == Verdict::kNoChange) return;
   m.verdict = Verdict::kInconclusive;
   m.reason = "host speed changed by " + FormatChange(host.ratio) + " (bound " + Percent(bound) +
              "), so this cannot be told from the host: " + m.reason;
@@ -344,9 +343,9 @@ Comparison Compare(const Result& base, const Result& next, const CompareOptions&
   for (auto& m : out.metrics) {
     if (m.tested) m.p_adjusted = adjusted[i++];
     Decide(m, options);
-    const Verdict decided = m.verdict;
+    const std::string decided = m.reason;
     WithholdForHostSpeed(m, out.host_speed, options.host_bound);
-    withheld += m.verdict != decided;
+    withheld += m.reason != decided;
   }
   const HostSpeedChange& host = out.host_speed;
   if (host.moved) {

@@ -196,6 +196,32 @@ void SetHostSpeed(Result& r, std::int64_t ns) {
   }
 }
 
+TEST(CompareTest, AHostThatMovedIsNamedAsTheReasonOfAnyTimingChange) {
+  // Steady repetitions in BASE; NEW's 3-9% slower: significant, but the interval reaches
+  // inside 5%.
+  Result base = MakeRun(1, 8, 10), next = MakeRun(1, 8, 10);
+  for (auto& s : base.samples) s.duration_ns = 10'000'000;
+  for (auto& s : next.samples) {
+    s.duration_ns = static_cast<std::int64_t>(1e7 * (1.06 + 0.03 * (s.repetition % 3 - 1)));
+  }
+  SetHostSpeed(base, 1'000'000);
+  SetHostSpeed(next, 1'040'000);
+  const Comparison within = Compare(base, next, {});
+  const MetricComparison& steady = Find(within, "start_latency");
+  EXPECT_EQ(steady.verdict, Verdict::kInconclusive) << steady.reason;
+  EXPECT_NE(steady.reason.find("the CI reaches inside the threshold"), std::string::npos)
+      << steady.reason;
+  EXPECT_EQ(steady.reason.find("host speed"), std::string::npos) << steady.reason;
+
+  SetHostSpeed(next, 1'080'000);
+  Comparison moved = Compare(base, next, {});
+  const MetricComparison& start = Find(moved, "start_latency");
+  EXPECT_EQ(start.verdict, Verdict::kInconclusive);
+  EXPECT_EQ(start.reason.rfind("host speed changed by +8.0% (bound 5%)", 0), 0u) << start.reason;
+  EXPECT_NE(moved.warnings.front().find("2 timing verdict(s) withheld"), std::string::npos)
+      << moved.warnings.front();
+}
+
 TEST(CompareTest, HostSpeedWithinTheBoundLeavesVerdicts) {
   Result base = MakeRun(1, 5, 20), next = MakeRun(1.3, 5, 20, 1.0);
   SetHostSpeed(base, 1'000'000);

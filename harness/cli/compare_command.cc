@@ -11,17 +11,22 @@
 #include "reports/compare.h"
 #include "reports/compare_report.h"
 #include "reports/result_json.h"
+#include "reports/target_view.h"
 
 namespace faultline::cli {
 namespace {
 
 constexpr const char* kHelp =
-    R"(usage: faultline compare BASE.json NEW.json [--threshold 5%] [--alpha 0.05] [--force]
-                         [--host-bound 5%|none] [--markdown FILE] [--json FILE] [--junit FILE]
+    R"(usage: faultline compare BASE.json NEW.json [options]
+       faultline compare RESULT.json --targets BASE,NEW [options]
+options: [--threshold 5%] [--alpha 0.05] [--force] [--host-bound 5%|none]
+         [--markdown FILE] [--json FILE] [--junit FILE]
 
 Compares every metric of two result documents (median and p99 change with bootstrap
 confidence intervals, Mann-Whitney U test, Benjamini-Hochberg adjustment) and gives each a
 verdict: improved, regressed, no change or inconclusive (docs/METRICS.md).
+  --targets B,N   compare two targets of one run instead: target N against target B. They
+                  ran interleaved by repetition, so host drift touches both alike
   --threshold T   smallest change that matters, "5%" or "0.05" (default 5%)
   --alpha A       significance level after adjustment, in (0, 0.5] (default 0.05)
   --host-bound B  how far the host-speed control may move between the runs before no timing
@@ -54,6 +59,15 @@ bool ParseFraction(const std::string& text, double& out) {
   return true;
 }
 
+// "runc,crun" -> {"runc", "crun"}; false unless there are two different non-empty names.
+bool ParseTargetPair(const std::string& text, std::string& base, std::string& next) {
+  const auto comma = text.find(',');
+  if (comma == std::string::npos) return false;
+  base = text.substr(0, comma);
+  next = text.substr(comma + 1);
+  return !base.empty() && !next.empty() && base != next && next.find(',') == std::string::npos;
+}
+
 Status WriteOutput(const std::string& flag, const std::string& path, const std::string& text) {
   Status written = WriteFileAtomic(path, text);
   if (!written.ok()) return std::move(written).error().With(flag + " " + path);
@@ -69,6 +83,7 @@ int CompareCommand(const Args& args) {
   reports::CompareOptions options;
   bool force = false;
   std::optional<double> host_bound;
+  std::string base_target, new_target;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
     auto value = [&](std::string& into) {
@@ -101,6 +116,12 @@ int CompareCommand(const Args& args) {
             "compare", "--host-bound needs a fraction like 5% or 0.05, or none, got '" + text + "'",
             kHelp);
       }
+    } else if (arg == "--targets") {
+      if (!value(text) || !ParseTargetPair(text, base_target, new_target)) {
+        return UsageError(
+            "compare",
+            "--targets needs two different target names like runc,crun, got '" + text + "'", kHelp);
+      }
     } else if (arg == "--force") {
       force = true;
     } else if (arg == "--markdown" || arg == "--json" || arg == "--junit") {
@@ -112,11 +133,14 @@ int CompareCommand(const Args& args) {
       files.push_back(arg);
     }
   }
-  if (files.size() != 2) {
-    return UsageError(
-        "compare",
-        "needs exactly two result files, BASE and NEW (got " + std::to_string(files.size()) + ")",
-        kHelp);
+  const bool within_run = !base_target.empty();
+  if (files.size() != (within_run ? 1u : 2u)) {
+    return UsageError("compare",
+                      within_run ? "--targets needs exactly one result file (got " +
+                                       std::to_string(files.size()) + ")"
+                                 : "needs exactly two result files, BASE and NEW (got " +
+                                       std::to_string(files.size()) + ")",
+                      kHelp);
   }
 
   options.host_bound = host_bound.value_or(options.threshold);
@@ -126,14 +150,28 @@ int CompareCommand(const Args& args) {
     std::fprintf(stderr, "faultline compare: BASE: %s\n", base.error().ToString().c_str());
     return 2;
   }
-  auto next = reports::ReadResultFile(files[1]);
+  auto next = within_run ? base : reports::ReadResultFile(files[1]);
   if (!next.ok()) {
     std::fprintf(stderr, "faultline compare: NEW: %s\n", next.error().ToString().c_str());
     return 2;
   }
+  std::vector<std::string> paths = files;
+  if (within_run) {
+    const std::string pair = base_target + " vs " + new_target;
+    base = reports::TargetAsRun(*base, base_target, pair);
+    next = reports::TargetAsRun(*next, new_target, pair);
+    for (const auto* side : {&base, &next}) {
+      if (!side->ok()) {
+        std::fprintf(stderr, "faultline compare: %s: %s\n", files[0].c_str(),
+                     side->error().message.c_str());
+        return 2;
+      }
+    }
+    paths = {files[0] + " (target " + base_target + ")", files[0] + " (target " + new_target + ")"};
+  }
   reports::Comparison comparison = reports::Compare(*base, *next, options);
-  comparison.base_path = files[0];
-  comparison.new_path = files[1];
+  comparison.base_path = paths[0];
+  comparison.new_path = paths[1];
   if (!comparison.not_comparable.empty() && !force) {
     std::fprintf(stderr, "faultline compare: the runs are not comparable:\n");
     for (const auto& problem : comparison.not_comparable) {

@@ -143,11 +143,11 @@ Status RemoveCgroupTree(const std::string& rel) {
   }
   Status last = OkStatus();
   for (const auto& root : CgroupHierarchies()) {
-    std::vector<std::string> tree;
-    CollectTree(root + "/" + rel, tree);
-    if (tree.empty()) continue;
     // Processes may still be exiting after SIGKILL; rmdir fails with EBUSY until they are gone.
     for (int attempt = 0; attempt < 50; ++attempt) {
+      // Collected again each time: a child made meanwhile would keep its parent busy.
+      std::vector<std::string> tree;
+      CollectTree(root + "/" + rel, tree);
       bool busy = false;
       for (const auto& dir : tree) {
         KillProcsIn(dir);

@@ -38,10 +38,15 @@ std::mutex g_spawn_mu;
 std::set<pid_t> g_managed;
 
 // Child-side setup: own process group, and an empty signal mask (the controller blocks
-// SIGINT/SIGTERM in its threads; programs must not inherit that).
+// SIGINT/SIGTERM in its threads; programs must not inherit that). The program dies with the
+// thread that waits for it: a runtime call must not go on creating cgroups and mounts after a
+// SIGKILLed controller, while `faultline recover` removes them.
 struct ChildSetup : bp::extend::handler {
+  pid_t parent = getpid();
   template <class Executor>
   void on_exec_setup(Executor&) const {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(127);  // the controller died before the line above
     setpgid(0, 0);
     sigset_t none;
     sigemptyset(&none);
@@ -163,6 +168,52 @@ Result<std::string> RunForOutput(std::vector<std::string> argv, Nanos timeout) {
   FL_ASSIGN_OR_RETURN(ProcessOutcome outcome, RunProcess({std::move(argv), timeout, ""}));
   if (!outcome.ok()) return Unavailable(name + " " + outcome.Describe());
   return std::move(outcome.out);
+}
+
+namespace {
+
+bool HasPathUnder(const std::string& cmdline, const std::string& prefix) {
+  for (std::size_t at = 0; at < cmdline.size();) {
+    const std::size_t end = std::min(cmdline.find('\0', at), cmdline.size());
+    if (cmdline.compare(at, prefix.size(), prefix) == 0 && end - at > prefix.size()) return true;
+    at = end + 1;
+  }
+  return false;
+}
+
+// Gone, or a zombie that only its parent can remove.
+bool Exited(pid_t pid) {
+  const auto stat = ReadFile("/proc/" + std::to_string(pid) + "/stat");
+  if (!stat.ok()) return true;
+  const auto state_at = stat->rfind(')');
+  return state_at != std::string::npos && stat->size() > state_at + 2 &&
+         (*stat)[state_at + 2] == 'Z';
+}
+
+}  // namespace
+
+int KillProcessesWithPathsUnder(const std::string& dir, Nanos timeout) {
+  const std::string prefix = dir + "/";
+  std::vector<pid_t> killed;
+  if (DIR* proc = opendir("/proc")) {
+    while (dirent* entry = readdir(proc)) {
+      const std::string name = entry->d_name;
+      if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+      const pid_t pid = static_cast<pid_t>(std::stol(name));
+      if (pid == getpid()) continue;
+      const auto cmdline = ReadFile("/proc/" + name + "/cmdline");
+      if (cmdline.ok() && HasPathUnder(*cmdline, prefix) && kill(pid, SIGKILL) == 0) {
+        killed.push_back(pid);
+      }
+    }
+    closedir(proc);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!std::all_of(killed.begin(), killed.end(), Exited) &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return static_cast<int>(killed.size());
 }
 
 namespace {

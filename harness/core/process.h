@@ -47,6 +47,12 @@ Result<ProcessOutcome> RunProcess(const ProcessSpec& spec);
 Result<std::string> RunForOutput(std::vector<std::string> argv,
                                  Nanos timeout = std::chrono::seconds(30));
 
+// SIGKILLs every process with an argument naming a path below DIR ("DIR/..."; DIR itself does
+// not count) and waits up to TIMEOUT until they are gone or zombies. Returns how many were
+// killed. For the in-flight runtime calls of a run that died: they would go on creating what
+// `recover` removes.
+int KillProcessesWithPathsUnder(const std::string& dir, Nanos timeout);
+
 // Makes this process the reaper of orphaned descendants (container processes whose runtime
 // exited) and reaps them in a background thread, leaving children spawned by RunProcess to it.
 // Without this, hosts whose init does not reap would collect zombies.

@@ -159,6 +159,10 @@ bool RecoverDir(const std::string& dir, const std::string& id, const std::string
     }
     entries = std::move(*read);
   }  // else: it died before its first entry; only the directory is left
+  // Runtime calls the dead run left in flight (runc --root DIR/...) would go on creating
+  // cgroups and containers while they are being removed.
+  const int stopped = KillProcessesWithPathsUnder(dir, std::chrono::seconds(10));
+  if (stopped > 0) report.undone.push_back(std::to_string(stopped) + " in-flight process(es)");
   const RunUndo undo(id, dir, self_exe);
   bool clean = true;
   for (auto it = entries.rbegin(); it != entries.rend(); ++it) {

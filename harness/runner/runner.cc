@@ -4,6 +4,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -345,13 +346,18 @@ Result<RunOutcome> RunScenario(const scenario::Scenario& scenario, const RunOpti
 
   ProgressBar progress(TotalContainers(scenario), options.progress);
   reports::HostSpeed host_speed{measure::HostSpeedOperation(), {}};
-  // Repetitions outermost and targets innermost: A B A B..., so slow drift of the host affects
-  // every target alike. The host-speed control is taken between repetitions.
+  // Repetitions outermost and targets innermost, in turn: A B, B A, A B..., so slow drift of
+  // the host affects every target alike and neither always goes first. The host-speed control
+  // is taken between repetitions.
   for (std::uint32_t rep = 0; rep < scenario.repetitions; ++rep) {
     if (options.cancel && options.cancel->load()) break;
     ProbeHostSpeed(static_cast<int>(rep), host_speed);
+    std::vector<const scenario::Target*> targets;
+    for (const auto& target : scenario.targets) targets.push_back(&target);
+    if (rep % 2 == 1) std::reverse(targets.begin(), targets.end());
     for (const auto& step : scenario.steps) {
-      for (const auto& target : scenario.targets) {
+      for (const scenario::Target* target_in_turn : targets) {
+        const scenario::Target& target = *target_in_turn;
         if (options.cancel && options.cancel->load()) break;
         workloads::StepContext context;
         context.step = step.name;
