@@ -298,7 +298,6 @@ TEST_F(CliTest, DoctorReportsRuntimesAndCgroupMode) {
   EXPECT_NE(output.find("runc"), std::string::npos) << output;
 }
 
-
 TEST_F(CliTest, ViaRunStartsEachContainerWithOneRuntimeCall) {
   FL_REQUIRE_ROOT_RUNTIME("runc");
   std::string path = WriteScenario("via-run.yaml", R"(version: 1
@@ -323,7 +322,6 @@ steps:
   EXPECT_EQ(ops.count("start"), 0u);
   EXPECT_EQ(Leftovers(state_), std::vector<std::string>{});
 }
-
 
 TEST_F(CliTest, ABrokenSloExitsOneAndABadScenarioTwo) {
   FL_REQUIRE_ROOT_RUNTIME("runc");
@@ -398,7 +396,6 @@ steps:
   EXPECT_EQ(exits, 3);
   EXPECT_EQ(Leftovers(state_), std::vector<std::string>{});
 }
-
 
 TEST_F(CliTest, CtrlCDoesNotWaitForLongRunningStormContainers) {
   FL_REQUIRE_ROOT_RUNTIME("runc");
