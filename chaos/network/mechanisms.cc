@@ -25,19 +25,4 @@ Status UndoNetworkOrNodeLoadRecord(const std::string& run_id, const nlohmann::js
   return UndoNodeRecord(run_id, data);
 }
 
-std::vector<MechanismReport> ProbeMechanisms(std::vector<std::unique_ptr<FaultMechanism>>& all) {
-  std::vector<MechanismReport> reports;
-  for (auto& mechanism : all) {
-    Status probed = mechanism->Probe();
-    reports.push_back({mechanism->kind(), mechanism->mechanism(), probed.ok(),
-                       probed.ok() ? "" : probed.error().ToString()});
-  }
-  return reports;
-}
-
-std::string DescribeReport(const MechanismReport& report) {
-  if (report.usable) return report.kind + ": " + report.mechanism;
-  return report.kind + ": unavailable: " + report.reason;
-}
-
 }  // namespace faultline::chaos

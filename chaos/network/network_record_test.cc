@@ -149,10 +149,6 @@ TEST(MechanismsTest, EveryKindOnceWithADescription) {
             (std::set<std::string>{"network.partition", "network.loss", "network.bandwidth",
                                    "network.delay", "network.duplicate", "network.corrupt",
                                    "node.cpu_stress", "node.memory_stress", "node.disk_fill"}));
-  EXPECT_EQ(DescribeReport({"network.delay", "NFQUEUE delayer (no sch_netem)", true, ""}),
-            "network.delay: NFQUEUE delayer (no sch_netem)");
-  EXPECT_EQ(DescribeReport({"network.loss", "x", false, "no iptables"}),
-            "network.loss: unavailable: no iptables");
 }
 
 TEST(TcFilterRecordTest, RoundTripAndRefusals) {
