@@ -13,7 +13,7 @@
 
 namespace faultline::probes {
 
-// Phase names; reports::StartPhaseOrder() gives their order (docs/METRICS.md).
+// Phase names; reports::StartPhaseOrder() (reports/phases.h) gives their order (docs/METRICS.md).
 inline constexpr const char* kPhaseRuntimeExec = "runtime_exec";
 inline constexpr const char* kPhaseRuntimeInit = "runtime_init";
 inline constexpr const char* kPhaseCgroup = "cgroup_created";

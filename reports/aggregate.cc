@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "harness/measure/summary.h"
+#include "reports/phases.h"
 
 namespace faultline::reports {
 namespace {
@@ -67,36 +68,18 @@ Aggregate Summarize(const MetricSeries& series, std::vector<double> values, std:
   return a;
 }
 
-// start_phase.<phase>: the time from the phase that happened just before it in this sample (the
-// sample's start for the first), so a sample's phases add up to its start latency. Runtimes
-// differ in order (crun creates namespaces before the cgroup, runc after).
+// start_phase.<phase>: the time from the phase that happened just before it in this sample
+// (PhaseDurations), so a sample's phases add up to its start latency.
 void AddPhases(Collector& collector, const Sample& sample) {
-  if (!sample.ok || sample.phases.empty()) return;
-  std::vector<std::pair<std::int64_t, std::string>> happened;  // stable: canonical order on ties
-  for (const std::string& phase : StartPhaseOrder()) {
-    auto at = sample.phases.find(phase);
-    if (at != sample.phases.end() && phase != "exit") happened.emplace_back(at->second, phase);
-  }
-  std::stable_sort(happened.begin(), happened.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::int64_t previous = 0;
-  for (const auto& [at, phase] : happened) {
+  if (!sample.ok) return;
+  for (const auto& [phase, ns] : PhaseDurations(sample)) {
     collector.At(sample.step, sample.target, "start_phase." + phase)
         .values[sample.repetition]
-        .push_back(Seconds(at - previous));
-    previous = at;
+        .push_back(Seconds(ns));
   }
 }
 
 }  // namespace
-
-const std::vector<std::string>& StartPhaseOrder() {
-  static const std::vector<std::string> order = {
-      "runtime_exec",       "runtime_init", "cgroup_created",
-      "namespaces_created", "pid1_forked",  "start_exec",
-      "user_exec",          "ready",        "exit"};
-  return order;
-}
 
 std::vector<double> MetricSeries::AllValues() const {
   std::vector<double> all;

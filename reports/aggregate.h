@@ -46,10 +46,6 @@ std::vector<Aggregate> ComputeAggregates(const Result& result);
 // repetition.
 std::vector<Aggregate> ComputeRepetitionAggregates(const Result& result);
 
-// Container start phases in the order a start goes through them (docs/METRICS.md). "exit" ends
-// the container's life, not its start: it is kept on samples but has no start_phase metric.
-const std::vector<std::string>& StartPhaseOrder();
-
 // The unit ComputeAggregates gives a metric ("s", "bytes", "count"); empty when unknown.
 std::string MetricUnit(const std::string& metric);
 

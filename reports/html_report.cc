@@ -183,7 +183,7 @@ std::string PhaseSection(const Result& r) {
       std::map<std::string, std::vector<double>> durations;
       for (const auto& s : with_phases) {
         if (s.step != step || s.target != target) continue;
-        for (const auto& [name, ns] : PhaseDurations(s, order)) {
+        for (const auto& [name, ns] : PhaseDurations(s)) {
           durations[name].push_back(static_cast<double>(ns) / 1e6);
         }
       }

@@ -1,6 +1,7 @@
 #include "reports/phases.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "harness/measure/summary.h"
 
@@ -22,16 +23,29 @@ std::vector<std::string> OrderedPhaseNames(const std::vector<Sample>& samples) {
   return names;
 }
 
-std::map<std::string, std::int64_t> PhaseDurations(const Sample& sample,
-                                                   const std::vector<std::string>& order) {
+const std::vector<std::string>& StartPhaseOrder() {
+  static const std::vector<std::string> order = {
+      "runtime_exec",       "runtime_init", "cgroup_created",
+      "namespaces_created", "pid1_forked",  "start_exec",
+      "user_exec",          "ready",        "exit"};
+  return order;
+}
+
+std::map<std::string, std::int64_t> PhaseDurations(const Sample& sample) {
+  const auto& canonical = StartPhaseOrder();
+  auto rank = [&](const std::string& name) {
+    return std::find(canonical.begin(), canonical.end(), name) - canonical.begin();
+  };
+  std::vector<std::tuple<std::int64_t, std::ptrdiff_t, std::string>> happened;
+  for (const auto& [name, at] : sample.phases) {
+    if (name != "exit") happened.emplace_back(at, rank(name), name);
+  }
+  std::sort(happened.begin(), happened.end());
   std::map<std::string, std::int64_t> durations;
   std::int64_t previous = 0;
-  for (const auto& name : order) {
-    if (name == "exit") continue;  // ends the container's life, not its start
-    auto phase = sample.phases.find(name);
-    if (phase == sample.phases.end()) continue;
-    durations[name] = phase->second - previous;
-    previous = phase->second;
+  for (const auto& [at, order, name] : happened) {
+    durations[name] = at - previous;
+    previous = at;
   }
   return durations;
 }

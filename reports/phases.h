@@ -14,10 +14,15 @@ namespace faultline::reports {
 // start (ties by name).
 std::vector<std::string> OrderedPhaseNames(const std::vector<Sample>& samples);
 
-// One sample's phases as consecutive durations in ORDER: each phase's offset minus the previous
-// present phase's offset (the first from the sample's start). Phases the sample lacks are absent,
-// and so is "exit" (the end of the container's life, not a part of its start).
-std::map<std::string, std::int64_t> PhaseDurations(const Sample& sample,
-                                                   const std::vector<std::string>& order);
+// Container start phases in the order a start goes through them (docs/METRICS.md). "exit" ends
+// the container's life, not its start: it is kept on samples but is no start phase.
+const std::vector<std::string>& StartPhaseOrder();
+
+// One sample's start phases as consecutive durations: in the order they happened in this
+// sample (equal times in StartPhaseOrder, then by name), each phase's offset minus the one
+// before it (the first from the sample's start), so they add up to the last phase's offset.
+// Runtimes differ in order (crun creates namespaces before the cgroup, runc after). Without
+// "exit" (the end of the container's life, not a part of its start).
+std::map<std::string, std::int64_t> PhaseDurations(const Sample& sample);
 
 }  // namespace faultline::reports

@@ -23,15 +23,27 @@ TEST(Phases, OrderedByMedianOffsetNotByName) {
   EXPECT_TRUE(OrderedPhaseNames({Sample{}}).empty());
 }
 
-TEST(Phases, DurationsAreGapsBetweenPresentPhases) {
-  const std::vector<std::string> order = {"a", "b", "c"};
-  auto durations = PhaseDurations(WithPhases({{"a", 10}, {"c", 35}}), order);
-  EXPECT_EQ(durations, (std::map<std::string, std::int64_t>{{"a", 10}, {"c", 25}}));
+TEST(Phases, DurationsAreGapsBetweenPresentPhasesInTheSamplesOwnOrder) {
+  auto runc = PhaseDurations(
+      WithPhases({{"runtime_exec", 10}, {"cgroup_created", 20}, {"namespaces_created", 35}}));
+  EXPECT_EQ(runc, (std::map<std::string, std::int64_t>{
+                      {"runtime_exec", 10}, {"cgroup_created", 10}, {"namespaces_created", 15}}));
+  // crun: namespaces before the cgroup; no duration comes out negative.
+  auto crun = PhaseDurations(
+      WithPhases({{"runtime_exec", 10}, {"namespaces_created", 20}, {"cgroup_created", 35}}));
+  EXPECT_EQ(crun, (std::map<std::string, std::int64_t>{
+                      {"runtime_exec", 10}, {"namespaces_created", 10}, {"cgroup_created", 15}}));
+}
+
+TEST(Phases, EqualTimesFollowTheStartOrder) {
+  // pid1_forked comes after namespaces_created in a start: it takes the gap, the other zero.
+  auto durations = PhaseDurations(WithPhases({{"pid1_forked", 30}, {"namespaces_created", 30}}));
+  EXPECT_EQ(durations,
+            (std::map<std::string, std::int64_t>{{"namespaces_created", 30}, {"pid1_forked", 0}}));
 }
 
 TEST(Phases, ExitIsNotAPartOfTheStart) {
-  const std::vector<std::string> order = {"user_exec", "exit"};
-  auto durations = PhaseDurations(WithPhases({{"user_exec", 10}, {"exit", 900}}), order);
+  auto durations = PhaseDurations(WithPhases({{"user_exec", 10}, {"exit", 900}}));
   EXPECT_EQ(durations, (std::map<std::string, std::int64_t>{{"user_exec", 10}}));
 }
 

@@ -15,7 +15,7 @@
 #include "harness/scenario/units.h"
 #include "probes/probe_set.h"
 #include "probes/start_phases.h"
-#include "reports/aggregate.h"
+#include "reports/phases.h"
 
 namespace faultline::cli {
 namespace {

@@ -55,8 +55,7 @@ void RunMetrics::OnSample(const Sample& sample, const char* error_class) {
     return;
   }
   registry_.Observe(kStart, {sample.target, runtime, sample.node, sample.step}, seconds);
-  std::vector<std::string> order = OrderedPhaseNames({sample});
-  for (const auto& [phase, ns] : PhaseDurations(sample, order)) {
+  for (const auto& [phase, ns] : PhaseDurations(sample)) {
     registry_.Observe(kPhase, {sample.target, runtime, sample.node, phase},
                       static_cast<double>(ns) / 1e9);
   }
