@@ -6,6 +6,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <string>
 
 #include "harness/core/files.h"
 #include "tests/integration/host_state.h"
@@ -13,36 +14,31 @@
 namespace faultline::testing {
 namespace {
 
+// The scenario of these tests: TARGETS (a `target:` or `targets:` entry), then REPETITIONS of
+// COUNT busybox `true` starts after an unrecorded warmup.
+std::string StormScenario(const std::string& targets, int repetitions, int count) {
+  return "version: 1\nname: compare-e2e\n" + targets +
+         "repetitions: " + std::to_string(repetitions) +
+         "\nsteps:\n"
+         "  - {name: warmup, record: false, workload: {kind: start, count: 2}}\n"
+         "  - name: storm\n"
+         "    workload: {kind: start, count: " +
+         std::to_string(count) + ", concurrency: 1, command: [\"true\"]}\n";
+}
+
 // Six repetitions, so every metric is tested over per-repetition medians and one regressed
 // metric alone could reach significance after the adjustment over seven metrics.
-constexpr const char* kScenario = R"(version: 1
-name: compare-e2e
-target: {driver: oci, runtime: runc, image: busybox}
-repetitions: 6
-steps:
-  - name: warmup
-    record: false
-    workload: {kind: start, count: 2}
-  - name: storm
-    workload: {kind: start, count: 8, concurrency: 1, command: ["true"]}
-)";
+const std::string kScenario =
+    StormScenario("target: {driver: oci, runtime: runc, image: busybox}\n", 6, 8);
 
 // Two identical targets. Ten repetitions of 16 starts each: with fewer, a burst of host noise
 // within one target's turn moved a repetition's median enough to make an A/A pair look changed
 // (2 of 12 pairs at 6 x 8; none of 8 at 10 x 16, the smallest adjusted p 0.41).
-constexpr const char* kTwins = R"(version: 1
-name: compare-twins
-targets:
-  - {name: a, driver: oci, runtime: runc, image: busybox}
-  - {name: b, driver: oci, runtime: runc, image: busybox}
-repetitions: 10
-steps:
-  - name: warmup
-    record: false
-    workload: {kind: start, count: 2}
-  - name: storm
-    workload: {kind: start, count: 16, concurrency: 1, command: ["true"]}
-)";
+const std::string kTwins = StormScenario(
+    "targets:\n"
+    "  - {name: a, driver: oci, runtime: runc, image: busybox}\n"
+    "  - {name: b, driver: oci, runtime: runc, image: busybox}\n",
+    10, 16);
 
 class CompareE2eTest : public ::testing::Test {
  protected:

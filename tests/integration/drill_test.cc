@@ -109,25 +109,45 @@ class DrillTest : public ::testing::Test {
     return found;
   }
 
+  // Runs the shipped scenarios/NAME.yaml and checks what every drill must show of its one fault
+  // of KIND: applied, reverted at its TTL, round trips failed while it was active, recovered
+  // within 4 s, nothing left behind. Returns the result document.
+  nlohmann::json RunShippedDrill(const std::string& name, const std::string& kind) {
+    const std::string out = dir_ + "/out";
+    auto [code, output] = RunFaultline(
+        {"run", std::string(FAULTLINE_SOURCE_DIR) + "/scenarios/" + name + ".yaml", "--out", out},
+        state_);
+    EXPECT_EQ(code, 0) << output;
+    EXPECT_EQ(Leftovers(state_), std::vector<std::string>{});
+    auto result = nlohmann::json::parse(Slurp(out + "/result.json"), nullptr, false);
+    if (result.is_discarded()) result = nlohmann::json::object();
+    if (result["faults"].size() != 1) {
+      ADD_FAILURE() << "expected one fault: " << output;
+      return result;
+    }
+    const auto& fault = result["faults"][0];
+    EXPECT_EQ(fault["kind"], kind);
+    EXPECT_TRUE(fault["ok"].get<bool>()) << fault.dump(2);
+    EXPECT_EQ(fault["ended_by"], "ttl");
+    EXPECT_EQ(fault["impact_metric"], "op_latency.tcp_rr");
+    EXPECT_GT(fault["during"]["failed"].get<int>(), 0) << fault.dump(2);
+    EXPECT_TRUE(fault["recovery_time_s"].is_number()) << fault.dump(2);
+    const double recovery = fault.value("recovery_time_s", -1.0);
+    EXPECT_GE(recovery, 0.0);
+    EXPECT_LT(recovery, 4.0);
+    std::cout << kind << ": recovery_time " << recovery << " s\n";
+    return result;
+  }
+
   std::string state_, dir_;
 };
 
 // The shipped partition drill: node-1 is cut off at 4s for 3s under churn and TCP
 // request/response between all three nodes.
 TEST_F(DrillTest, PartitionDrillInjectsAndRevertsOnScheduleAndReportsImpactAndRecovery) {
-  const std::string out = dir_ + "/out";
-  auto [code, output] = RunFaultline(
-      {"run", std::string(FAULTLINE_SOURCE_DIR) + "/scenarios/drill-partition.yaml", "--out", out},
-      state_);
-  ASSERT_EQ(code, 0) << output;
-  EXPECT_EQ(Leftovers(state_), std::vector<std::string>{});
-  auto result = nlohmann::json::parse(Slurp(out + "/result.json"), nullptr, false);
-  ASSERT_FALSE(result.is_discarded()) << output;
-  ASSERT_EQ(result["faults"].size(), 1u) << result["faults"].dump(2);
+  const auto result = RunShippedDrill("drill-partition", "network.partition");
+  ASSERT_EQ(result["faults"].size(), 1u);
   const auto& fault = result["faults"][0];
-  EXPECT_EQ(fault["kind"], "network.partition");
-  EXPECT_TRUE(fault["ok"].get<bool>()) << fault.dump(2);
-  EXPECT_EQ(fault["ended_by"], "ttl");
   // On schedule: injected within 100 ms of its planned time, reverted 3 s later (the revert
   // itself takes a few iptables calls per node).
   const std::int64_t scheduled = fault["scheduled_ns"], inject = fault["inject_ns"],
@@ -138,12 +158,9 @@ TEST_F(DrillTest, PartitionDrillInjectsAndRevertsOnScheduleAndReportsImpactAndRe
   std::cout << "partition: inject lag " << (inject - scheduled) / 1e6 << " ms, reverted "
             << (revert - scheduled - 3'000'000'000) / 1e6 << " ms after due\n";
   // Impact: round trips to and from node-1 fail while it is cut off, not before.
-  EXPECT_EQ(fault["impact_metric"], "op_latency.tcp_rr");
   ASSERT_TRUE(fault["baseline"].is_object()) << fault.dump(2);
-  ASSERT_TRUE(fault["during"].is_object()) << fault.dump(2);
   EXPECT_GT(fault["baseline"]["samples"].get<int>(), 50);
   EXPECT_EQ(fault["baseline"]["failed"], 0) << fault.dump(2);
-  EXPECT_GT(fault["during"]["failed"].get<int>(), 0) << fault.dump(2);
   EXPECT_EQ(fault["drops"], fault["during"]["failed"]);
   EXPECT_EQ(fault["drops_from"], "tcp_rr_failures");
   // With eBPF probes, the kernel saw the partition's packets dropped in the fault's window.
@@ -152,34 +169,14 @@ TEST_F(DrillTest, PartitionDrillInjectsAndRevertsOnScheduleAndReportsImpactAndRe
   } else {
     std::cout << "probes off (" << result["probes"]["reason"] << "): no kernel drop count\n";
   }
-  // Recovered within the drill: round trips met the 100 ms SLO again after the revert.
-  ASSERT_TRUE(fault["recovery_time_s"].is_number()) << fault.dump(2);
-  EXPECT_GE(fault["recovery_time_s"].get<double>(), 0.0);
-  EXPECT_LT(fault["recovery_time_s"].get<double>(), 4.0);
-  std::cout << "partition: recovery_time " << fault["recovery_time_s"].get<double>() << " s\n";
 }
 
 // The shipped node-kill drill: node-2 dies at 4s for 3s, its echo server and probe with it.
 // The load runs on: both come back with the node, and round trips recover.
 TEST_F(DrillTest, NodeKillDrillLosesTheNodesTrafficUntilItReturnsThenRecovers) {
-  const std::string out = dir_ + "/out";
-  auto [code, output] = RunFaultline(
-      {"run", std::string(FAULTLINE_SOURCE_DIR) + "/scenarios/drill-node-kill.yaml", "--out", out},
-      state_);
-  ASSERT_EQ(code, 0) << output;
-  EXPECT_EQ(Leftovers(state_), std::vector<std::string>{});
-  auto result = nlohmann::json::parse(Slurp(out + "/result.json"), nullptr, false);
-  ASSERT_FALSE(result.is_discarded()) << output;
-  ASSERT_EQ(result["faults"].size(), 1u) << result["faults"].dump(2);
+  const auto result = RunShippedDrill("drill-node-kill", "node.kill");
+  ASSERT_EQ(result["faults"].size(), 1u);
   const auto& fault = result["faults"][0];
-  EXPECT_EQ(fault["kind"], "node.kill");
-  EXPECT_TRUE(fault["ok"].get<bool>()) << fault.dump(2);
-  EXPECT_EQ(fault["ended_by"], "ttl");
-  EXPECT_EQ(fault["impact_metric"], "op_latency.tcp_rr");
-  EXPECT_GT(fault["during"]["failed"].get<int>(), 0) << fault.dump(2);
-  ASSERT_TRUE(fault["recovery_time_s"].is_number()) << fault.dump(2);
-  EXPECT_LT(fault["recovery_time_s"].get<double>(), 4.0);
-  std::cout << "node.kill: recovery_time " << fault["recovery_time_s"].get<double>() << " s\n";
   // After the revert node-2 sends (its probe restarted) and answers (its echo server did).
   const std::int64_t revert = fault["revert_ns"];
   int from_node2 = 0, to_node2 = 0;
