@@ -26,15 +26,6 @@ std::string Value(double v, const std::string& unit) {
   return std::isnan(v) ? std::string("-") : FormatValue(v, unit);
 }
 
-std::string Settings(const Comparison& c) {
-  char buffer[160];
-  std::snprintf(buffer, sizeof buffer,
-                "threshold %.3g%%, alpha %.3g (Benjamini-Hochberg over %zu metrics), "
-                "%d bootstrap resamples",
-                c.options.threshold * 100, c.options.alpha, c.metrics.size(), c.options.resamples);
-  return buffer;
-}
-
 // "host speed +1.2% (fork+exec /usr/bin/true, bound 5%)" or why there is none.
 std::string HostSpeedLine(const Comparison& c) {
   const HostSpeedChange& h = c.host_speed;
@@ -80,26 +71,51 @@ std::string Cell(std::string s) {
 
 }  // namespace
 
+std::vector<std::string> CompareTableHeader() {
+  return {"step",    "target",          "metric",          "level", "n base/new", "p50 base",
+          "p50 new", "p50 change [CI]", "p99 change [CI]", "p adj", "verdict"};
+}
+
+const std::vector<bool>& CompareTableRightAligned() {
+  static const std::vector<bool> right = {false, false, false, false, true, true,
+                                          true,  false, false, true,  false};
+  return right;
+}
+
+std::vector<std::string> CompareTableRow(const MetricComparison& m) {
+  return {m.step,
+          m.target,
+          m.metric,
+          LevelName(m.level),
+          std::to_string(m.base_values) + "/" + std::to_string(m.new_values),
+          Value(m.median.base, m.unit),
+          Value(m.median.next, m.unit),
+          FormatChange(m.median.ratio.ratio) + " " + Interval(m.median.ratio),
+          FormatChange(m.p99.ratio.ratio) + " " + Interval(m.p99.ratio),
+          PValue(m),
+          VerdictName(m.verdict)};
+}
+
+std::string CompareSettings(const Comparison& c) {
+  char buffer[160];
+  std::snprintf(buffer, sizeof buffer,
+                "threshold %.3g%%, alpha %.3g (Benjamini-Hochberg over %zu metrics), "
+                "%d bootstrap resamples",
+                c.options.threshold * 100, c.options.alpha, c.metrics.size(), c.options.resamples);
+  return buffer;
+}
+
 std::string RenderCompareConsole(const Comparison& c, bool color) {
   const Painter paint(color);
   std::string out = paint(kBold, "compare") + "  BASE " + Side(c.base_path, c.base_run_id) +
                     "\n         NEW  " + Side(c.new_path, c.new_run_id) + "\n";
-  out += "  host " + c.new_host_class + "\n  " + Settings(c) + "\n  " +
+  out += "  host " + c.new_host_class + "\n  " + CompareSettings(c) + "\n  " +
          (c.host_speed.moved ? paint(kRed, HostSpeedLine(c)) : HostSpeedLine(c)) + "\n";
   for (const auto& problem : c.not_comparable) {
     out += "  " + paint(kRed, "NOT COMPARABLE (--force):") + " " + problem + "\n";
   }
-  Table table({"step", "target", "metric", "level", "n base/new", "p50 base", "p50 new",
-               "p50 change [CI]", "p99 change [CI]", "p adj", "verdict"},
-              {false, false, false, false, true, true, true, false, false, true, false});
-  for (const auto& m : c.metrics) {
-    table.Add({m.step, m.target, m.metric, LevelName(m.level),
-               std::to_string(m.base_values) + "/" + std::to_string(m.new_values),
-               Value(m.median.base, m.unit), Value(m.median.next, m.unit),
-               FormatChange(m.median.ratio.ratio) + " " + Interval(m.median.ratio),
-               FormatChange(m.p99.ratio.ratio) + " " + Interval(m.p99.ratio), PValue(m),
-               VerdictName(m.verdict)});
-  }
+  Table table(CompareTableHeader(), CompareTableRightAligned());
+  for (const auto& m : c.metrics) table.Add(CompareTableRow(m));
   out += "\n" + table.Render("  ");
   bool any_reason = false;
   for (const auto& m : c.metrics) {
@@ -124,24 +140,26 @@ std::string RenderCompareMarkdown(const Comparison& c) {
   std::string out = std::string("### faultline compare: ") +
                     (c.Regressed() ? "regression" : "no regression") + "\n\n";
   out += "BASE `" + Side(c.base_path, c.base_run_id) + "`, NEW `" + Side(c.new_path, c.new_run_id) +
-         "`  \n" + Settings(c) + "  \n" + (c.host_speed.moved ? "**" : "") + HostSpeedLine(c) +
-         (c.host_speed.moved ? "**" : "") + "  \n**" + Summary(c) + "**\n\n";
+         "`  \n" + CompareSettings(c) + "  \n" + (c.host_speed.moved ? "**" : "") +
+         HostSpeedLine(c) + (c.host_speed.moved ? "**" : "") + "  \n**" + Summary(c) + "**\n\n";
   for (const auto& problem : c.not_comparable) {
     out += "> **Not comparable (forced):** " + Cell(problem) + "\n";
   }
   if (!c.not_comparable.empty()) out += "\n";
-  out +=
-      "| step | target | metric | level | n base/new | p50 base | p50 new | p50 change [CI] | p99 "
-      "change [CI] | p adj | verdict |\n|---|---|---|---|--:|--:|--:|---|---|--:|---|\n";
+  auto markdown_row = [](const std::vector<std::string>& cells) {
+    std::string row = "|";
+    for (const auto& cell : cells) row += " " + cell + " |";
+    return row + "\n";
+  };
+  out += markdown_row(CompareTableHeader()) + "|";
+  for (bool numeric : CompareTableRightAligned()) out += numeric ? "--:|" : "---|";
+  out += "\n";
   for (const auto& m : c.metrics) {
-    std::string verdict = VerdictName(m.verdict);
-    if (m.verdict == Verdict::kRegressed) verdict = "**" + verdict + "**";
-    out += "| " + Cell(m.step) + " | " + Cell(m.target) + " | `" + Cell(m.metric) + "` | " +
-           LevelName(m.level) + " | " + std::to_string(m.base_values) + "/" +
-           std::to_string(m.new_values) + " | " + Value(m.median.base, m.unit) + " | " +
-           Value(m.median.next, m.unit) + " | " + FormatChange(m.median.ratio.ratio) + " " +
-           Interval(m.median.ratio) + " | " + FormatChange(m.p99.ratio.ratio) + " " +
-           Interval(m.p99.ratio) + " | " + PValue(m) + " | " + verdict + " |\n";
+    std::vector<std::string> cells = CompareTableRow(m);
+    for (auto& cell : cells) cell = Cell(cell);
+    cells[2] = "`" + cells[2] + "`";
+    if (m.verdict == Verdict::kRegressed) cells.back() = "**" + cells.back() + "**";
+    out += markdown_row(cells);
   }
   bool any_reason = false;
   for (const auto& m : c.metrics) {
@@ -221,17 +239,22 @@ nlohmann::json CompareToJson(const Comparison& c) {
 }
 
 std::string RenderCompareJUnit(const Comparison& c) {
+  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n" + RenderCompareTestsuite(c) +
+         "</testsuites>\n";
+}
+
+std::string RenderCompareTestsuite(const Comparison& c) {
   auto counts = Counts(c);
-  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n";
-  out += "  <testsuite name=\"faultline compare\" tests=\"" + std::to_string(c.metrics.size()) +
-         "\" failures=\"" + std::to_string(counts[Verdict::kRegressed]) + "\" skipped=\"" +
-         std::to_string(counts[Verdict::kInconclusive]) + "\" errors=\"0\">\n";
+  std::string out = "  <testsuite name=\"faultline compare\" tests=\"" +
+                    std::to_string(c.metrics.size()) + "\" failures=\"" +
+                    std::to_string(counts[Verdict::kRegressed]) + "\" skipped=\"" +
+                    std::to_string(counts[Verdict::kInconclusive]) + "\" errors=\"0\">\n";
   out += "    <properties>\n";
   out += "      <property name=\"base\" value=\"" + XmlEscape(Side(c.base_path, c.base_run_id)) +
          "\"/>\n";
   out += "      <property name=\"new\" value=\"" + XmlEscape(Side(c.new_path, c.new_run_id)) +
          "\"/>\n";
-  out += "      <property name=\"settings\" value=\"" + XmlEscape(Settings(c)) + "\"/>\n";
+  out += "      <property name=\"settings\" value=\"" + XmlEscape(CompareSettings(c)) + "\"/>\n";
   out += "    </properties>\n";
   for (const auto& m : c.metrics) {
     out += "    <testcase classname=\"" + XmlEscape(m.step + "." + m.target) + "\" name=\"" +
@@ -251,8 +274,7 @@ std::string RenderCompareJUnit(const Comparison& c) {
     for (const auto& w : c.warnings) out += XmlEscape("warning: " + w) + "\n";
     out += "</system-err>\n";
   }
-  out += "  </testsuite>\n</testsuites>\n";
-  return out;
+  return out + "  </testsuite>\n";
 }
 
 }  // namespace faultline::reports

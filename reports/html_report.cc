@@ -8,7 +8,8 @@
 #include <set>
 
 #include "harness/measure/summary.h"
-#include "reports/comparison.h"
+#include "reports/compare.h"
+#include "reports/compare_report.h"
 #include "reports/escape.h"
 #include "reports/format.h"
 #include "reports/phases.h"
@@ -338,18 +339,27 @@ std::string AggregatesSection(const Result& r) {
   return out + "</table>";
 }
 
+// The verdicts `faultline compare BASE NEW` gives at its default settings (docs/METRICS.md).
 std::string BaseSection(const Result& r, const Result& base) {
-  std::string out =
-      "<h2 id=\"base\">Base vs new</h2><p>Ratios are new / base (below 1: new is smaller). "
-      "They are descriptive; statistical verdicts are not part of this table.</p><table>" +
-      Header({"step", "target", "metric", "base p50", "new p50", "p50 ratio", "base p99", "new p99",
-              "p99 ratio"});
-  for (const auto& [b, a] : CompareAggregates(r, base)) {
-    if (!a || !b) continue;
-    out += "<tr>" + Cell(a->step) + Cell(a->target) + Cell(a->metric) +
-           Cell(FormatValue(b->p50, b->unit), true) + Cell(FormatValue(a->p50, a->unit), true) +
-           Cell(Ratio(b->p50, a->p50), true) + Cell(FormatValue(b->p99, b->unit), true) +
-           Cell(FormatValue(a->p99, a->unit), true) + Cell(Ratio(b->p99, a->p99), true) + "</tr>";
+  const Comparison c = Compare(base, r, {});
+  std::string out = "<h2 id=\"base\">Base vs new</h2><p>" + Esc(CompareSettings(c)) + "</p>";
+  if (!c.not_comparable.empty() || !c.warnings.empty()) {
+    out += "<ul>";
+    for (const auto& p : c.not_comparable) out += "<li class=\"fail\">not comparable: " + Esc(p);
+    for (const auto& w : c.warnings) out += "<li>" + Esc(w);
+    out += "</ul>";
+  }
+  out += "<table>" + Header(CompareTableHeader());
+  const std::vector<bool>& numeric = CompareTableRightAligned();
+  for (const MetricComparison& m : c.metrics) {
+    const std::vector<std::string> cells = CompareTableRow(m);
+    out += "<tr>";
+    for (std::size_t i = 0; i + 1 < cells.size(); ++i) out += Cell(cells[i], numeric[i]);
+    const char* style = m.verdict == Verdict::kRegressed  ? " class=\"fail\""
+                        : m.verdict == Verdict::kImproved ? " class=\"pass\""
+                                                          : "";
+    out += "<td" + std::string(style) + " title=\"" + Esc(m.reason) + "\">" + Esc(cells.back()) +
+           "</td></tr>";
   }
   return out + "</table>";
 }

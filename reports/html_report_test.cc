@@ -75,7 +75,7 @@ TEST(HtmlReport, SelfContainedWithEveryPlot) {
   EXPECT_EQ(html.find("Base vs new"), std::string::npos);
 }
 
-TEST(HtmlReport, BaseOverlayAndRatios) {
+TEST(HtmlReport, BaseOverlayAndCompareVerdicts) {
   Result r = Sample2Targets();
   Result base = Sample2Targets();
   for (auto& s : base.samples) s.duration_ns *= 2;
@@ -83,7 +83,10 @@ TEST(HtmlReport, BaseOverlayAndRatios) {
   HtmlReportInput in{&r, "new.json", &base, "base.json"};
   const std::string html = RenderHtmlReport(in);
   EXPECT_NE(html.find("Base vs new"), std::string::npos);
-  EXPECT_NE(html.find(">0.500<"), std::string::npos);  // new is half of base
+  // New is half of base: the verdicts of `faultline compare`.
+  EXPECT_NE(html.find(">-50.0% [-"), std::string::npos) << html;
+  EXPECT_NE(html.find("\">improved</td>"), std::string::npos);
+  EXPECT_EQ(html.find(">regressed<"), std::string::npos);
   EXPECT_NE(html.find("stroke-dasharray=\"6 4\""), std::string::npos);
   EXPECT_NE(html.find("base runc (n=20)"), std::string::npos);
   EXPECT_NE(html.find("base run: host was busy"), std::string::npos);

@@ -1,6 +1,7 @@
 #include "reports/junit.h"
 
-#include "reports/comparison.h"
+#include "reports/compare.h"
+#include "reports/compare_report.h"
 #include "reports/escape.h"
 #include "reports/format.h"
 
@@ -56,53 +57,20 @@ std::string SloSuite(const Result& result) {
   return out + "  </testsuite>\n";
 }
 
-std::string Quantiles(const Aggregate& a) {
-  return "p50 " + FormatValue(a.p50, a.unit) + ", p99 " + FormatValue(a.p99, a.unit);
-}
-
-std::string CompareSuite(const Result& result, const Result& base, std::size_t* failures,
-                         std::size_t* tests) {
-  const std::vector<ComparedMetric> compared = CompareAggregates(result, base);
-  std::size_t failed = 0, skipped = 0;
-  std::string cases;
-  const std::string suite = "faultline.compare." + result.context.scenario_name;
-  for (const auto& c : compared) {
-    const Aggregate& a = c.any();
-    std::string body;
-    if (!c.now) {
-      ++failed;
-      const std::string message = "only in the base run (" + Quantiles(*c.base) + ")";
-      body = "      <failure type=\"missing\" message=\"" + XmlEscape(message) + "\"/>\n";
-    } else if (!c.base) {
-      ++skipped;
-      body = "      <skipped message=\"" +
-             XmlEscape("no base value (new " + Quantiles(*c.now) + ")") + "\"/>\n";
-    } else {
-      body = "      <system-out>" +
-             XmlEscape("base " + Quantiles(*c.base) + "; new " + Quantiles(*c.now) +
-                       "; ratio new/base p50 " + Ratio(c.base->p50, c.now->p50) + ", p99 " +
-                       Ratio(c.base->p99, c.now->p99)) +
-             "</system-out>\n";
-    }
-    cases += Testcase(suite + "." + a.step + "." + a.target, a.metric, body);
-  }
-  *failures += failed;
-  *tests += compared.size();
-  std::string out = SuiteOpen(suite, Counts(compared.size(), failed, skipped), result);
-  out += "    <properties>\n";
-  out +=
-      "      <property name=\"base_run_id\" value=\"" + XmlEscape(base.context.run_id) + "\"/>\n";
-  out += "    </properties>\n";
-  return out + cases + "  </testsuite>\n";
-}
-
 }  // namespace
 
 std::string RenderJunit(const Result& result, const Result* base) {
   std::size_t failures = 0;
   for (const auto& verdict : result.slo) failures += verdict.pass ? 0 : 1;
   std::size_t tests = result.slo.size();
-  const std::string compare = base ? CompareSuite(result, *base, &failures, &tests) : "";
+  std::string compare;
+  if (base) {
+    // The verdicts `faultline compare BASE RESULT` gives, at its default settings.
+    const Comparison comparison = Compare(*base, result, {});
+    compare = RenderCompareTestsuite(comparison);
+    tests += comparison.metrics.size();
+    for (const auto& m : comparison.metrics) failures += m.verdict == Verdict::kRegressed;
+  }
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"faultline\"" +
          Counts(tests, failures, 0) + ">\n" + SloSuite(result) + compare + "</testsuites>\n";
 }
