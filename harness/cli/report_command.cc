@@ -19,9 +19,10 @@ constexpr const char* kHelp =
 
 Renders a result document (and optionally a base result to compare against):
   --html FILE    one self-contained HTML page: latency CDFs (base overlaid), start phases,
-                 latency over time with fault windows, density curves, SLOs, context
+                 latency over time with fault windows, density curves, SLOs, context, and
+                 with BASE.json compare's verdict per metric
   --junit FILE   SLO verdicts as JUnit XML (one testcase per rule, step and target), and
-                 with BASE.json one testcase per compared metric
+                 with BASE.json one testcase per compared metric (compare's verdicts)
   --gbench FILE  time metrics in Google Benchmark's JSON format (its compare tooling reads it)
   --csv FILE     raw samples, one row per sample, phases as columns (RFC 4180)
 At least one output is needed. Exit 0 when written, 2 for unreadable input or bad usage,
