@@ -2,13 +2,12 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <cstring>
+#include <cstdlib>
 #include <map>
 #include <sstream>
 #include <thread>
@@ -112,11 +111,11 @@ class ContainerKill : public ContainerMechanism {
   }
 };
 
-// container.oom: the memory limit is lowered to the current use plus 1 MiB, the container's
-// processes are made the OOM killer's first choice (oom_score_adj 1000), and an allocator joins
-// the container's memory cgroup and allocates past the limit. The kernel then OOM-kills inside
-// the container. Revert kills the allocator, restores the limit and any surviving process's
-// oom_score_adj.
+// container.oom: the memory limit is lowered to the current use plus at least 1 MiB, the
+// container's processes are made the OOM killer's first choice (oom_score_adj 1000), and an
+// allocator joins the container's memory cgroup and allocates past the limit. The kernel then
+// OOM-kills inside the container. Revert kills the allocator, restores the limit and any surviving
+// process's oom_score_adj.
 struct OomState {
   std::string id;
   std::string cgroup;
@@ -190,9 +189,16 @@ Status UndoOom(const OomState& s) {
   return status;
 }
 
-// The allocator: joins the memory cgroup, touches memory in 1 MiB pieces up to BYTES, then
-// waits to be killed. Only system calls after fork (the parent has threads).
-pid_t StartAllocator(const std::string& procs_file, std::uint64_t bytes) {
+// The allocator: busybox dd reading BYTES of zeros into one buffer, in the container's memory
+// cgroup (joined before the exec). A program of its own, not a fork of the controller: a fork
+// keeps the controller's pages in its resident set until it execs, which made it the OOM
+// killer's choice over the container's processes. Only system calls after fork (the parent has
+// threads).
+pid_t StartAllocator(const std::string& busybox, const std::string& procs_file,
+                     std::uint64_t bytes) {
+  const std::string block = "bs=" + std::to_string(bytes);
+  const char* argv[] = {busybox.c_str(), "dd",      "if=/dev/zero", "of=/dev/null",
+                        block.c_str(),   "count=1", nullptr};
   const pid_t pid = fork();
   if (pid != 0) return pid;
   prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -205,21 +211,17 @@ pid_t StartAllocator(const std::string& procs_file, std::uint64_t bytes) {
   const int fd = open(procs_file.c_str(), O_WRONLY | O_CLOEXEC);
   if (fd < 0 || write(fd, text, n) != n) _exit(3);
   close(fd);
-  constexpr std::size_t kChunk = 1 << 20;
-  for (std::uint64_t done = 0; done < bytes; done += kChunk) {
-    void* p = mmap(nullptr, kChunk, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED) break;
-    std::memset(p, 0x5a, kChunk);
-  }
-  for (;;) pause();
+  execv(busybox.c_str(), const_cast<char* const*>(argv));
+  _exit(127);
 }
 
 class ContainerOom : public ContainerMechanism {
  public:
   ContainerOom() : ContainerMechanism("container.oom", "memory limit + allocator") {}
   Status Probe() override {
-    return MemoryCgroupDir("").empty() ? FailedPrecondition("no memory cgroup controller mounted")
-                                       : OkStatus();
+    if (MemoryCgroupDir("").empty()) return FailedPrecondition("no memory cgroup controller");
+    if (FindExecutable("busybox").empty()) return FailedPrecondition("busybox not installed");
+    return OkStatus();
   }
 
   Result<std::unique_ptr<ActiveFault>> Inject(const FaultParams& params,
@@ -284,7 +286,12 @@ class ContainerOom : public ContainerMechanism {
   static Status Apply(OomState& s) {
     const std::string dir = MemoryCgroupDir(s.cgroup);
     FL_ASSIGN_OR_RETURN(CgroupMemory memory, ReadCgroupMemory(s.cgroup));
-    const std::uint64_t limit = memory.usage_bytes + (1u << 20);
+    // The kernel adds oom_score_adj in units of the limit's whole thousands of pages: below 1000
+    // pages (4 MB) adj 1000 counts for nothing, and the allocator, by then the largest task, was
+    // killed instead. A limit of whole thousands of pages makes adj 1000 outweigh any task that
+    // fits in it, the allocator included.
+    const std::uint64_t step = 1000 * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
+    const std::uint64_t limit = ((memory.usage_bytes + (1u << 20)) / step + 1) * step;
     const std::uint64_t old = std::strtoull(s.old_limit.c_str(), nullptr, 10);
     if (s.old_limit == "max" || old == 0 || limit < old) {
       FL_RETURN_IF_ERROR(WriteControlFile(dir + "/" + s.limit_file, std::to_string(limit)));
@@ -292,7 +299,8 @@ class ContainerOom : public ContainerMechanism {
     for (const auto& [pid, value] : s.old_adj) {
       (void)WriteControlFile("/proc/" + std::to_string(pid) + "/oom_score_adj", "1000");
     }
-    s.allocator = StartAllocator(dir + "/cgroup.procs", 2 * limit + (16u << 20));
+    s.allocator =
+        StartAllocator(FindExecutable("busybox"), dir + "/cgroup.procs", 2 * limit + (16u << 20));
     if (s.allocator < 0) return ErrnoError("cannot start the allocator", errno);
     s.allocator_start = StartTime(s.allocator);
     return OkStatus();

@@ -12,51 +12,14 @@
 #include "harness/core/journal.h"
 #include "harness/core/process.h"
 #include "harness/images/image.h"
-#include "tests/integration/host_state.h"
+#include "tests/integration/oci_fixture.h"
 
 namespace faultline::drivers::oci {
 namespace {
 
-using testing::Leftovers;
-
-class OciDriverTest : public ::testing::Test {
+class OciDriverTest : public testing::OciFixture {
  protected:
-  void SetUp() override {
-    FL_REQUIRE_ROOT_RUNTIME("runc");
-    state_ = testing::TempDir("driver");
-    setenv("FAULTLINE_STATE_DIR", state_.c_str(), 1);
-    ASSERT_TRUE(StartOrphanReaper().ok());
-    auto journal = Journal::Open("drvtest1");
-    ASSERT_TRUE(journal.ok()) << journal.error().ToString();
-    journal_ = std::move(*journal);
-    lower_ = journal_->run_dir() + "/image";
-    ASSERT_TRUE(images::BuildBusyboxRootfs(lower_).ok());
-    auto driver = OciDriver::Open(
-        {"runc", journal_->run_dir(), "faultline/drvtest1", lower_, journal_.get()});
-    ASSERT_TRUE(driver.ok()) << driver.error().ToString();
-    driver_ = std::move(*driver);
-  }
-  void TearDown() override {
-    driver_.reset();
-    if (journal_) {
-      EXPECT_TRUE(RemoveCgroupTree("faultline/drvtest1").ok());
-      for (const auto& root : CgroupHierarchies()) rmdir((root + "/faultline").c_str());
-      EXPECT_TRUE(journal_->Close().ok());
-      EXPECT_EQ(Leftovers(state_), std::vector<std::string>{});
-    }
-    (void)RemoveTree(state_);
-    unsetenv("FAULTLINE_STATE_DIR");
-  }
-  ContainerSpec Spec(const std::string& id, std::vector<std::string> command) {
-    ContainerSpec spec;
-    spec.id = id;
-    spec.command = std::move(command);
-    return spec;
-  }
-
-  std::string state_, lower_;
-  std::unique_ptr<Journal> journal_;
-  std::unique_ptr<OciDriver> driver_;
+  OciDriverTest() : OciFixture("drvtest1") {}
 };
 
 TEST_F(OciDriverTest, LifecycleWithSpansAndItsOwnCgroup) {

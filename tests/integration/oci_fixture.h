@@ -1,0 +1,66 @@
+// A runc OCI driver on a journaled run of its own, for tests that need real containers; its
+// teardown checks that nothing is left behind.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "harness/core/cgroup.h"
+#include "harness/core/files.h"
+#include "harness/core/journal.h"
+#include "harness/core/process.h"
+#include "harness/drivers/oci/oci_driver.h"
+#include "harness/images/image.h"
+#include "tests/integration/host_state.h"
+
+namespace faultline::testing {
+
+class OciFixture : public ::testing::Test {
+ protected:
+  explicit OciFixture(std::string run_id) : run_id_(std::move(run_id)) {}
+
+  void SetUp() override {
+    FL_REQUIRE_ROOT_RUNTIME("runc");
+    state_ = TempDir("driver");
+    setenv("FAULTLINE_STATE_DIR", state_.c_str(), 1);
+    ASSERT_TRUE(StartOrphanReaper().ok());
+    auto journal = Journal::Open(run_id_);
+    ASSERT_TRUE(journal.ok()) << journal.error().ToString();
+    journal_ = std::move(*journal);
+    lower_ = journal_->run_dir() + "/image";
+    ASSERT_TRUE(images::BuildBusyboxRootfs(lower_).ok());
+    auto driver = drivers::oci::OciDriver::Open(
+        {"runc", journal_->run_dir(), "faultline/" + run_id_, lower_, journal_.get()});
+    ASSERT_TRUE(driver.ok()) << driver.error().ToString();
+    driver_ = std::move(*driver);
+  }
+  void TearDown() override {
+    driver_.reset();
+    if (journal_) {
+      EXPECT_TRUE(RemoveCgroupTree("faultline/" + run_id_).ok());
+      for (const auto& root : CgroupHierarchies()) rmdir((root + "/faultline").c_str());
+      EXPECT_TRUE(journal_->Close().ok());
+      EXPECT_EQ(Leftovers(state_), std::vector<std::string>{});
+    }
+    (void)RemoveTree(state_);
+    unsetenv("FAULTLINE_STATE_DIR");
+  }
+  drivers::ContainerSpec Spec(const std::string& id, std::vector<std::string> command) {
+    drivers::ContainerSpec spec;
+    spec.id = id;
+    spec.command = std::move(command);
+    return spec;
+  }
+
+  const std::string run_id_;
+  std::string state_, lower_;
+  std::unique_ptr<Journal> journal_;
+  std::unique_ptr<drivers::oci::OciDriver> driver_;
+};
+
+}  // namespace faultline::testing
