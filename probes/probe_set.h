@@ -28,9 +28,9 @@ inline constexpr const char* kProbesEnv = "FAULTLINE_PROBES";
 bool ProbesBuiltIn();
 
 struct ProbeSetOptions {
-  std::vector<pid_t> roots;  // session roots (the controller)
-  bool host_mode = false;    // every runtime exec on the host (faultline trace)
-  std::vector<std::string> runtimes = {"runc", "crun"};
+  std::vector<pid_t> roots;           // session roots (the controller)
+  bool host_mode = false;             // every runtime exec on the host (faultline trace)
+  std::vector<std::string> runtimes;  // command names that begin a session (at most 4)
   bool node_signals = true;
   bool disabled = false;  // forced off (degraded mode, reason given)
   std::chrono::milliseconds poll_interval{20};

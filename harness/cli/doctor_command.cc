@@ -10,7 +10,7 @@
 #include "harness/core/files.h"
 #include "harness/core/host.h"
 #include "harness/core/process.h"
-#include "harness/drivers/oci/oci_driver.h"
+#include "harness/drivers/registry.h"
 #include "harness/images/image.h"
 #include "probes/probe_set.h"
 
@@ -105,28 +105,14 @@ int DoctorCommand(const Args& args) {
              : "a virtual cluster cannot be built here (see the items above)");
   }
 
-  std::printf("\nRuntimes\n");
+  std::printf("\nDrivers: each platform faultline drives, and what it needs here\n");
   bool any_runtime = false;
-  for (const std::string name : {"runc", "crun"}) {
-    auto info = drivers::oci::ProbeOciRuntime(name);
-    if (!info.ok()) {
-      Line(Verdict::kNo, name, info.error().message);
-      continue;
+  for (const drivers::DriverKind* kind : drivers::DriverKinds()) {
+    std::printf("  %s: %s\n", kind->spec().name.c_str(), kind->spec().summary.c_str());
+    for (const auto& check : kind->Describe(host, SelfExe())) {
+      Line(check.usable ? Verdict::kOk : Verdict::kNo, check.name, check.detail);
+      any_runtime = any_runtime || check.usable;
     }
-    std::string detail = info->version + " at " + info->path + " (driver oci)";
-    if (name == "crun" && host.cgroup_mode == CgroupMode::kHybrid) {
-      auto probe = RunProcess(
-          {{SelfExe(), "v1-exec", "--", info->path, "--version"}, std::chrono::seconds(10), ""});
-      const bool view_ok = probe.ok() && probe->ok();
-      detail += view_ok ? "; refuses hybrid cgroups, works in the private v1 view"
-                        : "; refuses hybrid cgroups and the private v1 view failed";
-      if (!view_ok) {
-        Line(Verdict::kNo, name, detail);
-        continue;
-      }
-    }
-    any_runtime = true;
-    Line(Verdict::kOk, name, detail);
   }
   for (const std::string name : {"containerd", "podman", "dockerd", "kubectl"}) {
     std::string path = FindExecutable(name);
@@ -160,7 +146,7 @@ int DoctorCommand(const Args& args) {
   }
 
   std::printf("\n%s\n", any_runtime ? "verdict: this host can run faultline scenarios"
-                                    : "verdict: no usable runtime (install runc or crun)");
+                                    : "verdict: no usable driver (see Drivers above)");
   return any_runtime && host.is_root ? 0 : 3;
 }
 

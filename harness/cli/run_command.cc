@@ -131,12 +131,17 @@ int RunCommand(const Args& args) {
     std::fprintf(stderr, "faultline run: --out: %s is not writable\n", out_dir.c_str());
     return 2;
   }
+  auto plan = runner::BuildPlan(*scenario, DetectCgroupMode());
+  if (!plan.ok()) {
+    std::fprintf(stderr, "faultline run: %s\n", plan.error().ToString().c_str());
+    return 2;
+  }
   runner::RunOptions options;
   // Entering a mount namespace needs a single-threaded process: before any thread starts.
-  if (runner::NeedsPrivateV1View(*scenario, DetectCgroupMode())) {
+  if (plan->needs_private_v1_view) {
     Status entered = EnterPrivateV1CgroupView();
     if (!entered.ok()) {
-      std::fprintf(stderr, "faultline run: crun needs a pure v1 cgroup view here: %s\n",
+      std::fprintf(stderr, "faultline run: a runtime needs a pure v1 cgroup view here: %s\n",
                    entered.error().ToString().c_str());
       return 3;
     }
@@ -177,7 +182,7 @@ int RunCommand(const Args& args) {
                      .c_str());
   }
 
-  auto outcome = runner::RunScenario(*scenario, options);
+  auto outcome = runner::RunScenario(*plan, options);
   if (!outcome.ok()) {
     std::fprintf(stderr, "faultline run: %s\n", outcome.error().ToString().c_str());
     return ExitCodeFor(outcome.error());

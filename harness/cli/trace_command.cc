@@ -3,6 +3,7 @@
 // known runtime binary).
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -12,6 +13,7 @@
 
 #include "harness/cli/commands.h"
 #include "harness/core/clock.h"
+#include "harness/drivers/catalog.h"
 #include "harness/scenario/units.h"
 #include "probes/probe_set.h"
 #include "probes/start_phases.h"
@@ -24,7 +26,7 @@ constexpr const char* kHelp = R"(usage: faultline trace [--duration D] [--runtim
 
 Prints one line per container start on this host: the runtime, the container id, and when each
 start phase happened, in ms after the runtime's exec (docs/METRICS.md). Sessions begin at the
-exec of a runtime binary (default runc and crun; --runtime replaces the list, at most 4 names).
+exec of a runtime binary (default: every runtime a driver can run; --runtime replaces the list, at most 4 names).
 Stops after --duration (default 60s) or on Ctrl-C. Needs root and eBPF; exit 3 without them.
 )";
 
@@ -96,7 +98,18 @@ int TraceCommand(const Args& args) {
   LiveView view;
   probes::ProbeSetOptions options;
   options.host_mode = true;
-  if (!runtimes.empty()) options.runtimes = runtimes;
+  if (runtimes.empty()) {
+    // Every OCI runtime a driver can run.
+    for (const auto& spec : drivers::DriverCatalog()) {
+      const drivers::DriverField* field = spec.FindField("runtime");
+      if (!field) continue;
+      for (const auto& name : field->values) {
+        if (std::find(runtimes.begin(), runtimes.end(), name) == runtimes.end())
+          runtimes.push_back(name);
+      }
+    }
+  }
+  options.runtimes = runtimes;
   options.node_signals = false;
   options.keep_events = false;
   options.on_event = [&view](const probes::ProbeEvent& e) { view.Add(e); };

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <limits.h>
 #include <openssl/evp.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -146,6 +147,17 @@ Result<std::string> Sha256File(const std::string& path) {
   }
   close(fd);
   return HexDigest(ctx.get());
+}
+
+bool PathInside(const std::string& path, const std::string& dir, bool allow_self) {
+  char resolved_dir[PATH_MAX], resolved[PATH_MAX];
+  if (!realpath(dir.c_str(), resolved_dir)) return false;
+  const std::string base = resolved_dir;
+  if (!realpath(path.c_str(), resolved)) {
+    return path.find("..") == std::string::npos && path.rfind(dir + "/", 0) == 0;
+  }
+  const std::string target = resolved;
+  return (allow_self && target == base) || target.rfind(base + "/", 0) == 0;
 }
 
 std::string FindExecutable(const std::string& name) {

@@ -22,6 +22,9 @@ bool PathExists(const std::string& path);
 // Lowercase hex SHA-256 of a file's bytes / of a string.
 Result<std::string> Sha256File(const std::string& path);
 std::string Sha256Hex(const std::string& data);
+// PATH, resolved through any symlinks, lies inside DIR (or is DIR itself when ALLOW_SELF). A
+// path that no longer exists is judged as written, and must not climb out with "..".
+bool PathInside(const std::string& path, const std::string& dir, bool allow_self);
 // Searches PATH for an executable; empty when not found.
 std::string FindExecutable(const std::string& name);
 

@@ -15,11 +15,11 @@
 
 namespace faultline {
 
-// Resource kinds and their data fields; recover knows how to undo each.
+// Resource kinds and their data fields; recover knows how to undo each. (Drivers, chaos and
+// the cluster name their own kinds beside their undo.)
 namespace journal_kind {
-inline constexpr const char* kDir = "dir";              // {path}: removed recursively
-inline constexpr const char* kCgroup = "cgroup";        // {path}: relative; every hierarchy
-inline constexpr const char* kContainer = "container";  // {runtime_argv, id, rootfs}
+inline constexpr const char* kDir = "dir";        // {path}: removed recursively
+inline constexpr const char* kCgroup = "cgroup";  // {path}: relative; every hierarchy
 // Virtual cluster resources (harness/cluster): names carry the run or cluster id.
 inline constexpr const char* kNetns = "netns";    // {name}: /run/netns/<name>, `ip netns delete`
 inline constexpr const char* kVeth = "veth";      // {netns, name}: one end, inside netns

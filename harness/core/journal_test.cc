@@ -28,7 +28,7 @@ class JournalTest : public ::testing::Test {
 TEST_F(JournalTest, OutstandingEntriesAreThoseNotReleased) {
   auto journal = Journal::Open("abc123");
   ASSERT_TRUE(journal.ok()) << journal.error().ToString();
-  auto a = (*journal)->Acquire(journal_kind::kContainer, {{"id", "fl-abc123-x"}});
+  auto a = (*journal)->Acquire("container", {{"id", "fl-abc123-x"}});
   auto b = (*journal)->Acquire(journal_kind::kCgroup, {{"path", "faultline/abc123"}});
   ASSERT_TRUE(a.ok() && b.ok());
   (*journal)->Release(*a);

@@ -2,6 +2,8 @@
 // operation reports a timed span and a status; a failure is a normal, recorded outcome.
 #pragma once
 
+#include <sys/types.h>
+
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -33,20 +35,29 @@ struct ContainerSpec {
   std::string id;  // unique, carries the run id: fl-<runid>-...
   std::vector<std::string> command;
   scenario::Resources resources;
-  // Cluster node placement. NETNS: a network namespace path to join (empty: a new one of its
-  // own); CGROUP_PARENT: the node's relative cgroup parent (empty: the run's).
+  // Cluster node placement. NODE: the node's name (its platform instance); NETNS: a network
+  // namespace path to join (empty: a new one of its own); CGROUP_PARENT: the node's relative
+  // cgroup parent (empty: the run's).
+  std::string node;
   std::string netns;
   std::string cgroup_parent;
 };
 
 enum class ContainerStatus { kCreated, kRunning, kStopped, kPaused, kUnknown };
 
+// What probes, faults and memory readers need of a container, as its platform reports it.
+struct ContainerIdentity {
+  std::string platform_id;  // the platform's own id (the OCI runtime's container id for oci)
+  std::string cgroup;       // relative cgroup on the host, the same under every hierarchy
+  pid_t init_pid = 0;       // its init process on the host; 0 while not known (not created)
+};
+
 class Container {
  public:
   virtual ~Container() = default;
+  // faultline's name for it: fl-<run id>-...
   virtual const std::string& id() const = 0;
-  // Relative cgroup path (same under every hierarchy), for memory accounting.
-  virtual const std::string& cgroup() const = 0;
+  virtual ContainerIdentity Identity() const = 0;
 
   virtual OpResult Start(Nanos timeout) = 0;
   virtual OpResult Kill(int signal, Nanos timeout) = 0;
@@ -67,10 +78,41 @@ struct Created {
   std::unique_ptr<Container> container;
 };
 
+// A node as its platform sees it: where the node's daemon (if any) runs and its containers go.
+struct PlatformNode {
+  std::string name;     // "node-1", or "local"
+  std::string netns;    // network namespace path; empty: the host's
+  std::string cgroup;   // relative cgroup parent of the node
+  std::string address;  // the node's IPv4 address; empty for the host
+};
+
+// An image as faultline prepared it on the host, for the platform to import.
+struct ImageSource {
+  std::string reference;  // as the scenario wrote it
+  std::string rootfs;     // the unpacked root filesystem (never written to)
+  std::string digest;     // "sha256:<hex>"
+};
+
+// Which processes eBPF sessions follow for this driver: descendants of ROOTS that exec one of
+// RUNTIMES (command names, at most 15 characters).
+struct ProbeScope {
+  std::vector<pid_t> roots;
+  std::vector<std::string> runtimes;
+};
+
+// One target's platform. The runner starts the platform on every node before the first
+// measurement, imports the target's image, drives containers, and stops the platform last.
 class Driver {
  public:
   virtual ~Driver() = default;
   virtual const RuntimeInfo& runtime() const = 0;
+  // The node's platform daemon, journaled before it starts (a no-op for daemonless drivers).
+  virtual Status StartPlatform(const PlatformNode& node) = 0;
+  // Stops what StartPlatform started on NODE and releases its journal records. Idempotent.
+  virtual Status StopPlatform(const PlatformNode& node) = 0;
+  // Makes IMAGE available on NODE's platform; returns the platform's own reference to it.
+  virtual Result<std::string> ImportImage(const PlatformNode& node, const ImageSource& image) = 0;
+  virtual ProbeScope Probes() const = 0;
   // Creates a container ready to start.
   virtual Created Create(const ContainerSpec& spec, Nanos timeout) = 0;
   // Creates and starts in one runtime call (`run --detach`).

@@ -1,22 +1,36 @@
 #include "harness/drivers/registry.h"
 
-#include "harness/drivers/oci/oci_driver.h"
+#include <algorithm>
+
+#include "harness/drivers/oci/oci_kind.h"
 
 namespace faultline::drivers {
 
-std::vector<std::string> RegisteredDrivers() {
-  return {"oci"};
+const std::vector<const DriverKind*>& DriverKinds() {
+  static const std::vector<const DriverKind*> kinds = {&oci::Kind()};
+  return kinds;
+}
+
+const DriverKind* FindDriverKind(const std::string& name) {
+  for (const DriverKind* kind : DriverKinds()) {
+    if (kind->spec().name == name) return kind;
+  }
+  return nullptr;
+}
+
+const DriverKind* FindDriverKindForRecord(const std::string& kind) {
+  for (const DriverKind* driver : DriverKinds()) {
+    const auto kinds = driver->JournalKinds();
+    if (std::find(kinds.begin(), kinds.end(), kind) != kinds.end()) return driver;
+  }
+  return nullptr;
 }
 
 Result<std::unique_ptr<Driver>> OpenDriver(const scenario::Target& target,
                                            const DriverEnvironment& env) {
-  if (target.driver == "oci") {
-    FL_ASSIGN_OR_RETURN(auto driver,
-                        oci::OciDriver::Open({target.runtime, env.run_dir, env.cgroup_parent,
-                                              env.lower_rootfs, env.journal}));
-    return std::unique_ptr<Driver>(std::move(driver));
-  }
-  return InvalidArgument("unknown driver '" + target.driver + "'");
+  const DriverKind* kind = FindDriverKind(target.driver);
+  if (!kind) return InvalidArgument("unknown driver '" + target.driver + "'");
+  return kind->Open(target, env);
 }
 
 }  // namespace faultline::drivers

@@ -18,15 +18,14 @@
 #include "harness/core/files.h"
 #include "harness/core/journal.h"
 #include "harness/core/process.h"
+#include "harness/drivers/registry.h"
 
 namespace faultline::runner {
 namespace {
 
-constexpr auto kUndoTimeout = std::chrono::seconds(30);
-
 // The journal runs as root-owned data, but recover still trusts nothing in it beyond what the
-// run could have created: its own directory, its own cgroup, containers named after it,
-// runc or crun with a state root inside it.
+// run could have created: its own directory, its own cgroup, resources named after it; each
+// driver checks its own records likewise.
 class RunUndo {
  public:
   RunUndo(std::string run_id, std::string run_dir, std::string self_exe)
@@ -34,7 +33,9 @@ class RunUndo {
 
   Status Undo(const JournalEntry& entry) const {
     try {
-      if (entry.kind == journal_kind::kContainer) return UndoContainer(entry.data);
+      if (const auto* driver = drivers::FindDriverKindForRecord(entry.kind)) {
+        return driver->Undo(entry, {run_id_, run_dir_, self_exe_});
+      }
       // Faults come off before the cgroups and containers they act on (newest first).
       if (entry.kind == chaos::kFaultJournalKind)
         return chaos::UndoFaultRecord(run_id_, entry.data);
@@ -58,7 +59,7 @@ class RunUndo {
       }
       if (entry.kind == journal_kind::kDir) {
         const std::string path = entry.data.at("path").get<std::string>();
-        if (!InsideRunDir(path, /*allow_self=*/true)) return Refuse("directory " + path);
+        if (!PathInside(path, run_dir_, /*allow_self=*/true)) return Refuse("directory " + path);
         return RemoveTree(path);
       }
     } catch (const nlohmann::json::exception& e) {
@@ -72,58 +73,6 @@ class RunUndo {
     return InvalidArgument("refusing to remove " + what + ": not created by run " + run_id_);
   }
 
-  // PATH, resolved through any symlinks, lies inside the run directory.
-  bool InsideRunDir(const std::string& path, bool allow_self) const {
-    char resolved_dir[PATH_MAX], resolved[PATH_MAX];
-    if (!realpath(run_dir_.c_str(), resolved_dir)) return false;
-    const std::string base = resolved_dir;
-    if (!realpath(path.c_str(), resolved)) {
-      // Gone already; judge the path as written, which must not climb out.
-      return path.find("..") == std::string::npos && path.rfind(run_dir_ + "/", 0) == 0;
-    }
-    const std::string target = resolved;
-    return (allow_self && target == base) || target.rfind(base + "/", 0) == 0;
-  }
-
-  Status UndoContainer(const nlohmann::json& data) const {
-    const auto runtime_argv = data.at("runtime_argv").get<std::vector<std::string>>();
-    const std::string id = data.at("id").get<std::string>();
-    const std::string rootfs = data.at("rootfs").get<std::string>();
-    const std::string dir = data.at("dir").get<std::string>();
-    if (id.rfind("fl-" + run_id_ + "-", 0) != 0) return Refuse("container " + id);
-    if (runtime_argv.size() != 3 || runtime_argv[1] != "--root" ||
-        !InsideRunDir(runtime_argv[2], false)) {
-      return Refuse("container " + id + " of an unexpected runtime invocation");
-    }
-    const std::string& binary = runtime_argv[0];
-    const std::string name = binary.substr(binary.rfind('/') + 1);
-    if ((name != "runc" && name != "crun") || FindExecutable(name) != binary) {
-      return Refuse("container " + id + " via " + binary);
-    }
-    if (!InsideRunDir(rootfs, false) || !InsideRunDir(dir, false)) {
-      return Refuse("container " + id + " files outside the run");
-    }
-
-    std::vector<std::string> argv;
-    // crun refuses hybrid cgroups outside the private view the run used.
-    if (name == "crun" && DetectCgroupMode() == CgroupMode::kHybrid) {
-      argv = {self_exe_, "v1-exec", "--"};
-    }
-    argv.insert(argv.end(), runtime_argv.begin(), runtime_argv.end());
-    argv.insert(argv.end(), {"delete", "--force", id});
-    FL_ASSIGN_OR_RETURN(ProcessOutcome deleted, RunProcess({argv, kUndoTimeout, ""}));
-    // A container the runtime does not know is gone already; its state root lives in the run
-    // directory, so a run whose directory survived still has it.
-    if (!deleted.ok() && PathExists(runtime_argv[2] + "/" + id)) {
-      return Unavailable("cannot delete container " + id + ": " + deleted.Describe());
-    }
-    // EINVAL: not a mount point (already unmounted, or made in a namespace that died with it).
-    if (umount2(rootfs.c_str(), MNT_DETACH) != 0 && errno != EINVAL && errno != ENOENT) {
-      return ErrnoError("cannot unmount " + rootfs, errno);
-    }
-    return RemoveTree(dir);
-  }
-
   std::string run_id_;
   std::string run_dir_;
   std::string self_exe_;
@@ -131,8 +80,9 @@ class RunUndo {
 
 std::string Describe(const JournalEntry& entry) {
   const auto& data = entry.data;
-  if (entry.kind == journal_kind::kContainer && data.contains("id") && data["id"].is_string()) {
-    return "container " + data["id"].get<std::string>();
+  if (drivers::FindDriverKindForRecord(entry.kind) && data.contains("id") &&
+      data["id"].is_string()) {
+    return entry.kind + " " + data["id"].get<std::string>();
   }
   if (entry.kind == chaos::kFaultJournalKind && data.contains("kind") && data["kind"].is_string()) {
     return "fault " + data["kind"].get<std::string>();

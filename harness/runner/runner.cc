@@ -52,31 +52,29 @@ Result<std::unique_ptr<Journal>> OpenNewRunJournal() {
   }
 }
 
-std::uint64_t TotalContainers(const scenario::Scenario& scenario) {
-  std::uint64_t per_round = 0;
-  for (const auto& step : scenario.steps) {
-    switch (step.kind) {
-      case scenario::Step::Kind::kStart: per_round += step.start.count; break;
-      case scenario::Step::Kind::kDensity: per_round += step.density.max; break;
-      case scenario::Step::Kind::kSteady: break;  // paced by time, not by count
-    }
-  }
-  return per_round * scenario.targets.size() * scenario.repetitions;
-}
-
 // Everything a run owns, torn down in reverse order of creation whatever happened.
 struct RunResources {
   std::unique_ptr<Journal> journal;
   std::uint64_t cgroup_seq = 0;
   std::string cgroup_parent;
-  std::map<std::string, std::unique_ptr<drivers::Driver>> drivers;  // by target name
+  std::vector<std::unique_ptr<drivers::Driver>> drivers;  // by plan target
+  // Platforms started, as (driver, node): stopped before the nodes go.
+  std::vector<std::pair<drivers::Driver*, drivers::PlatformNode>> platforms;
   std::unique_ptr<cluster::Cluster> cluster;
   int standing_lock = -1;  // shared lock on a standing cluster while the run uses it
 
   Status Teardown() {
-    drivers.clear();
     Status status = OkStatus();
-    if (cluster) status = cluster->Teardown();
+    for (auto it = platforms.rbegin(); it != platforms.rend(); ++it) {
+      Status stopped = it->first->StopPlatform(it->second);
+      if (status.ok()) status = stopped;
+    }
+    platforms.clear();
+    drivers.clear();
+    if (cluster) {
+      Status down = cluster->Teardown();
+      if (status.ok()) status = down;
+    }
     cluster.reset();
     if (standing_lock >= 0) close(standing_lock);
     standing_lock = -1;
@@ -135,6 +133,11 @@ void ProbeHostSpeed(int repetition, reports::HostSpeed& into) {
   measure::HostSpeedSample sample = measure::ProbeHostSpeed(kHostSpeedOperations);
   into.probes.push_back({repetition, sample.at_ns, std::move(sample.durations_ns),
                          sample.cpu_pressure_10s_percent, sample.load_average_1m});
+}
+
+template <typename T>
+void AddUnique(std::vector<T>& to, const T& value) {
+  if (std::find(to.begin(), to.end(), value) == to.end()) to.push_back(value);
 }
 
 template <typename T>
@@ -204,31 +207,19 @@ std::string DescribeCluster(const cluster::Cluster& cluster, bool standing) {
 
 }  // namespace
 
-bool NeedsPrivateV1View(const scenario::Scenario& scenario, CgroupMode mode) {
-  if (mode != CgroupMode::kHybrid) return false;
-  for (const auto& target : scenario.targets) {
-    if (target.runtime == "crun") return true;
-  }
-  return false;
-}
-
 namespace {
 
 // Host checks that make a run impossible here, before anything is created: FailedPrecondition
 // with the reason. (Drivers check their runtimes in full when they open.)
-Status Preflight(const scenario::Scenario& scenario, const RunOptions& options,
-                 const HostInfo& host) {
+Status Preflight(const Plan& plan, const RunOptions& options, const HostInfo& host) {
+  const scenario::Scenario& scenario = *plan.scenario;
   if (!host.is_root)
     return FailedPrecondition("faultline run needs root (containers, mounts, cgroups)");
   if (host.cgroup_mode == CgroupMode::kNone)
     return FailedPrecondition("no cgroup filesystem at /sys/fs/cgroup");
   if (!host.has_overlay) return FailedPrecondition("the kernel has no overlay filesystem");
-  for (const auto& target : scenario.targets) {
-    if (FindExecutable(target.runtime).empty()) {
-      return FailedPrecondition("target " + target.name + ": " + target.runtime +
-                                " not found in PATH (install the Debian package " + target.runtime +
-                                ")");
-    }
+  for (const auto& planned : plan.targets) {
+    FL_RETURN_IF_ERROR(planned.kind->Preflight(*planned.target, host));
   }
   const bool needs_cluster =
       scenario.cluster.kind == scenario::Cluster::Kind::kVirtual || !options.cluster_name.empty();
@@ -239,18 +230,20 @@ Status Preflight(const scenario::Scenario& scenario, const RunOptions& options,
     }
     if (!host.has_netns) return FailedPrecondition("the kernel has no network namespaces");
   }
-  if (NeedsPrivateV1View(scenario, host.cgroup_mode) && !options.private_v1_view) {
+  if (plan.needs_private_v1_view && !options.private_v1_view) {
     return FailedPrecondition(
-        "crun refuses hybrid cgroups and the private v1 cgroup view was not entered");
+        "a target's runtime refuses hybrid cgroups and the private v1 cgroup view was not "
+        "entered");
   }
   return OkStatus();
 }
 
 }  // namespace
 
-Result<RunOutcome> RunScenario(const scenario::Scenario& scenario, const RunOptions& options) {
+Result<RunOutcome> RunScenario(const Plan& plan, const RunOptions& options) {
+  const scenario::Scenario& scenario = *plan.scenario;
   const HostInfo host = ProbeHost();
-  FL_RETURN_IF_ERROR(Preflight(scenario, options, host));
+  FL_RETURN_IF_ERROR(Preflight(plan, options, host));
   RunResources resources;
   FL_ASSIGN_OR_RETURN(resources.journal, OpenNewRunJournal());
   const std::string run_id = resources.journal->run_id();
@@ -261,7 +254,7 @@ Result<RunOutcome> RunScenario(const scenario::Scenario& scenario, const RunOpti
     result.context.cgroup_mode = CgroupModeName(CgroupMode::kHybrid);
     result.context.notes.push_back(
         "runtimes ran in a private mount namespace without the cgroup2 mount (pure v1 view), "
-        "because crun refuses hybrid cgroups");
+        "because a target's runtime refuses hybrid cgroups");
   }
   if (std::string busy = HostBusyWarning(host); !busy.empty()) result.validity.push_back(busy);
 
@@ -275,32 +268,44 @@ Result<RunOutcome> RunScenario(const scenario::Scenario& scenario, const RunOpti
   }
   resources.cgroup_seq = *cgroup_seq;
 
-  // Open everything before the first measurement, so a bad image or runtime fails fast.
+  // Open everything before the first measurement, so a bad image or runtime fails fast: the
+  // images, each target's driver, the cluster, then every node's platform with the images.
+  std::vector<images::PreparedImage> prepared;
   Status opened = [&]() -> Status {
-    std::map<std::string, images::PreparedImage> prepared;  // by reference
-    for (const auto& target : scenario.targets) {
-      const std::string reference = images::DescribeImageRef(target.image);
-      if (!prepared.count(reference)) {
-        FL_ASSIGN_OR_RETURN(
-            auto image, images::PrepareImage(
-                            target.image, run_dir + "/images/" + std::to_string(prepared.size())));
-        prepared.emplace(reference, std::move(image));
+    for (std::size_t i = 0; i < plan.images.size(); ++i) {
+      FL_ASSIGN_OR_RETURN(auto image, images::PrepareImage(plan.images[i], run_dir + "/images/" +
+                                                                               std::to_string(i)));
+      prepared.push_back(std::move(image));
+    }
+    const drivers::DriverEnvironment env{run_dir, resources.cgroup_parent, resources.journal.get(),
+                                         options.self_exe};
+    for (const auto& planned : plan.targets) {
+      FL_ASSIGN_OR_RETURN(auto driver, planned.kind->Open(*planned.target, env));
+      resources.drivers.push_back(std::move(driver));
+    }
+    FL_RETURN_IF_ERROR(OpenCluster(scenario, options, resources));
+    for (std::size_t t = 0; t < plan.targets.size(); ++t) {
+      drivers::Driver& driver = *resources.drivers[t];
+      const images::PreparedImage& image = prepared[plan.targets[t].image];
+      for (const auto& node : resources.cluster->nodes()) {
+        const drivers::PlatformNode platform{node.name, node.netns, node.cgroup, node.address};
+        resources.platforms.emplace_back(&driver, platform);
+        const std::string where = "target " + plan.targets[t].target->name + " on " + node.name;
+        if (Status started = driver.StartPlatform(platform); !started.ok()) {
+          return std::move(started).error().With(where);
+        }
+        auto imported = driver.ImportImage(platform, {image.reference, image.rootfs, image.digest});
+        if (!imported.ok()) return std::move(imported).error().With(where);
       }
-      const images::PreparedImage& image = prepared.at(reference);
-      drivers::DriverEnvironment env{run_dir, resources.cgroup_parent, image.rootfs,
-                                     resources.journal.get()};
-      FL_ASSIGN_OR_RETURN(auto driver, drivers::OpenDriver(target, env));
-      const drivers::RuntimeInfo& runtime = driver->runtime();
+      const drivers::RuntimeInfo& runtime = driver.runtime();
       result.context.targets.push_back(
-          {target.name,
-           target.driver,
+          {plan.targets[t].target->name,
+           plan.targets[t].target->driver,
            {runtime.name, runtime.version, runtime.path, runtime.sha256},
            {image.reference, image.digest, image.digest_of}});
-      resources.drivers[target.name] = std::move(driver);
     }
     return OkStatus();
   }();
-  if (opened.ok()) opened = OpenCluster(scenario, options, resources);
   if (!opened.ok()) {
     (void)resources.Teardown();
     return std::move(opened).error();
@@ -337,108 +342,107 @@ Result<RunOutcome> RunScenario(const scenario::Scenario& scenario, const RunOpti
   run_faults.on_active_change = on_faults_active;
   run_faults.Start(BootNowNs());
 
-  // Probes follow the runtimes this process starts (sessions rooted at its tgid).
+  // Probes follow what each driver says starts its runtimes (this process for oci).
   probes::ProbeSetOptions probe_options;
-  probe_options.roots = {getpid()};
+  for (const auto& driver : resources.drivers) {
+    const drivers::ProbeScope scope = driver->Probes();
+    for (pid_t root : scope.roots) AddUnique(probe_options.roots, root);
+    for (const auto& runtime : scope.runtimes) AddUnique(probe_options.runtimes, runtime);
+  }
   probe_options.disabled = !options.probes;
   auto probe_set = probes::ProbeSet::Start(probe_options);
   std::vector<probes::StepWindow> windows;
 
-  ProgressBar progress(TotalContainers(scenario), options.progress);
+  ProgressBar progress(plan.containers, options.progress);
   reports::HostSpeed host_speed{measure::HostSpeedOperation(), {}};
-  // Repetitions outermost and targets innermost, in turn: A B, B A, A B..., so slow drift of
-  // the host affects every target alike and neither always goes first. The host-speed control
-  // is taken between repetitions.
-  for (std::uint32_t rep = 0; rep < scenario.repetitions; ++rep) {
+  // The host-speed control is taken between repetitions.
+  std::optional<std::uint32_t> repetition_begun;
+  for (const Execution& execution : plan.executions) {
     if (options.cancel && options.cancel->load()) break;
-    ProbeHostSpeed(static_cast<int>(rep), host_speed);
-    std::vector<const scenario::Target*> targets;
-    for (const auto& target : scenario.targets) targets.push_back(&target);
-    if (rep % 2 == 1) std::reverse(targets.begin(), targets.end());
-    for (const auto& step : scenario.steps) {
-      for (const scenario::Target* target_in_turn : targets) {
-        const scenario::Target& target = *target_in_turn;
-        if (options.cancel && options.cancel->load()) break;
-        workloads::StepContext context;
-        context.step = step.name;
-        context.target = target.name;
-        context.repetition = static_cast<int>(rep);
-        context.id_prefix =
-            "fl-" + run_id + "-" + step.name + "-" + target.name + "-r" + std::to_string(rep);
-        context.timeouts = scenario.timeouts;
-        context.resources = target.resources;
-        context.cancel = options.cancel;
-        context.on_progress = [&progress] { progress.Advance(); };
-        context.observer = options.observer;
-        context.nodes = nodes;
-        std::vector<std::string> names;
-        std::vector<std::optional<std::uint32_t>> capacity;
-        for (const auto& node : nodes) {
-          names.push_back(node.name);
-          capacity.push_back(cluster::NodeCapacity(node.limits, target.resources,
-                                                   scenario.cluster.node_containers));
-        }
-        cluster::Placer placer(scenario.cluster.placement, names, capacity);
-        context.placer = &placer;
-        context.pinned_node = step.node ? *step.node : target.node.value_or("");
-        context.helper_exe = options.self_exe;
-        context.scratch_dir = run_dir + "/steps/" + context.id_prefix;
-        context.journal = resources.journal.get();
-        context.on_running = [&roster](const drivers::Container& c) {
-          roster.Add({c.id(), c.cgroup()});
-        };
-        context.node_unavailable = [](const std::string& node_cgroup) {
-          return chaos::NodeDownReason(node_cgroup);
-        };
-        if (Status made = MakeDirs(context.scratch_dir, 0700); !made.ok()) {
-          result.validity.push_back("step " + step.name + ": " + made.error().ToString());
-          continue;
-        }
-        progress.SetLabel(step.name + " " + target.name + " rep " + std::to_string(rep + 1) + "/" +
-                          std::to_string(scenario.repetitions));
-        drivers::Driver& driver = *resources.drivers.at(target.name);
-        reports::FaultRecord scope;
-        scope.step = step.name;
-        scope.target = target.name;
-        scope.repetition = static_cast<int>(rep);
-        chaos::Timeline step_faults(
-            PlanFaults(scenario, step.name, fault_nodes, roster, run_id, result.fault_seed, scope),
-            *resources.journal, result.fault_seed, options.cancel);
-        step_faults.on_active_change = on_faults_active;
-        const std::int64_t window_from = BootNowNs();
-        workloads::StepOutput output;
-        switch (step.kind) {
-          case scenario::Step::Kind::kStart:
-            step_faults.Start(BootNowNs());
-            output = workloads::RunStartStorm(driver, step.start, context);
-            break;
-          case scenario::Step::Kind::kDensity:
-            step_faults.Start(BootNowNs());
-            output = workloads::RunDensityRamp(driver, step.density, context);
-            break;
-          case scenario::Step::Kind::kSteady:
-            // A steady step's faults count from when its load runs, not from its setup.
-            context.on_window = [&step_faults](std::int64_t begin_ns, std::int64_t) {
-              step_faults.Start(begin_ns);
-            };
-            output = workloads::RunSteady(driver, step.steady, context);
-            break;
-        }
-        Append(result.faults, step_faults.Stop());
-        if (!step.record) continue;
-        windows.push_back(
-            {step.name, target.name, static_cast<int>(rep), window_from, BootNowNs()});
-        for (const auto& warning : output.warnings) {
-          result.validity.push_back("step " + step.name + " target " + target.name +
-                                    " repetition " + std::to_string(rep + 1) + ": " + warning);
-        }
-        Append(result.samples, std::move(output.samples));
-        result.density.insert(result.density.end(), output.density.begin(), output.density.end());
-        if (output.outcome) result.density_outcomes.push_back(*output.outcome);
-        result.density_outcomes.insert(result.density_outcomes.end(), output.node_outcomes.begin(),
-                                       output.node_outcomes.end());
-      }
+    const std::uint32_t rep = execution.repetition;
+    if (repetition_begun != rep) {
+      ProbeHostSpeed(static_cast<int>(rep), host_speed);
+      repetition_begun = rep;
     }
+    const scenario::Step& step = *execution.step;
+    const scenario::Target& target = *plan.targets[execution.target].target;
+    workloads::StepContext context;
+    context.step = step.name;
+    context.target = target.name;
+    context.repetition = static_cast<int>(rep);
+    context.id_prefix =
+        "fl-" + run_id + "-" + step.name + "-" + target.name + "-r" + std::to_string(rep);
+    context.timeouts = scenario.timeouts;
+    context.resources = target.resources;
+    context.cancel = options.cancel;
+    context.on_progress = [&progress] { progress.Advance(); };
+    context.observer = options.observer;
+    context.nodes = nodes;
+    std::vector<std::string> names;
+    std::vector<std::optional<std::uint32_t>> capacity;
+    for (const auto& node : nodes) {
+      names.push_back(node.name);
+      capacity.push_back(
+          cluster::NodeCapacity(node.limits, target.resources, scenario.cluster.node_containers));
+    }
+    cluster::Placer placer(scenario.cluster.placement, names, capacity);
+    context.placer = &placer;
+    context.pinned_node = step.node ? *step.node : target.node.value_or("");
+    context.helper_exe = options.self_exe;
+    context.scratch_dir = run_dir + "/steps/" + context.id_prefix;
+    context.journal = resources.journal.get();
+    context.on_running = [&roster](const drivers::Container& c) {
+      roster.Add({c.id(), c.Identity().cgroup});
+    };
+    context.node_unavailable = [](const std::string& node_cgroup) {
+      return chaos::NodeDownReason(node_cgroup);
+    };
+    if (Status made = MakeDirs(context.scratch_dir, 0700); !made.ok()) {
+      result.validity.push_back("step " + step.name + ": " + made.error().ToString());
+      continue;
+    }
+    progress.SetLabel(step.name + " " + target.name + " rep " + std::to_string(rep + 1) + "/" +
+                      std::to_string(scenario.repetitions));
+    drivers::Driver& driver = *resources.drivers[execution.target];
+    reports::FaultRecord scope;
+    scope.step = step.name;
+    scope.target = target.name;
+    scope.repetition = static_cast<int>(rep);
+    chaos::Timeline step_faults(
+        PlanFaults(scenario, step.name, fault_nodes, roster, run_id, result.fault_seed, scope),
+        *resources.journal, result.fault_seed, options.cancel);
+    step_faults.on_active_change = on_faults_active;
+    const std::int64_t window_from = BootNowNs();
+    workloads::StepOutput output;
+    switch (step.kind) {
+      case scenario::Step::Kind::kStart:
+        step_faults.Start(BootNowNs());
+        output = workloads::RunStartStorm(driver, step.start, context);
+        break;
+      case scenario::Step::Kind::kDensity:
+        step_faults.Start(BootNowNs());
+        output = workloads::RunDensityRamp(driver, step.density, context);
+        break;
+      case scenario::Step::Kind::kSteady:
+        // A steady step's faults count from when its load runs, not from its setup.
+        context.on_window = [&step_faults](std::int64_t begin_ns, std::int64_t) {
+          step_faults.Start(begin_ns);
+        };
+        output = workloads::RunSteady(driver, step.steady, context);
+        break;
+    }
+    Append(result.faults, step_faults.Stop());
+    if (!step.record) continue;
+    windows.push_back({step.name, target.name, static_cast<int>(rep), window_from, BootNowNs()});
+    for (const auto& warning : output.warnings) {
+      result.validity.push_back("step " + step.name + " target " + target.name + " repetition " +
+                                std::to_string(rep + 1) + ": " + warning);
+    }
+    Append(result.samples, std::move(output.samples));
+    result.density.insert(result.density.end(), output.density.begin(), output.density.end());
+    if (output.outcome) result.density_outcomes.push_back(*output.outcome);
+    result.density_outcomes.insert(result.density_outcomes.end(), output.node_outcomes.begin(),
+                                   output.node_outcomes.end());
   }
   Append(result.faults, run_faults.Stop());
   result.interrupted = options.cancel && options.cancel->load();

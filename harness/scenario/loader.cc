@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "chaos/registry.h"
+#include "harness/drivers/catalog.h"
 #include "harness/scenario/schema_validator.h"
 #include "harness/scenario/units.h"
 
@@ -91,12 +92,12 @@ class Builder {
     s.name = doc["name"].Scalar();
     if (const YAML::Node d = doc["description"]) s.description = d.Scalar();
     if (const YAML::Node t = doc["target"]) {
-      s.targets.push_back(BuildTarget(t));
+      s.targets.push_back(BuildTarget(t, "target"));
     } else if (const YAML::Node ts = doc["targets"]) {
       std::map<std::string, std::size_t> names;
       for (std::size_t i = 0; i < ts.size(); ++i) {
         const std::string path = "targets[" + std::to_string(i) + "]";
-        s.targets.push_back(BuildTarget(ts[i]));
+        s.targets.push_back(BuildTarget(ts[i], path));
         const YAML::Node name = ts[i]["name"];
         if (auto [it, fresh] = names.emplace(s.targets.back().name, i); !fresh) {
           Report(name ? name.Mark() : ts[i].Mark(), name ? path + ".name" : path,
@@ -168,11 +169,12 @@ class Builder {
     return out;
   }
 
-  Target BuildTarget(const YAML::Node& node) {
+  Target BuildTarget(const YAML::Node& node, const std::string& path) {
     Target t;
     t.driver = node["driver"].Scalar();
-    t.runtime = node["runtime"].Scalar();
-    t.name = node["name"] ? node["name"].Scalar() : t.runtime;
+    if (const YAML::Node runtime = node["runtime"]) t.runtime = runtime.Scalar();
+    t.name = node["name"] ? node["name"].Scalar() : !t.runtime.empty() ? t.runtime : t.driver;
+    CheckDriverFields(node, path, t.driver);
     t.where = Where(file_, node.Mark());
     if (const YAML::Node image = node["image"]) t.image = BuildImage(image.Scalar());
     if (const YAML::Node r = node["resources"]) {
@@ -184,6 +186,49 @@ class Builder {
     }
     if (const YAML::Node n = node["node"]) t.node = n.Scalar();
     return t;
+  }
+
+  // What the schema cannot say per driver: which fields each one takes, and their values
+  // (the driver table, harness/drivers/catalog.h).
+  void CheckDriverFields(const YAML::Node& node, const std::string& path,
+                         const std::string& driver) {
+    const drivers::DriverSpec* spec = drivers::FindDriverSpec(driver);
+    if (!spec) {
+      std::vector<std::string> names;
+      for (const auto& entry : drivers::DriverCatalog()) names.push_back(entry.name);
+      Report(node["driver"].Mark(), path + ".driver", Unknown("driver", driver, names));
+      return;
+    }
+    const auto& common = drivers::CommonTargetFields();
+    for (const auto& item : node) {
+      const std::string key = item.first.Scalar();
+      if (std::find(common.begin(), common.end(), key) != common.end()) continue;
+      if (spec->FindField(key)) continue;
+      std::string takes;
+      for (const auto& field : spec->fields) takes += (takes.empty() ? "" : ", ") + field.name;
+      Report(item.first.Mark(), path + "." + key,
+             "driver '" + driver + "' takes no field '" + key + "'" +
+                 (takes.empty() ? "" : " (its own fields: " + takes + ")"));
+    }
+    for (const auto& field : spec->fields) {
+      const YAML::Node value = node[field.name];
+      std::string allowed;
+      for (const auto& v : field.values) allowed += (allowed.empty() ? "" : " or ") + v;
+      if (!value) {
+        if (field.required) {
+          Report(node.Mark(), path + "." + field.name,
+                 "driver '" + driver + "' needs '" + field.name + "'" +
+                     (allowed.empty() ? "" : " (" + allowed + ")"));
+        }
+        continue;
+      }
+      if (!field.values.empty() && std::find(field.values.begin(), field.values.end(),
+                                             value.Scalar()) == field.values.end()) {
+        Report(value.Mark(), path + "." + field.name,
+               "driver '" + driver + "' takes " + field.name + " " + allowed + ", got '" +
+                   value.Scalar() + "'");
+      }
+    }
   }
 
   ImageRef BuildImage(const std::string& text) {

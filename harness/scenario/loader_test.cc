@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/drivers/catalog.h"
 #include "harness/scenario/schema_validator.h"
 
 namespace faultline::scenario {
@@ -114,6 +115,9 @@ std::vector<BadCase> BadCases() {
        "version: 1\nname: t\ntarget: {driver: oci, runtime: rnuc}\n" + ok_steps,
        "bad.yaml:3:32: target.runtime: expected one of: runc, crun, got 'rnuc'; did you mean "
        "'runc'?"},
+      {"a field the driver needs is missing", "bad.yaml",
+       "version: 1\nname: t\ntarget: {driver: oci}\n" + ok_steps,
+       "bad.yaml:3:9: target.runtime: driver 'oci' needs 'runtime' (runc or crun)"},
       {"unquoted boolean in a command", "bad.yaml",
        head + "steps:\n  - name: a\n    workload: {kind: start, count: 1, command: [true]}\n",
        "bad.yaml:6:49: steps[0].workload.command[0]: expected a string, got true (quote it to make "
@@ -643,6 +647,30 @@ TEST(LoadScenario, RecoveryTimeSloRules) {
   EXPECT_EQ(loaded->slo[0].statistic, "max");
   EXPECT_EQ(loaded->slo[1].metric, "recovery_time.node.kill");
   EXPECT_EQ(loaded->slo[1].statistic, "p99");
+}
+
+// The published schema and the driver table say the same: its driver enum lists every
+// driver, and every driver field (with its values) is a target property there.
+TEST(DriverTable, SchemaAgreesWithTheDriverCatalog) {
+  const nlohmann::json& schema = ScenarioSchema();
+  const auto& target = schema.at("$defs").at("target").at("properties");
+  std::vector<std::string> names;
+  for (const auto& spec : drivers::DriverCatalog()) names.push_back(spec.name);
+  EXPECT_EQ(target.at("driver").at("enum").get<std::vector<std::string>>(), names);
+  for (const auto& spec : drivers::DriverCatalog()) {
+    for (const auto& field : spec.fields) {
+      ASSERT_TRUE(target.contains(field.name)) << spec.name << "." << field.name;
+      if (field.values.empty()) continue;
+      const auto allowed = target.at(field.name).at("enum").get<std::vector<std::string>>();
+      for (const auto& value : field.values) {
+        EXPECT_NE(std::find(allowed.begin(), allowed.end(), value), allowed.end())
+            << spec.name << "." << field.name << " " << value;
+      }
+    }
+  }
+  for (const auto& common : drivers::CommonTargetFields()) {
+    EXPECT_TRUE(target.contains(common)) << common;
+  }
 }
 
 }  // namespace

@@ -34,7 +34,7 @@ RampMeasurement MeasureMemory(const std::vector<Running>& running,
   std::size_t read = 0;
   for (const auto& [container, node] : running) {
     if (only_node && node != *only_node) continue;
-    auto memory = ReadCgroupMemory(container->cgroup());
+    auto memory = ReadCgroupMemory(container->Identity().cgroup);
     if (!memory.ok()) continue;
     m.total_usage += static_cast<double>(memory->usage_bytes);
     resident += static_cast<double>(memory->resident_bytes);

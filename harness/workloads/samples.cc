@@ -46,6 +46,7 @@ Result<std::size_t> PlaceOnNode(const StepContext& context, drivers::ContainerSp
     FL_ASSIGN_OR_RETURN(index, context.placer->Place(context.pinned_node));
   }
   const cluster::Node& node = context.nodes.at(index);
+  spec.node = node.name;
   spec.netns = node.netns;
   spec.cgroup_parent = node.cgroup;
   sink.SetNode(spec.id, node.name);

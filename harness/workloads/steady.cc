@@ -55,6 +55,7 @@ class Churn {
       spec.id = context_.id_prefix + "-c" + std::to_string(i);
       spec.command = workload_.command;
       spec.resources = context_.resources;
+      spec.node = context_.nodes[node].name;
       spec.netns = context_.nodes[node].netns;
       spec.cgroup_parent = context_.nodes[node].cgroup;
       sink_.SetNode(spec.id, context_.nodes[node].name);

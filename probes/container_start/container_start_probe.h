@@ -18,9 +18,9 @@ namespace faultline::probes {
 class RingReader;
 
 struct ContainerStartOptions {
-  std::vector<pid_t> roots;  // tgids whose children start sessions by exec'ing a runtime
-  bool host_mode = false;    // any exec of a runtime binary on the host starts a session
-  std::vector<std::string> runtimes = {"runc", "crun"};  // command names (at most 4, 15 chars)
+  std::vector<pid_t> roots;           // tgids whose children start sessions by exec'ing a runtime
+  bool host_mode = false;             // any exec of a runtime binary on the host starts a session
+  std::vector<std::string> runtimes;  // command names (at most 4, 15 chars)
 };
 
 class ContainerStartProbe {

@@ -42,7 +42,7 @@ class ContainerFaultsTest : public OciFixture {
     chaos::FaultParams params;
     params.run_id = run_id_;
     params.kind = kind;
-    params.containers = {{c.id(), c.cgroup()}};
+    params.containers = {{c.id(), c.Identity().cgroup}};
     params.expires_ns = BootNowNs() + 60'000'000'000;
     return params;
   }
@@ -67,16 +67,16 @@ class ContainerFaultsTest : public OciFixture {
 TEST_F(ContainerFaultsTest, KillEndsEveryProcessOfTheContainerAndIsJournaledUntilReverted) {
   auto victim = Sleeper("kill"), bystander = Sleeper("stay");
   ASSERT_TRUE(victim && bystander);
-  ASSERT_FALSE(chaos::ProcessesIn(victim->cgroup()).empty());
+  ASSERT_FALSE(chaos::ProcessesIn(victim->Identity().cgroup).empty());
 
   auto fault = Mechanism("container.kill")->Inject(Params("container.kill", *victim), *journal_);
   ASSERT_TRUE(fault.ok()) << fault.error().ToString();
   EXPECT_EQ(FaultRecords(), 1u);
-  EXPECT_TRUE(Eventually([&] { return chaos::ProcessesIn(victim->cgroup()).empty(); }));
+  EXPECT_TRUE(Eventually([&] { return chaos::ProcessesIn(victim->Identity().cgroup).empty(); }));
   EXPECT_TRUE(
       Eventually([&] { return *victim->State(10s) == drivers::ContainerStatus::kStopped; }));
   EXPECT_EQ(*bystander->State(10s), drivers::ContainerStatus::kRunning);
-  EXPECT_FALSE(chaos::ProcessesIn(bystander->cgroup()).empty());
+  EXPECT_FALSE(chaos::ProcessesIn(bystander->Identity().cgroup).empty());
 
   EXPECT_TRUE((*fault)->Revert().ok());
   EXPECT_EQ(FaultRecords(), 0u);
@@ -87,10 +87,10 @@ TEST_F(ContainerFaultsTest, KillEndsEveryProcessOfTheContainerAndIsJournaledUnti
 TEST_F(ContainerFaultsTest, OomMakesTheKernelKillInsideTheContainerAndRevertRestoresTheLimit) {
   auto victim = Sleeper("oom");
   ASSERT_TRUE(victim);
-  auto before = chaos::OomKillCount(victim->cgroup());
+  auto before = chaos::OomKillCount(victim->Identity().cgroup);
   if (!before.ok())
     GTEST_SKIP() << "SKIPPED (host lacks a capability): " << before.error().ToString();
-  const std::string dir = MemoryCgroupDir(victim->cgroup());
+  const std::string dir = MemoryCgroupDir(victim->Identity().cgroup);
   const std::string limit_file =
       PathExists(dir + "/memory.limit_in_bytes") ? "/memory.limit_in_bytes" : "/memory.max";
   const auto limit_before = ReadFile(dir + limit_file);
@@ -101,7 +101,7 @@ TEST_F(ContainerFaultsTest, OomMakesTheKernelKillInsideTheContainerAndRevertRest
   EXPECT_EQ(FaultRecords(), 1u);
   // The kernel's own counter, and the container's process gone.
   EXPECT_TRUE(Eventually([&] {
-    auto now = chaos::OomKillCount(victim->cgroup());
+    auto now = chaos::OomKillCount(victim->Identity().cgroup);
     return now.ok() && *now > *before;
   })) << "no OOM kill counted in "
       << dir;
@@ -112,7 +112,7 @@ TEST_F(ContainerFaultsTest, OomMakesTheKernelKillInsideTheContainerAndRevertRest
   EXPECT_EQ(FaultRecords(), 0u);
   EXPECT_EQ(*ReadFile(dir + limit_file), *limit_before);
   // The allocator is gone with the revert: nothing runs in the container's cgroup.
-  EXPECT_TRUE(Eventually([&] { return chaos::ProcessesIn(victim->cgroup()).empty(); }));
+  EXPECT_TRUE(Eventually([&] { return chaos::ProcessesIn(victim->Identity().cgroup).empty(); }));
   EXPECT_TRUE(victim->Delete(30s).status.ok());
 }
 

@@ -279,6 +279,11 @@ faults:
   EXPECT_GE(thawed_at, expires) << "thawed before the TTL passed";
   EXPECT_LT(thawed_at - expires, 500'000'000) << "the watchdog reverts within 0.5 s of the TTL";
   std::cout << "watchdog revert " << (thawed_at - expires) / 1e6 << " ms after the TTL\n";
+  // The release is appended just after the thaw: give the watchdog a moment to write it.
+  const auto released_by = std::chrono::steady_clock::now() + 2s;
+  while (!FaultRecords(run_dir).empty() && std::chrono::steady_clock::now() < released_by) {
+    std::this_thread::sleep_for(5ms);
+  }
   EXPECT_TRUE(FaultRecords(run_dir).empty()) << "the watchdog released the record";
 
   auto [code, output] = RunFaultline({"recover"}, state_);

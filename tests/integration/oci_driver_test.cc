@@ -35,9 +35,9 @@ TEST_F(OciDriverTest, LifecycleWithSpansAndItsOwnCgroup) {
   OpResult start = container.Start(std::chrono::seconds(30));
   ASSERT_TRUE(start.status.ok()) << start.status.error().ToString();
   EXPECT_EQ(*container.State(std::chrono::seconds(10)), ContainerStatus::kRunning);
-  EXPECT_EQ(container.cgroup(), "faultline/drvtest1/fl-drvtest1-a");
-  EXPECT_TRUE(CgroupExists(container.cgroup()));
-  auto memory = ReadCgroupMemory(container.cgroup());
+  EXPECT_EQ(container.Identity().cgroup, "faultline/drvtest1/fl-drvtest1-a");
+  EXPECT_TRUE(CgroupExists(container.Identity().cgroup));
+  auto memory = ReadCgroupMemory(container.Identity().cgroup);
   ASSERT_TRUE(memory.ok());
   EXPECT_GT(memory->usage_bytes, 0u);
 
@@ -45,7 +45,7 @@ TEST_F(OciDriverTest, LifecycleWithSpansAndItsOwnCgroup) {
   EXPECT_TRUE(killed.status.ok()) << killed.status.error().ToString();
   OpResult removed = container.Delete(std::chrono::seconds(30));
   EXPECT_TRUE(removed.status.ok()) << removed.status.error().ToString();
-  EXPECT_FALSE(CgroupExists(container.cgroup()));
+  EXPECT_FALSE(CgroupExists(container.Identity().cgroup));
   EXPECT_FALSE(PathExists(journal_->run_dir() + "/containers/fl-drvtest1-a"));
 }
 
@@ -80,12 +80,12 @@ TEST_F(OciDriverTest, EveryContainerIsJournaledUntilDeleted) {
   auto outstanding = ReadOutstanding(journal_->run_dir() + "/journal");
   ASSERT_TRUE(outstanding.ok());
   ASSERT_FALSE(outstanding->empty());
-  EXPECT_EQ(outstanding->back().kind, journal_kind::kContainer);
+  EXPECT_EQ(outstanding->back().kind, drivers::oci::kContainerRecord);
   EXPECT_EQ(outstanding->back().data["id"], "fl-drvtest1-d");
   EXPECT_TRUE(created.container->Delete(std::chrono::seconds(30)).status.ok());
   outstanding = ReadOutstanding(journal_->run_dir() + "/journal");
   ASSERT_TRUE(outstanding.ok());
-  EXPECT_NE(outstanding->back().kind, journal_kind::kContainer);
+  EXPECT_NE(outstanding->back().kind, drivers::oci::kContainerRecord);
 }
 
 }  // namespace

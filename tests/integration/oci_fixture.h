@@ -35,9 +35,10 @@ class OciFixture : public ::testing::Test {
     lower_ = journal_->run_dir() + "/image";
     ASSERT_TRUE(images::BuildBusyboxRootfs(lower_).ok());
     auto driver = drivers::oci::OciDriver::Open(
-        {"runc", journal_->run_dir(), "faultline/" + run_id_, lower_, journal_.get()});
+        {"runc", journal_->run_dir(), "faultline/" + run_id_, journal_.get()});
     ASSERT_TRUE(driver.ok()) << driver.error().ToString();
     driver_ = std::move(*driver);
+    ASSERT_TRUE(driver_->ImportImage({"local"}, {"busybox", lower_, ""}).ok());
   }
   void TearDown() override {
     driver_.reset();

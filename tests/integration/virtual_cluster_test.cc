@@ -76,14 +76,19 @@ std::string ContainersReachEachOther(const cluster::Cluster& cluster) {
   if (Status built = images::BuildBusyboxRootfs(lower); !built.ok())
     failed = built.error().ToString();
   auto driver = drivers::oci::OciDriver::Open(
-      {"runc", (*journal)->run_dir(), "faultline/cltest01", lower, journal->get()});
+      {"runc", (*journal)->run_dir(), "faultline/cltest01", journal->get()});
   if (failed.empty() && !driver.ok()) failed = driver.error().ToString();
+  if (failed.empty()) {
+    if (auto imported = (*driver)->ImportImage({"local"}, {"busybox", lower, ""}); !imported.ok())
+      failed = imported.error().ToString();
+  }
   if (failed.empty()) {
     const cluster::Node& client_node = cluster.nodes().at(0);
     const cluster::Node& server_node = cluster.nodes().at(1);
     drivers::ContainerSpec server{"fl-cltest01-server",
                                   {"nc", "-l", "-p", "7000", "-e", "echo", "pong"},
                                   {},
+                                  server_node.name,
                                   server_node.netns,
                                   server_node.cgroup};
     drivers::ContainerSpec client{
@@ -92,6 +97,7 @@ std::string ContainersReachEachOther(const cluster::Cluster& cluster) {
          "for i in 1 2 3 4 5 6 7 8 9 10; do nc -w 1 " + server_node.address +
              " 7000 && exit 0; sleep 0.2; done; exit 1"},
         {},
+        client_node.name,
         client_node.netns,
         client_node.cgroup};
     drivers::Created made_server = (*driver)->Create(server, 30s);

@@ -1,6 +1,7 @@
 #include "harness/drivers/oci/oci_driver.h"
 
 #include <sys/mount.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <sstream>
@@ -37,7 +38,13 @@ class OciContainer : public Container {
       : driver_(driver), id_(std::move(id)), dir_(std::move(dir)), cgroup_(std::move(cgroup)) {}
 
   const std::string& id() const override { return id_; }
-  const std::string& cgroup() const override { return cgroup_; }
+  ContainerIdentity Identity() const override {
+    ContainerIdentity identity{id_, cgroup_, 0};
+    if (auto pid = ReadFile(dir_ + "/init.pid"); pid.ok()) {
+      identity.init_pid = static_cast<pid_t>(std::strtol(pid->c_str(), nullptr, 10));
+    }
+    return identity;
+  }
   std::string rootfs() const { return dir_ + "/bundle/rootfs"; }
   std::string bundle() const { return dir_ + "/bundle"; }
   std::string output_log() const { return dir_ + "/output.log"; }
@@ -47,7 +54,7 @@ class OciContainer : public Container {
   // starting a container.
   OpResult Prepare(const ContainerSpec& spec) {
     OpResult op;
-    auto seq = driver_->config().journal->Acquire(journal_kind::kContainer,
+    auto seq = driver_->config().journal->Acquire(kContainerRecord,
                                                   {{"runtime_argv", driver_->RuntimeArgv()},
                                                    {"id", id_},
                                                    {"rootfs", rootfs()},
@@ -131,11 +138,10 @@ class OciContainer : public Container {
 
  private:
   Status BuildBundle(const ContainerSpec& spec) {
-    const auto& config = driver_->config();
     FL_RETURN_IF_ERROR(MakeDirs(dir_ + "/upper"));
     FL_RETURN_IF_ERROR(MakeDirs(dir_ + "/work"));
     FL_RETURN_IF_ERROR(MakeDirs(rootfs()));
-    const std::string options = "lowerdir=" + config.lower_rootfs + ",upperdir=" + dir_ +
+    const std::string options = "lowerdir=" + driver_->lower_rootfs() + ",upperdir=" + dir_ +
                                 "/upper,workdir=" + dir_ + "/work";
     if (mount("overlay", rootfs().c_str(), "overlay", 0, options.c_str()) != 0) {
       return ErrnoError("cannot mount overlay rootfs at " + rootfs(), errno);
@@ -156,6 +162,16 @@ class OciContainer : public Container {
   std::int64_t created_ns_ = 0;  // when the runtime call that forks the init was issued
   bool mounted_ = false;
 };
+
+// Paths go into overlay mount options, where these characters are separators.
+Status CheckOverlayPath(const std::string& path) {
+  if (path.find_first_of(",:\\") != std::string::npos) {
+    return InvalidArgument("path '" + path +
+                           "' contains ',', ':' or '\\', which overlay mount options cannot "
+                           "carry");
+  }
+  return OkStatus();
+}
 
 }  // namespace
 
@@ -183,19 +199,23 @@ Result<std::unique_ptr<OciDriver>> OciDriver::Open(OciDriverConfig config) {
   if (config.runtime != "runc" && config.runtime != "crun") {
     return InvalidArgument("unknown OCI runtime '" + config.runtime + "'");
   }
-  // Both paths go into overlay mount options, where these characters are separators.
-  for (const std::string* path : {&config.lower_rootfs, &config.run_dir}) {
-    if (path->find_first_of(",:\\") != std::string::npos) {
-      return InvalidArgument("path '" + *path +
-                             "' contains ',', ':' or '\\', which overlay "
-                             "mount options cannot carry");
-    }
-  }
+  FL_RETURN_IF_ERROR(CheckOverlayPath(config.run_dir));
   FL_ASSIGN_OR_RETURN(RuntimeInfo info, ProbeOciRuntime(config.runtime));
   std::string state_root = config.run_dir + "/runtime/" + config.runtime;
   FL_RETURN_IF_ERROR(MakeDirs(state_root, 0700));
   return std::unique_ptr<OciDriver>(
       new OciDriver(std::move(config), std::move(info), std::move(state_root)));
+}
+
+Result<std::string> OciDriver::ImportImage(const PlatformNode&, const ImageSource& image) {
+  FL_RETURN_IF_ERROR(CheckOverlayPath(image.rootfs));
+  lower_rootfs_ = image.rootfs;
+  return image.rootfs;
+}
+
+ProbeScope OciDriver::Probes() const {
+  // The controller forks every runtime call; the kernel's command name is the binary's name.
+  return {{getpid()}, {info_.path.substr(info_.path.rfind('/') + 1)}};
 }
 
 std::vector<std::string> OciDriver::RuntimeArgv() const {
@@ -208,7 +228,12 @@ Created OciDriver::CreateWith(const char* verb, const ContainerSpec& spec, Nanos
       spec.cgroup_parent.empty() ? config_.cgroup_parent : spec.cgroup_parent;
   auto container = std::make_unique<OciContainer>(
       this, spec.id, config_.run_dir + "/containers/" + spec.id, parent + "/" + spec.id);
-  created.prepare = container->Prepare(spec);
+  if (lower_rootfs_.empty()) {
+    created.prepare.start_ns = created.prepare.end_ns = BootNowNs();
+    created.prepare.status = FailedPrecondition("no image imported into driver oci");
+  } else {
+    created.prepare = container->Prepare(spec);
+  }
   if (created.prepare.status.ok()) {
     std::vector<std::string> args = {verb};
     if (std::string(verb) == "run") args.push_back("--detach");

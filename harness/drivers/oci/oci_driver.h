@@ -10,11 +10,13 @@
 
 namespace faultline::drivers::oci {
 
+// The journal record of one container: {runtime_argv, id, rootfs, dir}.
+inline constexpr const char* kContainerRecord = "container";
+
 struct OciDriverConfig {
   std::string runtime;        // "runc" | "crun": looked up in PATH
   std::string run_dir;        // the run's state directory; bundles and runtime state go below
   std::string cgroup_parent;  // relative cgroup under which each container gets its own
-  std::string lower_rootfs;   // the prepared image
   Journal* journal = nullptr;
 };
 
@@ -26,6 +28,12 @@ class OciDriver : public Driver {
   static Result<std::unique_ptr<OciDriver>> Open(OciDriverConfig config);
 
   const RuntimeInfo& runtime() const override { return info_; }
+  // Daemonless: the controller forks the runtime for every operation.
+  Status StartPlatform(const PlatformNode&) override { return OkStatus(); }
+  Status StopPlatform(const PlatformNode&) override { return OkStatus(); }
+  // The image's rootfs becomes the shared lower layer of every container's overlay.
+  Result<std::string> ImportImage(const PlatformNode& node, const ImageSource& image) override;
+  ProbeScope Probes() const override;
   Created Create(const ContainerSpec& spec, Nanos timeout) override;
   Created Run(const ContainerSpec& spec, Nanos timeout) override;
   Result<std::uint64_t> ResidentOverheadBytes() override { return std::uint64_t{0}; }
@@ -33,6 +41,7 @@ class OciDriver : public Driver {
   // The runtime invocation prefix: binary plus its private state root.
   std::vector<std::string> RuntimeArgv() const;
   const OciDriverConfig& config() const { return config_; }
+  const std::string& lower_rootfs() const { return lower_rootfs_; }
 
  private:
   OciDriver(OciDriverConfig config, RuntimeInfo info, std::string state_root);
@@ -41,6 +50,7 @@ class OciDriver : public Driver {
   OciDriverConfig config_;
   RuntimeInfo info_;
   std::string state_root_;
+  std::string lower_rootfs_;  // set by ImportImage
 };
 
 }  // namespace faultline::drivers::oci

@@ -1,0 +1,33 @@
+#include "harness/drivers/catalog.h"
+
+namespace faultline::drivers {
+
+const DriverField* DriverSpec::FindField(const std::string& field) const {
+  for (const DriverField& f : fields) {
+    if (f.name == field) return &f;
+  }
+  return nullptr;
+}
+
+const std::vector<DriverSpec>& DriverCatalog() {
+  static const std::vector<DriverSpec> catalog = {
+      {"oci",
+       "calls an OCI runtime binary directly, one process per operation (no daemon)",
+       {{"runtime", {"runc", "crun"}, true}}},
+  };
+  return catalog;
+}
+
+const DriverSpec* FindDriverSpec(const std::string& name) {
+  for (const DriverSpec& spec : DriverCatalog()) {
+    if (spec.name == name) return &spec;
+  }
+  return nullptr;
+}
+
+const std::vector<std::string>& CommonTargetFields() {
+  static const std::vector<std::string> fields = {"name", "driver", "image", "resources", "node"};
+  return fields;
+}
+
+}  // namespace faultline::drivers

@@ -1,0 +1,34 @@
+// The driver table as data: every driver's name and the target fields it takes. The scenario
+// loader validates targets against it; the registry (registry.h) binds each entry to its code.
+// Kept free of driver code so that loading a scenario links no platform client.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace faultline::drivers {
+
+// A target field that one driver takes beyond the fields every target has (name, driver,
+// image, resources, node).
+struct DriverField {
+  std::string name;                 // the key in the target mapping, e.g. "runtime"
+  std::vector<std::string> values;  // the values it may take; empty: any string
+  bool required = false;
+};
+
+struct DriverSpec {
+  std::string name;     // "oci"
+  std::string summary;  // one line for doctor and the schema's description
+  std::vector<DriverField> fields;
+
+  const DriverField* FindField(const std::string& field) const;
+};
+
+// Every driver, in the order doctor lists them.
+const std::vector<DriverSpec>& DriverCatalog();
+// The entry named NAME, or null.
+const DriverSpec* FindDriverSpec(const std::string& name);
+// The fields every target takes, whatever its driver.
+const std::vector<std::string>& CommonTargetFields();
+
+}  // namespace faultline::drivers
