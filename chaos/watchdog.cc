@@ -1,7 +1,5 @@
 #include "chaos/watchdog.h"
 
-#include <fcntl.h>
-#include <spawn.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,31 +11,14 @@
 #include "harness/core/clock.h"
 #include "harness/core/files.h"
 #include "harness/core/journal.h"
-
-extern char** environ;
+#include "harness/core/process.h"
 
 namespace faultline::chaos {
 
 Result<pid_t> StartWatchdog(const std::string& self_exe, const std::string& run_dir) {
-  posix_spawn_file_actions_t actions;
-  posix_spawnattr_t attr;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawnattr_init(&attr);
-  for (int fd = 0; fd <= 2; ++fd) {
-    posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0);
-  }
-  // Its own session: a terminal's Ctrl-C to the controller's group does not reach it.
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);
-  std::vector<std::string> args = {self_exe, "_watchdog", run_dir};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = -1;
-  const int error = posix_spawn(&pid, self_exe.c_str(), &actions, &attr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
-  if (error != 0) return ErrnoError("cannot start the fault watchdog", error);
-  return pid;
+  auto pid = StartDetached({self_exe, "_watchdog", run_dir}, "");
+  if (!pid.ok()) return std::move(pid).error().With("cannot start the fault watchdog");
+  return *pid;
 }
 
 int RunWatchdog(const std::string& run_dir) {

@@ -20,6 +20,8 @@ int TraceCommand(const Args& args);
 int ClusterCommand(const Args& args);
 int TcpEchoCommand(const Args& args);   // internal: steady workloads inside a node
 int TcpProbeCommand(const Args& args);  // internal
+// Internal: a platform daemon inside a node (`faultline _node-exec --cgroup REL -- PROGRAM`).
+int NodeExecCommand(const Args& args);
 // Internal: the fault watchdog a run starts (`faultline _watchdog RUN_DIR`).
 int WatchdogCommand(const Args& args);
 

@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
       {"_tcp-echo", TcpEchoCommand},
       {"_tcp-probe", TcpProbeCommand},
       {"_watchdog", WatchdogCommand},
+      {"_node-exec", NodeExecCommand},
   };
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
       !std::strcmp(argv[1], "help")) {

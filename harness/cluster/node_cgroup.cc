@@ -147,6 +147,7 @@ Status JoinCgroup(const std::string& rel, pid_t pid) {
 Status EnterNode(const std::string& netns, const std::string& rel) {
   FL_RETURN_IF_ERROR(CreateNodeCgroup(rel, {}, DetectCgroupMode()));
   FL_RETURN_IF_ERROR(JoinCgroup(rel, getpid()));
+  if (netns.empty()) return OkStatus();  // a node of the local cluster: the host's network
   const int fd = open(netns.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return ErrnoError("cannot open network namespace " + netns, errno);
   const int joined = setns(fd, CLONE_NEWNET);

@@ -38,7 +38,8 @@ Status CreateNodeCgroup(const std::string& rel, const NodeLimits& limits, Cgroup
 Status JoinCgroup(const std::string& rel, pid_t pid);
 
 // Moves this process into node cgroup REL (created if needed) and its network namespace at
-// NETNS, for helpers that must live inside a node. Call before starting any thread.
+// NETNS (empty: stays in the host's), for helpers that must live inside a node. Call before
+// starting any thread.
 Status EnterNode(const std::string& netns, const std::string& rel);
 
 // The limits in effect on REL, read back from the files (for status and tests).

@@ -4,11 +4,15 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <sys/mount.h>
 #include <openssl/evp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <vector>
+#include <fstream>
+#include <algorithm>
 #include <cstdlib>
 #include <memory>
 #include <sstream>
@@ -147,6 +151,40 @@ Result<std::string> Sha256File(const std::string& path) {
   }
   close(fd);
   return HexDigest(ctx.get());
+}
+
+Status UnmountAllBelow(const std::string& dir) {
+  std::ifstream mountinfo("/proc/self/mountinfo");
+  std::vector<std::string> points;
+  std::string line;
+  while (std::getline(mountinfo, line)) {
+    // Field 5 is the mount point, with spaces and the like escaped as octal (\040).
+    std::istringstream fields(line);
+    std::string field, point;
+    for (int i = 1; i <= 5 && fields >> field; ++i) point = field;
+    std::string decoded;
+    for (std::size_t i = 0; i < point.size(); ++i) {
+      if (point[i] == '\\' && i + 3 < point.size()) {
+        decoded += static_cast<char>(std::stoi(point.substr(i + 1, 3), nullptr, 8));
+        i += 3;
+      } else {
+        decoded += point[i];
+      }
+    }
+    if (decoded == dir || decoded.rfind(dir + "/", 0) == 0) points.push_back(decoded);
+  }
+  // Deepest first: a mount below another must go before it.
+  std::sort(points.begin(), points.end(), [](const std::string& a, const std::string& b) {
+    return a.size() > b.size();
+  });
+  Status status = OkStatus();
+  for (const auto& point : points) {
+    if (umount2(point.c_str(), 0) != 0 && umount2(point.c_str(), MNT_DETACH) != 0 &&
+        errno != EINVAL && errno != ENOENT && status.ok()) {
+      status = ErrnoError("cannot unmount " + point, errno);
+    }
+  }
+  return status;
 }
 
 bool PathInside(const std::string& path, const std::string& dir, bool allow_self) {

@@ -19,6 +19,9 @@ Status MakeDirs(const std::string& path, unsigned mode = 0755);
 // what another filesystem holds).
 Status RemoveTree(const std::string& path);
 bool PathExists(const std::string& path);
+// Unmounts every mount point at or below DIR (deepest first; lazily when busy), as listed in
+// /proc/self/mountinfo: what a daemon leaves mounted in its private directories.
+Status UnmountAllBelow(const std::string& dir);
 // Lowercase hex SHA-256 of a file's bytes / of a string.
 Result<std::string> Sha256File(const std::string& path);
 std::string Sha256Hex(const std::string& data);

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <spawn.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -24,6 +25,8 @@
 #include <thread>
 
 #include "harness/core/files.h"
+
+extern char** environ;
 
 namespace faultline {
 namespace bp = boost::process;
@@ -161,6 +164,51 @@ Result<ProcessOutcome> RunProcess(const ProcessSpec& spec) {
     outcome.err = TailOfFile(spec.output_file);
   }
   return outcome;
+}
+
+Result<pid_t> StartDetached(const std::vector<std::string>& argv, const std::string& log_file) {
+  if (argv.empty()) return InvalidArgument("empty command");
+  const std::string exe = FindExecutable(argv[0]);
+  if (exe.empty()) return FailedPrecondition(argv[0] + ": not found in PATH");
+  std::vector<std::string> args = argv;
+  std::vector<char*> pointers;
+  for (auto& a : args) pointers.push_back(a.data());
+  pointers.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawnattr_t attr;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawnattr_init(&attr);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  const char* out = log_file.empty() ? "/dev/null" : log_file.c_str();
+  posix_spawn_file_actions_addopen(&actions, 1, out, O_WRONLY | O_CREAT | O_APPEND, 0600);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK);
+  sigset_t none;
+  sigemptyset(&none);
+  posix_spawnattr_setsigmask(&attr, &none);
+  pid_t pid = -1;
+  int error = 0;
+  {
+    // Under the spawn lock: no other spawn's pipes are open to be inherited.
+    std::lock_guard lock(g_spawn_mu);
+    error = posix_spawn(&pid, exe.c_str(), &actions, &attr, pointers.data(), environ);
+  }
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  if (error != 0) return ErrnoError("cannot start " + exe, error);
+  return pid;
+}
+
+Result<std::uint64_t> ProcessStartTime(pid_t pid) {
+  auto stat = ReadFile("/proc/" + std::to_string(pid) + "/stat");
+  if (!stat.ok()) return NotFound("no process " + std::to_string(pid));
+  // The command name (field 2) may hold spaces and parentheses: count from the last ')'.
+  std::istringstream fields(stat->substr(stat->rfind(')') + 2));
+  std::string field;
+  for (int i = 3; i <= 22 && fields >> field; ++i) {
+    if (i == 22) return std::strtoull(field.c_str(), nullptr, 10);
+  }
+  return Internal("unreadable /proc/" + std::to_string(pid) + "/stat");
 }
 
 Result<std::string> RunForOutput(std::vector<std::string> argv, Nanos timeout) {

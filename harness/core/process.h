@@ -47,6 +47,16 @@ Result<ProcessOutcome> RunProcess(const ProcessSpec& spec);
 Result<std::string> RunForOutput(std::vector<std::string> argv,
                                  Nanos timeout = std::chrono::seconds(30));
 
+// Starts a long-lived program (a platform daemon, the fault watchdog) and does not wait for it:
+// its own session (a terminal's Ctrl-C to the controller does not reach it), stdin from
+// /dev/null, stdout and stderr appended to LOG_FILE (or /dev/null when empty). Once it exits,
+// the orphan reaper reaps it and WaitForOrphanExit tells when.
+Result<pid_t> StartDetached(const std::vector<std::string>& argv, const std::string& log_file);
+
+// When PID started, in clock ticks after boot (/proc/PID/stat field 22): with the pid it names
+// one process, never a later one that reuses the pid. NotFound when there is no such process.
+Result<std::uint64_t> ProcessStartTime(pid_t pid);
+
 // SIGKILLs every process with an argument naming a path below DIR ("DIR/..."; DIR itself does
 // not count) and waits up to TIMEOUT until they are gone or zombies. Returns how many were
 // killed. For the in-flight runtime calls of a run that died: they would go on creating what

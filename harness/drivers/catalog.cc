@@ -14,6 +14,10 @@ const std::vector<DriverSpec>& DriverCatalog() {
       {"oci",
        "calls an OCI runtime binary directly, one process per operation (no daemon)",
        {{"runtime", {"runc", "crun"}, true}}},
+      {"docker",
+       "Docker Engine: a private dockerd with its own containerd per node, inside the node, "
+       "driven through the Engine API on its unix socket",
+       {{"runtime", {"runc", "crun"}, false}, {"live_restore", {"true", "false"}, false}}},
   };
   return catalog;
 }

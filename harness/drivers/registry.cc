@@ -2,12 +2,13 @@
 
 #include <algorithm>
 
+#include "harness/drivers/docker/docker_kind.h"
 #include "harness/drivers/oci/oci_kind.h"
 
 namespace faultline::drivers {
 
 const std::vector<const DriverKind*>& DriverKinds() {
-  static const std::vector<const DriverKind*> kinds = {&oci::Kind()};
+  static const std::vector<const DriverKind*> kinds = {&oci::Kind(), &docker::Kind()};
   return kinds;
 }
 

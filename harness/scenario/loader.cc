@@ -174,7 +174,7 @@ class Builder {
     t.driver = node["driver"].Scalar();
     if (const YAML::Node runtime = node["runtime"]) t.runtime = runtime.Scalar();
     t.name = node["name"] ? node["name"].Scalar() : !t.runtime.empty() ? t.runtime : t.driver;
-    CheckDriverFields(node, path, t.driver);
+    CheckDriverFields(node, path, t.driver, t.options);
     t.where = Where(file_, node.Mark());
     if (const YAML::Node image = node["image"]) t.image = BuildImage(image.Scalar());
     if (const YAML::Node r = node["resources"]) {
@@ -189,9 +189,9 @@ class Builder {
   }
 
   // What the schema cannot say per driver: which fields each one takes, and their values
-  // (the driver table, harness/drivers/catalog.h).
+  // (the driver table, harness/drivers/catalog.h). Fills OPTIONS with the driver's fields.
   void CheckDriverFields(const YAML::Node& node, const std::string& path,
-                         const std::string& driver) {
+                         const std::string& driver, std::map<std::string, std::string>& options) {
     const drivers::DriverSpec* spec = drivers::FindDriverSpec(driver);
     if (!spec) {
       std::vector<std::string> names;
@@ -214,6 +214,7 @@ class Builder {
       const YAML::Node value = node[field.name];
       std::string allowed;
       for (const auto& v : field.values) allowed += (allowed.empty() ? "" : " or ") + v;
+      if (value && field.name != "runtime") options[field.name] = value.Scalar();
       if (!value) {
         if (field.required) {
           Report(node.Mark(), path + "." + field.name,

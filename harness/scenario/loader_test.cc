@@ -118,6 +118,11 @@ std::vector<BadCase> BadCases() {
       {"a field the driver needs is missing", "bad.yaml",
        "version: 1\nname: t\ntarget: {driver: oci}\n" + ok_steps,
        "bad.yaml:3:9: target.runtime: driver 'oci' needs 'runtime' (runc or crun)"},
+      {"a field of another driver", "bad.yaml",
+       "version: 1\nname: t\ntarget: {driver: oci, runtime: runc, live_restore: true}\n" +
+           ok_steps,
+       "bad.yaml:3:38: target.live_restore: driver 'oci' takes no field 'live_restore' (its own "
+       "fields: runtime)"},
       {"unquoted boolean in a command", "bad.yaml",
        head + "steps:\n  - name: a\n    workload: {kind: start, count: 1, command: [true]}\n",
        "bad.yaml:6:49: steps[0].workload.command[0]: expected a string, got true (quote it to make "
@@ -661,7 +666,12 @@ TEST(DriverTable, SchemaAgreesWithTheDriverCatalog) {
     for (const auto& field : spec.fields) {
       ASSERT_TRUE(target.contains(field.name)) << spec.name << "." << field.name;
       if (field.values.empty()) continue;
-      const auto allowed = target.at(field.name).at("enum").get<std::vector<std::string>>();
+      const auto& property = target.at(field.name);
+      if (property.value("type", "") == "boolean") {
+        EXPECT_EQ(field.values, (std::vector<std::string>{"true", "false"})) << field.name;
+        continue;
+      }
+      const auto allowed = property.at("enum").get<std::vector<std::string>>();
       for (const auto& value : field.values) {
         EXPECT_NE(std::find(allowed.begin(), allowed.end(), value), allowed.end())
             << spec.name << "." << field.name << " " << value;

@@ -44,8 +44,10 @@ struct Resources {
 
 struct Target {
   std::string name;     // unique; defaults to the runtime ("runc")
-  std::string driver;   // "oci"
-  std::string runtime;  // "runc" | "crun"
+  std::string driver;   // an entry of the driver table: "oci", "docker"
+  std::string runtime;  // the OCI runtime: "runc" | "crun"; empty: the driver's default
+  // The driver's other fields as written (the driver table says which), e.g. live_restore.
+  std::map<std::string, std::string> options;
   ImageRef image;
   Resources resources;
   std::optional<std::string> node;  // pins the target's containers to this cluster node

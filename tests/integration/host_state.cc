@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <sstream>
@@ -53,6 +54,13 @@ std::vector<std::string> Leftovers(const std::string& state_root) {
         state_at != std::string::npos && stat.size() > state_at + 2 && stat[state_at + 2] == 'Z';
     if (!zombie && cgroups.find(":/faultline/") != std::string::npos) {
       found.push_back("process " + pid + " in a faultline cgroup");
+    }
+    // A daemon started for a run names its private directories below the state root.
+    std::string cmdline = Slurp("/proc/" + pid + "/cmdline");
+    std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+    if (!zombie && cmdline.find(state_root + "/") != std::string::npos &&
+        cmdline.find("_watchdog") == std::string::npos) {
+      found.push_back("process " + pid + ": " + cmdline);
     }
   }
   std::ifstream mountinfo("/proc/self/mountinfo");

@@ -10,8 +10,9 @@
 namespace faultline::testing {
 
 // Everything under STATE_ROOT's runs/, clusters/ and subnets/, fl-* network namespaces,
-// faultline cgroups, live processes in faultline cgroups,
-// and mounts below STATE_ROOT. Empty means clean.
+// faultline cgroups, live processes in faultline cgroups or naming a path below STATE_ROOT
+// (daemons; the fault watchdog excepted: it removes itself), and mounts below STATE_ROOT.
+// Empty means clean.
 std::vector<std::string> Leftovers(const std::string& state_root);
 
 // Skips the current test, loudly, unless running as root with runc installed.

@@ -1,0 +1,249 @@
+#include "harness/drivers/docker/docker_driver.h"
+
+#include <signal.h>
+
+#include <cmath>
+#include <sstream>
+#include <thread>
+
+#include "harness/core/files.h"
+#include "harness/core/process.h"
+#include "harness/drivers/oci/oci_driver.h"
+#include "harness/images/image_archive.h"
+
+namespace faultline::drivers::docker {
+namespace {
+
+using nlohmann::json;
+
+constexpr auto kWaitSlice = std::chrono::milliseconds(250);
+
+// The status of a finished API call as an operation span.
+OpResult Timed(const std::function<Status()>& call) {
+  OpResult op;
+  op.start_ns = BootNowNs();
+  op.status = call();
+  op.end_ns = BootNowNs();
+  return op;
+}
+
+class DockerContainer : public Container {
+ public:
+  DockerContainer(EngineApi api, std::string id, std::string containers_cgroup)
+      : api_(std::move(api)), id_(std::move(id)), containers_cgroup_(std::move(containers_cgroup)) {}
+
+  const std::string& id() const override { return id_; }
+  ContainerIdentity Identity() const override {
+    std::lock_guard lock(mu_);
+    return {full_id_, full_id_.empty() ? "" : containers_cgroup_ + "/" + full_id_, pid_};
+  }
+  void set_full_id(const std::string& full_id) {
+    std::lock_guard lock(mu_);
+    full_id_ = full_id;
+  }
+
+  OpResult Start(Nanos timeout) override {
+    OpResult op = Timed([&] { return api_.Start(id_, timeout); });
+    if (op.status.ok()) RememberPid(timeout);
+    return op;
+  }
+  OpResult Kill(int signal, Nanos timeout) override {
+    return Timed([&] { return api_.Kill(id_, signal, timeout); });
+  }
+  OpResult Delete(Nanos timeout) override {
+    return Timed([&] { return api_.Remove(id_, timeout); });
+  }
+  Result<ContainerStatus> State(Nanos timeout) override {
+    FL_ASSIGN_OR_RETURN(ContainerState state, api_.Inspect(id_, timeout));
+    if (state.status == "created") return ContainerStatus::kCreated;
+    if (state.status == "running" || state.status == "restarting") return ContainerStatus::kRunning;
+    if (state.status == "paused") return ContainerStatus::kPaused;
+    if (state.status == "exited" || state.status == "dead") return ContainerStatus::kStopped;
+    return ContainerStatus::kUnknown;
+  }
+  // When the daemon answered that the container no longer runs: its exit as the API shows it.
+  Result<std::int64_t> WaitExit(Nanos timeout, const std::atomic<bool>* cancel) override {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+      // In slices, so a Ctrl-C is seen.
+      const auto left = std::chrono::duration_cast<Nanos>(deadline - std::chrono::steady_clock::now());
+      Status waited = api_.Wait(id_, std::min<Nanos>(left, kWaitSlice));
+      if (waited.ok()) return BootNowNs();
+      if (waited.error().code != ErrorCode::kDeadlineExceeded) {
+        return std::move(waited).error().With("container " + id_);
+      }
+      if (cancel && cancel->load()) return Cancelled("stopped waiting: the run was interrupted");
+      if (std::chrono::steady_clock::now() >= deadline) {
+        return DeadlineExceeded("container " + id_ + " still running after its deadline");
+      }
+    }
+  }
+
+ private:
+  void RememberPid(Nanos timeout) {
+    auto state = api_.Inspect(id_, timeout);
+    if (!state.ok()) return;
+    std::lock_guard lock(mu_);
+    pid_ = state->pid;
+    if (full_id_.empty()) full_id_ = state->id;
+  }
+
+  EngineApi api_;
+  std::string id_;
+  std::string containers_cgroup_;
+  mutable std::mutex mu_;
+  std::string full_id_;
+  pid_t pid_ = 0;
+};
+
+// "Docker version 20.10.24+dfsg1, build 5d6db84" -> "20.10.24+dfsg1".
+std::string VersionWord(const std::string& text) {
+  std::istringstream words(text.substr(0, text.find('\n')));
+  std::string word, previous;
+  while (words >> word) {
+    if (previous == "version") return word.back() == ',' ? word.substr(0, word.size() - 1) : word;
+    previous = word;
+  }
+  return "";
+}
+
+}  // namespace
+
+Result<RuntimeInfo> ProbeDockerd() {
+  RuntimeInfo info;
+  info.name = "dockerd";
+  info.path = FindExecutable("dockerd");
+  if (info.path.empty()) {
+    return FailedPrecondition("dockerd not found in PATH (install the Debian package docker.io)");
+  }
+  FL_ASSIGN_OR_RETURN(std::string version, RunForOutput({info.path, "--version"}));
+  info.version = VersionWord(version);
+  FL_ASSIGN_OR_RETURN(info.sha256, Sha256File(info.path));
+  return info;
+}
+
+DockerDriver::DockerDriver(DockerDriverConfig config, RuntimeInfo info, std::string runtime_path)
+    : config_(std::move(config)), info_(std::move(info)), runtime_path_(std::move(runtime_path)) {}
+
+DockerDriver::~DockerDriver() {
+  std::lock_guard lock(mu_);
+  nodes_.clear();  // stops what is still running
+}
+
+Result<std::unique_ptr<DockerDriver>> DockerDriver::Open(DockerDriverConfig config) {
+  if (config.runtime.empty()) config.runtime = "runc";
+  FL_ASSIGN_OR_RETURN(RuntimeInfo info, ProbeDockerd());
+  FL_ASSIGN_OR_RETURN(RuntimeInfo runtime, oci::ProbeOciRuntime(config.runtime));
+  return std::unique_ptr<DockerDriver>(
+      new DockerDriver(std::move(config), std::move(info), runtime.path));
+}
+
+Status DockerDriver::StartPlatform(const PlatformNode& node) {
+  DockerNodeConfig config;
+  config.node = node;
+  config.run_id = config_.run_id;
+  config.target = config_.target;
+  // Short: unix socket paths hold at most 107 bytes.
+  config.dir = config_.run_dir + "/d" + Sha256Hex(config_.target).substr(0, 8) + "-" + node.name;
+  config.runtime = config_.runtime;
+  config.runtime_path = runtime_path_;
+  config.live_restore = config_.live_restore;
+  config.self_exe = config_.self_exe;
+  config.journal = config_.journal;
+  FL_ASSIGN_OR_RETURN(auto started, DockerNode::Start(std::move(config)));
+  std::lock_guard lock(mu_);
+  nodes_[node.name] = std::move(started);
+  return OkStatus();
+}
+
+Status DockerDriver::StopPlatform(const PlatformNode& node) {
+  std::unique_ptr<DockerNode> stopping;
+  {
+    std::lock_guard lock(mu_);
+    auto it = nodes_.find(node.name);
+    if (it == nodes_.end()) return OkStatus();
+    stopping = std::move(it->second);
+    nodes_.erase(it);
+  }
+  return stopping->Stop();
+}
+
+DockerNode* DockerDriver::Node(const std::string& node) {
+  std::lock_guard lock(mu_);
+  auto it = nodes_.find(node);
+  return it == nodes_.end() ? nullptr : it->second.get();
+}
+
+Result<std::string> DockerDriver::ImportImage(const PlatformNode& node, const ImageSource& image) {
+  DockerNode* platform = Node(node.name);
+  if (!platform) return FailedPrecondition("docker is not running on " + node.name);
+  if (archive_.empty()) {
+    const std::string work = config_.run_dir + "/images/docker-" + config_.target;
+    FL_ASSIGN_OR_RETURN(images::ImageArchive archive,
+                        images::WriteImageArchive(image.rootfs, work, "image"));
+    archive_ = archive.path;
+    image_ = archive.reference;
+  }
+  FL_RETURN_IF_ERROR(platform->api().LoadImage(archive_, std::chrono::minutes(2)));
+  return image_;
+}
+
+ProbeScope DockerDriver::Probes() const {
+  ProbeScope scope;
+  std::lock_guard lock(const_cast<std::mutex&>(mu_));
+  // dockerd -> containerd -> shim -> runtime: sessions begin below each node's containerd.
+  for (const auto& [name, node] : nodes_) scope.roots.push_back(node->containerd_pid());
+  scope.runtimes = {config_.runtime};
+  return scope;
+}
+
+Created DockerDriver::Make(const ContainerSpec& spec, bool start, Nanos timeout) {
+  Created created;
+  created.prepare.start_ns = created.prepare.end_ns = BootNowNs();
+  const std::string node_name = spec.node.empty() ? "local" : spec.node;
+  DockerNode* node = Node(node_name);
+  if (!node) {
+    created.prepare.status = FailedPrecondition("docker is not running on node " + node_name);
+    created.create.start_ns = created.create.end_ns = created.prepare.end_ns;
+    created.create.status = Cancelled("not attempted: no platform on the node");
+    return created;
+  }
+  json host = {{"NetworkMode", "host"}, {"Runtime", config_.runtime}};
+  if (spec.resources.memory_bytes) host["Memory"] = *spec.resources.memory_bytes;
+  if (spec.resources.cpus) host["NanoCpus"] = std::llround(*spec.resources.cpus * 1e9);
+  if (spec.resources.pids) host["PidsLimit"] = *spec.resources.pids;
+  const json body = {{"Image", image_},
+                     {"Cmd", spec.command},
+                     {"Labels", {{"faultline.run", config_.run_id}}},
+                     {"HostConfig", host}};
+  auto container = std::make_unique<DockerContainer>(node->api(), spec.id, node->containers_cgroup());
+  created.create = Timed([&]() -> Status {
+    auto id = node->api().Create(spec.id, body, timeout);
+    if (!id.ok()) return std::move(id).error();
+    container->set_full_id(*id);
+    if (start) return node->api().Start(spec.id, timeout);
+    return OkStatus();
+  });
+  created.container = std::move(container);
+  return created;
+}
+
+Created DockerDriver::Create(const ContainerSpec& spec, Nanos timeout) {
+  return Make(spec, false, timeout);
+}
+
+Created DockerDriver::Run(const ContainerSpec& spec, Nanos timeout) {
+  return Make(spec, true, timeout);
+}
+
+Result<std::uint64_t> DockerDriver::ResidentOverheadBytes() {
+  std::lock_guard lock(mu_);
+  std::uint64_t total = 0;
+  for (const auto& [name, node] : nodes_) {
+    FL_ASSIGN_OR_RETURN(std::uint64_t bytes, node->ResidentBytes());
+    total += bytes;
+  }
+  return total;
+}
+
+}  // namespace faultline::drivers::docker

@@ -1,0 +1,60 @@
+// Driver for Docker Engine: every node runs a private dockerd (with its own containerd), and
+// containers are made through the Engine API on that node's socket. Containers use the node's
+// network namespace (NetworkMode host inside the node), so they reach each other over the node
+// addresses in 198.18.0.0/15, as runc and crun containers of the oci driver do.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "harness/drivers/docker/docker_node.h"
+#include "harness/drivers/registry.h"
+
+namespace faultline::drivers::docker {
+
+struct DockerDriverConfig {
+  std::string target;        // its name
+  std::string runtime;       // "runc" (default) | "crun"
+  bool live_restore = false;
+  std::string run_id;
+  std::string run_dir;
+  Journal* journal = nullptr;
+  std::string self_exe;
+};
+
+// dockerd's and containerd's versions and digests, as doctor and the result report them.
+Result<RuntimeInfo> ProbeDockerd();
+
+class DockerDriver : public Driver {
+ public:
+  static Result<std::unique_ptr<DockerDriver>> Open(DockerDriverConfig config);
+  ~DockerDriver() override;
+
+  const RuntimeInfo& runtime() const override { return info_; }
+  Status StartPlatform(const PlatformNode& node) override;
+  Status StopPlatform(const PlatformNode& node) override;
+  Result<std::string> ImportImage(const PlatformNode& node, const ImageSource& image) override;
+  ProbeScope Probes() const override;
+  Created Create(const ContainerSpec& spec, Nanos timeout) override;
+  Created Run(const ContainerSpec& spec, Nanos timeout) override;
+  Result<std::uint64_t> ResidentOverheadBytes() override;
+
+  // The platform serving NODE (null when not started), for tests and faults.
+  DockerNode* Node(const std::string& node);
+
+ private:
+  DockerDriver(DockerDriverConfig config, RuntimeInfo info, std::string runtime_path);
+  Created Make(const ContainerSpec& spec, bool start, Nanos timeout);
+
+  DockerDriverConfig config_;
+  RuntimeInfo info_;
+  std::string runtime_path_;
+  std::mutex mu_;  // guards nodes_ (containers are made from many threads)
+  std::map<std::string, std::unique_ptr<DockerNode>> nodes_;
+  std::string image_;    // the loaded image's reference
+  std::string archive_;  // the image archive, written once, loaded into every node
+};
+
+}  // namespace faultline::drivers::docker

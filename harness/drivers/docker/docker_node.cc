@@ -1,0 +1,199 @@
+#include "harness/drivers/docker/docker_node.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <thread>
+
+#include "harness/core/cgroup.h"
+#include "harness/core/files.h"
+#include "harness/core/process.h"
+
+namespace faultline::drivers::docker {
+namespace {
+
+constexpr auto kReadyTimeout = std::chrono::seconds(60);
+constexpr auto kCallTimeout = std::chrono::seconds(5);
+// containerd makes it for the shims' sockets of every instance, ours included.
+constexpr const char* kRunContainerd = "/run/containerd";
+
+std::string ContainerdConfig(const std::string& dir) {
+  return "version = 2\n"
+         "root = \"" + dir + "/containerd/root\"\n"
+         "state = \"" + dir + "/containerd/state\"\n"
+         // dockerd needs none of the CRI plugin; the cri driver starts its own containerd.
+         "disabled_plugins = [\"io.containerd.grpc.v1.cri\"]\n"
+         "[grpc]\n  address = \"" + dir + "/containerd.sock\"\n"
+         "[ttrpc]\n  address = \"" + dir + "/containerd.sock.ttrpc\"\n"
+         // Else it writes /opt/containerd.
+         "[plugins.\"io.containerd.internal.v1.opt\"]\n  path = \"" + dir + "/containerd/opt\"\n";
+}
+
+// A daemon that died while we waited for it: its last words.
+Status DiedEarly(const std::string& name, const std::string& log) {
+  auto text = ReadFile(log);
+  std::string tail = text.ok() ? *text : "";
+  if (tail.size() > 600) tail = tail.substr(tail.size() - 600);
+  return Unavailable(name + " exited while starting: " + tail);
+}
+
+bool Alive(pid_t pid, std::int64_t started_ns) {
+  // The reaper records its exit; a zero timeout only looks.
+  return !WaitForOrphanExit(pid, started_ns, Nanos{0}, nullptr).ok() &&
+         ProcessStartTime(pid).ok();
+}
+
+void RemoveIfEmpty(const std::string& path) { rmdir(path.c_str()); }
+
+}  // namespace
+
+DockerNode::DockerNode(DockerNodeConfig config)
+    : config_(std::move(config)),
+      platform_cgroup_(config_.node.cgroup + "/fl-" + config_.run_id + "-" + config_.target +
+                       "-platform"),
+      containers_cgroup_(config_.node.cgroup + "/fl-" + config_.run_id + "-" + config_.target +
+                         "-containers"),
+      log_(config_.dir + "/daemons.log"),
+      api_(config_.dir + "/docker.sock") {}
+
+DockerNode::~DockerNode() { (void)Stop(); }
+
+Result<std::unique_ptr<DockerNode>> DockerNode::Start(DockerNodeConfig config) {
+  std::unique_ptr<DockerNode> node(new DockerNode(std::move(config)));
+  if (Status launched = node->Launch(); !launched.ok()) {
+    (void)node->Stop();
+    return std::move(launched).error().With("docker on " + node->config_.node.name);
+  }
+  return node;
+}
+
+Status DockerNode::Launch() {
+  Journal& journal = *config_.journal;
+  for (const std::string* cgroup : {&platform_cgroup_, &containers_cgroup_}) {
+    FL_ASSIGN_OR_RETURN(std::uint64_t seq,
+                        journal.Acquire(journal_kind::kCgroup, {{"path", *cgroup}}));
+    records_.push_back(seq);
+  }
+  made_run_containerd_ = !PathExists(kRunContainerd);
+  FL_ASSIGN_OR_RETURN(std::uint64_t seq,
+                      journal.Acquire(kPlatformRecord, {{"dir", config_.dir},
+                                                        {"target", config_.target},
+                                                        {"node", config_.node.name},
+                                                        {"made_run_containerd",
+                                                         made_run_containerd_}}));
+  records_.push_back(seq);
+  FL_RETURN_IF_ERROR(MakeDirs(config_.dir, 0700));
+  FL_RETURN_IF_ERROR(WriteFileAtomic(config_.dir + "/containerd.toml", ContainerdConfig(config_.dir)));
+  // An empty daemon.json: the host's /etc/docker/daemon.json is not ours to follow.
+  FL_RETURN_IF_ERROR(WriteFileAtomic(config_.dir + "/daemon.json", "{}\n"));
+
+  const std::vector<std::string> enter = {config_.self_exe, "_node-exec", "--cgroup",
+                                          platform_cgroup_};
+  auto in_node = [&](std::vector<std::string> argv) {
+    std::vector<std::string> full = enter;
+    if (!config_.node.netns.empty()) full.insert(full.end(), {"--netns", config_.node.netns});
+    full.push_back("--");
+    full.insert(full.end(), argv.begin(), argv.end());
+    return full;
+  };
+
+  containerd_started_ns_ = BootNowNs();
+  FL_ASSIGN_OR_RETURN(containerd_pid_,
+                      StartDetached(in_node({"containerd", "--config",
+                                             config_.dir + "/containerd.toml"}),
+                                    log_));
+  const std::string containerd_socket = config_.dir + "/containerd.sock";
+  for (auto until = std::chrono::steady_clock::now() + kReadyTimeout;;) {
+    if (PathExists(containerd_socket)) break;
+    if (!Alive(containerd_pid_, containerd_started_ns_)) return DiedEarly("containerd", log_);
+    if (std::chrono::steady_clock::now() > until) {
+      return DeadlineExceeded("containerd did not open " + containerd_socket);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+
+  std::vector<std::string> dockerd = {
+      "dockerd", "--config-file", config_.dir + "/daemon.json", "--containerd", containerd_socket,
+      "--data-root", config_.dir + "/docker", "--exec-root", config_.dir + "/exec", "--pidfile",
+      config_.dir + "/docker.pid", "-H", "unix://" + api_.socket(),
+      // The node's network is the containers' network: no bridge, no NAT, no rules.
+      "--bridge=none", "--iptables=false", "--ip6tables=false", "--ip-forward=false",
+      "--ip-masq=false", "--userland-proxy=false", "--storage-driver", "overlay2",
+      "--exec-opt", "native.cgroupdriver=cgroupfs", "--cgroup-parent", "/" + containers_cgroup_};
+  if (config_.live_restore) dockerd.push_back("--live-restore");
+  if (config_.runtime == "crun") {
+    dockerd.insert(dockerd.end(), {"--add-runtime", "crun=" + config_.runtime_path});
+  }
+  dockerd_started_ns_ = BootNowNs();
+  FL_ASSIGN_OR_RETURN(dockerd_pid_, StartDetached(in_node(dockerd), log_));
+  for (auto until = std::chrono::steady_clock::now() + kReadyTimeout;;) {
+    auto answered = api_.Negotiate(kCallTimeout);
+    if (answered.ok()) break;
+    if (!Alive(dockerd_pid_, dockerd_started_ns_)) return DiedEarly("dockerd", log_);
+    if (std::chrono::steady_clock::now() > until) {
+      return DeadlineExceeded("dockerd did not answer on " + api_.socket() + ": " +
+                              answered.error().ToString());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return OkStatus();
+}
+
+Status DockerNode::StopDaemon(pid_t& pid, std::int64_t started_ns, Nanos grace) {
+  if (pid <= 0) return OkStatus();
+  if (Alive(pid, started_ns)) {
+    kill(pid, SIGTERM);
+    if (!WaitForOrphanExit(pid, started_ns, grace, nullptr).ok()) {
+      kill(pid, SIGKILL);
+      (void)WaitForOrphanExit(pid, started_ns, std::chrono::seconds(10), nullptr);
+    }
+  }
+  pid = 0;
+  return OkStatus();
+}
+
+Status DockerNode::Stop() {
+  if (records_.empty()) return OkStatus();
+  // dockerd first: without live restore it stops its containers as it shuts down.
+  (void)StopDaemon(dockerd_pid_, dockerd_started_ns_, std::chrono::seconds(20));
+  (void)StopDaemon(containerd_pid_, containerd_started_ns_, std::chrono::seconds(10));
+  // Shims and containers left (live restore keeps them) die with their cgroups.
+  Status status = RemoveCgroupTree(containers_cgroup_);
+  Status platform = RemoveCgroupTree(platform_cgroup_);
+  if (status.ok()) status = platform;
+  Status unmounted = UnmountAllBelow(config_.dir);
+  if (status.ok()) status = unmounted;
+  Status removed = RemoveTree(config_.dir);
+  if (status.ok()) status = removed;
+  if (made_run_containerd_) {
+    RemoveIfEmpty(std::string(kRunContainerd) + "/s");
+    RemoveIfEmpty(kRunContainerd);
+  }
+  if (!status.ok()) return status;
+  for (auto it = records_.rbegin(); it != records_.rend(); ++it) config_.journal->Release(*it);
+  records_.clear();
+  return OkStatus();
+}
+
+Result<std::uint64_t> DockerNode::ResidentBytes() const {
+  FL_ASSIGN_OR_RETURN(CgroupMemory memory, ReadCgroupMemory(platform_cgroup_));
+  return memory.resident_bytes;
+}
+
+Status UndoPlatformRecord(const nlohmann::json& data, const std::string& run_id,
+                          const std::string& run_dir) {
+  const std::string dir = data.at("dir").get<std::string>();
+  if (run_id.empty() || !PathInside(dir, run_dir, false)) {
+    return InvalidArgument("refusing to remove docker platform " + dir + ": not inside run " +
+                           run_id);
+  }
+  FL_RETURN_IF_ERROR(UnmountAllBelow(dir));
+  FL_RETURN_IF_ERROR(RemoveTree(dir));
+  if (data.value("made_run_containerd", false)) {
+    RemoveIfEmpty(std::string(kRunContainerd) + "/s");
+    RemoveIfEmpty(kRunContainerd);
+  }
+  return OkStatus();
+}
+
+}  // namespace faultline::drivers::docker

@@ -1,0 +1,72 @@
+// One node's Docker Engine: a private containerd and a dockerd that uses it, both started
+// inside the node (its network namespace and a cgroup below the node's) with every path of
+// their own below the run directory, so nothing of the host's Docker or containerd is touched.
+#pragma once
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+
+#include "harness/core/journal.h"
+#include "harness/drivers/docker/engine_api.h"
+#include "harness/drivers/driver.h"
+
+namespace faultline::drivers::docker {
+
+// The journal record of one node's platform: {dir, target, node, made_run_containerd}.
+inline constexpr const char* kPlatformRecord = "docker.platform";
+
+struct DockerNodeConfig {
+  PlatformNode node;
+  std::string run_id;
+  std::string target;             // the target's name, in cgroup names
+  std::string dir;                // private state: sockets, data roots, logs
+  std::string runtime;            // "runc" | "crun" behind containerd's shim
+  std::string runtime_path;       // its binary
+  bool live_restore = false;
+  std::string self_exe;           // `faultline _node-exec` puts the daemons into the node
+  Journal* journal = nullptr;
+};
+
+class DockerNode {
+ public:
+  // Journals the node's cgroups and directory, starts containerd and dockerd, and waits until
+  // the Engine API answers.
+  static Result<std::unique_ptr<DockerNode>> Start(DockerNodeConfig config);
+  ~DockerNode();
+
+  // Stops dockerd, then containerd, then whatever is left in the platform's cgroup (shims), and
+  // removes the cgroups, mounts and directory; releases the journal records. Idempotent.
+  Status Stop();
+
+  EngineApi& api() { return api_; }
+  pid_t containerd_pid() const { return containerd_pid_; }
+  // Relative cgroup under which dockerd puts each container (<it>/<full id>).
+  const std::string& containers_cgroup() const { return containers_cgroup_; }
+  // Memory of the daemons and shims (their cgroup), in bytes.
+  Result<std::uint64_t> ResidentBytes() const;
+  const std::string& log_file() const { return log_; }
+
+ private:
+  explicit DockerNode(DockerNodeConfig config);
+  Status Launch();
+  // SIGTERM, then SIGKILL when it has not exited within GRACE.
+  Status StopDaemon(pid_t& pid, std::int64_t started_ns, Nanos grace);
+
+  DockerNodeConfig config_;
+  std::string platform_cgroup_, containers_cgroup_, log_;
+  EngineApi api_;
+  std::vector<std::uint64_t> records_;  // journal seqs, oldest first
+  pid_t containerd_pid_ = 0, dockerd_pid_ = 0;
+  std::int64_t containerd_started_ns_ = 0, dockerd_started_ns_ = 0;
+  bool made_run_containerd_ = false;
+};
+
+// Undoes a kPlatformRecord of a dead run whose directory is RUN_DIR (its daemons were stopped
+// by recover before, its cgroups are separate records): mounts below the directory, the
+// directory, and /run/containerd when this platform made it and it is empty.
+Status UndoPlatformRecord(const nlohmann::json& data, const std::string& run_id,
+                          const std::string& run_dir);
+
+}  // namespace faultline::drivers::docker

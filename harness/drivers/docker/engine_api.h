@@ -1,0 +1,57 @@
+// The Docker Engine API calls the docker driver makes, over the daemon's unix socket, at the
+// version negotiated with the daemon (at most the one faultline was written against).
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "harness/core/clock.h"
+#include "harness/core/result.h"
+
+namespace faultline::drivers::docker {
+
+// The Engine API version faultline speaks: Debian 12's dockerd 20.10.
+inline constexpr const char* kApiVersion = "1.41";
+
+struct ContainerState {
+  std::string id;      // the full id
+  std::string status;  // "created", "running", "exited", ...
+  pid_t pid = 0;       // its init on the host while running
+};
+
+class EngineApi {
+ public:
+  explicit EngineApi(std::string socket) : socket_(std::move(socket)) {}
+
+  // Asks the daemon its versions and settles on the lower of its API version and ours.
+  // Unavailable while the daemon does not answer.
+  Result<nlohmann::json> Negotiate(Nanos timeout);
+  // POST /images/load of an image archive; the loaded names.
+  Status LoadImage(const std::string& archive_path, Nanos timeout);
+  // POST /containers/create?name=NAME; the full id.
+  Result<std::string> Create(const std::string& name, const nlohmann::json& body, Nanos timeout);
+  Status Start(const std::string& id, Nanos timeout);
+  Status Kill(const std::string& id, int signal, Nanos timeout);
+  // DELETE with force (kills a running one) and its anonymous volumes. A container the daemon
+  // does not know is gone already: not an error.
+  Status Remove(const std::string& id, Nanos timeout);
+  Result<ContainerState> Inspect(const std::string& id, Nanos timeout);
+  // Blocks until the container is not running (POST /containers/{id}/wait), up to TIMEOUT.
+  Status Wait(const std::string& id, Nanos timeout);
+  // Ids of every container carrying LABEL=VALUE, running or not.
+  Result<std::vector<std::string>> ListByLabel(const std::string& label, const std::string& value,
+                                               Nanos timeout);
+
+  const std::string& socket() const { return socket_; }
+
+ private:
+  std::string Path(const std::string& rest) const { return "/v" + version_ + rest; }
+
+  std::string socket_;
+  std::string version_ = kApiVersion;
+};
+
+}  // namespace faultline::drivers::docker
