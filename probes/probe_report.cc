@@ -15,7 +15,8 @@ std::map<std::string, std::uint64_t> ByInode(const std::map<std::uint32_t, std::
 }  // namespace
 
 void ApplyProbeEvents(const std::vector<ProbeEvent>& events, const ProbeStats& stats,
-                      const std::vector<StepWindow>& windows, reports::Result& result) {
+                      const std::vector<StepWindow>& windows, reports::Result& result,
+                      const std::map<std::string, std::string>& platform_ids) {
   reports::ProbeReport report{stats.mode, stats.reason, stats.attach, stats.events, stats.drops};
   if (stats.mode != "ebpf") {
     result.probes = report;
@@ -32,7 +33,7 @@ void ApplyProbeEvents(const std::vector<ProbeEvent>& events, const ProbeStats& s
   }
   const auto timelines = joiner.Timelines();
   for (const auto& [id, timeline] : timelines) signals.NameContainer(timeline.pidns, id);
-  const JoinStats joined = JoinPhases(result.samples, timelines);
+  const JoinStats joined = JoinPhases(result.samples, timelines, platform_ids);
   report.samples_joined = joined.joined;
   report.samples_unjoined = joined.unjoined;
   result.probes = report;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -21,8 +22,10 @@ struct StepWindow {
 };
 
 // Joins EVENTS into RESULT. STATS says whether probes ran; degraded mode only adds the
-// `probes` section and the validity warning that says so.
+// `probes` section and the validity warning that says so. PLATFORM_IDS maps container names to
+// the ids their platform gave them (see JoinPhases).
 void ApplyProbeEvents(const std::vector<ProbeEvent>& events, const ProbeStats& stats,
-                      const std::vector<StepWindow>& windows, reports::Result& result);
+                      const std::vector<StepWindow>& windows, reports::Result& result,
+                      const std::map<std::string, std::string>& platform_ids);
 
 }  // namespace faultline::probes

@@ -50,8 +50,8 @@ std::unique_ptr<ProbeSet> ProbeSet::Start(const ProbeSetOptions& options) {
   if (set->reason_.empty()) {
     ProbeSet* self = set.get();
     auto sink = [self](ProbeEvent&& e) { self->Accept(std::move(e)); };
-    auto start =
-        ContainerStartProbe::Open({options.roots, options.host_mode, options.runtimes}, sink);
+    auto start = ContainerStartProbe::Open(
+        {options.roots, options.daemon_roots, options.host_mode, options.runtimes}, sink);
     if (!start.ok()) {
       set->reason_ = "container_start probe: " + start.error().ToString();
     } else {

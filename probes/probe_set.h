@@ -28,7 +28,8 @@ inline constexpr const char* kProbesEnv = "FAULTLINE_PROBES";
 bool ProbesBuiltIn();
 
 struct ProbeSetOptions {
-  std::vector<pid_t> roots;           // session roots (the controller)
+  std::vector<pid_t> roots;           // session roots (the controller): their children
+  std::vector<pid_t> daemon_roots;    // platform daemons: any of their descendants
   bool host_mode = false;             // every runtime exec on the host (faultline trace)
   std::vector<std::string> runtimes;  // command names that begin a session (at most 4)
   bool node_signals = true;

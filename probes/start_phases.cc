@@ -93,12 +93,17 @@ std::map<std::string, StartTimeline> StartPhaseJoiner::Timelines() const {
 }
 
 JoinStats JoinPhases(std::vector<reports::Sample>& samples,
-                     const std::map<std::string, StartTimeline>& timelines) {
+                     const std::map<std::string, StartTimeline>& timelines,
+                     const std::map<std::string, std::string>& platform_ids) {
   JoinStats stats;
   std::vector<reports::Sample> wall;
   for (reports::Sample& sample : samples) {
     if (sample.op != "run" || !sample.ok) continue;
     auto found = timelines.find(sample.container);
+    if (found == timelines.end()) {
+      auto platform_id = platform_ids.find(sample.container);
+      if (platform_id != platform_ids.end()) found = timelines.find(platform_id->second);
+    }
     if (found == timelines.end() || !found->second.at.count(kPhaseUserExec)) {
       ++stats.unjoined;
       continue;

@@ -106,6 +106,22 @@ TEST(StartPhases, FirstListenOfTheContainerIsReady) {
   EXPECT_EQ(samples[0].duration_ns, 44);  // start latency still ends at the user exec
 }
 
+// A daemon's runtime names the container by the platform's id; the sample names it by
+// faultline's. The driver's mapping joins them.
+TEST(StartPhases, ADaemonsRuntimeSessionJoinsThroughThePlatformId) {
+  StartPhaseJoiner joiner;
+  const std::string platform_id = std::string(64, 'e');
+  for (auto& e : RunSession(100, platform_id, 1000)) joiner.Add(e);
+  std::vector<reports::Sample> samples = {RunSample("fl-a-7", 900, 200),
+                                          RunSample("fl-a-8", 900, 200)};
+  const JoinStats stats = JoinPhases(samples, joiner.Timelines(), {{"fl-a-7", platform_id}});
+  EXPECT_EQ(stats.joined, 1u);
+  EXPECT_EQ(stats.unjoined, 1u);  // fl-a-8 has no mapping and no session of its own
+  EXPECT_EQ(samples[0].phases.at(kPhaseRuntimeExec), 100);
+  EXPECT_EQ(samples[0].duration_ns, 134);  // ends at the user process exec
+  EXPECT_TRUE(samples[1].phases.empty());
+}
+
 TEST(StartPhases, InterleavedConcurrentContainersStayApart) {
   StartPhaseJoiner joiner;
   auto a = RunSession(100, "fl-a-1", 1000);

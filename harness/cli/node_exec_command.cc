@@ -43,7 +43,8 @@ int NodeExecCommand(const Args& args) {
     return 3;
   }
   std::vector<char*> argv;
-  for (std::size_t a = i + 1; a < args.size(); ++a) argv.push_back(const_cast<char*>(args[a].c_str()));
+  for (std::size_t a = i + 1; a < args.size(); ++a)
+    argv.push_back(const_cast<char*>(args[a].c_str()));
   argv.push_back(nullptr);
   execvp(argv[0], argv.data());
   std::fprintf(stderr, "faultline _node-exec: cannot execute %s: %s\n", argv[0],

@@ -93,10 +93,11 @@ struct ImageSource {
   std::string digest;     // "sha256:<hex>"
 };
 
-// Which processes eBPF sessions follow for this driver: descendants of ROOTS that exec one of
-// RUNTIMES (command names, at most 15 characters).
+// Which processes eBPF sessions follow for this driver: children of ROOTS, or any descendants
+// of DAEMON_ROOTS, that exec one of RUNTIMES (command names, at most 15 characters).
 struct ProbeScope {
   std::vector<pid_t> roots;
+  std::vector<pid_t> daemon_roots;
   std::vector<std::string> runtimes;
 };
 

@@ -34,8 +34,8 @@ Result<ImageArchive> WriteImageArchive(const std::string& rootfs, const std::str
   FL_RETURN_IF_ERROR(MakeDirs(layout + "/blobs/sha256", 0700));
   // The layer: the rootfs as it is, in a stable order, ownership as numbers.
   const std::string layer_tmp = work_dir + "/layer.tar";
-  FL_RETURN_IF_ERROR(RunTar({"tar", "--sort=name", "--numeric-owner", "-C", rootfs, "-cf",
-                             layer_tmp, "."}));
+  FL_RETURN_IF_ERROR(
+      RunTar({"tar", "--sort=name", "--numeric-owner", "-C", rootfs, "-cf", layer_tmp, "."}));
   FL_ASSIGN_OR_RETURN(std::string layer_hex, Sha256File(layer_tmp));
   FL_ASSIGN_OR_RETURN(std::uint64_t layer_size, [&]() -> Result<std::uint64_t> {
     FILE* f = std::fopen(layer_tmp.c_str(), "rb");
@@ -55,17 +55,16 @@ Result<ImageArchive> WriteImageArchive(const std::string& rootfs, const std::str
                        {"rootfs", {{"type", "layers"}, {"diff_ids", {"sha256:" + layer_hex}}}}};
   const std::string config_text = config.dump();
   FL_ASSIGN_OR_RETURN(std::string config_hex, PutBlob(layout, config_text));
-  const json manifest = {
-      {"schemaVersion", 2},
-      {"mediaType", "application/vnd.oci.image.manifest.v1+json"},
-      {"config",
-       {{"mediaType", "application/vnd.oci.image.config.v1+json"},
-        {"digest", "sha256:" + config_hex},
-        {"size", config_text.size()}}},
-      {"layers",
-       {{{"mediaType", "application/vnd.oci.image.layer.v1.tar"},
-         {"digest", "sha256:" + layer_hex},
-         {"size", layer_size}}}}};
+  const json manifest = {{"schemaVersion", 2},
+                         {"mediaType", "application/vnd.oci.image.manifest.v1+json"},
+                         {"config",
+                          {{"mediaType", "application/vnd.oci.image.config.v1+json"},
+                           {"digest", "sha256:" + config_hex},
+                           {"size", config_text.size()}}},
+                         {"layers",
+                          {{{"mediaType", "application/vnd.oci.image.layer.v1.tar"},
+                            {"digest", "sha256:" + layer_hex},
+                            {"size", layer_size}}}}};
   const std::string manifest_text = manifest.dump();
   FL_ASSIGN_OR_RETURN(std::string manifest_hex, PutBlob(layout, manifest_text));
 
@@ -75,15 +74,14 @@ Result<ImageArchive> WriteImageArchive(const std::string& rootfs, const std::str
   archive.config_digest = "sha256:" + config_hex;
   const std::string tag = manifest_hex.substr(0, 12);
   archive.reference = "faultline.local/" + name + ":" + tag;
-  const json index = {
-      {"schemaVersion", 2},
-      {"manifests",
-       {{{"mediaType", "application/vnd.oci.image.manifest.v1+json"},
-         {"digest", archive.manifest_digest},
-         {"size", manifest_text.size()},
-         {"annotations",
-          {{"io.containerd.image.name", archive.reference},
-           {"org.opencontainers.image.ref.name", tag}}}}}}};
+  const json index = {{"schemaVersion", 2},
+                      {"manifests",
+                       {{{"mediaType", "application/vnd.oci.image.manifest.v1+json"},
+                         {"digest", archive.manifest_digest},
+                         {"size", manifest_text.size()},
+                         {"annotations",
+                          {{"io.containerd.image.name", archive.reference},
+                           {"org.opencontainers.image.ref.name", tag}}}}}}};
   FL_RETURN_IF_ERROR(WriteFileAtomic(layout + "/index.json", index.dump()));
   FL_RETURN_IF_ERROR(
       WriteFileAtomic(layout + "/oci-layout", json{{"imageLayoutVersion", "1.0.0"}}.dump()));

@@ -65,7 +65,8 @@ TEST_F(ImageArchiveTest, IsADockerArchiveOfTheSameBlobs) {
   auto config = ReadJson(dir_ + "/unpacked/" + config_path);
   const std::string layer_path = manifest[0]["Layers"][0];
   // Docker checks each layer against the config's diff_ids (uncompressed digests).
-  EXPECT_EQ(config["rootfs"]["diff_ids"][0], "sha256:" + *Sha256File(dir_ + "/unpacked/" + layer_path));
+  EXPECT_EQ(config["rootfs"]["diff_ids"][0],
+            "sha256:" + *Sha256File(dir_ + "/unpacked/" + layer_path));
   EXPECT_EQ(config["os"], "linux");
 }
 

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <random>
 #include <sstream>
 
@@ -322,6 +323,9 @@ Result<RunOutcome> RunScenario(const Plan& plan, const RunOptions& options) {
   std::vector<chaos::NodeRef> fault_nodes;
   for (const auto& node : nodes) fault_nodes.push_back(node.Ref());
   chaos::ContainerRoster roster;
+  // Containers whose platform names them otherwise (a daemon's id): how probes find them.
+  std::mutex platform_ids_mu;
+  std::map<std::string, std::string> platform_ids;
   if (!scenario.faults.empty()) {
     auto watchdog = chaos::StartWatchdog(options.self_exe, run_dir);
     if (!watchdog.ok()) {
@@ -347,6 +351,7 @@ Result<RunOutcome> RunScenario(const Plan& plan, const RunOptions& options) {
   for (const auto& driver : resources.drivers) {
     const drivers::ProbeScope scope = driver->Probes();
     for (pid_t root : scope.roots) AddUnique(probe_options.roots, root);
+    for (pid_t root : scope.daemon_roots) AddUnique(probe_options.daemon_roots, root);
     for (const auto& runtime : scope.runtimes) AddUnique(probe_options.runtimes, runtime);
   }
   probe_options.disabled = !options.probes;
@@ -391,8 +396,13 @@ Result<RunOutcome> RunScenario(const Plan& plan, const RunOptions& options) {
     context.helper_exe = options.self_exe;
     context.scratch_dir = run_dir + "/steps/" + context.id_prefix;
     context.journal = resources.journal.get();
-    context.on_running = [&roster](const drivers::Container& c) {
-      roster.Add({c.id(), c.Identity().cgroup});
+    context.on_running = [&](const drivers::Container& c) {
+      const drivers::ContainerIdentity identity = c.Identity();
+      roster.Add({c.id(), identity.cgroup});
+      if (identity.platform_id != c.id()) {
+        std::lock_guard lock(platform_ids_mu);
+        platform_ids[c.id()] = identity.platform_id;
+      }
     };
     context.node_unavailable = [](const std::string& node_cgroup) {
       return chaos::NodeDownReason(node_cgroup);
@@ -456,7 +466,7 @@ Result<RunOutcome> RunScenario(const Plan& plan, const RunOptions& options) {
   }
   result.context.ended_at = Rfc3339Now();
   probe_set->Stop();
-  probes::ApplyProbeEvents(probe_set->Events(), probe_set->Stats(), windows, result);
+  probes::ApplyProbeEvents(probe_set->Events(), probe_set->Stats(), windows, result, platform_ids);
   reports::MeasureFaultImpact(result, scenario.slo);
   for (const auto& fault : result.faults) {
     if (!fault.ok) result.validity.push_back("fault " + fault.kind + " failed: " + fault.error);

@@ -26,7 +26,10 @@ char LICENSE[] SEC("license") = "GPL";
 const volatile bool host_mode = false;  // any exec of a runtime binary starts a session
 const volatile char runtime_comms[FL_MAX_RUNTIMES][FL_COMM_LEN] = {};
 
-// Tgids whose children may start sessions (the controller).
+// Tgids whose children may start sessions (the controller): value ROOT_CHILDREN; or, for a
+// platform daemon, any of whose descendants may (containerd -> shim -> runtime): ROOT_DESCENDANTS.
+#define ROOT_CHILDREN 1
+#define ROOT_DESCENDANTS 2
 struct {
   __uint(type, BPF_MAP_TYPE_HASH);
   __uint(max_entries, 64);
@@ -35,6 +38,7 @@ struct {
 } roots SEC(".maps");
 
 #define SESSION_PENDING 0  // a root's child that has not exec'd yet
+#define PENDING_DESCENDANTS 0x80000000u  // flag of a pending process: so are its descendants
 
 struct tracked {
   __u32 session;
@@ -92,13 +96,22 @@ static __always_inline int on_fork(struct task_struct *parent, struct task_struc
   if (child_pid != child_tgid) return 0;  // a thread: its process is tracked already
   __u32 parent_tgid = BPF_CORE_READ(parent, tgid);
   struct tracked next = {};
-  if (bpf_map_lookup_elem(&roots, &parent_tgid)) {
+  __u32 *root = bpf_map_lookup_elem(&roots, &parent_tgid);
+  if (root) {
     next.session = SESSION_PENDING;
+    next.flags = *root == ROOT_DESCENDANTS ? PENDING_DESCENDANTS : 0;
     bpf_map_update_elem(&sessions, &child_tgid, &next, BPF_ANY);
     return 0;
   }
   struct tracked *t = bpf_map_lookup_elem(&sessions, &parent_tgid);
-  if (!t || t->session == SESSION_PENDING) return 0;
+  if (!t) return 0;
+  if (t->session == SESSION_PENDING) {
+    if (!(t->flags & PENDING_DESCENDANTS)) return 0;
+    next.session = SESSION_PENDING;
+    next.flags = PENDING_DESCENDANTS;
+    bpf_map_update_elem(&sessions, &child_tgid, &next, BPF_ANY);
+    return 0;
+  }
   next.session = t->session;
   __u32 pidns = 0;
   if (fl_task_ns_pid(child, &pidns) == 1) next.flags |= FL_FLAG_PID1;
@@ -137,7 +150,8 @@ static __always_inline int on_exec(struct task_struct *task, struct linux_binprm
   }
   if (!t && !host_mode) return 0;
   if (!is_runtime_comm(comm)) {
-    if (t) bpf_map_delete_elem(&sessions, &tgid);  // a root's child running something else
+    // A root's child running something else; a daemon's descendants stay pending (a shim).
+    if (t && !(t->flags & PENDING_DESCENDANTS)) bpf_map_delete_elem(&sessions, &tgid);
     return 0;
   }
   struct tracked started = {.session = tgid, .flags = 0};

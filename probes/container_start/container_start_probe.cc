@@ -72,7 +72,8 @@ Result<std::unique_ptr<ContainerStartProbe>> ContainerStartProbe::Open(
                                         container_start_bpf__open, container_start_bpf__load,
                                         container_start_bpf__attach, container_start_bpf__destroy,
                                         configure, &probe->flavour_));
-  for (pid_t root : options.roots) FL_RETURN_IF_ERROR(probe->AddRoot(root));
+  for (pid_t root : options.roots) FL_RETURN_IF_ERROR(probe->AddRoot(root, false));
+  for (pid_t root : options.daemon_roots) FL_RETURN_IF_ERROR(probe->AddRoot(root, true));
   FL_ASSIGN_OR_RETURN(
       RingReader ring,
       RingReader::Open(bpf_map__fd(probe->skel_->maps.events),
@@ -89,8 +90,9 @@ ContainerStartProbe::~ContainerStartProbe() {
   if (skel_) container_start_bpf__destroy(skel_);
 }
 
-Status ContainerStartProbe::AddRoot(pid_t tgid) {
-  const __u32 key = static_cast<__u32>(tgid), value = 1;
+Status ContainerStartProbe::AddRoot(pid_t tgid, bool descendants) {
+  // The values of the program's ROOT_CHILDREN and ROOT_DESCENDANTS.
+  const __u32 key = static_cast<__u32>(tgid), value = descendants ? 2 : 1;
   if (bpf_map__update_elem(skel_->maps.roots, &key, sizeof key, &value, sizeof value, BPF_ANY)) {
     return ErrnoError("cannot seed session root " + std::to_string(tgid), errno);
   }

@@ -19,6 +19,7 @@ class RingReader;
 
 struct ContainerStartOptions {
   std::vector<pid_t> roots;           // tgids whose children start sessions by exec'ing a runtime
+  std::vector<pid_t> daemon_roots;    // tgids any of whose descendants may (platform daemons)
   bool host_mode = false;             // any exec of a runtime binary on the host starts a session
   std::vector<std::string> runtimes;  // command names (at most 4, 15 chars)
 };
@@ -32,7 +33,8 @@ class ContainerStartProbe {
   ContainerStartProbe(const ContainerStartProbe&) = delete;
   ContainerStartProbe& operator=(const ContainerStartProbe&) = delete;
 
-  Status AddRoot(pid_t tgid);
+  // DESCENDANTS: any descendant of TGID that execs a runtime starts a session, not only a child.
+  Status AddRoot(pid_t tgid, bool descendants);
   Result<int> Consume();
   std::uint64_t ReserveFailures() const;
   const std::string& flavour() const { return flavour_; }

@@ -2,12 +2,14 @@
 // node: containers checked from outside (the process in /proc and its cgroup, Docker's own CLI
 // on the private socket), the platform gone after the run, after Ctrl-C and after SIGKILL +
 // recover.
+#include "harness/drivers/docker/docker_driver.h"
+
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
 
-#include <nlohmann/json.hpp>
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
 
@@ -15,7 +17,6 @@
 #include "harness/core/files.h"
 #include "harness/core/journal.h"
 #include "harness/core/process.h"
-#include "harness/drivers/docker/docker_driver.h"
 #include "harness/images/image.h"
 #include "tests/integration/host_state.h"
 
@@ -26,8 +27,8 @@ using namespace std::chrono_literals;
 using testing::Leftovers;
 using testing::RunFaultline;
 using testing::Slurp;
-using testing::SpawnFaultline;
 using testing::Spawned;
+using testing::SpawnFaultline;
 using testing::TempDir;
 using testing::WaitExit;
 
@@ -71,8 +72,7 @@ TEST_F(DockerDriverTest, ContainersRunInsideTheNodesPlatformAsDockerSeesThem) {
   ASSERT_TRUE(images::BuildBusyboxRootfs(image_root).ok());
   {
     auto driver = drivers::docker::DockerDriver::Open(
-        {"dk", "runc", false, "dockdrv1", (*journal)->run_dir(), journal->get(),
-         FAULTLINE_BINARY});
+        {"dk", "runc", false, "dockdrv1", (*journal)->run_dir(), journal->get(), FAULTLINE_BINARY});
     ASSERT_TRUE(driver.ok()) << driver.error().ToString();
     const drivers::PlatformNode node{"local", "", "faultline/dockdrv1", ""};
     Status platform = (*driver)->StartPlatform(node);
@@ -179,8 +179,8 @@ steps:
   - name: ramp
     workload: {kind: density, max: 40, step: 2, settle: 1s, command: [sleep, "600"]}
 )");
-  Spawned run = SpawnFaultline({"run", scenario, "--out", state_ + "/out"}, state_,
-                               state_ + "/log.txt");
+  Spawned run =
+      SpawnFaultline({"run", scenario, "--out", state_ + "/out"}, state_, state_ + "/log.txt");
   // Wait until containers run: shims of the run's private containerd instances.
   bool running = false;
   for (auto until = std::chrono::steady_clock::now() + 120s;

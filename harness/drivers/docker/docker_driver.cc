@@ -30,7 +30,9 @@ OpResult Timed(const std::function<Status()>& call) {
 class DockerContainer : public Container {
  public:
   DockerContainer(EngineApi api, std::string id, std::string containers_cgroup)
-      : api_(std::move(api)), id_(std::move(id)), containers_cgroup_(std::move(containers_cgroup)) {}
+      : api_(std::move(api)),
+        id_(std::move(id)),
+        containers_cgroup_(std::move(containers_cgroup)) {}
 
   const std::string& id() const override { return id_; }
   ContainerIdentity Identity() const override {
@@ -66,7 +68,8 @@ class DockerContainer : public Container {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
       // In slices, so a Ctrl-C is seen.
-      const auto left = std::chrono::duration_cast<Nanos>(deadline - std::chrono::steady_clock::now());
+      const auto left =
+          std::chrono::duration_cast<Nanos>(deadline - std::chrono::steady_clock::now());
       Status waited = api_.Wait(id_, std::min<Nanos>(left, kWaitSlice));
       if (waited.ok()) return BootNowNs();
       if (waited.error().code != ErrorCode::kDeadlineExceeded) {
@@ -192,7 +195,7 @@ ProbeScope DockerDriver::Probes() const {
   ProbeScope scope;
   std::lock_guard lock(const_cast<std::mutex&>(mu_));
   // dockerd -> containerd -> shim -> runtime: sessions begin below each node's containerd.
-  for (const auto& [name, node] : nodes_) scope.roots.push_back(node->containerd_pid());
+  for (const auto& [name, node] : nodes_) scope.daemon_roots.push_back(node->containerd_pid());
   scope.runtimes = {config_.runtime};
   return scope;
 }
@@ -216,7 +219,8 @@ Created DockerDriver::Make(const ContainerSpec& spec, bool start, Nanos timeout)
                      {"Cmd", spec.command},
                      {"Labels", {{"faultline.run", config_.run_id}}},
                      {"HostConfig", host}};
-  auto container = std::make_unique<DockerContainer>(node->api(), spec.id, node->containers_cgroup());
+  auto container =
+      std::make_unique<DockerContainer>(node->api(), spec.id, node->containers_cgroup());
   created.create = Timed([&]() -> Status {
     auto id = node->api().Create(spec.id, body, timeout);
     if (!id.ok()) return std::move(id).error();

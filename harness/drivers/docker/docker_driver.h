@@ -15,8 +15,8 @@
 namespace faultline::drivers::docker {
 
 struct DockerDriverConfig {
-  std::string target;        // its name
-  std::string runtime;       // "runc" (default) | "crun"
+  std::string target;   // its name
+  std::string runtime;  // "runc" (default) | "crun"
   bool live_restore = false;
   std::string run_id;
   std::string run_dir;

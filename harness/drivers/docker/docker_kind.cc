@@ -25,7 +25,8 @@ class DockerKind : public DriverKind {
       if (FindExecutable(program).empty()) {
         return FailedPrecondition("target " + target.name + ": " + program +
                                   " not found in PATH (install the Debian packages docker.io, "
-                                  "containerd and " + RuntimeOf(target) + ")");
+                                  "containerd and " +
+                                  RuntimeOf(target) + ")");
       }
     }
     return OkStatus();
@@ -51,13 +52,14 @@ class DockerKind : public DriverKind {
     for (const char* helper : kHelpers) {
       const std::string path = FindExecutable(helper);
       if (path.empty()) {
-        checks.push_back({helper, false, "not found in PATH (install the Debian package containerd)"});
+        checks.push_back(
+            {helper, false, "not found in PATH (install the Debian package containerd)"});
         continue;
       }
       auto version = RunForOutput({path, "--version"});
-      checks.push_back({helper, true,
-                        (version.ok() ? version->substr(0, version->find('\n')) + " at " : "") +
-                            path});
+      checks.push_back(
+          {helper, true,
+           (version.ok() ? version->substr(0, version->find('\n')) + " at " : "") + path});
     }
     return checks;
   }

@@ -19,14 +19,23 @@ constexpr const char* kRunContainerd = "/run/containerd";
 
 std::string ContainerdConfig(const std::string& dir) {
   return "version = 2\n"
-         "root = \"" + dir + "/containerd/root\"\n"
-         "state = \"" + dir + "/containerd/state\"\n"
+         "root = \"" +
+         dir +
+         "/containerd/root\"\n"
+         "state = \"" +
+         dir +
+         "/containerd/state\"\n"
          // dockerd needs none of the CRI plugin; the cri driver starts its own containerd.
          "disabled_plugins = [\"io.containerd.grpc.v1.cri\"]\n"
-         "[grpc]\n  address = \"" + dir + "/containerd.sock\"\n"
-         "[ttrpc]\n  address = \"" + dir + "/containerd.sock.ttrpc\"\n"
+         "[grpc]\n  address = \"" +
+         dir +
+         "/containerd.sock\"\n"
+         "[ttrpc]\n  address = \"" +
+         dir +
+         "/containerd.sock.ttrpc\"\n"
          // Else it writes /opt/containerd.
-         "[plugins.\"io.containerd.internal.v1.opt\"]\n  path = \"" + dir + "/containerd/opt\"\n";
+         "[plugins.\"io.containerd.internal.v1.opt\"]\n  path = \"" +
+         dir + "/containerd/opt\"\n";
 }
 
 // A daemon that died while we waited for it: its last words.
@@ -39,11 +48,12 @@ Status DiedEarly(const std::string& name, const std::string& log) {
 
 bool Alive(pid_t pid, std::int64_t started_ns) {
   // The reaper records its exit; a zero timeout only looks.
-  return !WaitForOrphanExit(pid, started_ns, Nanos{0}, nullptr).ok() &&
-         ProcessStartTime(pid).ok();
+  return !WaitForOrphanExit(pid, started_ns, Nanos{0}, nullptr).ok() && ProcessStartTime(pid).ok();
 }
 
-void RemoveIfEmpty(const std::string& path) { rmdir(path.c_str()); }
+void RemoveIfEmpty(const std::string& path) {
+  rmdir(path.c_str());
+}
 
 }  // namespace
 
@@ -56,7 +66,9 @@ DockerNode::DockerNode(DockerNodeConfig config)
       log_(config_.dir + "/daemons.log"),
       api_(config_.dir + "/docker.sock") {}
 
-DockerNode::~DockerNode() { (void)Stop(); }
+DockerNode::~DockerNode() {
+  (void)Stop();
+}
 
 Result<std::unique_ptr<DockerNode>> DockerNode::Start(DockerNodeConfig config) {
   std::unique_ptr<DockerNode> node(new DockerNode(std::move(config)));
@@ -75,15 +87,16 @@ Status DockerNode::Launch() {
     records_.push_back(seq);
   }
   made_run_containerd_ = !PathExists(kRunContainerd);
-  FL_ASSIGN_OR_RETURN(std::uint64_t seq,
-                      journal.Acquire(kPlatformRecord, {{"dir", config_.dir},
-                                                        {"target", config_.target},
-                                                        {"node", config_.node.name},
-                                                        {"made_run_containerd",
-                                                         made_run_containerd_}}));
+  FL_ASSIGN_OR_RETURN(
+      std::uint64_t seq,
+      journal.Acquire(kPlatformRecord, {{"dir", config_.dir},
+                                        {"target", config_.target},
+                                        {"node", config_.node.name},
+                                        {"made_run_containerd", made_run_containerd_}}));
   records_.push_back(seq);
   FL_RETURN_IF_ERROR(MakeDirs(config_.dir, 0700));
-  FL_RETURN_IF_ERROR(WriteFileAtomic(config_.dir + "/containerd.toml", ContainerdConfig(config_.dir)));
+  FL_RETURN_IF_ERROR(
+      WriteFileAtomic(config_.dir + "/containerd.toml", ContainerdConfig(config_.dir)));
   // An empty daemon.json: the host's /etc/docker/daemon.json is not ours to follow.
   FL_RETURN_IF_ERROR(WriteFileAtomic(config_.dir + "/daemon.json", "{}\n"));
 
@@ -98,10 +111,9 @@ Status DockerNode::Launch() {
   };
 
   containerd_started_ns_ = BootNowNs();
-  FL_ASSIGN_OR_RETURN(containerd_pid_,
-                      StartDetached(in_node({"containerd", "--config",
-                                             config_.dir + "/containerd.toml"}),
-                                    log_));
+  FL_ASSIGN_OR_RETURN(
+      containerd_pid_,
+      StartDetached(in_node({"containerd", "--config", config_.dir + "/containerd.toml"}), log_));
   const std::string containerd_socket = config_.dir + "/containerd.sock";
   for (auto until = std::chrono::steady_clock::now() + kReadyTimeout;;) {
     if (PathExists(containerd_socket)) break;
@@ -118,8 +130,8 @@ Status DockerNode::Launch() {
       config_.dir + "/docker.pid", "-H", "unix://" + api_.socket(),
       // The node's network is the containers' network: no bridge, no NAT, no rules.
       "--bridge=none", "--iptables=false", "--ip6tables=false", "--ip-forward=false",
-      "--ip-masq=false", "--userland-proxy=false", "--storage-driver", "overlay2",
-      "--exec-opt", "native.cgroupdriver=cgroupfs", "--cgroup-parent", "/" + containers_cgroup_};
+      "--ip-masq=false", "--userland-proxy=false", "--storage-driver", "overlay2", "--exec-opt",
+      "native.cgroupdriver=cgroupfs", "--cgroup-parent", "/" + containers_cgroup_};
   if (config_.live_restore) dockerd.push_back("--live-restore");
   if (config_.runtime == "crun") {
     dockerd.insert(dockerd.end(), {"--add-runtime", "crun=" + config_.runtime_path});

@@ -20,12 +20,12 @@ inline constexpr const char* kPlatformRecord = "docker.platform";
 struct DockerNodeConfig {
   PlatformNode node;
   std::string run_id;
-  std::string target;             // the target's name, in cgroup names
-  std::string dir;                // private state: sockets, data roots, logs
-  std::string runtime;            // "runc" | "crun" behind containerd's shim
-  std::string runtime_path;       // its binary
+  std::string target;        // the target's name, in cgroup names
+  std::string dir;           // private state: sockets, data roots, logs
+  std::string runtime;       // "runc" | "crun" behind containerd's shim
+  std::string runtime_path;  // its binary
   bool live_restore = false;
-  std::string self_exe;           // `faultline _node-exec` puts the daemons into the node
+  std::string self_exe;  // `faultline _node-exec` puts the daemons into the node
   Journal* journal = nullptr;
 };
 

@@ -215,7 +215,7 @@ Result<std::string> OciDriver::ImportImage(const PlatformNode&, const ImageSourc
 
 ProbeScope OciDriver::Probes() const {
   // The controller forks every runtime call; the kernel's command name is the binary's name.
-  return {{getpid()}, {info_.path.substr(info_.path.rfind('/') + 1)}};
+  return {{getpid()}, {}, {info_.path.substr(info_.path.rfind('/') + 1)}};
 }
 
 std::vector<std::string> OciDriver::RuntimeArgv() const {
