@@ -114,7 +114,7 @@ int DoctorCommand(const Args& args) {
       any_runtime = any_runtime || check.usable;
     }
   }
-  for (const std::string name : {"podman", "kubectl"}) {
+  for (const std::string name : {"kubectl"}) {
     std::string path = FindExecutable(name);
     Line(Verdict::kInfo, name,
          (path.empty() ? std::string("not installed") : "found at " + path) +

@@ -1,10 +1,16 @@
 // faultline _node-exec: runs a program inside a node (its network namespace and a cgroup below
 // the node's), for the platform daemons a driver starts per node.
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <string>
+#include <vector>
 
 #include "harness/cli/commands.h"
 #include "harness/cluster/node_cgroup.h"
@@ -13,18 +19,48 @@ namespace faultline::cli {
 namespace {
 
 constexpr const char* kHelp =
-    R"(usage: faultline _node-exec --cgroup REL [--netns PATH] -- PROGRAM [ARGS...]
+    R"(usage: faultline _node-exec --cgroup REL [--netns PATH] [--env NAME=VALUE]...
+                           [--private-mount SRC:DST | --mount-ns PATH] -- PROGRAM [ARGS...]
 
 Internal. Moves itself into the cgroup REL (created if needed) and the network namespace PATH
-(none: the host's), then executes PROGRAM in place: the daemon keeps this process's pid, which
-the run journals.
+(none: the host's), sets the environment variables given, then executes PROGRAM in place: a
+daemon keeps this process's pid. --private-mount gives it a mount namespace of its own (a
+slave of the current one) with SRC bound over DST; --mount-ns joins the mount namespace at
+PATH (/proc/PID/ns/mnt of such a process).
 )";
+
+// A mount namespace of its own in which SRC covers DST: what the program writes to DST stays
+// in SRC, and the host's DST is neither read nor written.
+Status PrivateMount(const std::string& spec) {
+  const auto colon = spec.find(':');
+  if (colon == std::string::npos) return InvalidArgument("--private-mount needs SRC:DST");
+  const std::string src = spec.substr(0, colon), dst = spec.substr(colon + 1);
+  if (unshare(CLONE_NEWNS) != 0) return ErrnoError("cannot unshare the mount namespace", errno);
+  if (mount(nullptr, "/", nullptr, MS_REC | MS_SLAVE, nullptr) != 0) {
+    return ErrnoError("cannot make / a slave mount", errno);
+  }
+  if (mount(src.c_str(), dst.c_str(), nullptr, MS_BIND, nullptr) != 0) {
+    return ErrnoError("cannot bind " + src + " over " + dst, errno);
+  }
+  return OkStatus();
+}
+
+Status JoinMountNamespace(const std::string& path) {
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ErrnoError("cannot open " + path, errno);
+  const int joined = setns(fd, CLONE_NEWNS);
+  const int error = errno;
+  close(fd);
+  if (joined != 0) return ErrnoError("cannot join the mount namespace " + path, error);
+  return OkStatus();
+}
 
 }  // namespace
 
 int NodeExecCommand(const Args& args) {
   if (WantsHelp(args, kHelp)) return 0;
-  std::string netns, cgroup;
+  std::string netns, cgroup, private_mount, mount_ns;
+  std::vector<std::string> env;
   std::size_t i = 0;
   for (; i < args.size() && args[i] != "--"; i += 2) {
     if (i + 1 == args.size()) return UsageError("_node-exec", args[i] + " needs a value", kHelp);
@@ -32,15 +68,32 @@ int NodeExecCommand(const Args& args) {
       netns = args[i + 1];
     } else if (args[i] == "--cgroup") {
       cgroup = args[i + 1];
+    } else if (args[i] == "--private-mount") {
+      private_mount = args[i + 1];
+    } else if (args[i] == "--mount-ns") {
+      mount_ns = args[i + 1];
+    } else if (args[i] == "--env" && args[i + 1].find('=') != std::string::npos) {
+      env.push_back(args[i + 1]);
     } else {
       return UsageError("_node-exec", "unknown option '" + args[i] + "'", kHelp);
     }
   }
   if (cgroup.empty()) return UsageError("_node-exec", "--cgroup is required", kHelp);
   if (i + 1 >= args.size()) return UsageError("_node-exec", "no PROGRAM after --", kHelp);
+  Status mounts = !private_mount.empty() ? PrivateMount(private_mount)
+                  : !mount_ns.empty()    ? JoinMountNamespace(mount_ns)
+                                         : OkStatus();
+  if (!mounts.ok()) {
+    std::fprintf(stderr, "faultline _node-exec: %s\n", mounts.error().ToString().c_str());
+    return 3;
+  }
   if (Status entered = cluster::EnterNode(netns, cgroup); !entered.ok()) {
     std::fprintf(stderr, "faultline _node-exec: %s\n", entered.error().ToString().c_str());
     return 3;
+  }
+  for (const auto& assignment : env) {
+    const auto eq = assignment.find('=');
+    setenv(assignment.substr(0, eq).c_str(), assignment.substr(eq + 1).c_str(), 1);
   }
   std::vector<char*> argv;
   for (std::size_t a = i + 1; a < args.size(); ++a)

@@ -83,6 +83,8 @@ class [[nodiscard]] Result {
 
   const Error& error() const& { return std::get<Error>(state_); }
   Error&& error() && { return std::get<Error>(std::move(state_)); }
+  // The outcome without the value.
+  Result<void> status() const&;
 
  private:
   std::variant<T, Error> state_;
@@ -106,6 +108,12 @@ class [[nodiscard]] Result<void> {
 using Status = Result<void>;
 inline Status OkStatus() {
   return {};
+}
+
+template <typename T>
+Status Result<T>::status() const& {
+  if (ok()) return OkStatus();
+  return error();
 }
 
 }  // namespace faultline

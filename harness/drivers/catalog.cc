@@ -18,6 +18,10 @@ const std::vector<DriverSpec>& DriverCatalog() {
        "Docker Engine: a private dockerd with its own containerd per node, inside the node, "
        "driven through the Engine API on its unix socket",
        {{"runtime", {"runc", "crun"}, false}, {"live_restore", {"true", "false"}, false}}},
+      {"podman",
+       "Podman: per node its own store and configuration, through the libpod API service "
+       "started inside the node (via: service) or one podman command per operation (via: cli)",
+       {{"runtime", {"runc", "crun"}, false}, {"via", {"service", "cli"}, false}}},
   };
   return catalog;
 }

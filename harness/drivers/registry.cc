@@ -4,11 +4,13 @@
 
 #include "harness/drivers/docker/docker_kind.h"
 #include "harness/drivers/oci/oci_kind.h"
+#include "harness/drivers/podman/podman_kind.h"
 
 namespace faultline::drivers {
 
 const std::vector<const DriverKind*>& DriverKinds() {
-  static const std::vector<const DriverKind*> kinds = {&oci::Kind(), &docker::Kind()};
+  static const std::vector<const DriverKind*> kinds = {&oci::Kind(), &docker::Kind(),
+                                                       &podman::Kind()};
   return kinds;
 }
 

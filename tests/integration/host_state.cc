@@ -37,6 +37,7 @@ std::vector<std::string> Leftovers(const std::string& state_root) {
   for (const auto& run : ListDir(state_root + "/runs")) found.push_back("run dir " + run);
   for (const auto& name : ListDir(state_root + "/clusters")) found.push_back("cluster " + name);
   for (const auto& lease : ListDir(state_root + "/subnets")) found.push_back("subnet " + lease);
+  for (const auto& root : ListDir(state_root + "/r")) found.push_back("run root " + root);
   // Named network namespaces of nodes and bridges (`ip netns` keeps them in /run/netns).
   for (const auto& netns : ListDir("/run/netns")) {
     if (netns.rfind("fl-", 0) == 0) found.push_back("netns " + netns);

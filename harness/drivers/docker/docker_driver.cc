@@ -18,15 +18,6 @@ using nlohmann::json;
 
 constexpr auto kWaitSlice = std::chrono::milliseconds(250);
 
-// The status of a finished API call as an operation span.
-OpResult Timed(const std::function<Status()>& call) {
-  OpResult op;
-  op.start_ns = BootNowNs();
-  op.status = call();
-  op.end_ns = BootNowNs();
-  return op;
-}
-
 class DockerContainer : public Container {
  public:
   DockerContainer(EngineApi api, std::string id, std::string containers_cgroup)
@@ -45,15 +36,15 @@ class DockerContainer : public Container {
   }
 
   OpResult Start(Nanos timeout) override {
-    OpResult op = Timed([&] { return api_.Start(id_, timeout); });
+    OpResult op = TimedCall([&] { return api_.Start(id_, timeout); });
     if (op.status.ok()) RememberPid(timeout);
     return op;
   }
   OpResult Kill(int signal, Nanos timeout) override {
-    return Timed([&] { return api_.Kill(id_, signal, timeout); });
+    return TimedCall([&] { return api_.Kill(id_, signal, timeout); });
   }
   OpResult Delete(Nanos timeout) override {
-    return Timed([&] { return api_.Remove(id_, timeout); });
+    return TimedCall([&] { return api_.Remove(id_, timeout); });
   }
   Result<ContainerStatus> State(Nanos timeout) override {
     FL_ASSIGN_OR_RETURN(ContainerState state, api_.Inspect(id_, timeout));
@@ -128,11 +119,6 @@ Result<RuntimeInfo> ProbeDockerd() {
 DockerDriver::DockerDriver(DockerDriverConfig config, RuntimeInfo info, std::string runtime_path)
     : config_(std::move(config)), info_(std::move(info)), runtime_path_(std::move(runtime_path)) {}
 
-DockerDriver::~DockerDriver() {
-  std::lock_guard lock(mu_);
-  nodes_.clear();  // stops what is still running
-}
-
 Result<std::unique_ptr<DockerDriver>> DockerDriver::Open(DockerDriverConfig config) {
   if (config.runtime.empty()) config.runtime = "runc";
   FL_ASSIGN_OR_RETURN(RuntimeInfo info, ProbeDockerd());
@@ -154,27 +140,12 @@ Status DockerDriver::StartPlatform(const PlatformNode& node) {
   config.self_exe = config_.self_exe;
   config.journal = config_.journal;
   FL_ASSIGN_OR_RETURN(auto started, DockerNode::Start(std::move(config)));
-  std::lock_guard lock(mu_);
-  nodes_[node.name] = std::move(started);
+  nodes_.Add(node.name, std::move(started));
   return OkStatus();
 }
 
 Status DockerDriver::StopPlatform(const PlatformNode& node) {
-  std::unique_ptr<DockerNode> stopping;
-  {
-    std::lock_guard lock(mu_);
-    auto it = nodes_.find(node.name);
-    if (it == nodes_.end()) return OkStatus();
-    stopping = std::move(it->second);
-    nodes_.erase(it);
-  }
-  return stopping->Stop();
-}
-
-DockerNode* DockerDriver::Node(const std::string& node) {
-  std::lock_guard lock(mu_);
-  auto it = nodes_.find(node);
-  return it == nodes_.end() ? nullptr : it->second.get();
+  return nodes_.Stop(node.name);
 }
 
 Result<std::string> DockerDriver::ImportImage(const PlatformNode& node, const ImageSource& image) {
@@ -193,24 +164,18 @@ Result<std::string> DockerDriver::ImportImage(const PlatformNode& node, const Im
 
 ProbeScope DockerDriver::Probes() const {
   ProbeScope scope;
-  std::lock_guard lock(const_cast<std::mutex&>(mu_));
   // dockerd -> containerd -> shim -> runtime: sessions begin below each node's containerd.
-  for (const auto& [name, node] : nodes_) scope.daemon_roots.push_back(node->containerd_pid());
+  nodes_.ForEach(
+      [&](const DockerNode& node) { scope.daemon_roots.push_back(node.containerd_pid()); });
   scope.runtimes = {config_.runtime};
   return scope;
 }
 
 Created DockerDriver::Make(const ContainerSpec& spec, bool start, Nanos timeout) {
+  DockerNode* node = Node(spec.node);
+  if (!node) return NoPlatform("docker", spec.node);
   Created created;
   created.prepare.start_ns = created.prepare.end_ns = BootNowNs();
-  const std::string node_name = spec.node.empty() ? "local" : spec.node;
-  DockerNode* node = Node(node_name);
-  if (!node) {
-    created.prepare.status = FailedPrecondition("docker is not running on node " + node_name);
-    created.create.start_ns = created.create.end_ns = created.prepare.end_ns;
-    created.create.status = Cancelled("not attempted: no platform on the node");
-    return created;
-  }
   json host = {{"NetworkMode", "host"}, {"Runtime", config_.runtime}};
   if (spec.resources.memory_bytes) host["Memory"] = *spec.resources.memory_bytes;
   if (spec.resources.cpus) host["NanoCpus"] = std::llround(*spec.resources.cpus * 1e9);
@@ -221,7 +186,7 @@ Created DockerDriver::Make(const ContainerSpec& spec, bool start, Nanos timeout)
                      {"HostConfig", host}};
   auto container =
       std::make_unique<DockerContainer>(node->api(), spec.id, node->containers_cgroup());
-  created.create = Timed([&]() -> Status {
+  created.create = TimedCall([&]() -> Status {
     auto id = node->api().Create(spec.id, body, timeout);
     if (!id.ok()) return std::move(id).error();
     container->set_full_id(*id);
@@ -238,16 +203,6 @@ Created DockerDriver::Create(const ContainerSpec& spec, Nanos timeout) {
 
 Created DockerDriver::Run(const ContainerSpec& spec, Nanos timeout) {
   return Make(spec, true, timeout);
-}
-
-Result<std::uint64_t> DockerDriver::ResidentOverheadBytes() {
-  std::lock_guard lock(mu_);
-  std::uint64_t total = 0;
-  for (const auto& [name, node] : nodes_) {
-    FL_ASSIGN_OR_RETURN(std::uint64_t bytes, node->ResidentBytes());
-    total += bytes;
-  }
-  return total;
 }
 
 }  // namespace faultline::drivers::docker

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <string>
 
+#include "harness/drivers/daemon/node_platforms.h"
 #include "harness/drivers/docker/docker_node.h"
 #include "harness/drivers/registry.h"
 
@@ -30,7 +31,6 @@ Result<RuntimeInfo> ProbeDockerd();
 class DockerDriver : public Driver {
  public:
   static Result<std::unique_ptr<DockerDriver>> Open(DockerDriverConfig config);
-  ~DockerDriver() override;
 
   const RuntimeInfo& runtime() const override { return info_; }
   Status StartPlatform(const PlatformNode& node) override;
@@ -39,10 +39,10 @@ class DockerDriver : public Driver {
   ProbeScope Probes() const override;
   Created Create(const ContainerSpec& spec, Nanos timeout) override;
   Created Run(const ContainerSpec& spec, Nanos timeout) override;
-  Result<std::uint64_t> ResidentOverheadBytes() override;
+  Result<std::uint64_t> ResidentOverheadBytes() override { return nodes_.ResidentBytes(); }
 
   // The platform serving NODE (null when not started), for tests and faults.
-  DockerNode* Node(const std::string& node);
+  DockerNode* Node(const std::string& node) { return nodes_.Find(node); }
 
  private:
   DockerDriver(DockerDriverConfig config, RuntimeInfo info, std::string runtime_path);
@@ -51,8 +51,7 @@ class DockerDriver : public Driver {
   DockerDriverConfig config_;
   RuntimeInfo info_;
   std::string runtime_path_;
-  std::mutex mu_;  // guards nodes_ (containers are made from many threads)
-  std::map<std::string, std::unique_ptr<DockerNode>> nodes_;
+  NodePlatforms<DockerNode> nodes_;
   std::string image_;    // the loaded image's reference
   std::string archive_;  // the image archive, written once, loaded into every node
 };

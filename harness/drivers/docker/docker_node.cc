@@ -38,19 +38,6 @@ std::string ContainerdConfig(const std::string& dir) {
          dir + "/containerd/opt\"\n";
 }
 
-// A daemon that died while we waited for it: its last words.
-Status DiedEarly(const std::string& name, const std::string& log) {
-  auto text = ReadFile(log);
-  std::string tail = text.ok() ? *text : "";
-  if (tail.size() > 600) tail = tail.substr(tail.size() - 600);
-  return Unavailable(name + " exited while starting: " + tail);
-}
-
-bool Alive(pid_t pid, std::int64_t started_ns) {
-  // The reaper records its exit; a zero timeout only looks.
-  return !WaitForOrphanExit(pid, started_ns, Nanos{0}, nullptr).ok() && ProcessStartTime(pid).ok();
-}
-
 void RemoveIfEmpty(const std::string& path) {
   rmdir(path.c_str());
 }
@@ -100,31 +87,19 @@ Status DockerNode::Launch() {
   // An empty daemon.json: the host's /etc/docker/daemon.json is not ours to follow.
   FL_RETURN_IF_ERROR(WriteFileAtomic(config_.dir + "/daemon.json", "{}\n"));
 
-  const std::vector<std::string> enter = {config_.self_exe, "_node-exec", "--cgroup",
-                                          platform_cgroup_};
-  auto in_node = [&](std::vector<std::string> argv) {
-    std::vector<std::string> full = enter;
-    if (!config_.node.netns.empty()) full.insert(full.end(), {"--netns", config_.node.netns});
-    full.push_back("--");
-    full.insert(full.end(), argv.begin(), argv.end());
-    return full;
-  };
-
-  containerd_started_ns_ = BootNowNs();
-  FL_ASSIGN_OR_RETURN(
-      containerd_pid_,
-      StartDetached(in_node({"containerd", "--config", config_.dir + "/containerd.toml"}), log_));
+  NodeDaemonSpec spec{"containerd", config_.self_exe, config_.node, platform_cgroup_, {}, {}, log_};
   const std::string containerd_socket = config_.dir + "/containerd.sock";
-  for (auto until = std::chrono::steady_clock::now() + kReadyTimeout;;) {
-    if (PathExists(containerd_socket)) break;
-    if (!Alive(containerd_pid_, containerd_started_ns_)) return DiedEarly("containerd", log_);
-    if (std::chrono::steady_clock::now() > until) {
-      return DeadlineExceeded("containerd did not open " + containerd_socket);
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  spec.argv = {"containerd", "--config", config_.dir + "/containerd.toml"};
+  FL_ASSIGN_OR_RETURN(containerd_, NodeDaemon::Start(
+                                       spec,
+                                       [&](pid_t) -> Status {
+                                         if (PathExists(containerd_socket)) return OkStatus();
+                                         return Unavailable("no socket " + containerd_socket);
+                                       },
+                                       kReadyTimeout));
 
-  std::vector<std::string> dockerd = {
+  spec.name = "dockerd";
+  spec.argv = {
       "dockerd", "--config-file", config_.dir + "/daemon.json", "--containerd", containerd_socket,
       "--data-root", config_.dir + "/docker", "--exec-root", config_.dir + "/exec", "--pidfile",
       config_.dir + "/docker.pid", "-H", "unix://" + api_.socket(),
@@ -132,43 +107,26 @@ Status DockerNode::Launch() {
       "--bridge=none", "--iptables=false", "--ip6tables=false", "--ip-forward=false",
       "--ip-masq=false", "--userland-proxy=false", "--storage-driver", "overlay2", "--exec-opt",
       "native.cgroupdriver=cgroupfs", "--cgroup-parent", "/" + containers_cgroup_};
-  if (config_.live_restore) dockerd.push_back("--live-restore");
+  if (config_.live_restore) spec.argv.push_back("--live-restore");
   if (config_.runtime == "crun") {
-    dockerd.insert(dockerd.end(), {"--add-runtime", "crun=" + config_.runtime_path});
+    spec.argv.insert(spec.argv.end(), {"--add-runtime", "crun=" + config_.runtime_path});
   }
-  dockerd_started_ns_ = BootNowNs();
-  FL_ASSIGN_OR_RETURN(dockerd_pid_, StartDetached(in_node(dockerd), log_));
-  for (auto until = std::chrono::steady_clock::now() + kReadyTimeout;;) {
-    auto answered = api_.Negotiate(kCallTimeout);
-    if (answered.ok()) break;
-    if (!Alive(dockerd_pid_, dockerd_started_ns_)) return DiedEarly("dockerd", log_);
-    if (std::chrono::steady_clock::now() > until) {
-      return DeadlineExceeded("dockerd did not answer on " + api_.socket() + ": " +
-                              answered.error().ToString());
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return OkStatus();
-}
-
-Status DockerNode::StopDaemon(pid_t& pid, std::int64_t started_ns, Nanos grace) {
-  if (pid <= 0) return OkStatus();
-  if (Alive(pid, started_ns)) {
-    kill(pid, SIGTERM);
-    if (!WaitForOrphanExit(pid, started_ns, grace, nullptr).ok()) {
-      kill(pid, SIGKILL);
-      (void)WaitForOrphanExit(pid, started_ns, std::chrono::seconds(10), nullptr);
-    }
-  }
-  pid = 0;
+  FL_ASSIGN_OR_RETURN(dockerd_, NodeDaemon::Start(
+                                    spec,
+                                    [&](pid_t) -> Status {
+                                      auto answered = api_.Negotiate(kCallTimeout);
+                                      if (answered.ok()) return OkStatus();
+                                      return std::move(answered).error();
+                                    },
+                                    kReadyTimeout));
   return OkStatus();
 }
 
 Status DockerNode::Stop() {
   if (records_.empty()) return OkStatus();
   // dockerd first: without live restore it stops its containers as it shuts down.
-  (void)StopDaemon(dockerd_pid_, dockerd_started_ns_, std::chrono::seconds(20));
-  (void)StopDaemon(containerd_pid_, containerd_started_ns_, std::chrono::seconds(10));
+  dockerd_.Stop(std::chrono::seconds(20));
+  containerd_.Stop(std::chrono::seconds(10));
   // Shims and containers left (live restore keeps them) die with their cgroups.
   Status status = RemoveCgroupTree(containers_cgroup_);
   Status platform = RemoveCgroupTree(platform_cgroup_);

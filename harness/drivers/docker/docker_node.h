@@ -9,6 +9,7 @@
 #include <string>
 
 #include "harness/core/journal.h"
+#include "harness/drivers/daemon/node_daemon.h"
 #include "harness/drivers/docker/engine_api.h"
 #include "harness/drivers/driver.h"
 
@@ -41,7 +42,7 @@ class DockerNode {
   Status Stop();
 
   EngineApi& api() { return api_; }
-  pid_t containerd_pid() const { return containerd_pid_; }
+  pid_t containerd_pid() const { return containerd_.pid(); }
   // Relative cgroup under which dockerd puts each container (<it>/<full id>).
   const std::string& containers_cgroup() const { return containers_cgroup_; }
   // Memory of the daemons and shims (their cgroup), in bytes.
@@ -51,15 +52,12 @@ class DockerNode {
  private:
   explicit DockerNode(DockerNodeConfig config);
   Status Launch();
-  // SIGTERM, then SIGKILL when it has not exited within GRACE.
-  Status StopDaemon(pid_t& pid, std::int64_t started_ns, Nanos grace);
 
   DockerNodeConfig config_;
   std::string platform_cgroup_, containers_cgroup_, log_;
   EngineApi api_;
   std::vector<std::uint64_t> records_;  // journal seqs, oldest first
-  pid_t containerd_pid_ = 0, dockerd_pid_ = 0;
-  std::int64_t containerd_started_ns_ = 0, dockerd_started_ns_ = 0;
+  NodeDaemon containerd_, dockerd_;
   bool made_run_containerd_ = false;
 };
 

@@ -1,22 +1,21 @@
-// The docker driver against a real private Docker Engine (dockerd + its own containerd) per
-// node: containers checked from outside (the process in /proc and its cgroup, Docker's own CLI
-// on the private socket), the platform gone after the run, after Ctrl-C and after SIGKILL +
-// recover.
-#include "harness/drivers/docker/docker_driver.h"
-
+// The daemon drivers in process against the real platforms: a private Docker Engine (dockerd
+// + its own containerd) and Podman (service and cli) on a node. Containers are checked from
+// outside (the process in /proc and its cgroup, the platform's own CLI), and nothing is left
+// once the platform is stopped.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
-#include <set>
 #include <thread>
 
 #include "harness/core/cgroup.h"
 #include "harness/core/files.h"
 #include "harness/core/journal.h"
 #include "harness/core/process.h"
+#include "harness/drivers/docker/docker_driver.h"
+#include "harness/drivers/podman/podman_driver.h"
 #include "harness/images/image.h"
 #include "tests/integration/host_state.h"
 
@@ -25,12 +24,8 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing::Leftovers;
-using testing::RunFaultline;
 using testing::Slurp;
-using testing::Spawned;
-using testing::SpawnFaultline;
 using testing::TempDir;
-using testing::WaitExit;
 
 // Docker's own client, the Debian one (a newer CLI may stand ahead of it in PATH).
 std::string DockerCli() {
@@ -133,71 +128,97 @@ TEST_F(DockerDriverTest, ContainersRunInsideTheNodesPlatformAsDockerSeesThem) {
   EXPECT_TRUE((*journal)->Close().ok());
 }
 
-constexpr char kDockerScenario[] = R"(version: 1
-name: docker-small
-target: {driver: docker, image: busybox}
-cluster: {nodes: 2}
-steps:
-  - name: storm
-    workload: {kind: start, count: 6, concurrency: 2}
-  - name: ramp
-    workload: {kind: density, max: 6, step: 3, settle: 100ms}
-)";
+class PodmanDriverTest : public ::testing::TestWithParam<bool> {
+ protected:
+  void SetUp() override {
+    FL_REQUIRE_ROOT_RUNTIME("podman");
+    state_ = TempDir("podman");
+    setenv("FAULTLINE_STATE_DIR", state_.c_str(), 1);
+    had_var_lib_ = PathExists("/var/lib/containers");
+  }
+  void TearDown() override {
+    if (state_.empty()) return;
+    EXPECT_EQ(Leftovers(state_), std::vector<std::string>{});
+    // Podman's writes outside its own store stayed in the node's directory.
+    EXPECT_EQ(PathExists("/var/lib/containers"), had_var_lib_);
+    EXPECT_FALSE(PathExists("/dev/shm/libpod_lock") && !had_shm_lock_);
+    (void)RemoveTree(state_);
+    unsetenv("FAULTLINE_STATE_DIR");
+  }
+  std::string state_;
+  bool had_var_lib_ = false;
+  bool had_shm_lock_ = PathExists("/dev/shm/libpod_lock");
+};
 
-TEST_F(DockerDriverTest, ARunOnTwoNodesMeasuresAndLeavesNothing) {
-  const std::string out = state_ + "/out";
-  auto [code, output] =
-      RunFaultline({"run", WriteScenario("docker.yaml", kDockerScenario), "--out", out}, state_);
-  ASSERT_EQ(code, 0) << output;
-  auto result = nlohmann::json::parse(Slurp(out + "/result.json"), nullptr, false);
-  ASSERT_FALSE(result.is_discarded());
-  std::map<std::string, int> ok_ops;
-  std::set<std::string> nodes;
-  for (const auto& sample : result["samples"]) {
-    if (sample["ok"].get<bool>()) ++ok_ops[sample["op"].get<std::string>()];
-    nodes.insert(sample["node"].get<std::string>());
+TEST_P(PodmanDriverTest, ContainersRunInsideTheNodeAsPodmanSeesThem) {
+  const bool service = GetParam();
+  ASSERT_TRUE(StartOrphanReaper().ok());
+  const std::string run_id = service ? "podsvc01" : "podcli01";
+  auto journal = Journal::Open(run_id);
+  ASSERT_TRUE(journal.ok()) << journal.error().ToString();
+  const std::string image_root = (*journal)->run_dir() + "/image";
+  ASSERT_TRUE(images::BuildBusyboxRootfs(image_root).ok());
+  {
+    auto driver = drivers::podman::PodmanDriver::Open(
+        {"pm", "runc", service, run_id, (*journal)->run_dir(), journal->get(), FAULTLINE_BINARY});
+    ASSERT_TRUE(driver.ok()) << driver.error().ToString();
+    const drivers::PlatformNode node{"local", "", "faultline/" + run_id, ""};
+    Status platform = (*driver)->StartPlatform(node);
+    ASSERT_TRUE(platform.ok()) << platform.error().ToString();
+    auto reference = (*driver)->ImportImage(node, {"busybox", image_root, ""});
+    ASSERT_TRUE(reference.ok()) << reference.error().ToString();
+
+    drivers::ContainerSpec spec;
+    spec.id = "fl-" + run_id + "-a";
+    spec.command = {"sleep", "60"};
+    spec.node = "local";
+    drivers::Created created = (*driver)->Create(spec, 30s);
+    ASSERT_TRUE(created.create.status.ok()) << created.create.status.error().ToString();
+    drivers::OpResult started = created.container->Start(30s);
+    ASSERT_TRUE(started.status.ok()) << started.status.error().ToString();
+
+    const drivers::ContainerIdentity identity = created.container->Identity();
+    EXPECT_EQ(identity.platform_id.size(), 64u);
+    ASSERT_GT(identity.init_pid, 0);
+    const std::string cgroups = Slurp("/proc/" + std::to_string(identity.init_pid) + "/cgroup");
+    EXPECT_NE(cgroups.find(":/" + identity.cgroup + "\n"), std::string::npos) << cgroups;
+    // Podman's own CLI on the same store agrees (through the service's socket when there is one).
+    drivers::podman::PodmanNode* platform_node = (*driver)->Node("local");
+    const std::vector<std::string> ps = {"ps", "--format", "{{.Names}}"};
+    auto listed = RunForOutput(platform_node->Podman(ps));
+    ASSERT_TRUE(listed.ok()) << listed.error().ToString();
+    EXPECT_NE(listed->find(spec.id), std::string::npos) << *listed;
+    if (service) {
+      // The remote client through the service's socket too.
+      listed = RunForOutput(
+          {"podman", "--url", "unix://" + platform_node->socket(), "ps", "--format", "{{.Names}}"});
+    }
+    ASSERT_TRUE(listed.ok()) << listed.error().ToString();
+    EXPECT_NE(listed->find(spec.id), std::string::npos) << *listed;
+    auto overhead = (*driver)->ResidentOverheadBytes();
+    ASSERT_TRUE(overhead.ok());
+    EXPECT_GT(*overhead, 0u);  // conmon, and the service with via: service
+
+    EXPECT_TRUE(created.container->Kill(SIGKILL, 10s).status.ok());
+    // The exit comes from Podman's events file, stamped by Podman.
+    auto exited = created.container->WaitExit(30s, nullptr);
+    ASSERT_TRUE(exited.ok()) << exited.error().ToString();
+    EXPECT_GT(*exited, started.start_ns);
+    EXPECT_LT(*exited, BootNowNs());
+    EXPECT_TRUE(created.container->Delete(20s).status.ok());
+    auto after = RunForOutput(platform_node->Podman({"ps", "-a", "-q"}));
+    ASSERT_TRUE(after.ok());
+    EXPECT_EQ(*after, "");
+
+    ASSERT_TRUE((*driver)->StopPlatform(node).ok());
   }
-  EXPECT_EQ(ok_ops["exit"], 6) << output;
-  EXPECT_EQ(ok_ops["run"], 12) << output;
-  EXPECT_EQ(ok_ops["stop"], 6) << output;
-  EXPECT_EQ(nodes, (std::set<std::string>{"node-1", "node-2"}));
-  EXPECT_EQ(result["context"]["targets"][0]["runtime"]["name"], "dockerd");
-  // dockerd, containerd and shims per node: tens of MB shared by the containers.
-  bool overhead_seen = false;
-  for (const auto& point : result["density"]) {
-    if (point.value("runtime_overhead_per_container_bytes", 0.0) > 1e6) overhead_seen = true;
-  }
-  EXPECT_TRUE(overhead_seen) << result["density"].dump();
+  EXPECT_TRUE(RemoveCgroupTree("faultline/" + run_id).ok());
+  for (const auto& root : CgroupHierarchies()) rmdir((root + "/faultline").c_str());
+  EXPECT_TRUE((*journal)->Close().ok());
 }
 
-TEST_F(DockerDriverTest, RecoverRemovesThePlatformsOfASigkilledRun) {
-  const std::string scenario = WriteScenario("long.yaml", R"(version: 1
-name: docker-long
-target: {driver: docker, image: busybox}
-cluster: {nodes: 2}
-steps:
-  - name: ramp
-    workload: {kind: density, max: 40, step: 2, settle: 1s, command: [sleep, "600"]}
-)");
-  Spawned run =
-      SpawnFaultline({"run", scenario, "--out", state_ + "/out"}, state_, state_ + "/log.txt");
-  // Wait until containers run: shims of the run's private containerd instances.
-  bool running = false;
-  for (auto until = std::chrono::steady_clock::now() + 120s;
-       !running && std::chrono::steady_clock::now() < until;) {
-    std::this_thread::sleep_for(200ms);
-    auto shims = RunForOutput({"pgrep", "-f", "containerd-shim-runc-v2 .*" + state_});
-    running = shims.ok() && std::count(shims->begin(), shims->end(), '\n') >= 4;
-  }
-  ASSERT_TRUE(running) << Slurp(state_ + "/log.txt");
-  std::this_thread::sleep_for(2s);  // a few ramp steps
-  kill(run.pid, SIGKILL);
-  EXPECT_EQ(WaitExit(run.pid, 60), 128 + SIGKILL);
-  ASSERT_FALSE(Leftovers(state_).empty());
-  auto [code, output] = RunFaultline({"recover"}, state_);
-  EXPECT_EQ(code, 0) << output;
-  EXPECT_NE(output.find("docker.platform"), std::string::npos) << output;
-}
+INSTANTIATE_TEST_SUITE_P(ServiceAndCli, PodmanDriverTest, ::testing::Bool(),
+                         [](const auto& info) { return info.param ? "Service" : "Cli"; });
 
 }  // namespace
 }  // namespace faultline

@@ -1,0 +1,53 @@
+// A long-lived platform process (a daemon, an API service) that a driver starts inside a node:
+// in the node's network namespace and a cgroup below the node's, through `faultline
+// _node-exec`, with every path it names below the run directory (so `recover` finds it).
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "harness/core/clock.h"
+#include "harness/core/result.h"
+#include "harness/drivers/driver.h"
+
+namespace faultline::drivers {
+
+struct NodeDaemonSpec {
+  std::string name;               // "dockerd", for messages
+  std::string self_exe;           // the faultline binary
+  PlatformNode node;              // where it runs
+  std::string cgroup;             // its cgroup, below the node's (journaled by the caller)
+  std::vector<std::string> env;   // NAME=VALUE set for it
+  std::vector<std::string> argv;  // the program
+  std::string log_file;           // its stdout and stderr
+  std::string private_mount;      // "SRC:DST": a mount namespace of its own with SRC over DST
+  std::string mount_ns;           // or: join this mount namespace (/proc/PID/ns/mnt)
+};
+
+// The argv that runs SPEC's program inside its node (also for one-shot commands in the node).
+std::vector<std::string> InNodeArgv(const NodeDaemonSpec& spec);
+
+class NodeDaemon {
+ public:
+  // Starts it; READY(its pid) is polled every 20 ms until it returns OK (then Start returns),
+  // the daemon exits (Unavailable with its log's tail) or TIMEOUT passes.
+  static Result<NodeDaemon> Start(const NodeDaemonSpec& spec,
+                                  const std::function<Status(pid_t)>& ready, Nanos timeout);
+  NodeDaemon() = default;
+
+  pid_t pid() const { return pid_; }
+  bool Alive() const;
+  // SIGTERM, then SIGKILL when it has not exited within GRACE. Idempotent.
+  void Stop(Nanos grace);
+
+ private:
+  std::string name_;
+  pid_t pid_ = 0;
+  std::uint64_t start_ticks_ = 0;  // with the pid, names this process and no later one
+};
+
+}  // namespace faultline::drivers

@@ -1,0 +1,311 @@
+#include "harness/drivers/podman/podman_node.h"
+
+#include <fcntl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "harness/core/cgroup.h"
+#include "harness/core/files.h"
+#include "harness/core/journal.h"
+#include "harness/core/process.h"
+#include "harness/drivers/http/unix_http.h"
+
+namespace faultline::drivers::podman {
+namespace {
+
+constexpr auto kReadyTimeout = std::chrono::seconds(60);
+constexpr auto kEventsPoll = std::chrono::milliseconds(2);
+constexpr const char* kVarLib = "/var/lib/containers";
+
+std::string ContainersConf(const std::string& dir, const std::string& runtime) {
+  return "[containers]\n"
+         // The host may not raise limits (no CAP_SYS_RESOURCE): podman's defaults ask for more.
+         "default_ulimits = [\"nofile=20000:20000\", \"nproc=32768:32768\"]\n"
+         "netns = \"host\"\n"
+         "[engine]\n"
+         "cgroup_manager = \"cgroupfs\"\n"
+         // File locks below tmp_dir: the default shared-memory segment (/dev/shm/libpod_lock)
+         // would be shared with the host's own podman.
+         "lock_type = \"file\"\n"
+         "events_logger = \"file\"\n"
+         "events_logfile_path = \"" +
+         dir +
+         "/events.log\"\n"
+         "tmp_dir = \"" +
+         dir +
+         "/tmp\"\n"
+         "static_dir = \"" +
+         dir +
+         "/root/libpod\"\n"
+         "volume_path = \"" +
+         dir +
+         "/root/volumes\"\n"
+         "runtime = \"" +
+         runtime +
+         "\"\n"
+         "[network]\n"
+         "network_config_dir = \"" +
+         dir + "/networks\"\n";
+}
+
+std::string StorageConf(const std::string& dir, const std::string& runroot) {
+  return "[storage]\n"
+         "driver = \"overlay\"\n"
+         "graphroot = \"" +
+         dir +
+         "/root\"\n"
+         "runroot = \"" +
+         runroot + "\"\n";
+}
+
+// "2026-12-04T07:40:01.123456789Z" or "...+01:00" -> ns since the epoch; 0 when unreadable.
+std::int64_t ParseRfc3339Ns(const std::string& text) {
+  tm parts{};
+  int fraction_at = 0;
+  if (std::sscanf(text.c_str(), "%d-%d-%dT%d:%d:%d%n", &parts.tm_year, &parts.tm_mon,
+                  &parts.tm_mday, &parts.tm_hour, &parts.tm_min, &parts.tm_sec,
+                  &fraction_at) != 6) {
+    return 0;
+  }
+  parts.tm_year -= 1900;
+  parts.tm_mon -= 1;
+  std::int64_t ns = static_cast<std::int64_t>(timegm(&parts)) * 1'000'000'000;
+  std::size_t at = static_cast<std::size_t>(fraction_at);
+  if (at < text.size() && text[at] == '.') {
+    std::int64_t scale = 100'000'000;
+    for (++at; at < text.size() && std::isdigit(static_cast<unsigned char>(text[at])); ++at) {
+      ns += (text[at] - '0') * scale;
+      scale /= 10;
+    }
+  }
+  if (at < text.size() && (text[at] == '+' || text[at] == '-')) {
+    int hours = 0, minutes = 0;
+    if (std::sscanf(text.c_str() + at + 1, "%d:%d", &hours, &minutes) == 2) {
+      const std::int64_t offset = (hours * 3600LL + minutes * 60LL) * 1'000'000'000;
+      ns += text[at] == '+' ? -offset : offset;
+    }
+  }
+  return ns;
+}
+
+// A wall-clock instant as CLOCK_BOOTTIME.
+std::int64_t BootNsOfRealtime(std::int64_t realtime_ns) {
+  timespec now{};
+  clock_gettime(CLOCK_REALTIME, &now);
+  const std::int64_t real = static_cast<std::int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
+  return BootNowNs() - (real - realtime_ns);
+}
+
+}  // namespace
+
+PodmanNode::PodmanNode(PodmanNodeConfig config)
+    : config_(std::move(config)),
+      platform_cgroup_(config_.node.cgroup + "/fl-" + config_.run_id + "-" + config_.target +
+                       "-platform"),
+      containers_cgroup_(config_.node.cgroup + "/fl-" + config_.run_id + "-" + config_.target +
+                         "-containers"),
+      socket_(config_.dir + "/podman.sock"),
+      events_(config_.dir + "/events.log"),
+      log_(config_.dir + "/service.log"),
+      env_({"CONTAINERS_CONF=" + config_.dir + "/containers.conf",
+            "CONTAINERS_STORAGE_CONF=" + config_.dir + "/storage.conf"}) {}
+
+PodmanNode::~PodmanNode() {
+  (void)Stop();
+}
+
+Result<std::unique_ptr<PodmanNode>> PodmanNode::Start(PodmanNodeConfig config) {
+  std::unique_ptr<PodmanNode> node(new PodmanNode(std::move(config)));
+  if (Status launched = node->Launch(); !launched.ok()) {
+    (void)node->Stop();
+    return std::move(launched).error().With("podman on " + node->config_.node.name);
+  }
+  return node;
+}
+
+NodeDaemonSpec PodmanNode::Spec(const std::string& name, std::vector<std::string> args) const {
+  NodeDaemonSpec spec{name, config_.self_exe, config_.node, platform_cgroup_, env_, {}, log_};
+  spec.mount_ns = "/proc/" + std::to_string(mounts_.pid()) + "/ns/mnt";
+  spec.argv = {"podman", "--root", config_.dir + "/root", "--runroot", config_.runroot};
+  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
+  return spec;
+}
+
+std::vector<std::string> PodmanNode::Podman(std::vector<std::string> args) const {
+  return InNodeArgv(Spec("podman", std::move(args)));
+}
+
+Status PodmanNode::Launch() {
+  Journal& journal = *config_.journal;
+  for (const std::string* cgroup : {&platform_cgroup_, &containers_cgroup_}) {
+    FL_ASSIGN_OR_RETURN(std::uint64_t seq,
+                        journal.Acquire(journal_kind::kCgroup, {{"path", *cgroup}}));
+    records_.push_back(seq);
+  }
+  FL_ASSIGN_OR_RETURN(std::uint64_t seq,
+                      journal.Acquire(kPlatformRecord, {{"dir", config_.dir},
+                                                        {"runroot", config_.runroot},
+                                                        {"target", config_.target},
+                                                        {"node", config_.node.name},
+                                                        {"made_var_lib", !PathExists(kVarLib)}}));
+  records_.push_back(seq);
+  FL_RETURN_IF_ERROR(MakeDirs(config_.dir + "/tmp", 0700));
+  FL_RETURN_IF_ERROR(MakeDirs(config_.runroot, 0700));
+  FL_RETURN_IF_ERROR(MakeDirs(config_.dir + "/var-lib-containers", 0700));
+  FL_RETURN_IF_ERROR(WriteFileAtomic(config_.dir + "/containers.conf",
+                                     ContainersConf(config_.dir, config_.runtime)));
+  FL_RETURN_IF_ERROR(
+      WriteFileAtomic(config_.dir + "/storage.conf", StorageConf(config_.dir, config_.runroot)));
+  FL_RETURN_IF_ERROR(WriteFileAtomic(events_, ""));
+  follower_ = std::thread([this] { FollowEvents(); });
+  // The mount point must exist; an empty one made here goes again at the end.
+  made_var_lib_ = !PathExists(kVarLib);
+  if (made_var_lib_) FL_RETURN_IF_ERROR(MakeDirs(kVarLib, 0700));
+  NodeDaemonSpec holder{"mount namespace holder",
+                        config_.self_exe,
+                        config_.node,
+                        platform_cgroup_,
+                        {},
+                        {"sleep", "infinity"},
+                        log_};
+  holder.private_mount = config_.dir + "/var-lib-containers:" + kVarLib;
+  FL_ASSIGN_OR_RETURN(mounts_, NodeDaemon::Start(
+                                   holder,
+                                   [](pid_t pid) -> Status {
+                                     // Ready once it runs sleep: the namespace is set up.
+                                     auto comm = ReadFile("/proc/" + std::to_string(pid) + "/comm");
+                                     if (comm.ok() && *comm == "sleep\n") return OkStatus();
+                                     return Unavailable("the namespace is not set up yet");
+                                   },
+                                   kReadyTimeout));
+  if (!config_.service) return OkStatus();
+
+  FL_ASSIGN_OR_RETURN(
+      service_,
+      NodeDaemon::Start(
+          Spec("podman system service", {"system", "service", "--time=0", "unix://" + socket_}),
+          [&](pid_t) -> Status {
+            auto ping = http::Call(socket_, {"GET", "/_ping", ""}, std::chrono::seconds(2));
+            if (!ping.ok()) return std::move(ping).error();
+            if (ping->status != 200) return Unavailable("not ready");
+            return OkStatus();
+          },
+          kReadyTimeout));
+  return OkStatus();
+}
+
+void PodmanNode::FollowEvents() {
+  const int fd = open(events_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  std::string pending;
+  char buffer[16384];
+  for (;;) {
+    const ssize_t n = read(fd, buffer, sizeof buffer);
+    if (n > 0) {
+      pending.append(buffer, static_cast<std::size_t>(n));
+      std::size_t line_end;
+      while ((line_end = pending.find('\n')) != std::string::npos) {
+        auto event = nlohmann::json::parse(pending.substr(0, line_end), nullptr, false);
+        pending.erase(0, line_end + 1);
+        if (!event.is_object() || event.value("Type", "") != "container" ||
+            event.value("Status", "") != "died") {
+          continue;
+        }
+        const std::int64_t at = ParseRfc3339Ns(event.value("Time", ""));
+        std::lock_guard lock(mu_);
+        died_[event.value("Name", "")] = at ? BootNsOfRealtime(at) : BootNowNs();
+        changed_.notify_all();
+      }
+      continue;
+    }
+    std::unique_lock lock(mu_);
+    if (changed_.wait_for(lock, kEventsPoll, [this] { return stop_following_; })) break;
+  }
+  close(fd);
+}
+
+Result<std::int64_t> PodmanNode::WaitDied(const std::string& name, Nanos timeout,
+                                          const std::atomic<bool>* cancel) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::unique_lock lock(mu_);
+  for (;;) {
+    auto it = died_.find(name);
+    if (it != died_.end()) {
+      const std::int64_t at = it->second;
+      died_.erase(it);
+      return at;
+    }
+    if (cancel && cancel->load()) return Cancelled("stopped waiting: the run was interrupted");
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return DeadlineExceeded("container " + name + " still running after its deadline");
+    }
+    changed_.wait_for(lock, std::chrono::milliseconds(50));
+  }
+}
+
+Status PodmanNode::Stop() {
+  if (records_.empty()) return OkStatus();
+  service_.Stop(std::chrono::seconds(10));
+  mounts_.Stop(std::chrono::seconds(5));
+  if (follower_.joinable()) {
+    {
+      std::lock_guard lock(mu_);
+      stop_following_ = true;
+      changed_.notify_all();
+    }
+    follower_.join();
+  }
+  // conmon and containers left die with their cgroups.
+  Status status = RemoveCgroupTree(containers_cgroup_);
+  Status platform = RemoveCgroupTree(platform_cgroup_);
+  if (status.ok()) status = platform;
+  for (const std::string& dir : {config_.dir, config_.runroot}) {
+    Status unmounted_below = UnmountAllBelow(dir);
+    if (status.ok()) status = unmounted_below;
+    Status removed = RemoveTree(dir);
+    if (status.ok()) status = removed;
+  }
+  rmdir((StateRoot() + "/r").c_str());  // when no other run has one
+  if (made_var_lib_) rmdir(kVarLib);
+  if (!status.ok()) return status;
+  for (auto it = records_.rbegin(); it != records_.rend(); ++it) config_.journal->Release(*it);
+  records_.clear();
+  return OkStatus();
+}
+
+Result<std::uint64_t> PodmanNode::ResidentBytes() const {
+  // The service (if any), and every conmon: podman puts them in <cgroup parent>/conmon.
+  std::uint64_t total = 0;
+  for (const std::string& cgroup : {platform_cgroup_, containers_cgroup_ + "/conmon"}) {
+    auto memory = ReadCgroupMemory(cgroup);
+    if (memory.ok()) total += memory->resident_bytes;
+  }
+  return total;
+}
+
+std::string RunRootFor(const std::string& run_id, const std::string& key) {
+  return StateRoot() + "/r/" + run_id + Sha256Hex(key).substr(0, 4);
+}
+
+Status UndoPlatformRecord(const nlohmann::json& data, const std::string& run_id,
+                          const std::string& run_dir) {
+  const std::string dir = data.at("dir").get<std::string>();
+  const std::string runroot = data.at("runroot").get<std::string>();
+  const std::string runroots = StateRoot() + "/r";
+  if (run_id.empty() || !PathInside(dir, run_dir, false) || !PathInside(runroot, runroots, false) ||
+      runroot.substr(runroots.size() + 1).rfind(run_id, 0) != 0) {
+    return InvalidArgument("refusing to remove podman platform " + dir + ": not of run " + run_id);
+  }
+  for (const std::string& path : {dir, runroot}) {
+    FL_RETURN_IF_ERROR(UnmountAllBelow(path));
+    FL_RETURN_IF_ERROR(RemoveTree(path));
+  }
+  rmdir(runroots.c_str());
+  if (data.value("made_var_lib", false)) rmdir(kVarLib);
+  return OkStatus();
+}
+
+}  // namespace faultline::drivers::podman

@@ -1,0 +1,201 @@
+// Runs of the daemon drivers through the faultline binary: docker and podman on a two-node
+// virtual cluster, measured and removed; SIGKILL + recover. (A separate binary from the
+// in-process driver tests: those make the test process the orphan reaper, which would reap the
+// faultline processes these tests wait for.)
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+
+#include "harness/core/files.h"
+#include "harness/core/process.h"
+#include "tests/integration/host_state.h"
+
+namespace faultline {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::Leftovers;
+using testing::RunFaultline;
+using testing::Slurp;
+using testing::Spawned;
+using testing::SpawnFaultline;
+using testing::TempDir;
+using testing::WaitExit;
+
+class PlatformRunTest : public ::testing::Test {
+ protected:
+  void Require(const std::string& daemon) {
+    std::string why = testing::MissingCapability(daemon);
+    if (!why.empty()) GTEST_SKIP() << "SKIPPED (host lacks a capability): " << why;
+    state_ = TempDir("platform");
+    had_run_containerd_ = PathExists("/run/containerd");
+  }
+  void TearDown() override {
+    if (state_.empty()) return;
+    EXPECT_EQ(Leftovers(state_), std::vector<std::string>{});
+    if (!had_run_containerd_) {
+      EXPECT_FALSE(PathExists("/run/containerd"));
+    }
+    EXPECT_FALSE(PathExists("/dev/shm/libpod_lock") && !had_shm_lock_);
+    (void)RemoveTree(state_);
+  }
+  std::string WriteScenario(const std::string& name, const std::string& text) {
+    const std::string path = state_ + "/" + name;
+    EXPECT_TRUE(WriteFileAtomic(path, text).ok());
+    return path;
+  }
+
+  std::string state_;
+  bool had_run_containerd_ = false;
+  bool had_shm_lock_ = PathExists("/dev/shm/libpod_lock");
+};
+
+constexpr char kDockerScenario[] = R"(version: 1
+name: docker-small
+target: {driver: docker, image: busybox}
+cluster: {nodes: 2}
+steps:
+  - name: storm
+    workload: {kind: start, count: 6, concurrency: 2}
+  - name: ramp
+    workload: {kind: density, max: 6, step: 3, settle: 100ms}
+)";
+
+TEST_F(PlatformRunTest, DockerOnTwoNodesMeasuresAndLeavesNothing) {
+  Require("dockerd");
+  const std::string out = state_ + "/out";
+  auto [code, output] =
+      RunFaultline({"run", WriteScenario("docker.yaml", kDockerScenario), "--out", out}, state_);
+  ASSERT_EQ(code, 0) << output;
+  auto result = nlohmann::json::parse(Slurp(out + "/result.json"), nullptr, false);
+  ASSERT_FALSE(result.is_discarded());
+  std::map<std::string, int> ok_ops;
+  std::set<std::string> nodes;
+  for (const auto& sample : result["samples"]) {
+    if (sample["ok"].get<bool>()) ++ok_ops[sample["op"].get<std::string>()];
+    nodes.insert(sample["node"].get<std::string>());
+  }
+  EXPECT_EQ(ok_ops["exit"], 6) << output;
+  EXPECT_EQ(ok_ops["run"], 12) << output;
+  EXPECT_EQ(ok_ops["stop"], 6) << output;
+  EXPECT_EQ(nodes, (std::set<std::string>{"node-1", "node-2"}));
+  EXPECT_EQ(result["context"]["targets"][0]["runtime"]["name"], "dockerd");
+  // dockerd, containerd and shims per node: tens of MB shared by the containers.
+  bool overhead_seen = false;
+  for (const auto& point : result["density"]) {
+    if (point.value("runtime_overhead_per_container_bytes", 0.0) > 1e6) overhead_seen = true;
+  }
+  EXPECT_TRUE(overhead_seen) << result["density"].dump();
+}
+
+TEST_F(PlatformRunTest, RecoverRemovesTheDockerPlatformsOfASigkilledRun) {
+  Require("dockerd");
+  const std::string scenario = WriteScenario("long.yaml", R"(version: 1
+name: docker-long
+target: {driver: docker, image: busybox}
+cluster: {nodes: 2}
+steps:
+  - name: ramp
+    workload: {kind: density, max: 40, step: 2, settle: 1s, command: [sleep, "600"]}
+)");
+  Spawned run =
+      SpawnFaultline({"run", scenario, "--out", state_ + "/out"}, state_, state_ + "/log.txt");
+  // Wait until containers run: shims of the run's private containerd instances.
+  bool running = false;
+  for (auto until = std::chrono::steady_clock::now() + 120s;
+       !running && std::chrono::steady_clock::now() < until;) {
+    std::this_thread::sleep_for(200ms);
+    auto shims = RunForOutput({"pgrep", "-f", "containerd-shim-runc-v2 .*" + state_});
+    running = shims.ok() && std::count(shims->begin(), shims->end(), '\n') >= 4;
+  }
+  ASSERT_TRUE(running) << Slurp(state_ + "/log.txt");
+  std::this_thread::sleep_for(2s);  // a few ramp steps
+  kill(run.pid, SIGKILL);
+  EXPECT_EQ(WaitExit(run.pid, 60), 128 + SIGKILL);
+  ASSERT_FALSE(Leftovers(state_).empty());
+  auto [code, output] = RunFaultline({"recover"}, state_);
+  EXPECT_EQ(code, 0) << output;
+  EXPECT_NE(output.find("docker.platform"), std::string::npos) << output;
+}
+
+constexpr char kPodmanScenario[] = R"(version: 1
+name: podman-small
+targets:
+  - {driver: podman, runtime: runc, name: pm-service, image: busybox}
+  - {driver: podman, runtime: runc, via: cli, name: pm-cli, image: busybox}
+cluster: {nodes: 2}
+steps:
+  - name: storm
+    workload: {kind: start, count: 4, concurrency: 2}
+  - name: ramp
+    workload: {kind: density, max: 4, step: 2, settle: 100ms}
+)";
+
+TEST_F(PlatformRunTest, PodmanServiceAndCliOnTwoNodesMeasureAndLeaveNothing) {
+  Require("podman");
+  const bool had_var_lib = PathExists("/var/lib/containers");
+  const std::string out = state_ + "/out";
+  auto [code, output] =
+      RunFaultline({"run", WriteScenario("podman.yaml", kPodmanScenario), "--out", out}, state_);
+  ASSERT_EQ(code, 0) << output;
+  auto result = nlohmann::json::parse(Slurp(out + "/result.json"), nullptr, false);
+  ASSERT_FALSE(result.is_discarded());
+  std::map<std::string, std::map<std::string, int>> ok_ops;  // target -> op -> count
+  std::map<std::string, int> with_phases;
+  for (const auto& sample : result["samples"]) {
+    const std::string target = sample["target"];
+    if (sample["ok"].get<bool>()) ++ok_ops[target][sample["op"].get<std::string>()];
+    if (sample["op"] == "run" && sample.contains("phases") && !sample["phases"].empty()) {
+      ++with_phases[target];
+    }
+  }
+  // With BTF the probes run, and follow the runtime below the service's or the CLI's conmon.
+  const bool ebpf = PathExists("/sys/kernel/btf/vmlinux");
+  if (ebpf) {
+    EXPECT_EQ(result["probes"]["mode"], "ebpf") << result["probes"].dump();
+  }
+  for (const char* target : {"pm-service", "pm-cli"}) {
+    EXPECT_EQ(ok_ops[target]["exit"], 4) << target << output;
+    EXPECT_EQ(ok_ops[target]["run"], 8) << target << output;
+    EXPECT_EQ(ok_ops[target]["stop"], 4) << target << output;
+    EXPECT_EQ(with_phases[target], ebpf ? 8 : 0) << target;
+  }
+  EXPECT_EQ(PathExists("/var/lib/containers"), had_var_lib);
+}
+
+TEST_F(PlatformRunTest, RecoverRemovesThePodmanPlatformsOfASigkilledRun) {
+  Require("podman");
+  const std::string scenario = WriteScenario("long.yaml", R"(version: 1
+name: podman-long
+target: {driver: podman, runtime: runc, image: busybox}
+cluster: {nodes: 2}
+steps:
+  - name: ramp
+    workload: {kind: density, max: 40, step: 2, settle: 1s, command: [sleep, "600"]}
+)");
+  Spawned run =
+      SpawnFaultline({"run", scenario, "--out", state_ + "/out"}, state_, state_ + "/log.txt");
+  bool running = false;
+  for (auto until = std::chrono::steady_clock::now() + 120s;
+       !running && std::chrono::steady_clock::now() < until;) {
+    std::this_thread::sleep_for(200ms);
+    auto conmons = RunForOutput({"pgrep", "-f", "conmon .*" + state_});
+    running = conmons.ok() && std::count(conmons->begin(), conmons->end(), '\n') >= 4;
+  }
+  ASSERT_TRUE(running) << Slurp(state_ + "/log.txt");
+  kill(run.pid, SIGKILL);
+  EXPECT_EQ(WaitExit(run.pid, 60), 128 + SIGKILL);
+  ASSERT_FALSE(Leftovers(state_).empty());
+  auto [code, output] = RunFaultline({"recover"}, state_);
+  EXPECT_EQ(code, 0) << output;
+  EXPECT_NE(output.find("podman.platform"), std::string::npos) << output;
+}
+
+}  // namespace
+}  // namespace faultline
