@@ -4,18 +4,18 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
-#include <sys/mount.h>
 #include <openssl/evp.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cstdio>
-#include <vector>
-#include <fstream>
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <memory>
 #include <sstream>
+#include <vector>
 
 namespace faultline {
 
@@ -174,9 +174,8 @@ Status UnmountAllBelow(const std::string& dir) {
     if (decoded == dir || decoded.rfind(dir + "/", 0) == 0) points.push_back(decoded);
   }
   // Deepest first: a mount below another must go before it.
-  std::sort(points.begin(), points.end(), [](const std::string& a, const std::string& b) {
-    return a.size() > b.size();
-  });
+  std::sort(points.begin(), points.end(),
+            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
   Status status = OkStatus();
   for (const auto& point : points) {
     if (umount2(point.c_str(), 0) != 0 && umount2(point.c_str(), MNT_DETACH) != 0 &&

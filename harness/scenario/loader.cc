@@ -190,8 +190,8 @@ class Builder {
 
   // What the schema cannot say per driver: which fields each one takes, and their values
   // (the driver table, harness/drivers/catalog.h). Fills OPTIONS with the driver's fields.
-  void CheckDriverFields(const YAML::Node& node, const std::string& path,
-                         const std::string& driver, std::map<std::string, std::string>& options) {
+  void CheckDriverFields(const YAML::Node& node, const std::string& path, const std::string& driver,
+                         std::map<std::string, std::string>& options) {
     const drivers::DriverSpec* spec = drivers::FindDriverSpec(driver);
     if (!spec) {
       std::vector<std::string> names;

@@ -119,8 +119,7 @@ std::vector<BadCase> BadCases() {
        "version: 1\nname: t\ntarget: {driver: oci}\n" + ok_steps,
        "bad.yaml:3:9: target.runtime: driver 'oci' needs 'runtime' (runc or crun)"},
       {"a field of another driver", "bad.yaml",
-       "version: 1\nname: t\ntarget: {driver: oci, runtime: runc, live_restore: true}\n" +
-           ok_steps,
+       "version: 1\nname: t\ntarget: {driver: oci, runtime: runc, live_restore: true}\n" + ok_steps,
        "bad.yaml:3:38: target.live_restore: driver 'oci' takes no field 'live_restore' (its own "
        "fields: runtime)"},
       {"unquoted boolean in a command", "bad.yaml",
