@@ -163,7 +163,9 @@ int RunCommand(const Args& args) {
   std::unique_ptr<reports::prometheus::MetricsServer> metrics_server;
   if (metrics_listen || pushgateway) {
     std::map<std::string, std::string> runtimes;
-    for (const auto& target : scenario->targets) runtimes[target.name] = target.runtime;
+    for (const auto& target : scenario->targets) {
+      runtimes[target.name] = target.runtime.empty() ? target.driver : target.runtime;
+    }
     metrics = std::make_unique<reports::prometheus::RunMetrics>(std::move(runtimes));
     options.observer = metrics.get();
   }

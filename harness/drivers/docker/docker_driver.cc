@@ -2,7 +2,6 @@
 
 #include <signal.h>
 
-#include <cmath>
 #include <sstream>
 #include <thread>
 
@@ -176,14 +175,7 @@ Created DockerDriver::Make(const ContainerSpec& spec, bool start, Nanos timeout)
   if (!node) return NoPlatform("docker", spec.node);
   Created created;
   created.prepare.start_ns = created.prepare.end_ns = BootNowNs();
-  json host = {{"NetworkMode", "host"}, {"Runtime", config_.runtime}};
-  if (spec.resources.memory_bytes) host["Memory"] = *spec.resources.memory_bytes;
-  if (spec.resources.cpus) host["NanoCpus"] = std::llround(*spec.resources.cpus * 1e9);
-  if (spec.resources.pids) host["PidsLimit"] = *spec.resources.pids;
-  const json body = {{"Image", image_},
-                     {"Cmd", spec.command},
-                     {"Labels", {{"faultline.run", config_.run_id}}},
-                     {"HostConfig", host}};
+  const json body = CreateBody(spec, image_, config_.runtime, config_.run_id);
   auto container =
       std::make_unique<DockerContainer>(node->api(), spec.id, node->containers_cgroup());
   created.create = TimedCall([&]() -> Status {

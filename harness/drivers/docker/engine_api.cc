@@ -1,5 +1,7 @@
 #include "harness/drivers/docker/engine_api.h"
 
+#include <cmath>
+
 #include "harness/core/files.h"
 #include "harness/drivers/http/unix_http.h"
 
@@ -31,6 +33,18 @@ Result<http::Response> Send(const std::string& socket, http::Request request, Na
 }
 
 }  // namespace
+
+json CreateBody(const ContainerSpec& spec, const std::string& image, const std::string& runtime,
+                const std::string& run_id) {
+  json host = {{"NetworkMode", "host"}, {"Runtime", runtime}};
+  if (spec.resources.memory_bytes) host["Memory"] = *spec.resources.memory_bytes;
+  if (spec.resources.cpus) host["NanoCpus"] = std::llround(*spec.resources.cpus * 1e9);
+  if (spec.resources.pids) host["PidsLimit"] = *spec.resources.pids;
+  return {{"Image", image},
+          {"Cmd", spec.command},
+          {"Labels", {{"faultline.run", run_id}}},
+          {"HostConfig", host}};
+}
 
 Result<json> EngineApi::Negotiate(Nanos timeout) {
   FL_ASSIGN_OR_RETURN(http::Response response, Send(socket_, {"GET", "/version", ""}, timeout));

@@ -10,6 +10,7 @@
 
 #include "harness/core/clock.h"
 #include "harness/core/result.h"
+#include "harness/drivers/driver.h"
 
 namespace faultline::drivers::docker {
 
@@ -21,6 +22,11 @@ struct ContainerState {
   std::string status;  // "created", "running", "exited", ...
   pid_t pid = 0;       // its init on the host while running
 };
+
+// The body of POST /containers/create for SPEC: IMAGE, its command, the run's label, the
+// node's network (NetworkMode host inside the node), RUNTIME and the resource limits.
+nlohmann::json CreateBody(const ContainerSpec& spec, const std::string& image,
+                          const std::string& runtime, const std::string& run_id);
 
 class EngineApi {
  public:
