@@ -2,11 +2,24 @@
 
 #include <algorithm>
 
+#include "harness/core/files.h"
 #include "harness/drivers/docker/docker_kind.h"
 #include "harness/drivers/oci/oci_kind.h"
 #include "harness/drivers/podman/podman_kind.h"
 
 namespace faultline::drivers {
+
+Status RequireInPath(const scenario::Target& target, const std::vector<std::string>& programs,
+                     const std::string& packages) {
+  for (const auto& program : programs) {
+    if (FindExecutable(program).empty()) {
+      return FailedPrecondition("target " + target.name + ": " + program +
+                                " not found in PATH (install the Debian packages " + packages +
+                                ")");
+    }
+  }
+  return OkStatus();
+}
 
 const std::vector<const DriverKind*>& DriverKinds() {
   static const std::vector<const DriverKind*> kinds = {&oci::Kind(), &docker::Kind(),

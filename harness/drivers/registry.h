@@ -59,6 +59,11 @@ class DriverKind {
   virtual Status Undo(const JournalEntry& entry, const UndoContext& context) const = 0;
 };
 
+// FailedPrecondition naming the first of PROGRAMS that TARGET needs and PATH lacks, and the
+// Debian PACKAGES that bring them.
+Status RequireInPath(const scenario::Target& target, const std::vector<std::string>& programs,
+                     const std::string& packages);
+
 // One per catalog entry, in the catalog's order.
 const std::vector<const DriverKind*>& DriverKinds();
 // The kind named NAME, or null.

@@ -20,16 +20,8 @@ class DockerKind : public DriverKind {
   const DriverSpec& spec() const override { return *FindDriverSpec("docker"); }
 
   Status Preflight(const scenario::Target& target, const HostInfo&) const override {
-    std::vector<std::string> needed = {"dockerd", kHelpers[0], kHelpers[1], RuntimeOf(target)};
-    for (const auto& program : needed) {
-      if (FindExecutable(program).empty()) {
-        return FailedPrecondition("target " + target.name + ": " + program +
-                                  " not found in PATH (install the Debian packages docker.io, "
-                                  "containerd and " +
-                                  RuntimeOf(target) + ")");
-      }
-    }
-    return OkStatus();
+    return RequireInPath(target, {"dockerd", kHelpers[0], kHelpers[1], RuntimeOf(target)},
+                         "docker.io, containerd and " + RuntimeOf(target));
   }
 
   bool NeedsPrivateV1View(const scenario::Target& target, CgroupMode mode) const override {

@@ -47,7 +47,6 @@ class DockerNode {
   const std::string& containers_cgroup() const { return containers_cgroup_; }
   // Memory of the daemons and shims (their cgroup), in bytes.
   Result<std::uint64_t> ResidentBytes() const;
-  const std::string& log_file() const { return log_; }
 
  private:
   explicit DockerNode(DockerNodeConfig config);

@@ -129,29 +129,4 @@ Status EngineApi::Wait(const std::string& id, Nanos timeout) {
   return OkStatus();
 }
 
-Result<std::vector<std::string>> EngineApi::ListByLabel(const std::string& label,
-                                                        const std::string& value, Nanos timeout) {
-  const json filters = {{"label", {label + "=" + value}}};
-  std::string query;
-  for (char c : filters.dump()) {
-    // The filters travel as a query parameter: escape what a URL cannot carry as is.
-    if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') {
-      query += c;
-    } else {
-      char escaped[4];
-      std::snprintf(escaped, sizeof escaped, "%%%02X", static_cast<unsigned char>(c));
-      query += escaped;
-    }
-  }
-  FL_ASSIGN_OR_RETURN(
-      http::Response response,
-      Send(socket_, {"GET", Path("/containers/json?all=1&filters=" + query), ""}, timeout));
-  if (response.status != 200) return Refused("list", response);
-  auto body = json::parse(response.body, nullptr, false);
-  if (!body.is_array()) return Internal("unreadable container list");
-  std::vector<std::string> ids;
-  for (const auto& c : body) ids.push_back(c.value("Id", ""));
-  return ids;
-}
-
 }  // namespace faultline::drivers::docker

@@ -47,9 +47,6 @@ class EngineApi {
   Result<ContainerState> Inspect(const std::string& id, Nanos timeout);
   // Blocks until the container is not running (POST /containers/{id}/wait), up to TIMEOUT.
   Status Wait(const std::string& id, Nanos timeout);
-  // Ids of every container carrying LABEL=VALUE, running or not.
-  Result<std::vector<std::string>> ListByLabel(const std::string& label, const std::string& value,
-                                               Nanos timeout);
 
   const std::string& socket() const { return socket_; }
 

@@ -21,15 +21,8 @@ class PodmanKind : public DriverKind {
   const DriverSpec& spec() const override { return *FindDriverSpec("podman"); }
 
   Status Preflight(const scenario::Target& target, const HostInfo&) const override {
-    for (const std::string& program :
-         {std::string("podman"), std::string("conmon"), RuntimeOf(target)}) {
-      if (FindExecutable(program).empty()) {
-        return FailedPrecondition("target " + target.name + ": " + program +
-                                  " not found in PATH (install the Debian packages podman and " +
-                                  RuntimeOf(target) + ")");
-      }
-    }
-    return OkStatus();
+    return RequireInPath(target, {"podman", "conmon", RuntimeOf(target)},
+                         "podman and " + RuntimeOf(target));
   }
 
   bool NeedsPrivateV1View(const scenario::Target& target, CgroupMode mode) const override {

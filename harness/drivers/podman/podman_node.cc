@@ -145,12 +145,14 @@ Status PodmanNode::Launch() {
                         journal.Acquire(journal_kind::kCgroup, {{"path", *cgroup}}));
     records_.push_back(seq);
   }
+  // /var/lib/containers must exist as a mount point; an empty one made here goes at the end.
+  made_var_lib_ = !PathExists(kVarLib);
   FL_ASSIGN_OR_RETURN(std::uint64_t seq,
                       journal.Acquire(kPlatformRecord, {{"dir", config_.dir},
                                                         {"runroot", config_.runroot},
                                                         {"target", config_.target},
                                                         {"node", config_.node.name},
-                                                        {"made_var_lib", !PathExists(kVarLib)}}));
+                                                        {"made_var_lib", made_var_lib_}}));
   records_.push_back(seq);
   FL_RETURN_IF_ERROR(MakeDirs(config_.dir + "/tmp", 0700));
   FL_RETURN_IF_ERROR(MakeDirs(config_.runroot, 0700));
@@ -161,8 +163,6 @@ Status PodmanNode::Launch() {
       WriteFileAtomic(config_.dir + "/storage.conf", StorageConf(config_.dir, config_.runroot)));
   FL_RETURN_IF_ERROR(WriteFileAtomic(events_, ""));
   follower_ = std::thread([this] { FollowEvents(); });
-  // The mount point must exist; an empty one made here goes again at the end.
-  made_var_lib_ = !PathExists(kVarLib);
   if (made_var_lib_) FL_RETURN_IF_ERROR(MakeDirs(kVarLib, 0700));
   NodeDaemonSpec holder{"mount namespace holder",
                         config_.self_exe,
