@@ -13,6 +13,7 @@
 
 #include "harness/core/journal.h"
 #include "harness/core/result.h"
+#include "reports/result.h"
 
 namespace faultline::chaos {
 
@@ -37,6 +38,29 @@ struct ContainerRef {
   std::string cgroup;  // relative, the same under every hierarchy
 };
 
+// One node's platform daemon (dockerd, the node's containerd, Podman's API service), as the
+// platform.* faults act on it. The daemon drivers implement it; the daemon's process lives in a
+// cgroup the driver journaled, so whatever a fault starts again is stopped with the platform.
+class PlatformDaemon {
+ public:
+  virtual ~PlatformDaemon() = default;
+  virtual const std::string& name() const = 0;  // "dockerd"
+  virtual const std::string& node() const = 0;  // "node-1"
+  // SIGKILL; returns once the process is gone.
+  virtual Status Kill() = 0;
+  // Starts it again as it was first started (same cgroup, paths and flags); returns once its
+  // process runs, before it answers.
+  virtual Status Restart() = 0;
+  // One round trip of the platform's API: OK when it answered.
+  virtual Status Ping(Nanos timeout) = 0;
+  // Creates and starts one container named NAME through the platform's API, then removes it:
+  // OK once it started.
+  virtual Status StartOne(const std::string& name, Nanos timeout) = 0;
+  // The cgroups (relative) of the platform's containers on the node as they exist now, read
+  // from the host's cgroup tree, not asked of the daemon.
+  virtual std::vector<std::string> ContainerCgroups() const = 0;
+};
+
 // One occurrence of a fault, resolved against the cluster and validated by the scenario loader.
 struct FaultParams {
   std::string run_id;                        // names and tags carry it: fl-<run id>-...
@@ -52,6 +76,7 @@ struct FaultParams {
   std::uint64_t bytes = 0;                   // node.memory_stress, node.disk_fill
   std::int64_t expires_ns = 0;               // CLOCK_BOOTTIME deadline: the watchdog reverts after
   std::vector<ContainerRef> containers;      // container.*: the containers it acts on
+  std::vector<PlatformDaemon*> daemons;      // platform.*: one per node it acts on
 };
 
 class ActiveFault {
@@ -59,6 +84,9 @@ class ActiveFault {
   virtual ~ActiveFault() = default;
   // Undoes the fault and releases its journal entry. Idempotent.
   virtual Status Revert() = 0;
+  // Adds what the fault itself measured to its record; called once, after Revert, when the
+  // fault's scope ends (it may wait for measurements still going on).
+  virtual void Report(reports::FaultRecord& record) { (void)record; }
 };
 
 class FaultMechanism {

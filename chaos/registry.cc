@@ -5,6 +5,7 @@
 #include "chaos/container_faults.h"
 #include "chaos/network/mechanisms.h"
 #include "chaos/node_faults.h"
+#include "chaos/platform_faults.h"
 
 namespace faultline::chaos {
 namespace {
@@ -21,6 +22,7 @@ std::vector<std::unique_ptr<FaultMechanism>> AllMechanisms() {
   Append(all, MakeNodeMechanisms());
   Append(all, MakeContainerMechanisms());
   Append(all, MakeNetworkMechanisms());
+  Append(all, MakePlatformMechanisms());
   return all;
 }
 
@@ -54,6 +56,8 @@ const FaultKindInfo* FindFaultKind(const std::string& kind) {
       {"network.duplicate", FaultTarget::kNodes, {"probability"}},
       {"network.bandwidth", FaultTarget::kNodes, {"rate"}},
       {"network.delay", FaultTarget::kNodes, {"delay"}},
+      {"platform.daemon_kill", FaultTarget::kNodes, {}},
+      {"platform.daemon_restart", FaultTarget::kNodes, {}},
   };
   for (const auto& info : kinds) {
     if (info.kind == kind) return &info;
@@ -80,6 +84,9 @@ Status UndoFaultRecord(const std::string& run_id, const nlohmann::json& data) {
     if (m->mechanism() == mechanism) return m->Undo(run_id, data["undo"]);
   }
   for (const auto& m : MakeContainerMechanisms()) {
+    if (m->mechanism() == mechanism) return m->Undo(run_id, data["undo"]);
+  }
+  for (const auto& m : MakePlatformMechanisms()) {
     if (m->mechanism() == mechanism) return m->Undo(run_id, data["undo"]);
   }
   // Network and node-load records name their undo by its "type" (the mechanism's name may

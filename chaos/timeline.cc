@@ -43,6 +43,12 @@ std::vector<reports::FaultRecord> Timeline::Stop() {
   const char* ended_by = cancel_ && cancel_->load() ? "cancelled" : "scope_end";
   for (Applied& applied : applied_) Revert(applied, ended_by);
   applied_.clear();
+  // What the faults measured themselves, some of it still being measured after their revert.
+  for (Applied& finished : finished_) {
+    for (auto& active : finished.active) active->Report(finished.record);
+    done_.push_back(std::move(finished.record));
+  }
+  finished_.clear();
   std::sort(done_.begin(), done_.end(),
             [](const auto& a, const auto& b) { return a.scheduled_ns < b.scheduled_ns; });
   return std::move(done_);
@@ -103,7 +109,7 @@ void Timeline::Inject(TimelineFault& fault, const Occurrence& occurrence) {
     // Whatever part was applied comes off again at once.
     for (auto& active : applied.active) (void)active->Revert();
     applied.record.revert_ns = BootNowNs();
-    done_.push_back(std::move(applied.record));
+    finished_.push_back(std::move(applied));
   };
   std::unique_ptr<FaultMechanism> mechanism = MechanismFor(fault.kind);
   if (!mechanism) return fail(InvalidArgument("no mechanism for fault kind " + fault.kind));
@@ -138,7 +144,7 @@ void Timeline::Revert(Applied& applied, const char* ended_by) {
     }
   }
   applied.record.revert_ns = BootNowNs();
-  done_.push_back(std::move(applied.record));
+  finished_.push_back(std::move(applied));
   if (on_active_change) on_active_change(-1);
 }
 

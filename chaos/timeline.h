@@ -61,6 +61,7 @@ class Timeline {
   const std::atomic<bool>* cancel_;
   std::int64_t origin_ns_ = 0;
   std::vector<Applied> applied_;
+  std::vector<Applied> finished_;  // reverted; reported at Stop
   std::vector<reports::FaultRecord> done_;
   std::mutex mu_;
   std::condition_variable wake_;

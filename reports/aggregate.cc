@@ -139,8 +139,9 @@ std::vector<MetricSeries> CollectMetrics(const Result& result) {
         .push_back(static_cast<double>(outcome.reached));
   }
   // Per fault kind and over all kinds; an occurrence that never recovered counts as failed.
+  // Platform faults measure their own recovery (no workload bound).
   for (const FaultRecord& fault : result.faults) {
-    if (!fault.recovery_bound_s) continue;
+    if (!fault.recovery_bound_s && fault.daemons.empty()) continue;
     for (const std::string& metric :
          {std::string("recovery_time"), "recovery_time." + fault.kind}) {
       MetricSeries& series = collector.At(fault.step, fault.target, metric);

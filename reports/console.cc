@@ -92,6 +92,31 @@ std::string RenderSummary(const Result& result, bool color) {
            errors, recovery, f.ok ? f.ended_by : paint(kRed, "FAILED") + ": " + f.error});
     }
     out += faults.Render("  ");
+    // Platform faults: what the daemon's death did, per node.
+    Table daemons({"kind", "scope", "node", "daemon", "running before", "survived", "lost",
+                   "api answered", "start succeeded", "error"},
+                  {false, false, false, false, true, true, true, true, true, false});
+    bool any = false;
+    for (const FaultRecord& f : result.faults) {
+      const std::string scope =
+          f.step.empty() ? "run"
+                         : f.step + "/" + f.target + " rep " + std::to_string(f.repetition + 1);
+      for (const DaemonOutcome& d : f.daemons) {
+        any = true;
+        auto seconds = [](const std::optional<double>& s) {
+          return s ? FormatValue(*s, "s") : std::string("-");
+        };
+        daemons.Add({f.kind, scope, d.node, d.daemon, std::to_string(d.running_before),
+                     std::to_string(d.survived), std::to_string(d.lost), seconds(d.api_answered_s),
+                     seconds(d.start_succeeded_s), d.error.empty() ? "-" : paint(kRed, d.error)});
+      }
+    }
+    if (any) {
+      out += "\n" + paint(kBold, "platform daemons") +
+             " (survived: of the containers running before the kill, those still running once a "
+             "new start succeeded; times from the restart)\n" +
+             daemons.Render("  ");
+    }
   }
 
   if (!result.slo.empty()) {

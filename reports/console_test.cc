@@ -148,6 +148,39 @@ TEST(Console, FaultsWithImpactAndRecovery) {
   EXPECT_NE(text.find("3/8"), std::string::npos) << text;
   EXPECT_NE(text.find("never"), std::string::npos) << text;
   EXPECT_NE(text.find("FAILED: no running container"), std::string::npos) << text;
+  EXPECT_EQ(text.find("platform daemons"), std::string::npos) << "no platform fault, no table";
+}
+
+TEST(Console, PlatformFaultsShowSurvivorsAndRecoveryPerNode) {
+  Result r;
+  FaultRecord f;
+  f.kind = "platform.daemon_restart";
+  f.step = "churn";
+  f.target = "docker";
+  f.nodes = {"node-1", "node-2"};
+  f.inject_ns = 1'000'000'000;
+  f.revert_ns = 4'000'000'000;
+  f.ended_by = "ttl";
+  DaemonOutcome lost{"node-1", "dockerd", 1, 2, 4, 0, 4, 0.25, 10.5, ""};
+  DaemonOutcome never{"node-2",
+                      "dockerd",
+                      1,
+                      2,
+                      0,
+                      0,
+                      0,
+                      std::nullopt,
+                      std::nullopt,
+                      "its API did not answer within 60 s"};
+  f.daemons = {lost, never};
+  r.faults = {f};
+  const std::string text = RenderSummary(r, false);
+  EXPECT_NE(text.find("platform daemons"), std::string::npos) << text;
+  EXPECT_NE(
+      text.find("node-1  dockerd               4         0     4         250ms            10.5s"),
+      std::string::npos)
+      << text;
+  EXPECT_NE(text.find("its API did not answer within 60 s"), std::string::npos) << text;
 }
 
 }  // namespace

@@ -91,6 +91,8 @@ void MeasureFaultImpact(Result& result, const std::vector<scenario::SloRule>& sl
       fault.drops = fault.during->failed;
       fault.drops_from = "tcp_rr_failures";
     }
+    // A platform fault's recovery is the platform's own: its daemon taking a start again.
+    if (!fault.daemons.empty()) continue;
     std::optional<double> bound = SloBound(slo, fault.impact_metric, fault);
     if (!bound && fault.baseline && fault.baseline->samples > fault.baseline->failed) {
       bound = kBaselineFactor * fault.baseline->p99_s;

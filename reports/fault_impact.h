@@ -11,6 +11,8 @@
 //             scenario's p99/max SLO for the metric when it has one for the step, else twice the
 //             baseline p99. Null when no such run exists before the scope's samples end (or no
 //             bound exists: no SLO and no baseline). Its resolution is the sampling interval.
+//             platform.* faults keep the recovery their mechanism measured (the daemon started
+//             again -> a new container started through it, slowest node).
 #pragma once
 
 #include <cstddef>

@@ -202,6 +202,22 @@ struct WindowStats {
   bool operator==(const WindowStats&) const = default;
 };
 
+// What a platform.* fault did to one node's daemon and the containers it ran.
+struct DaemonOutcome {
+  std::string node;
+  std::string daemon;                    // "dockerd"
+  std::int64_t killed_ns = 0;            // when it was gone (CLOCK_BOOTTIME); 0 if never killed
+  std::int64_t restarted_ns = 0;         // when its process ran again; 0 if never started again
+  std::uint32_t running_before = 0;      // the platform's containers with processes before the kill
+  std::uint32_t survived = 0;            // of those, still running after the restart answered
+  std::uint32_t lost = 0;                // running_before - survived
+  std::optional<double> api_answered_s;  // restarted -> its API answered again
+  std::optional<double> start_succeeded_s;  // restarted -> a new container started through it
+  std::string error;  // why a step failed (restart, API never answered, no start succeeded)
+
+  bool operator==(const DaemonOutcome&) const = default;
+};
+
 // One occurrence of a fault: what was applied, when, and what it did to the workload.
 struct FaultRecord {
   std::string kind;       // "node.pause"
@@ -234,6 +250,9 @@ struct FaultRecord {
   // refused) in the window.
   std::optional<std::uint64_t> drops;
   std::string drops_from;  // "tcp_rr_failures"
+  // platform.* faults: per node, the daemon's story. Their recovery_time_s is the slowest
+  // node's start_succeeded_s, not the workload's bound regained.
+  std::vector<DaemonOutcome> daemons;
 
   bool operator==(const FaultRecord&) const = default;
 };
@@ -251,9 +270,9 @@ struct Result {
   std::vector<SloVerdict> slo;
   std::optional<HostSpeed> host_speed;  // absent in results of older builds
   std::vector<FaultRecord> faults;
-  std::uint64_t fault_seed = 0;         // seeds fault jitter and container picks; replays them
-  std::vector<std::string> validity;    // warnings that make the run untrustworthy
-  std::optional<ProbeReport> probes;    // absent in results of older builds
+  std::uint64_t fault_seed = 0;       // seeds fault jitter and container picks; replays them
+  std::vector<std::string> validity;  // warnings that make the run untrustworthy
+  std::optional<ProbeReport> probes;  // absent in results of older builds
   std::vector<SignalWindow> signals;
   bool interrupted = false;  // Ctrl-C: partial result
 

@@ -147,6 +147,19 @@ json OrNull(const std::optional<T>& v) {
   }
 }
 
+json ToJson(const DaemonOutcome& d) {
+  return {{"node", Utf8(d.node)},
+          {"daemon", Utf8(d.daemon)},
+          {"killed_ns", d.killed_ns},
+          {"restarted_ns", d.restarted_ns},
+          {"running_before", d.running_before},
+          {"survived", d.survived},
+          {"lost", d.lost},
+          {"api_answered_s", OrNull(d.api_answered_s)},
+          {"start_succeeded_s", OrNull(d.start_succeeded_s)},
+          {"error", Utf8(d.error)}};
+}
+
 json ToJson(const FaultRecord& f) {
   json params = json::object();
   for (const auto& [key, value] : f.params) params[Utf8(key)] = Utf8(value);
@@ -154,6 +167,8 @@ json ToJson(const FaultRecord& f) {
   for (const auto& [name, count] : f.signals) signals[Utf8(name)] = count;
   json containers = json::array();
   for (const auto& c : f.containers) containers.push_back(Utf8(c));
+  json daemons = json::array();
+  for (const auto& d : f.daemons) daemons.push_back(ToJson(d));
   return {{"kind", Utf8(f.kind)},
           {"mechanism", Utf8(f.mechanism)},
           {"step", Utf8(f.step)},
@@ -177,7 +192,8 @@ json ToJson(const FaultRecord& f) {
           {"recovery_time_s", OrNull(f.recovery_time_s)},
           {"signals", signals},
           {"drops", OrNull(f.drops)},
-          {"drops_from", Utf8(f.drops_from)}};
+          {"drops_from", Utf8(f.drops_from)},
+          {"daemons", daemons}};
 }
 
 json ToJson(const DensityPoint& p) {
@@ -363,6 +379,7 @@ Status Convert(const json& j, const std::string& path, HostSpeed& out);
 Status Convert(const json& j, const std::string& path, ProbeReport& out);
 Status Convert(const json& j, const std::string& path, SignalWindow& out);
 Status Convert(const json& j, const std::string& path, WindowStats& out);
+Status Convert(const json& j, const std::string& path, DaemonOutcome& out);
 Status Convert(const json& j, const std::string& path, FaultRecord& out);
 
 template <typename T>
@@ -605,6 +622,20 @@ Status Convert(const json& j, const std::string& path, WindowStats& out) {
   return Optional(j, path, "p99_s", out.p99_s);
 }
 
+Status Convert(const json& j, const std::string& path, DaemonOutcome& out) {
+  FL_RETURN_IF_ERROR(ExpectObject(j, path));
+  FL_RETURN_IF_ERROR(Required(j, path, "node", out.node));
+  FL_RETURN_IF_ERROR(Required(j, path, "daemon", out.daemon));
+  FL_RETURN_IF_ERROR(Optional(j, path, "killed_ns", out.killed_ns));
+  FL_RETURN_IF_ERROR(Optional(j, path, "restarted_ns", out.restarted_ns));
+  FL_RETURN_IF_ERROR(Optional(j, path, "running_before", out.running_before));
+  FL_RETURN_IF_ERROR(Optional(j, path, "survived", out.survived));
+  FL_RETURN_IF_ERROR(Optional(j, path, "lost", out.lost));
+  FL_RETURN_IF_ERROR(Optional(j, path, "api_answered_s", out.api_answered_s));
+  FL_RETURN_IF_ERROR(Optional(j, path, "start_succeeded_s", out.start_succeeded_s));
+  return Optional(j, path, "error", out.error);
+}
+
 Status Convert(const json& j, const std::string& path, FaultRecord& out) {
   FL_RETURN_IF_ERROR(ExpectObject(j, path));
   FL_RETURN_IF_ERROR(Required(j, path, "kind", out.kind));
@@ -630,7 +661,8 @@ Status Convert(const json& j, const std::string& path, FaultRecord& out) {
   FL_RETURN_IF_ERROR(Optional(j, path, "recovery_time_s", out.recovery_time_s));
   FL_RETURN_IF_ERROR(Optional(j, path, "signals", out.signals));
   FL_RETURN_IF_ERROR(Optional(j, path, "drops", out.drops));
-  return Optional(j, path, "drops_from", out.drops_from);
+  FL_RETURN_IF_ERROR(Optional(j, path, "drops_from", out.drops_from));
+  return Optional(j, path, "daemons", out.daemons);
 }
 
 Status ConvertResult(const json& j, reports::Result& out) {

@@ -9,6 +9,17 @@ const DriverField* DriverSpec::FindField(const std::string& field) const {
   return nullptr;
 }
 
+std::string DaemonOf(const DriverSpec& spec, const std::map<std::string, std::string>& options) {
+  if (!spec.daemonless_when.empty()) {
+    const auto equals = spec.daemonless_when.find('=');
+    auto field = options.find(spec.daemonless_when.substr(0, equals));
+    if (field != options.end() && field->second == spec.daemonless_when.substr(equals + 1)) {
+      return "";
+    }
+  }
+  return spec.daemon;
+}
+
 const std::vector<DriverSpec>& DriverCatalog() {
   static const std::vector<DriverSpec> catalog = {
       {"oci",
@@ -17,11 +28,14 @@ const std::vector<DriverSpec>& DriverCatalog() {
       {"docker",
        "Docker Engine: a private dockerd with its own containerd per node, inside the node, "
        "driven through the Engine API on its unix socket",
-       {{"runtime", {"runc", "crun"}, false}, {"live_restore", {"true", "false"}, false}}},
+       {{"runtime", {"runc", "crun"}, false}, {"live_restore", {"true", "false"}, false}},
+       "dockerd"},
       {"podman",
        "Podman: per node its own store and configuration, through the libpod API service "
        "started inside the node (via: service) or one podman command per operation (via: cli)",
-       {{"runtime", {"runc", "crun"}, false}, {"via", {"service", "cli"}, false}}},
+       {{"runtime", {"runc", "crun"}, false}, {"via", {"service", "cli"}, false}},
+       "podman system service",
+       "via=cli"},
   };
   return catalog;
 }

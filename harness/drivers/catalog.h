@@ -3,6 +3,7 @@
 // Kept free of driver code so that loading a scenario links no platform client.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -20,9 +21,16 @@ struct DriverSpec {
   std::string name;     // "oci"
   std::string summary;  // one line for doctor and the schema's description
   std::vector<DriverField> fields;
+  // The long-lived process per node that platform.* faults kill ("dockerd"); empty: none.
+  std::string daemon;
+  // A field value ("via=cli") with which the target runs no daemon after all.
+  std::string daemonless_when;
 
   const DriverField* FindField(const std::string& field) const;
 };
+
+// The daemon a target of SPEC with driver fields OPTIONS runs on each node; empty: none.
+std::string DaemonOf(const DriverSpec& spec, const std::map<std::string, std::string>& options);
 
 // Every driver, in the order doctor lists them.
 const std::vector<DriverSpec>& DriverCatalog();

@@ -14,6 +14,10 @@
 #include "harness/core/result.h"
 #include "harness/scenario/model.h"
 
+namespace faultline::chaos {
+class PlatformDaemon;
+}
+
 namespace faultline::drivers {
 
 struct RuntimeInfo {
@@ -121,6 +125,12 @@ class Driver {
   // Resident memory of the runtime's long-lived processes (daemons, shims), in bytes, and how
   // many there are; zero for runtimes that exit after each call.
   virtual Result<std::uint64_t> ResidentOverheadBytes() = 0;
+  // NODE's platform daemon (the catalog's `daemon`), for platform.* faults; null when the
+  // platform has none there (daemonless, or not started).
+  virtual chaos::PlatformDaemon* Daemon(const std::string& node) {
+    (void)node;
+    return nullptr;
+  }
 };
 
 }  // namespace faultline::drivers

@@ -56,11 +56,17 @@ std::vector<chaos::TimelineFault> PlanFaults(const scenario::Scenario& scenario,
                                              const std::vector<chaos::NodeRef>& nodes,
                                              chaos::ContainerRoster& roster,
                                              const std::string& run_id, std::uint64_t seed,
-                                             const reports::FaultRecord& record) {
+                                             const reports::FaultRecord& record,
+                                             const DaemonLookup& daemons) {
   std::vector<chaos::TimelineFault> out;
   for (std::size_t i = 0; i < scenario.faults.size(); ++i) {
     const scenario::Fault& fault = scenario.faults[i];
     if (fault.step != step) continue;
+    if (step && fault.target && *fault.target != record.target) continue;
+    // Whose daemon a platform fault acts on: the one it names, else the step's target, else the
+    // scenario's only one (the loader saw to that).
+    std::string target = fault.target ? *fault.target : record.target;
+    if (target.empty() && !scenario.targets.empty()) target = scenario.targets.front().name;
     chaos::TimelineFault entry;
     entry.kind = fault.kind;
     entry.number = static_cast<std::uint32_t>(i);
@@ -68,12 +74,19 @@ std::vector<chaos::TimelineFault> PlanFaults(const scenario::Scenario& scenario,
     entry.record = record;
     entry.record.params = fault.written;
     const std::uint32_t number = entry.number;
-    entry.resolve = [&fault, &nodes, &roster, run_id, seed,
-                     number](std::uint32_t occurrence) -> Result<std::vector<chaos::FaultParams>> {
+    const bool platform = fault.kind.rfind("platform.", 0) == 0;
+    entry.resolve = [&fault, &nodes, &roster, run_id, seed, number, platform, target,
+                     daemons](std::uint32_t occurrence) -> Result<std::vector<chaos::FaultParams>> {
       chaos::FaultParams params = BaseParams(fault, nodes, run_id);
       for (const auto& name : fault.nodes) {
         FL_ASSIGN_OR_RETURN(chaos::NodeRef node, NodeNamed(nodes, name));
         params.nodes.push_back(node);
+        if (!platform) continue;
+        chaos::PlatformDaemon* daemon = daemons ? daemons(target, name) : nullptr;
+        if (!daemon) {
+          return FailedPrecondition("target " + target + " runs no platform daemon on " + name);
+        }
+        params.daemons.push_back(daemon);
       }
       if (fault.containers > 0) {
         std::mt19937_64 random(seed ^ (std::uint64_t{number} << 32) ^ occurrence);

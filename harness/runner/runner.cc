@@ -333,9 +333,16 @@ Result<RunOutcome> RunScenario(const Plan& plan, const RunOptions& options) {
       return std::move(watchdog).error();
     }
   }
-  chaos::Timeline run_faults(
-      PlanFaults(scenario, std::nullopt, fault_nodes, roster, run_id, result.fault_seed, {}),
-      *resources.journal, result.fault_seed, options.cancel);
+  const DaemonLookup daemons = [&](const std::string& target,
+                                   const std::string& node) -> chaos::PlatformDaemon* {
+    for (std::size_t t = 0; t < plan.targets.size(); ++t) {
+      if (plan.targets[t].target->name == target) return resources.drivers[t]->Daemon(node);
+    }
+    return nullptr;
+  };
+  chaos::Timeline run_faults(PlanFaults(scenario, std::nullopt, fault_nodes, roster, run_id,
+                                        result.fault_seed, {}, daemons),
+                             *resources.journal, result.fault_seed, options.cancel);
   // Live exporters see faults come and go (the `faults active` gauge).
   std::function<void(int)> on_faults_active;
   if (options.observer) {
@@ -344,9 +351,9 @@ Result<RunOutcome> RunScenario(const Plan& plan, const RunOptions& options) {
     };
   }
   run_faults.on_active_change = on_faults_active;
-  run_faults.Start(BootNowNs());
 
-  // Probes follow what each driver says starts its runtimes (this process for oci).
+  // Probes follow what each driver says starts its runtimes (this process for oci), asked
+  // before any fault can restart a daemon.
   probes::ProbeSetOptions probe_options;
   for (const auto& driver : resources.drivers) {
     const drivers::ProbeScope scope = driver->Probes();
@@ -357,6 +364,7 @@ Result<RunOutcome> RunScenario(const Plan& plan, const RunOptions& options) {
   probe_options.disabled = !options.probes;
   auto probe_set = probes::ProbeSet::Start(probe_options);
   std::vector<probes::StepWindow> windows;
+  run_faults.Start(BootNowNs());
 
   ProgressBar progress(plan.containers, options.progress);
   reports::HostSpeed host_speed{measure::HostSpeedOperation(), {}};
@@ -418,9 +426,9 @@ Result<RunOutcome> RunScenario(const Plan& plan, const RunOptions& options) {
     scope.step = step.name;
     scope.target = target.name;
     scope.repetition = static_cast<int>(rep);
-    chaos::Timeline step_faults(
-        PlanFaults(scenario, step.name, fault_nodes, roster, run_id, result.fault_seed, scope),
-        *resources.journal, result.fault_seed, options.cancel);
+    chaos::Timeline step_faults(PlanFaults(scenario, step.name, fault_nodes, roster, run_id,
+                                           result.fault_seed, scope, daemons),
+                                *resources.journal, result.fault_seed, options.cancel);
     step_faults.on_active_change = on_faults_active;
     const std::int64_t window_from = BootNowNs();
     workloads::StepOutput output;

@@ -432,6 +432,58 @@ class Builder {
     return rule;
   }
 
+  // `target:` names a target; platform.* faults need one that runs a daemon, and name it
+  // unless the fault is bound to a step or the scenario has one target.
+  void CheckFaultTarget(const YAML::Node& node, const std::string& path, const Scenario& s,
+                        Fault& f) {
+    const bool platform = f.kind.rfind("platform.", 0) == 0;
+    const YAML::Node target = node["target"];
+    std::vector<const Target*> acted_on;
+    if (target) {
+      f.target = target.Scalar();
+      f.written["target"] = *f.target;
+      std::vector<std::string> names;
+      for (const Target& t : s.targets) {
+        names.push_back(t.name);
+        if (t.name == *f.target) acted_on.push_back(&t);
+      }
+      if (acted_on.empty()) {
+        Report(target.Mark(), path + ".target", Unknown("target", *f.target, names));
+        return;
+      }
+      if (!platform && !f.step) {
+        Report(target.Mark(), path + ".target",
+               "applies to platform.* faults and to faults bound to a step ('step'); " + f.kind +
+                   " here acts on the run's nodes whatever runs on them");
+        return;
+      }
+    } else if (platform) {
+      if (!f.step && s.targets.size() > 1) {
+        Report(node.Mark(), path,
+               f.kind +
+                   " needs 'target' (whose platform daemon it kills) when it is not bound "
+                   "to a step and the scenario has several targets");
+        return;
+      }
+      for (const Target& t : s.targets) acted_on.push_back(&t);
+    }
+    if (!platform) return;
+    for (const Target* t : acted_on) {
+      const drivers::DriverSpec* spec = drivers::FindDriverSpec(t->driver);
+      if (spec && drivers::DaemonOf(*spec, t->options).empty()) {
+        std::string why = "driver " + t->driver;
+        if (!spec->daemon.empty()) {
+          const auto equals = spec->daemonless_when.find('=');
+          why += " with " + spec->daemonless_when.substr(0, equals) + ": " +
+                 spec->daemonless_when.substr(equals + 1);
+        }
+        Report(target ? target.Mark() : node.Mark(), target ? path + ".target" : path,
+               f.kind + " acts on a platform daemon; target '" + t->name + "' (" + why +
+                   ") runs none" + (target ? "" : ": name a target that does with 'target'"));
+      }
+    }
+  }
+
   Fault BuildFault(const YAML::Node& node, const std::string& path, const Scenario& s) {
     Fault f;
     f.where = Where(file_, node.Mark());
@@ -473,6 +525,8 @@ class Builder {
         Report(step.Mark(), path + ".step", Unknown("step", *f.step, names));
       }
     }
+
+    CheckFaultTarget(node, path, s, f);
 
     // Targets.
     const std::vector<std::string> node_names = NodeNames(s.cluster);

@@ -245,6 +245,30 @@ std::vector<BadCase> BadCases() {
        head + ok_steps +
            "faults:\n  - {kind: container.oom, for: 1s, containers: 1, nodes: [local]}\n",
        "bad.yaml:6:58: faults[0].nodes: does not apply to container.oom: it acts on 'containers'"},
+      {"platform fault on a daemonless target", "bad.yaml",
+       head + ok_steps + "faults:\n  - {kind: platform.daemon_kill, for: 1s, nodes: [local]}\n",
+       "bad.yaml:6:5: faults[0]: platform.daemon_kill acts on a platform daemon; target 'runc' "
+       "(driver oci) runs none: name a target that does with 'target'"},
+      {"platform fault on a podman target without a service", "bad.yaml",
+       "version: 1\nname: t\ntargets:\n  - {name: p, driver: podman, via: cli}\n" + ok_steps +
+           "faults:\n  - {kind: platform.daemon_restart, for: 1s, nodes: [local], target: p}\n",
+       "bad.yaml:7:70: faults[0].target: platform.daemon_restart acts on a platform daemon; target "
+       "'p' (driver podman with via: cli) runs none"},
+      {"run-level platform fault among several targets", "bad.yaml",
+       "version: 1\nname: t\ntargets:\n  - {name: d, driver: docker}\n"
+       "  - {name: e, driver: docker, live_restore: true}\n" +
+           ok_steps + "faults:\n  - {kind: platform.daemon_kill, for: 1s, nodes: [local]}\n",
+       "bad.yaml:8:5: faults[0]: platform.daemon_kill needs 'target' (whose platform daemon it "
+       "kills) when it is not bound to a step and the scenario has several targets"},
+      {"fault naming an unknown target", "bad.yaml",
+       head + ok_steps +
+           "faults:\n  - {kind: node.pause, for: 1s, nodes: [local], step: a, target: x}\n",
+       "bad.yaml:6:66: faults[0].target: unknown target 'x' (targets: runc)"},
+      {"run-level node fault naming a target", "bad.yaml",
+       "version: 1\nname: t\ntargets:\n  - {name: d, driver: docker}\n" + ok_steps +
+           "faults:\n  - {kind: node.pause, for: 1s, nodes: [local], target: d}\n",
+       "bad.yaml:7:57: faults[0].target: applies to platform.* faults and to faults bound to a "
+       "step ('step'); node.pause here acts on the run's nodes whatever runs on them"},
       {"fault bound to an unknown step", "bad.yaml",
        head + ok_steps + "faults:\n  - {kind: node.pause, for: 1s, nodes: [local], step: b}\n",
        "bad.yaml:6:55: faults[0].step: unknown step 'b' (steps: a)"},
@@ -596,6 +620,27 @@ TEST(ShippedScenarios, AllLoad) {
     auto loaded = LoadScenarioFile(file.string());
     EXPECT_TRUE(loaded.ok()) << (loaded.ok() ? "" : loaded.error().message);
   }
+}
+
+TEST(LoadScenario, PlatformFaultsNameTheTargetWhoseDaemonTheyKill) {
+  auto loaded = LoadScenarioText(
+      "version: 1\nname: t\ntargets:\n"
+      "  - {name: plain, driver: docker}\n"
+      "  - {name: restoring, driver: docker, live_restore: true}\n"
+      "  - {name: daemonless, driver: podman, via: cli}\n"
+      "cluster: {nodes: 2}\n"
+      "steps: [{name: a, workload: {kind: start, count: 1}}]\n"
+      "faults:\n"
+      "  - {kind: platform.daemon_kill, at: 1s, for: 2s, nodes: [node-1], target: restoring}\n"
+      "  - {kind: platform.daemon_restart, for: 1s, nodes: [node-2], step: a, target: plain}\n",
+      "ok.yaml", "");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().ToString();
+  ASSERT_EQ(loaded->faults.size(), 2u);
+  EXPECT_EQ(loaded->faults[0].target, "restoring");
+  EXPECT_FALSE(loaded->faults[0].step);
+  EXPECT_EQ(loaded->faults[1].target, "plain");
+  EXPECT_EQ(loaded->faults[1].written.at("target"), "plain");
+  EXPECT_EQ(loaded->faults[1].nodes, std::vector<std::string>{"node-2"});
 }
 
 TEST(LoadScenario, FaultsLoadWithTheirTimingTargetsAndParameters) {

@@ -156,6 +156,10 @@ struct Fault {
   std::optional<Nanos> every;  // repeat period; at least ttl + jitter, so occurrences never overlap
   Nanos jitter{0};             // random extra offset per occurrence in [0, jitter] (seeded)
   std::optional<std::string> step;  // bind to this step: scheduled in every execution of it
+  // A target's name: with `step`, only that target's executions of it; platform.* faults act
+  // on this target's daemon (needed when the fault is not bound to a step and several targets
+  // exist).
+  std::optional<std::string> target;
 
   // Targets: nodes by name, two or more groups of nodes (partitions), a generated partition, or
   // a number of the step's running containers.

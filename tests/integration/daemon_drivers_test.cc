@@ -1,7 +1,7 @@
 // The daemon drivers in process against the real platforms: a private Docker Engine (dockerd
 // + its own containerd) and Podman (service and cli) on a node. Containers are checked from
 // outside (the process in /proc and its cgroup, the platform's own CLI), and nothing is left
-// once the platform is stopped.
+// once the platform is stopped. The platform.* faults kill and restart the real daemons.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
@@ -10,6 +10,8 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "chaos/cgroup_control.h"
+#include "chaos/registry.h"
 #include "harness/core/cgroup.h"
 #include "harness/core/files.h"
 #include "harness/core/journal.h"
@@ -128,7 +130,112 @@ TEST_F(DockerDriverTest, ContainersRunInsideTheNodesPlatformAsDockerSeesThem) {
   EXPECT_TRUE((*journal)->Close().ok());
 }
 
-class PodmanDriverTest : public ::testing::TestWithParam<bool> {
+bool ProcessRuns(pid_t pid) {
+  auto stat = ReadFile("/proc/" + std::to_string(pid) + "/stat");
+  return stat.ok() && stat->find(") Z") == std::string::npos;
+}
+
+// Injects KIND on the local node's daemon of DRIVER, waits FOR, reverts; the fault's record.
+reports::FaultRecord DaemonFault(const std::string& kind, const std::string& run_id,
+                                 drivers::Driver& driver, Journal& journal, Nanos hold) {
+  chaos::FaultParams params;
+  params.run_id = run_id;
+  params.kind = kind;
+  params.nodes.push_back({"local", "", "", "", "faultline/" + run_id});
+  params.daemons.push_back(driver.Daemon("local"));
+  reports::FaultRecord record;
+  record.kind = kind;
+  if (!params.daemons[0]) {
+    ADD_FAILURE() << "no daemon on local";
+    return record;
+  }
+  auto active = chaos::MechanismFor(kind)->Inject(params, journal);
+  if (!active.ok()) {
+    ADD_FAILURE() << active.error().ToString();
+    return record;
+  }
+  std::this_thread::sleep_for(hold);
+  Status reverted = (*active)->Revert();
+  EXPECT_TRUE(reverted.ok()) << reverted.error().ToString();
+  (*active)->Report(record);
+  return record;
+}
+
+class DockerDaemonFaultTest : public DockerDriverTest,
+                              public ::testing::WithParamInterface<bool> {};
+
+// dockerd SIGKILLed and started again: with live restore its containers keep running; without,
+// the restarted dockerd stops them. Either way a new start succeeds, and the new dockerd runs
+// in the platform's cgroup inside the node.
+TEST_P(DockerDaemonFaultTest, RestartKeepsContainersOnlyWithLiveRestore) {
+  const bool live_restore = GetParam();
+  ASSERT_TRUE(StartOrphanReaper().ok());
+  const std::string run_id = live_restore ? "dkflive1" : "dkfdead1";
+  auto journal = Journal::Open(run_id);
+  ASSERT_TRUE(journal.ok()) << journal.error().ToString();
+  const std::string image_root = (*journal)->run_dir() + "/image";
+  ASSERT_TRUE(images::BuildBusyboxRootfs(image_root).ok());
+  {
+    auto driver = drivers::docker::DockerDriver::Open({"dk", "runc", live_restore, run_id,
+                                                       (*journal)->run_dir(), journal->get(),
+                                                       FAULTLINE_BINARY});
+    ASSERT_TRUE(driver.ok()) << driver.error().ToString();
+    const drivers::PlatformNode node{"local", "", "faultline/" + run_id, ""};
+    ASSERT_TRUE((*driver)->StartPlatform(node).ok());
+    ASSERT_TRUE((*driver)->ImportImage(node, {"busybox", image_root, ""}).ok());
+    drivers::ContainerSpec spec;
+    spec.id = "fl-" + run_id + "-a";
+    spec.command = {"sleep", "300"};
+    spec.node = "local";
+    drivers::Created created = (*driver)->Run(spec, 30s);
+    ASSERT_TRUE(created.create.status.ok()) << created.create.status.error().ToString();
+    ASSERT_TRUE(created.container->State(10s).ok());
+    const pid_t init = created.container->Identity().init_pid;
+    const pid_t old_dockerd = (*driver)->Node("local")->dockerd().pid();
+    ASSERT_GT(old_dockerd, 0);
+
+    reports::FaultRecord record =
+        DaemonFault("platform.daemon_restart", run_id, **driver, **journal, 0s);
+    ASSERT_EQ(record.daemons.size(), 1u);
+    const reports::DaemonOutcome& outcome = record.daemons[0];
+    EXPECT_EQ(outcome.daemon, "dockerd");
+    EXPECT_TRUE(outcome.error.empty()) << outcome.error;
+    EXPECT_EQ(outcome.running_before, 1u);
+    EXPECT_EQ(outcome.survived, live_restore ? 1u : 0u);
+    EXPECT_EQ(outcome.lost, live_restore ? 0u : 1u);
+    ASSERT_TRUE(outcome.api_answered_s && outcome.start_succeeded_s);
+    EXPECT_GT(*outcome.api_answered_s, 0);
+    EXPECT_GE(*outcome.start_succeeded_s, *outcome.api_answered_s);
+    ASSERT_TRUE(record.recovery_time_s);
+
+    // From outside: the old dockerd is gone, a new one runs in the platform's cgroup.
+    EXPECT_FALSE(ProcessRuns(old_dockerd));
+    const pid_t new_dockerd = (*driver)->Node("local")->dockerd().pid();
+    ASSERT_GT(new_dockerd, 0);
+    EXPECT_NE(new_dockerd, old_dockerd);
+    EXPECT_NE(Slurp("/proc/" + std::to_string(new_dockerd) + "/cgroup")
+                  .find("/faultline/" + run_id + "/fl-" + run_id + "-dk-platform\n"),
+              std::string::npos);
+    // The container's init, and Docker's own view of it.
+    EXPECT_EQ(ProcessRuns(init), live_restore);
+    const std::string socket = (*driver)->Node("local")->api().socket();
+    auto listed = RunForOutput(
+        {DockerCli(), "-H", "unix://" + socket, "ps", "-a", "--format", "{{.Names}} {{.State}}"});
+    ASSERT_TRUE(listed.ok()) << listed.error().ToString();
+    // The container started to show recovery was removed again.
+    EXPECT_EQ(*listed, spec.id + (live_restore ? " running\n" : " exited\n"));
+    EXPECT_TRUE(created.container->Delete(20s).status.ok());
+    ASSERT_TRUE((*driver)->StopPlatform(node).ok());
+  }
+  EXPECT_TRUE(RemoveCgroupTree("faultline/" + run_id).ok());
+  for (const auto& root : CgroupHierarchies()) rmdir((root + "/faultline").c_str());
+  EXPECT_TRUE((*journal)->Close().ok()) << "the fault's record was released";
+}
+
+INSTANTIATE_TEST_SUITE_P(LiveRestore, DockerDaemonFaultTest, ::testing::Bool(),
+                         [](const auto& info) { return info.param ? "On" : "Off"; });
+
+class PodmanTest : public ::testing::Test {
  protected:
   void SetUp() override {
     FL_REQUIRE_ROOT_RUNTIME("podman");
@@ -149,6 +256,8 @@ class PodmanDriverTest : public ::testing::TestWithParam<bool> {
   bool had_var_lib_ = false;
   bool had_shm_lock_ = PathExists("/dev/shm/libpod_lock");
 };
+
+class PodmanDriverTest : public PodmanTest, public ::testing::WithParamInterface<bool> {};
 
 TEST_P(PodmanDriverTest, ContainersRunInsideTheNodeAsPodmanSeesThem) {
   const bool service = GetParam();
@@ -215,6 +324,70 @@ TEST_P(PodmanDriverTest, ContainersRunInsideTheNodeAsPodmanSeesThem) {
   EXPECT_TRUE(RemoveCgroupTree("faultline/" + run_id).ok());
   for (const auto& root : CgroupHierarchies()) rmdir((root + "/faultline").c_str());
   EXPECT_TRUE((*journal)->Close().ok());
+}
+
+// The API service SIGKILLed for a while: the API is down, conmon keeps the container running,
+// and once the service runs again it answers and takes starts.
+TEST_F(PodmanTest, KilledServiceLeavesContainersRunning) {
+  ASSERT_TRUE(StartOrphanReaper().ok());
+  const std::string run_id = "podkill1";
+  auto journal = Journal::Open(run_id);
+  ASSERT_TRUE(journal.ok()) << journal.error().ToString();
+  const std::string image_root = (*journal)->run_dir() + "/image";
+  ASSERT_TRUE(images::BuildBusyboxRootfs(image_root).ok());
+  {
+    auto driver = drivers::podman::PodmanDriver::Open(
+        {"pm", "runc", true, run_id, (*journal)->run_dir(), journal->get(), FAULTLINE_BINARY});
+    ASSERT_TRUE(driver.ok()) << driver.error().ToString();
+    const drivers::PlatformNode node{"local", "", "faultline/" + run_id, ""};
+    ASSERT_TRUE((*driver)->StartPlatform(node).ok());
+    ASSERT_TRUE((*driver)->ImportImage(node, {"busybox", image_root, ""}).ok());
+    drivers::ContainerSpec spec;
+    spec.id = "fl-" + run_id + "-a";
+    spec.command = {"sleep", "300"};
+    spec.node = "local";
+    drivers::Created created = (*driver)->Run(spec, 30s);
+    ASSERT_TRUE(created.create.status.ok()) << created.create.status.error().ToString();
+    // Its processes, from its cgroup (a run through Podman's API names no pid).
+    const std::string cgroup = created.container->Identity().cgroup;
+    ASSERT_FALSE(cgroup.empty());
+    const std::vector<pid_t> processes = chaos::ProcessesIn(cgroup);
+    ASSERT_EQ(processes.size(), 1u);
+    const pid_t init = processes[0];
+    chaos::PlatformDaemon* daemon = (*driver)->Daemon("local");
+    ASSERT_NE(daemon, nullptr);
+    // Only the container counts, not its conmon.
+    EXPECT_EQ(daemon->ContainerCgroups().size(), 1u);
+
+    chaos::FaultParams params;
+    params.run_id = run_id;
+    params.kind = "platform.daemon_kill";
+    params.nodes.push_back({"local", "", "", "", "faultline/" + run_id});
+    params.daemons.push_back(daemon);
+    auto active = chaos::MechanismFor(params.kind)->Inject(params, **journal);
+    ASSERT_TRUE(active.ok()) << active.error().ToString();
+    // While it is down: no API, the container runs on.
+    EXPECT_FALSE(daemon->Ping(1s).ok());
+    EXPECT_TRUE(ProcessRuns(init));
+    ASSERT_TRUE((*active)->Revert().ok());
+    reports::FaultRecord record;
+    (*active)->Report(record);
+    ASSERT_EQ(record.daemons.size(), 1u);
+    EXPECT_EQ(record.daemons[0].running_before, 1u);
+    EXPECT_EQ(record.daemons[0].survived, 1u);
+    EXPECT_TRUE(record.daemons[0].start_succeeded_s);
+    EXPECT_TRUE(daemon->Ping(5s).ok());
+    EXPECT_TRUE(ProcessRuns(init));
+    auto listed = RunForOutput({"podman", "--url", "unix://" + (*driver)->Node("local")->socket(),
+                                "ps", "--format", "{{.Names}}"});
+    ASSERT_TRUE(listed.ok()) << listed.error().ToString();
+    EXPECT_EQ(*listed, spec.id + "\n");
+    EXPECT_TRUE(created.container->Delete(20s).status.ok());
+    ASSERT_TRUE((*driver)->StopPlatform(node).ok());
+  }
+  EXPECT_TRUE(RemoveCgroupTree("faultline/" + run_id).ok());
+  for (const auto& root : CgroupHierarchies()) rmdir((root + "/faultline").c_str());
+  EXPECT_TRUE((*journal)->Close().ok()) << "the fault's record was released";
 }
 
 INSTANTIATE_TEST_SUITE_P(ServiceAndCli, PodmanDriverTest, ::testing::Bool(),

@@ -23,11 +23,8 @@ std::vector<std::string> InNodeArgv(const NodeDaemonSpec& spec) {
 Result<NodeDaemon> NodeDaemon::Start(const NodeDaemonSpec& spec,
                                      const std::function<Status(pid_t)>& ready, Nanos timeout) {
   NodeDaemon daemon;
-  daemon.name_ = spec.name;
-  FL_ASSIGN_OR_RETURN(daemon.pid_, StartDetached(InNodeArgv(spec), spec.log_file));
-  // _node-exec executes the program in place: same pid, same start time.
-  auto ticks = ProcessStartTime(daemon.pid_);
-  daemon.start_ticks_ = ticks.ok() ? *ticks : 0;
+  daemon.spec_ = spec;
+  FL_RETURN_IF_ERROR(daemon.Launch());
   const auto until = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     Status answered = ready(daemon.pid_);
@@ -47,6 +44,14 @@ Result<NodeDaemon> NodeDaemon::Start(const NodeDaemonSpec& spec,
   }
 }
 
+Status NodeDaemon::Launch() {
+  FL_ASSIGN_OR_RETURN(pid_, StartDetached(InNodeArgv(spec_), spec_.log_file));
+  // _node-exec executes the program in place: same pid, same start time.
+  auto ticks = ProcessStartTime(pid_);
+  start_ticks_ = ticks.ok() ? *ticks : 0;
+  return OkStatus();
+}
+
 bool NodeDaemon::Alive() const {
   if (pid_ <= 0) return false;
   auto stat = ReadFile("/proc/" + std::to_string(pid_) + "/stat");
@@ -60,23 +65,40 @@ bool NodeDaemon::Alive() const {
   return ticks.ok() && *ticks == start_ticks_;
 }
 
+bool NodeDaemon::WaitGone(Nanos limit) const {
+  for (auto until = std::chrono::steady_clock::now() + limit;
+       Alive() && std::chrono::steady_clock::now() < until;) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return !Alive();
+}
+
 void NodeDaemon::Stop(Nanos grace) {
   if (pid_ <= 0) return;
-  auto wait_gone = [this](Nanos limit) {
-    for (auto until = std::chrono::steady_clock::now() + limit;
-         Alive() && std::chrono::steady_clock::now() < until;) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return !Alive();
-  };
   if (Alive()) {
     kill(pid_, SIGTERM);
-    if (!wait_gone(grace)) {
+    if (!WaitGone(grace)) {
       kill(pid_, SIGKILL);
-      wait_gone(std::chrono::seconds(10));
+      WaitGone(std::chrono::seconds(10));
     }
   }
   pid_ = 0;
+}
+
+Status NodeDaemon::Kill() {
+  if (!Alive()) return FailedPrecondition(spec_.name + " is not running");
+  kill(pid_, SIGKILL);
+  if (!WaitGone(std::chrono::seconds(10))) {
+    return DeadlineExceeded(spec_.name + " (pid " + std::to_string(pid_) +
+                            ") still runs 10 s after SIGKILL");
+  }
+  return OkStatus();
+}
+
+Status NodeDaemon::Restart() {
+  if (Alive()) return Unavailable(spec_.name + " still runs");
+  if (spec_.argv.empty()) return FailedPrecondition("never started");
+  return Launch();
 }
 
 }  // namespace faultline::drivers

@@ -43,9 +43,17 @@ class NodeDaemon {
   bool Alive() const;
   // SIGTERM, then SIGKILL when it has not exited within GRACE. Idempotent.
   void Stop(Nanos grace);
+  // SIGKILL (a crash, for platform faults); returns once the process is gone.
+  Status Kill();
+  // Starts the program again from the spec it was first started with; returns once the new
+  // process exists (not once it is ready). Unavailable when the old one still runs.
+  Status Restart();
 
  private:
-  std::string name_;
+  Status Launch();
+  bool WaitGone(Nanos limit) const;
+
+  NodeDaemonSpec spec_;
   pid_t pid_ = 0;
   std::uint64_t start_ticks_ = 0;  // with the pid, names this process and no later one
 };

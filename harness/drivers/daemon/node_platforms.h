@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string>
 
+#include "chaos/fault.h"
 #include "harness/core/clock.h"
 #include "harness/core/result.h"
 #include "harness/drivers/driver.h"
@@ -29,11 +30,15 @@ class NodePlatforms {
  public:
   ~NodePlatforms() {
     std::lock_guard lock(mu_);
+    daemons_.clear();
     platforms_.clear();  // each stops what is still running
   }
 
-  void Add(const std::string& node, std::unique_ptr<Platform> platform) {
+  // DAEMON (optional) acts on PLATFORM's daemon, for platform.* faults.
+  void Add(const std::string& node, std::unique_ptr<Platform> platform,
+           std::unique_ptr<chaos::PlatformDaemon> daemon = nullptr) {
     std::lock_guard lock(mu_);
+    if (daemon) daemons_[node] = std::move(daemon);
     platforms_[node] = std::move(platform);
   }
   // Stops and forgets NODE's platform; OK when there is none.
@@ -45,6 +50,7 @@ class NodePlatforms {
       if (it == platforms_.end()) return OkStatus();
       stopping = std::move(it->second);
       platforms_.erase(it);
+      daemons_.erase(node);
     }
     return stopping->Stop();
   }
@@ -53,6 +59,11 @@ class NodePlatforms {
     std::lock_guard lock(mu_);
     auto it = platforms_.find(node.empty() ? "local" : node);
     return it == platforms_.end() ? nullptr : it->second.get();
+  }
+  chaos::PlatformDaemon* Daemon(const std::string& node) const {
+    std::lock_guard lock(mu_);
+    auto it = daemons_.find(node.empty() ? "local" : node);
+    return it == daemons_.end() ? nullptr : it->second.get();
   }
   void ForEach(const std::function<void(const Platform&)>& visit) const {
     std::lock_guard lock(mu_);
@@ -71,6 +82,7 @@ class NodePlatforms {
 
  private:
   mutable std::mutex mu_;
+  std::map<std::string, std::unique_ptr<chaos::PlatformDaemon>> daemons_;
   std::map<std::string, std::unique_ptr<Platform>> platforms_;
 };
 

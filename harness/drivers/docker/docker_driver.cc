@@ -7,6 +7,7 @@
 
 #include "harness/core/files.h"
 #include "harness/core/process.h"
+#include "harness/drivers/daemon/daemon_control.h"
 #include "harness/drivers/oci/oci_driver.h"
 #include "harness/images/image_archive.h"
 
@@ -38,6 +39,14 @@ class DockerContainer : public Container {
     OpResult op = TimedCall([&] { return api_.Start(id_, timeout); });
     if (op.status.ok()) RememberPid(timeout);
     return op;
+  }
+  // Its init's pid, asked after the start (outside the timed span).
+  void RememberPid(Nanos timeout) {
+    auto state = api_.Inspect(id_, timeout);
+    if (!state.ok()) return;
+    std::lock_guard lock(mu_);
+    pid_ = state->pid;
+    if (full_id_.empty()) full_id_ = state->id;
   }
   OpResult Kill(int signal, Nanos timeout) override {
     return TimedCall([&] { return api_.Kill(id_, signal, timeout); });
@@ -73,14 +82,6 @@ class DockerContainer : public Container {
   }
 
  private:
-  void RememberPid(Nanos timeout) {
-    auto state = api_.Inspect(id_, timeout);
-    if (!state.ok()) return;
-    std::lock_guard lock(mu_);
-    pid_ = state->pid;
-    if (full_id_.empty()) full_id_ = state->id;
-  }
-
   EngineApi api_;
   std::string id_;
   std::string containers_cgroup_;
@@ -139,7 +140,15 @@ Status DockerDriver::StartPlatform(const PlatformNode& node) {
   config.self_exe = config_.self_exe;
   config.journal = config_.journal;
   FL_ASSIGN_OR_RETURN(auto started, DockerNode::Start(std::move(config)));
-  nodes_.Add(node.name, std::move(started));
+  auto dockerd = std::make_unique<DaemonControl>(DaemonControlSpec{"dockerd",
+                                                                   node.name,
+                                                                   &started->dockerd(),
+                                                                   started->api().socket(),
+                                                                   this,
+                                                                   {"true"},
+                                                                   started->containers_cgroup(),
+                                                                   {}});
+  nodes_.Add(node.name, std::move(started), std::move(dockerd));
   return OkStatus();
 }
 
@@ -185,6 +194,7 @@ Created DockerDriver::Make(const ContainerSpec& spec, bool start, Nanos timeout)
     if (start) return node->api().Start(spec.id, timeout);
     return OkStatus();
   });
+  if (start && created.create.status.ok()) container->RememberPid(timeout);
   created.container = std::move(container);
   return created;
 }

@@ -40,6 +40,7 @@ class DockerDriver : public Driver {
   Created Create(const ContainerSpec& spec, Nanos timeout) override;
   Created Run(const ContainerSpec& spec, Nanos timeout) override;
   Result<std::uint64_t> ResidentOverheadBytes() override { return nodes_.ResidentBytes(); }
+  chaos::PlatformDaemon* Daemon(const std::string& node) override { return nodes_.Daemon(node); }
 
   // The platform serving NODE (null when not started), for tests and faults.
   DockerNode* Node(const std::string& node) { return nodes_.Find(node); }

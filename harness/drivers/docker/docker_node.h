@@ -43,6 +43,7 @@ class DockerNode {
 
   EngineApi& api() { return api_; }
   pid_t containerd_pid() const { return containerd_.pid(); }
+  NodeDaemon& dockerd() { return dockerd_; }
   // Relative cgroup under which dockerd puts each container (<it>/<full id>).
   const std::string& containers_cgroup() const { return containers_cgroup_; }
   // Memory of the daemons and shims (their cgroup), in bytes.

@@ -8,6 +8,7 @@
 
 #include "harness/core/files.h"
 #include "harness/core/process.h"
+#include "harness/drivers/daemon/daemon_control.h"
 #include "harness/drivers/http/unix_http.h"
 #include "harness/drivers/oci/oci_driver.h"
 #include "harness/images/image_archive.h"
@@ -188,7 +189,19 @@ Status PodmanDriver::StartPlatform(const PlatformNode& node) {
   config.self_exe = config_.self_exe;
   config.journal = config_.journal;
   FL_ASSIGN_OR_RETURN(auto started, PodmanNode::Start(std::move(config)));
-  nodes_.Add(node.name, std::move(started));
+  std::unique_ptr<DaemonControl> service;
+  if (started->service()) {
+    // Podman puts each container's conmon into <cgroup parent>/conmon.
+    service = std::make_unique<DaemonControl>(DaemonControlSpec{"podman system service",
+                                                                node.name,
+                                                                &started->service_daemon(),
+                                                                started->socket(),
+                                                                this,
+                                                                {"true"},
+                                                                started->containers_cgroup(),
+                                                                {"conmon"}});
+  }
+  nodes_.Add(node.name, std::move(started), std::move(service));
   return OkStatus();
 }
 

@@ -46,6 +46,7 @@ class PodmanNode {
   bool service() const { return config_.service; }
   const std::string& containers_cgroup() const { return containers_cgroup_; }
   pid_t service_pid() const { return service_.pid(); }
+  NodeDaemon& service_daemon() { return service_; }
   Result<std::uint64_t> ResidentBytes() const;
 
   // When the container NAME died, as the events file says (CLOCK_BOOTTIME ns), waiting up to
