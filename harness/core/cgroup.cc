@@ -6,6 +6,7 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -135,6 +136,33 @@ Result<CgroupMemory> ReadCgroupMemory(const std::string& rel) {
     mem.resident_bytes = StatField(stat, "anon") + StatField(stat, "file_mapped");
   }
   return mem;
+}
+
+std::uint64_t PssOfRollup(const std::string& smaps_rollup) {
+  const auto at = smaps_rollup.find("\nPss:");
+  if (at == std::string::npos) return 0;
+  return std::strtoull(smaps_rollup.c_str() + at + 5, nullptr, 10) * 1024;  // in kB
+}
+
+Result<std::uint64_t> CgroupPssBytes(const std::string& rel, const std::vector<pid_t>& except) {
+  const std::string dir = MemoryCgroupDir(rel);
+  if (dir.empty()) return FailedPrecondition("no memory cgroup controller mounted");
+  if (!PathExists(dir)) return NotFound("no cgroup " + rel);
+  std::vector<std::string> tree;
+  CollectTree(dir, tree);
+  std::uint64_t total = 0;
+  for (const std::string& cgroup : tree) {
+    auto procs = ReadFile(cgroup + "/cgroup.procs");
+    if (!procs.ok()) continue;
+    std::istringstream pids(*procs);
+    pid_t pid;
+    while (pids >> pid) {
+      if (std::find(except.begin(), except.end(), pid) != except.end()) continue;
+      auto rollup = ReadFile("/proc/" + std::to_string(pid) + "/smaps_rollup");
+      if (rollup.ok()) total += PssOfRollup(*rollup);
+    }
+  }
+  return total;
 }
 
 Status RemoveCgroupTree(const std::string& rel) {

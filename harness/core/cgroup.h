@@ -2,6 +2,8 @@
 // faultline's subtrees, reading memory use.
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -29,6 +31,14 @@ struct CgroupMemory {
   std::uint64_t resident_bytes = 0;  // v1 total_rss + total_mapped_file, v2 anon + file_mapped
 };
 Result<CgroupMemory> ReadCgroupMemory(const std::string& rel);
+
+// The proportional set size (PSS) of every process in REL's subtree, from
+// /proc/PID/smaps_rollup: each shared page counted once across the processes that map it (a
+// daemon's and its shims' shared libraries count once, not per process). Processes that exit
+// while it reads are skipped, and so are EXCEPT (processes that are not the platform's).
+Result<std::uint64_t> CgroupPssBytes(const std::string& rel, const std::vector<pid_t>& except = {});
+// The "Pss:" line of an smaps_rollup text, in bytes (0 without one).
+std::uint64_t PssOfRollup(const std::string& smaps_rollup);
 
 // Kills every process in REL's subtree in every hierarchy, then removes the directories
 // bottom-up. Missing directories are fine (idempotent, for recover).

@@ -122,8 +122,8 @@ class Driver {
   virtual Created Create(const ContainerSpec& spec, Nanos timeout) = 0;
   // Creates and starts in one runtime call (`run --detach`).
   virtual Created Run(const ContainerSpec& spec, Nanos timeout) = 0;
-  // Resident memory of the runtime's long-lived processes (daemons, shims), in bytes, and how
-  // many there are; zero for runtimes that exit after each call.
+  // Memory of the platform's long-lived processes on every node (daemons, shims, conmons) as
+  // PSS in bytes; zero for runtimes that exit after each call.
   virtual Result<std::uint64_t> ResidentOverheadBytes() = 0;
   // NODE's platform daemon (the catalog's `daemon`), for platform.* faults; null when the
   // platform has none there (daemonless, or not started).

@@ -124,6 +124,88 @@ steps:
   EXPECT_NE(output.find("docker.platform"), std::string::npos) << output;
 }
 
+// dockerd restarted on both nodes while containers run: lost without live restore, kept with it.
+constexpr char kDockerDrill[] = R"(version: 1
+name: docker-drill
+targets:
+  - {name: plain, driver: docker, image: busybox}
+  - {name: restoring, driver: docker, live_restore: true, image: busybox}
+cluster: {nodes: 2}
+max_failed_ratio: 1
+steps:
+  - name: ramp
+    workload: {kind: density, max: 4, step: 2, settle: 3s, command: [sleep, "600"]}
+faults:
+  - {kind: platform.daemon_restart, step: ramp, at: 1500ms, for: 1s, nodes: [node-1, node-2]}
+)";
+
+TEST_F(PlatformRunTest, DaemonRestartDrillReportsSurvivorsPerLiveRestore) {
+  Require("dockerd");
+  const std::string out = state_ + "/out";
+  auto [code, output] =
+      RunFaultline({"run", WriteScenario("drill.yaml", kDockerDrill), "--out", out}, state_);
+  ASSERT_EQ(code, 0) << output;
+  auto result = nlohmann::json::parse(Slurp(out + "/result.json"), nullptr, false);
+  ASSERT_FALSE(result.is_discarded());
+  std::map<std::string, std::pair<int, int>> before_survived;  // by target
+  for (const auto& fault : result["faults"]) {
+    EXPECT_EQ(fault["kind"], "platform.daemon_restart");
+    EXPECT_TRUE(fault["ok"].get<bool>()) << fault.dump();
+    EXPECT_FALSE(fault["recovery_time_s"].is_null()) << fault.dump();
+    ASSERT_EQ(fault["daemons"].size(), 2u) << fault.dump();
+    for (const auto& daemon : fault["daemons"]) {
+      EXPECT_EQ(daemon["daemon"], "dockerd");
+      EXPECT_EQ(daemon["error"], "") << daemon.dump();
+      auto& [before, survived] = before_survived[fault["target"].get<std::string>()];
+      before += daemon["running_before"].get<int>();
+      survived += daemon["survived"].get<int>();
+    }
+  }
+  ASSERT_EQ(before_survived.size(), 2u) << result["faults"].dump();
+  EXPECT_GT(before_survived["plain"].first, 0);
+  EXPECT_EQ(before_survived["plain"].second, 0) << "without live restore dockerd stops them";
+  EXPECT_GT(before_survived["restoring"].first, 0);
+  EXPECT_EQ(before_survived["restoring"].second, before_survived["restoring"].first);
+  EXPECT_NE(output.find("platform daemons"), std::string::npos) << output;
+}
+
+TEST_F(PlatformRunTest, RecoverCleansUpARunKilledWhileItsDaemonWasDown) {
+  Require("dockerd");
+  const std::string scenario = WriteScenario("down.yaml", R"(version: 1
+name: docker-down
+target: {driver: docker, live_restore: true, image: busybox}
+cluster: {nodes: 2}
+max_failed_ratio: 1
+steps:
+  - name: ramp
+    workload: {kind: density, max: 20, step: 2, settle: 1s, command: [sleep, "600"]}
+faults:
+  - {kind: platform.daemon_kill, step: ramp, at: 2s, for: 60s, nodes: [node-1]}
+)");
+  Spawned run =
+      SpawnFaultline({"run", scenario, "--out", state_ + "/out"}, state_, state_ + "/log.txt");
+  // Until the fault is journaled and node-1's dockerd is gone: two dockerds became one.
+  bool down = false;
+  int most = 0;
+  for (auto until = std::chrono::steady_clock::now() + 120s;
+       !down && std::chrono::steady_clock::now() < until;) {
+    std::this_thread::sleep_for(100ms);
+    auto dockerds = RunForOutput({"pgrep", "-f", "^dockerd .*" + state_});
+    const int n =
+        dockerds.ok() ? static_cast<int>(std::count(dockerds->begin(), dockerds->end(), '\n')) : 0;
+    most = std::max(most, n);
+    down = most == 2 && n == 1;
+  }
+  ASSERT_TRUE(down) << Slurp(state_ + "/log.txt");
+  kill(run.pid, SIGKILL);
+  EXPECT_EQ(WaitExit(run.pid, 60), 128 + SIGKILL);
+  ASSERT_FALSE(Leftovers(state_).empty());
+  auto [code, output] = RunFaultline({"recover"}, state_);
+  EXPECT_EQ(code, 0) << output;
+  EXPECT_NE(output.find("platform.daemon_kill"), std::string::npos) << output;
+  EXPECT_NE(output.find("docker.platform"), std::string::npos) << output;
+}
+
 constexpr char kPodmanScenario[] = R"(version: 1
 name: podman-small
 targets:

@@ -146,8 +146,7 @@ Status DockerNode::Stop() {
 }
 
 Result<std::uint64_t> DockerNode::ResidentBytes() const {
-  FL_ASSIGN_OR_RETURN(CgroupMemory memory, ReadCgroupMemory(platform_cgroup_));
-  return memory.resident_bytes;
+  return CgroupPssBytes(platform_cgroup_);
 }
 
 Status UndoPlatformRecord(const nlohmann::json& data, const std::string& run_id,

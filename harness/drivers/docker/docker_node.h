@@ -46,7 +46,7 @@ class DockerNode {
   NodeDaemon& dockerd() { return dockerd_; }
   // Relative cgroup under which dockerd puts each container (<it>/<full id>).
   const std::string& containers_cgroup() const { return containers_cgroup_; }
-  // Memory of the daemons and shims (their cgroup), in bytes.
+  // Memory of the daemons and shims (the processes of their cgroup), as PSS in bytes.
   Result<std::uint64_t> ResidentBytes() const;
 
  private:

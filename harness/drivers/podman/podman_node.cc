@@ -277,11 +277,12 @@ Status PodmanNode::Stop() {
 }
 
 Result<std::uint64_t> PodmanNode::ResidentBytes() const {
-  // The service (if any), and every conmon: podman puts them in <cgroup parent>/conmon.
+  // PSS of the service (if any) and every conmon: podman puts them in <cgroup parent>/conmon.
   std::uint64_t total = 0;
   for (const std::string& cgroup : {platform_cgroup_, containers_cgroup_ + "/conmon"}) {
-    auto memory = ReadCgroupMemory(cgroup);
-    if (memory.ok()) total += memory->resident_bytes;
+    // The mount namespace holder is faultline's, not Podman's.
+    auto pss = CgroupPssBytes(cgroup, {mounts_.pid()});
+    if (pss.ok()) total += *pss;
   }
   return total;
 }
