@@ -28,6 +28,7 @@
 #include "harness/images/image.h"
 #include "harness/measure/host_speed.h"
 #include "harness/runner/fault_plan.h"
+#include "harness/runner/platform_set.h"
 #include "harness/runner/progress.h"
 #include "harness/workloads/workload.h"
 #include "probes/probe_report.h"
@@ -59,18 +60,12 @@ struct RunResources {
   std::uint64_t cgroup_seq = 0;
   std::string cgroup_parent;
   std::vector<std::unique_ptr<drivers::Driver>> drivers;  // by plan target
-  // Platforms started, as (driver, node): stopped before the nodes go.
-  std::vector<std::pair<drivers::Driver*, drivers::PlatformNode>> platforms;
+  PlatformSet platforms;  // stopped before the drivers and the nodes go
   std::unique_ptr<cluster::Cluster> cluster;
   int standing_lock = -1;  // shared lock on a standing cluster while the run uses it
 
   Status Teardown() {
-    Status status = OkStatus();
-    for (auto it = platforms.rbegin(); it != platforms.rend(); ++it) {
-      Status stopped = it->first->StopPlatform(it->second);
-      if (status.ok()) status = stopped;
-    }
-    platforms.clear();
+    Status status = platforms.Stop();
     drivers.clear();
     if (cluster) {
       Status down = cluster->Teardown();
@@ -285,20 +280,21 @@ Result<RunOutcome> RunScenario(const Plan& plan, const RunOptions& options) {
       resources.drivers.push_back(std::move(driver));
     }
     FL_RETURN_IF_ERROR(OpenCluster(scenario, options, resources));
+    std::vector<TargetPlatform> targets;
     for (std::size_t t = 0; t < plan.targets.size(); ++t) {
-      drivers::Driver& driver = *resources.drivers[t];
       const images::PreparedImage& image = prepared[plan.targets[t].image];
-      for (const auto& node : resources.cluster->nodes()) {
-        const drivers::PlatformNode platform{node.name, node.netns, node.cgroup, node.address};
-        resources.platforms.emplace_back(&driver, platform);
-        const std::string where = "target " + plan.targets[t].target->name + " on " + node.name;
-        if (Status started = driver.StartPlatform(platform); !started.ok()) {
-          return std::move(started).error().With(where);
-        }
-        auto imported = driver.ImportImage(platform, {image.reference, image.rootfs, image.digest});
-        if (!imported.ok()) return std::move(imported).error().With(where);
-      }
-      const drivers::RuntimeInfo& runtime = driver.runtime();
+      targets.push_back({plan.targets[t].target->name,
+                         resources.drivers[t].get(),
+                         {image.reference, image.rootfs, image.digest}});
+    }
+    std::vector<drivers::PlatformNode> platform_nodes;
+    for (const auto& node : resources.cluster->nodes()) {
+      platform_nodes.push_back({node.name, node.netns, node.cgroup, node.address});
+    }
+    FL_RETURN_IF_ERROR(resources.platforms.Start(targets, platform_nodes));
+    for (std::size_t t = 0; t < plan.targets.size(); ++t) {
+      const images::PreparedImage& image = prepared[plan.targets[t].image];
+      const drivers::RuntimeInfo& runtime = resources.drivers[t]->runtime();
       result.context.targets.push_back(
           {plan.targets[t].target->name,
            plan.targets[t].target->driver,
