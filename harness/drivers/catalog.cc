@@ -9,11 +9,14 @@ const DriverField* DriverSpec::FindField(const std::string& field) const {
   return nullptr;
 }
 
-std::string DaemonOf(const DriverSpec& spec, const std::map<std::string, std::string>& options) {
-  if (!spec.daemonless_when.empty()) {
-    const auto equals = spec.daemonless_when.find('=');
-    auto field = options.find(spec.daemonless_when.substr(0, equals));
-    if (field != options.end() && field->second == spec.daemonless_when.substr(equals + 1)) {
+std::string DaemonOf(const DriverSpec& spec, const std::map<std::string, std::string>& options,
+                     std::string* why_not) {
+  for (const std::string& when : spec.no_daemon_when) {
+    const auto equals = when.find('=');
+    auto field = options.find(when.substr(0, equals));
+    if (field == options.end()) continue;
+    if (equals == std::string::npos || field->second == when.substr(equals + 1)) {
+      if (why_not) *why_not = field->first + ": " + field->second;
       return "";
     }
   }
@@ -28,14 +31,20 @@ const std::vector<DriverSpec>& DriverCatalog() {
       {"docker",
        "Docker Engine: a private dockerd with its own containerd per node, inside the node, "
        "driven through the Engine API on its unix socket",
-       {{"runtime", {"runc", "crun"}, false}, {"live_restore", {"true", "false"}, false}},
-       "dockerd"},
+       {{"runtime", {"runc", "crun"}, false},
+        {"live_restore", {"true", "false"}, false},
+        // An existing daemon's socket instead (cluster: local only): faultline then touches
+        // only the containers and the image it made, and starts or kills no daemon.
+        // (the schema checks that it is unix:///PATH)
+        {"endpoint", {}, false}},
+       "dockerd",
+       {"endpoint"}},
       {"podman",
        "Podman: per node its own store and configuration, through the libpod API service "
        "started inside the node (via: service) or one podman command per operation (via: cli)",
        {{"runtime", {"runc", "crun"}, false}, {"via", {"service", "cli"}, false}},
        "podman system service",
-       "via=cli"},
+       {"via=cli"}},
   };
   return catalog;
 }

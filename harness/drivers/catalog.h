@@ -23,14 +23,17 @@ struct DriverSpec {
   std::vector<DriverField> fields;
   // The long-lived process per node that platform.* faults kill ("dockerd"); empty: none.
   std::string daemon;
-  // A field value ("via=cli") with which the target runs no daemon after all.
-  std::string daemonless_when;
+  // Fields with which faultline runs no daemon of its own after all: "via=cli" (that value),
+  // "endpoint" (present at all: the daemon is someone else's).
+  std::vector<std::string> no_daemon_when;
 
   const DriverField* FindField(const std::string& field) const;
 };
 
-// The daemon a target of SPEC with driver fields OPTIONS runs on each node; empty: none.
-std::string DaemonOf(const DriverSpec& spec, const std::map<std::string, std::string>& options);
+// The daemon faultline runs on each node for a target of SPEC with driver fields OPTIONS;
+// empty: none. WHY_NOT (optional) gets the no_daemon_when entry that applied.
+std::string DaemonOf(const DriverSpec& spec, const std::map<std::string, std::string>& options,
+                     std::string* why_not = nullptr);
 
 // Every driver, in the order doctor lists them.
 const std::vector<DriverSpec>& DriverCatalog();

@@ -129,6 +129,7 @@ class Builder {
     }
     // Before the faults, which name its nodes.
     if (const YAML::Node c = doc["cluster"]) s.cluster = BuildCluster(c);
+    CheckEndpoints(doc, s);
     if (const YAML::Node faults = doc["faults"]) {
       for (std::size_t i = 0; i < faults.size(); ++i) {
         s.faults.push_back(BuildFault(faults[i], "faults[" + std::to_string(i) + "]", s));
@@ -167,6 +168,20 @@ class Builder {
     std::vector<std::string> out;
     for (const auto& item : node) out.push_back(item.Scalar());
     return out;
+  }
+
+  // A target's `endpoint` is a daemon running on this host, outside any virtual node.
+  void CheckEndpoints(const YAML::Node& doc, const Scenario& s) {
+    if (s.cluster.kind != Cluster::Kind::kVirtual) return;
+    for (std::size_t i = 0; i < s.targets.size(); ++i) {
+      if (!s.targets[i].options.count("endpoint")) continue;
+      const bool one = static_cast<bool>(doc["target"]);
+      const YAML::Node node = one ? doc["target"] : doc["targets"][i];
+      Report(node["endpoint"].Mark(),
+             (one ? std::string("target") : "targets[" + std::to_string(i) + "]") + ".endpoint",
+             "an existing daemon runs on this host, not inside a virtual cluster's nodes: use "
+             "cluster: {kind: local} with it");
+    }
   }
 
   Target BuildTarget(const YAML::Node& node, const std::string& path) {
@@ -470,16 +485,12 @@ class Builder {
     if (!platform) return;
     for (const Target* t : acted_on) {
       const drivers::DriverSpec* spec = drivers::FindDriverSpec(t->driver);
-      if (spec && drivers::DaemonOf(*spec, t->options).empty()) {
-        std::string why = "driver " + t->driver;
-        if (!spec->daemon.empty()) {
-          const auto equals = spec->daemonless_when.find('=');
-          why += " with " + spec->daemonless_when.substr(0, equals) + ": " +
-                 spec->daemonless_when.substr(equals + 1);
-        }
+      std::string why_not;
+      if (spec && drivers::DaemonOf(*spec, t->options, &why_not).empty()) {
+        const std::string why = "driver " + t->driver + (why_not.empty() ? "" : " with " + why_not);
         Report(target ? target.Mark() : node.Mark(), target ? path + ".target" : path,
-               f.kind + " acts on a platform daemon; target '" + t->name + "' (" + why +
-                   ") runs none" + (target ? "" : ": name a target that does with 'target'"));
+               f.kind + " acts on a platform daemon faultline runs; target '" + t->name + "' (" +
+                   why + ") has none" + (target ? "" : ": name a target that does with 'target'"));
       }
     }
   }

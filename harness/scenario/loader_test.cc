@@ -247,19 +247,34 @@ std::vector<BadCase> BadCases() {
        "bad.yaml:6:58: faults[0].nodes: does not apply to container.oom: it acts on 'containers'"},
       {"platform fault on a daemonless target", "bad.yaml",
        head + ok_steps + "faults:\n  - {kind: platform.daemon_kill, for: 1s, nodes: [local]}\n",
-       "bad.yaml:6:5: faults[0]: platform.daemon_kill acts on a platform daemon; target 'runc' "
-       "(driver oci) runs none: name a target that does with 'target'"},
+       "bad.yaml:6:5: faults[0]: platform.daemon_kill acts on a platform daemon faultline runs; "
+       "target 'runc' (driver oci) has none: name a target that does with 'target'"},
       {"platform fault on a podman target without a service", "bad.yaml",
        "version: 1\nname: t\ntargets:\n  - {name: p, driver: podman, via: cli}\n" + ok_steps +
            "faults:\n  - {kind: platform.daemon_restart, for: 1s, nodes: [local], target: p}\n",
-       "bad.yaml:7:70: faults[0].target: platform.daemon_restart acts on a platform daemon; target "
-       "'p' (driver podman with via: cli) runs none"},
+       "bad.yaml:7:70: faults[0].target: platform.daemon_restart acts on a platform daemon "
+       "faultline runs; target 'p' (driver podman with via: cli) has none"},
       {"run-level platform fault among several targets", "bad.yaml",
        "version: 1\nname: t\ntargets:\n  - {name: d, driver: docker}\n"
        "  - {name: e, driver: docker, live_restore: true}\n" +
            ok_steps + "faults:\n  - {kind: platform.daemon_kill, for: 1s, nodes: [local]}\n",
        "bad.yaml:8:5: faults[0]: platform.daemon_kill needs 'target' (whose platform daemon it "
        "kills) when it is not bound to a step and the scenario has several targets"},
+      {"docker endpoint that is no socket", "bad.yaml",
+       "version: 1\nname: t\ntarget: {driver: docker, endpoint: /run/docker.sock}\n" + ok_steps,
+       "bad.yaml:3:36: target.endpoint: expected a daemon's socket such as "
+       "unix:///run/docker.sock, got '/run/docker.sock'"},
+      {"docker endpoint on a virtual cluster", "bad.yaml",
+       "version: 1\nname: t\ntarget: {driver: docker, endpoint: unix:///run/docker.sock}\n" +
+           ok_steps + "cluster: {nodes: 2}\n",
+       "bad.yaml:3:36: target.endpoint: an existing daemon runs on this host, not inside a "
+       "virtual cluster's nodes: use cluster: {kind: local} with it"},
+      {"platform fault on a daemon faultline did not start", "bad.yaml",
+       "version: 1\nname: t\ntarget: {driver: docker, endpoint: unix:///run/docker.sock}\n" +
+           ok_steps + "faults:\n  - {kind: platform.daemon_kill, for: 1s, nodes: [local]}\n",
+       "bad.yaml:6:5: faults[0]: platform.daemon_kill acts on a platform daemon faultline runs; "
+       "target 'docker' (driver docker with endpoint: unix:///run/docker.sock) has none: name a "
+       "target that does with 'target'"},
       {"fault naming an unknown target", "bad.yaml",
        head + ok_steps +
            "faults:\n  - {kind: node.pause, for: 1s, nodes: [local], step: a, target: x}\n",

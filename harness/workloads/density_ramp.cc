@@ -146,6 +146,13 @@ StepOutput RunDensityRamp(drivers::Driver& driver, const scenario::DensityWorklo
     }
     RampMeasurement memory = MeasureMemory(running);
     auto overhead = driver.ResidentOverheadBytes();
+    const std::string unmeasured = "platform overhead not measured: ";
+    if (!overhead.ok() &&
+        std::none_of(output.warnings.begin(), output.warnings.end(),
+                     [&](const std::string& w) { return w.rfind(unmeasured, 0) == 0; })) {
+      // Reported as 0 per container then: say why, once.
+      output.warnings.push_back(unmeasured + overhead.error().ToString());
+    }
     measure::Summary latency = measure::Summarize(starts);
 
     reports::DensityPoint point;

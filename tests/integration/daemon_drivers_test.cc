@@ -17,8 +17,10 @@
 #include "harness/core/journal.h"
 #include "harness/core/process.h"
 #include "harness/drivers/docker/docker_driver.h"
+#include "harness/drivers/oci/oci_driver.h"
 #include "harness/drivers/podman/podman_driver.h"
 #include "harness/images/image.h"
+#include "harness/images/image_archive.h"
 #include "tests/integration/host_state.h"
 
 namespace faultline {
@@ -68,8 +70,9 @@ TEST_F(DockerDriverTest, ContainersRunInsideTheNodesPlatformAsDockerSeesThem) {
   const std::string image_root = (*journal)->run_dir() + "/image";
   ASSERT_TRUE(images::BuildBusyboxRootfs(image_root).ok());
   {
-    auto driver = drivers::docker::DockerDriver::Open(
-        {"dk", "runc", false, "dockdrv1", (*journal)->run_dir(), journal->get(), FAULTLINE_BINARY});
+    auto driver = drivers::docker::DockerDriver::Open({"dk", "runc", false, "", "dockdrv1",
+                                                       (*journal)->run_dir(), journal->get(),
+                                                       FAULTLINE_BINARY});
     ASSERT_TRUE(driver.ok()) << driver.error().ToString();
     const drivers::PlatformNode node{"local", "", "faultline/dockdrv1", ""};
     Status platform = (*driver)->StartPlatform(node);
@@ -161,6 +164,11 @@ reports::FaultRecord DaemonFault(const std::string& kind, const std::string& run
   return record;
 }
 
+pid_t Dockerd(drivers::docker::DockerDriver& driver) {
+  auto* node = dynamic_cast<drivers::docker::DockerNode*>(driver.Node("local"));
+  return node ? node->dockerd().pid() : 0;
+}
+
 class DockerDaemonFaultTest : public DockerDriverTest,
                               public ::testing::WithParamInterface<bool> {};
 
@@ -176,7 +184,7 @@ TEST_P(DockerDaemonFaultTest, RestartKeepsContainersOnlyWithLiveRestore) {
   const std::string image_root = (*journal)->run_dir() + "/image";
   ASSERT_TRUE(images::BuildBusyboxRootfs(image_root).ok());
   {
-    auto driver = drivers::docker::DockerDriver::Open({"dk", "runc", live_restore, run_id,
+    auto driver = drivers::docker::DockerDriver::Open({"dk", "runc", live_restore, "", run_id,
                                                        (*journal)->run_dir(), journal->get(),
                                                        FAULTLINE_BINARY});
     ASSERT_TRUE(driver.ok()) << driver.error().ToString();
@@ -191,7 +199,7 @@ TEST_P(DockerDaemonFaultTest, RestartKeepsContainersOnlyWithLiveRestore) {
     ASSERT_TRUE(created.create.status.ok()) << created.create.status.error().ToString();
     ASSERT_TRUE(created.container->State(10s).ok());
     const pid_t init = created.container->Identity().init_pid;
-    const pid_t old_dockerd = (*driver)->Node("local")->dockerd().pid();
+    const pid_t old_dockerd = Dockerd(**driver);
     ASSERT_GT(old_dockerd, 0);
 
     reports::FaultRecord record =
@@ -210,7 +218,7 @@ TEST_P(DockerDaemonFaultTest, RestartKeepsContainersOnlyWithLiveRestore) {
 
     // From outside: the old dockerd is gone, a new one runs in the platform's cgroup.
     EXPECT_FALSE(ProcessRuns(old_dockerd));
-    const pid_t new_dockerd = (*driver)->Node("local")->dockerd().pid();
+    const pid_t new_dockerd = Dockerd(**driver);
     ASSERT_GT(new_dockerd, 0);
     EXPECT_NE(new_dockerd, old_dockerd);
     EXPECT_NE(Slurp("/proc/" + std::to_string(new_dockerd) + "/cgroup")
@@ -234,6 +242,118 @@ TEST_P(DockerDaemonFaultTest, RestartKeepsContainersOnlyWithLiveRestore) {
 
 INSTANTIATE_TEST_SUITE_P(LiveRestore, DockerDaemonFaultTest, ::testing::Bool(),
                          [](const auto& info) { return info.param ? "On" : "Off"; });
+
+// A Docker Engine the run under test did not start stands for a user's own daemon: faultline
+// uses it through `endpoint`, and touches only its own containers and image there.
+TEST_F(DockerDriverTest, AnExistingDaemonKeepsEverythingThatIsNotTheRunsOwn) {
+  ASSERT_TRUE(StartOrphanReaper().ok());
+  auto users = Journal::Open("userdk01");
+  ASSERT_TRUE(users.ok()) << users.error().ToString();
+  const std::string image_root = (*users)->run_dir() + "/image";
+  ASSERT_TRUE(images::BuildBusyboxRootfs(image_root).ok());
+  {
+    auto runc = drivers::oci::ProbeOciRuntime("runc");
+    ASSERT_TRUE(runc.ok());
+    auto engine = drivers::docker::DockerNode::Start({{"local", "", "faultline/userdk01", ""},
+                                                      "userdk01",
+                                                      "user",
+                                                      (*users)->run_dir() + "/d",
+                                                      "runc",
+                                                      runc->path,
+                                                      false,
+                                                      FAULTLINE_BINARY,
+                                                      users->get()});
+    ASSERT_TRUE(engine.ok()) << engine.error().ToString();
+    drivers::docker::EngineApi& api = (*engine)->api();
+    // The user's image and container, unlabelled.
+    auto archive = images::WriteImageArchive(image_root, (*users)->run_dir() + "/a", "mine");
+    ASSERT_TRUE(archive.ok());
+    ASSERT_TRUE(api.LoadImage(archive->path, 60s).ok());
+    auto mine = api.Create("mine",
+                           {{"Image", archive->reference},
+                            {"Cmd", {"sleep", "300"}},
+                            {"HostConfig", {{"NetworkMode", "host"}}}},
+                           10s);
+    ASSERT_TRUE(mine.ok()) << mine.error().ToString();
+    ASSERT_TRUE(api.Start("mine", 10s).ok());
+    auto listed = [&](std::vector<std::string> args) {
+      args.insert(args.begin(), {DockerCli(), "-H", "unix://" + api.socket()});
+      auto out = RunForOutput(args);
+      return out.ok() ? *out : out.error().ToString();
+    };
+
+    auto journal = Journal::Open("epdrv001");
+    ASSERT_TRUE(journal.ok());
+    {
+      auto driver = drivers::docker::DockerDriver::Open({"ep", "runc", false, api.socket(),
+                                                         "epdrv001", (*journal)->run_dir(),
+                                                         journal->get(), FAULTLINE_BINARY});
+      ASSERT_TRUE(driver.ok()) << driver.error().ToString();
+      EXPECT_EQ((*driver)->runtime().path, "unix://" + api.socket());
+      const drivers::PlatformNode node{"local", "", "faultline/epdrv001", ""};
+      ASSERT_TRUE((*driver)->StartPlatform(node).ok());
+      auto reference = (*driver)->ImportImage(node, {"busybox", image_root, ""});
+      ASSERT_TRUE(reference.ok()) << reference.error().ToString();
+      EXPECT_EQ(reference->rfind("faultline.local/fl-epdrv001-ep:", 0), 0u) << *reference;
+      drivers::ContainerSpec spec;
+      spec.id = "fl-epdrv001-a";
+      spec.command = {"sleep", "60"};
+      spec.node = "local";
+      drivers::Created created = (*driver)->Run(spec, 30s);
+      ASSERT_TRUE(created.create.status.ok()) << created.create.status.error().ToString();
+      // Its cgroup is below the run's, as for a daemon faultline started.
+      const drivers::ContainerIdentity identity = created.container->Identity();
+      ASSERT_GT(identity.init_pid, 0);
+      EXPECT_EQ(identity.cgroup.rfind("faultline/epdrv001/fl-epdrv001-ep-containers/", 0), 0u);
+      EXPECT_NE(Slurp("/proc/" + std::to_string(identity.init_pid) + "/cgroup")
+                    .find(":/" + identity.cgroup + "\n"),
+                std::string::npos);
+      EXPECT_EQ(listed({"ps", "--format", "{{.Names}}"}), "fl-epdrv001-a\nmine\n");
+      // Never a fault on someone else's daemon, nor its memory counted as the run's.
+      EXPECT_EQ((*driver)->Daemon("local"), nullptr);
+      EXPECT_FALSE((*driver)->ResidentOverheadBytes().ok());
+      ASSERT_TRUE((*driver)->StopPlatform(node).ok());
+    }
+    EXPECT_TRUE(RemoveCgroupTree("faultline/epdrv001").ok());
+    EXPECT_TRUE((*journal)->Close().ok()) << "every record released";
+    EXPECT_EQ(listed({"ps", "-a", "--format", "{{.Names}} {{.State}}"}), "mine running\n");
+    EXPECT_EQ(listed({"images", "--format", "{{.Repository}}"}), "faultline.local/mine\n");
+
+    // After a crash, `recover` undoes the endpoint's records: the run's containers and image go,
+    // the user's stay; a record naming another run's image is refused.
+    ASSERT_TRUE(api.LoadImage(archive->path, 60s).ok());  // as if it were run epdrv002's
+    auto theirs =
+        images::WriteImageArchive(image_root, (*users)->run_dir() + "/b", "fl-epdrv002-x");
+    ASSERT_TRUE(theirs.ok());
+    ASSERT_TRUE(api.LoadImage(theirs->path, 60s).ok());
+    drivers::ContainerSpec spec;
+    spec.id = "fl-epdrv002-b";
+    spec.command = {"sleep", "60"};
+    ASSERT_TRUE(api.Create(spec.id,
+                           drivers::docker::CreateBody(spec, theirs->reference, "runc", "epdrv002"),
+                           10s)
+                    .ok());
+    EXPECT_FALSE(drivers::docker::UndoEndpointRecord(
+                     drivers::docker::kEndpointImageRecord,
+                     {{"socket", api.socket()}, {"reference", archive->reference}}, "epdrv002")
+                     .ok());
+    EXPECT_TRUE(drivers::docker::UndoEndpointRecord(
+                    drivers::docker::kEndpointImageRecord,
+                    {{"socket", api.socket()}, {"reference", theirs->reference}}, "epdrv002")
+                    .ok());
+    EXPECT_TRUE(drivers::docker::UndoEndpointRecord(
+                    drivers::docker::kEndpointRecord,
+                    {{"socket", api.socket()}, {"run_id", "epdrv002"}}, "epdrv002")
+                    .ok());
+    EXPECT_EQ(listed({"ps", "-a", "--format", "{{.Names}}"}), "mine\n");
+    EXPECT_EQ(listed({"images", "--format", "{{.Repository}}"}), "faultline.local/mine\n");
+    ASSERT_TRUE(api.Kill("mine", SIGKILL, 10s).ok());  // else dockerd waits out its grace
+    ASSERT_TRUE((*engine)->Stop().ok());
+  }
+  EXPECT_TRUE(RemoveCgroupTree("faultline/userdk01").ok());
+  for (const auto& root : CgroupHierarchies()) rmdir((root + "/faultline").c_str());
+  EXPECT_TRUE((*users)->Close().ok());
+}
 
 class PodmanTest : public ::testing::Test {
  protected:
@@ -382,6 +502,7 @@ TEST_F(PodmanTest, KilledServiceLeavesContainersRunning) {
                                 "ps", "--format", "{{.Names}}"});
     ASSERT_TRUE(listed.ok()) << listed.error().ToString();
     EXPECT_EQ(*listed, spec.id + "\n");
+    EXPECT_TRUE(created.container->Kill(SIGKILL, 10s).status.ok());  // sleep ignores SIGTERM
     EXPECT_TRUE(created.container->Delete(20s).status.ok());
     ASSERT_TRUE((*driver)->StopPlatform(node).ok());
   }

@@ -20,15 +20,13 @@ constexpr auto kWaitSlice = std::chrono::milliseconds(250);
 
 class DockerContainer : public Container {
  public:
-  DockerContainer(EngineApi api, std::string id, std::string containers_cgroup)
-      : api_(std::move(api)),
-        id_(std::move(id)),
-        containers_cgroup_(std::move(containers_cgroup)) {}
+  DockerContainer(EngineApi api, std::string id, const DockerPlatform* platform)
+      : api_(std::move(api)), id_(std::move(id)), platform_(platform) {}
 
   const std::string& id() const override { return id_; }
   ContainerIdentity Identity() const override {
     std::lock_guard lock(mu_);
-    return {full_id_, full_id_.empty() ? "" : containers_cgroup_ + "/" + full_id_, pid_};
+    return {full_id_, full_id_.empty() ? "" : platform_->ContainerCgroup(full_id_), pid_};
   }
   void set_full_id(const std::string& full_id) {
     std::lock_guard lock(mu_);
@@ -84,7 +82,7 @@ class DockerContainer : public Container {
  private:
   EngineApi api_;
   std::string id_;
-  std::string containers_cgroup_;
+  const DockerPlatform* platform_;  // outlives its containers (stopped after they are deleted)
   mutable std::mutex mu_;
   std::string full_id_;
   pid_t pid_ = 0;
@@ -121,6 +119,17 @@ DockerDriver::DockerDriver(DockerDriverConfig config, RuntimeInfo info, std::str
 
 Result<std::unique_ptr<DockerDriver>> DockerDriver::Open(DockerDriverConfig config) {
   if (config.runtime.empty()) config.runtime = "runc";
+  if (!config.endpoint.empty()) {
+    // Someone else's daemon: its version as it tells it; its runtime is its own business.
+    EngineApi api(config.endpoint);
+    auto version = api.Negotiate(std::chrono::seconds(10));
+    if (!version.ok()) {
+      return std::move(version).error().With("no Docker Engine answers at unix://" +
+                                             config.endpoint);
+    }
+    RuntimeInfo info{"dockerd", version->value("Version", ""), "unix://" + config.endpoint, ""};
+    return std::unique_ptr<DockerDriver>(new DockerDriver(std::move(config), std::move(info), ""));
+  }
   FL_ASSIGN_OR_RETURN(RuntimeInfo info, ProbeDockerd());
   FL_ASSIGN_OR_RETURN(RuntimeInfo runtime, oci::ProbeOciRuntime(config.runtime));
   return std::unique_ptr<DockerDriver>(
@@ -128,6 +137,12 @@ Result<std::unique_ptr<DockerDriver>> DockerDriver::Open(DockerDriverConfig conf
 }
 
 Status DockerDriver::StartPlatform(const PlatformNode& node) {
+  if (!config_.endpoint.empty()) {
+    FL_ASSIGN_OR_RETURN(auto endpoint, DockerEndpoint::Open({config_.endpoint, node, config_.run_id,
+                                                             config_.target, config_.journal}));
+    nodes_.Add(node.name, std::move(endpoint));  // no daemon of faultline's to fault
+    return OkStatus();
+  }
   DockerNodeConfig config;
   config.node = node;
   config.run_id = config_.run_id;
@@ -157,36 +172,39 @@ Status DockerDriver::StopPlatform(const PlatformNode& node) {
 }
 
 Result<std::string> DockerDriver::ImportImage(const PlatformNode& node, const ImageSource& image) {
-  DockerNode* platform = Node(node.name);
+  DockerPlatform* platform = Node(node.name);
   if (!platform) return FailedPrecondition("docker is not running on " + node.name);
   if (archive_.empty()) {
     const std::string work = config_.run_dir + "/images/docker-" + config_.target;
+    // Named after the run and target: unique in a daemon that others use too (endpoint).
     FL_ASSIGN_OR_RETURN(images::ImageArchive archive,
-                        images::WriteImageArchive(image.rootfs, work, "image"));
+                        images::WriteImageArchive(image.rootfs, work,
+                                                  "fl-" + config_.run_id + "-" + config_.target));
     archive_ = archive.path;
     image_ = archive.reference;
   }
-  FL_RETURN_IF_ERROR(platform->api().LoadImage(archive_, std::chrono::minutes(2)));
+  FL_RETURN_IF_ERROR(platform->LoadImage(archive_, image_));
   return image_;
 }
 
 ProbeScope DockerDriver::Probes() const {
   ProbeScope scope;
   // dockerd -> containerd -> shim -> runtime: sessions begin below each node's containerd.
-  nodes_.ForEach(
-      [&](const DockerNode& node) { scope.daemon_roots.push_back(node.containerd_pid()); });
+  nodes_.ForEach([&](const DockerPlatform& node) {
+    if (node.containerd_pid() > 0) scope.daemon_roots.push_back(node.containerd_pid());
+  });
   scope.runtimes = {config_.runtime};
   return scope;
 }
 
 Created DockerDriver::Make(const ContainerSpec& spec, bool start, Nanos timeout) {
-  DockerNode* node = Node(spec.node);
+  DockerPlatform* node = Node(spec.node);
   if (!node) return NoPlatform("docker", spec.node);
   Created created;
   created.prepare.start_ns = created.prepare.end_ns = BootNowNs();
-  const json body = CreateBody(spec, image_, config_.runtime, config_.run_id);
-  auto container =
-      std::make_unique<DockerContainer>(node->api(), spec.id, node->containers_cgroup());
+  const json body =
+      CreateBody(spec, image_, config_.runtime, config_.run_id, node->cgroup_parent());
+  auto container = std::make_unique<DockerContainer>(node->api(), spec.id, node);
   created.create = TimedCall([&]() -> Status {
     auto id = node->api().Create(spec.id, body, timeout);
     if (!id.ok()) return std::move(id).error();

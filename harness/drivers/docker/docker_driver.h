@@ -10,6 +10,7 @@
 #include <string>
 
 #include "harness/drivers/daemon/node_platforms.h"
+#include "harness/drivers/docker/docker_endpoint.h"
 #include "harness/drivers/docker/docker_node.h"
 #include "harness/drivers/registry.h"
 
@@ -19,6 +20,7 @@ struct DockerDriverConfig {
   std::string target;   // its name
   std::string runtime;  // "runc" (default) | "crun"
   bool live_restore = false;
+  std::string endpoint;  // an existing daemon's socket path: no private one is started
   std::string run_id;
   std::string run_dir;
   Journal* journal = nullptr;
@@ -42,8 +44,8 @@ class DockerDriver : public Driver {
   Result<std::uint64_t> ResidentOverheadBytes() override { return nodes_.ResidentBytes(); }
   chaos::PlatformDaemon* Daemon(const std::string& node) override { return nodes_.Daemon(node); }
 
-  // The platform serving NODE (null when not started), for tests and faults.
-  DockerNode* Node(const std::string& node) { return nodes_.Find(node); }
+  // The platform serving NODE (null when not started).
+  DockerPlatform* Node(const std::string& node) { return nodes_.Find(node); }
 
  private:
   DockerDriver(DockerDriverConfig config, RuntimeInfo info, std::string runtime_path);
@@ -52,7 +54,7 @@ class DockerDriver : public Driver {
   DockerDriverConfig config_;
   RuntimeInfo info_;
   std::string runtime_path_;
-  NodePlatforms<DockerNode> nodes_;
+  NodePlatforms<DockerPlatform> nodes_;
   std::string image_;    // the loaded image's reference
   std::string archive_;  // the image archive, written once, loaded into every node
 };

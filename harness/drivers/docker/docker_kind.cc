@@ -20,13 +20,16 @@ class DockerKind : public DriverKind {
   const DriverSpec& spec() const override { return *FindDriverSpec("docker"); }
 
   Status Preflight(const scenario::Target& target, const HostInfo&) const override {
+    // An existing daemon (endpoint) needs nothing here; it must answer when the run opens it.
+    if (target.options.count("endpoint")) return OkStatus();
     return RequireInPath(target, {"dockerd", kHelpers[0], kHelpers[1], RuntimeOf(target)},
                          "docker.io, containerd and " + RuntimeOf(target));
   }
 
   bool NeedsPrivateV1View(const scenario::Target& target, CgroupMode mode) const override {
     // The daemons inherit the controller's mount namespace, and with it the view crun needs.
-    return mode == CgroupMode::kHybrid && RuntimeOf(target) == "crun";
+    return mode == CgroupMode::kHybrid && RuntimeOf(target) == "crun" &&
+           !target.options.count("endpoint");
   }
 
   std::vector<DriverCheck> Describe(const HostInfo&, const std::string&) const override {
@@ -63,6 +66,9 @@ class DockerKind : public DriverKind {
     config.runtime = RuntimeOf(target);
     auto live = target.options.find("live_restore");
     config.live_restore = live != target.options.end() && live->second == "true";
+    if (auto endpoint = target.options.find("endpoint"); endpoint != target.options.end()) {
+      config.endpoint = endpoint->second.substr(std::string("unix://").size());
+    }
     config.run_id = env.journal->run_id();
     config.run_dir = env.run_dir;
     config.journal = env.journal;
@@ -71,10 +77,15 @@ class DockerKind : public DriverKind {
     return std::unique_ptr<Driver>(std::move(driver));
   }
 
-  std::vector<std::string> JournalKinds() const override { return {kPlatformRecord}; }
+  std::vector<std::string> JournalKinds() const override {
+    return {kPlatformRecord, kEndpointRecord, kEndpointImageRecord};
+  }
 
   Status Undo(const JournalEntry& entry, const UndoContext& context) const override {
-    return UndoPlatformRecord(entry.data, context.run_id, context.run_dir);
+    if (entry.kind == kPlatformRecord) {
+      return UndoPlatformRecord(entry.data, context.run_id, context.run_dir);
+    }
+    return UndoEndpointRecord(entry.kind, entry.data, context.run_id);
   }
 };
 

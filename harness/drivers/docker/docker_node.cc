@@ -145,6 +145,10 @@ Status DockerNode::Stop() {
   return OkStatus();
 }
 
+Status DockerNode::LoadImage(const std::string& path, const std::string&) {
+  return api_.LoadImage(path, std::chrono::minutes(2));
+}
+
 Result<std::uint64_t> DockerNode::ResidentBytes() const {
   return CgroupPssBytes(platform_cgroup_);
 }

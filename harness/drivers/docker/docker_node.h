@@ -10,6 +10,7 @@
 
 #include "harness/core/journal.h"
 #include "harness/drivers/daemon/node_daemon.h"
+#include "harness/drivers/docker/docker_platform.h"
 #include "harness/drivers/docker/engine_api.h"
 #include "harness/drivers/driver.h"
 
@@ -30,24 +31,30 @@ struct DockerNodeConfig {
   Journal* journal = nullptr;
 };
 
-class DockerNode {
+class DockerNode : public DockerPlatform {
  public:
   // Journals the node's cgroups and directory, starts containerd and dockerd, and waits until
   // the Engine API answers.
   static Result<std::unique_ptr<DockerNode>> Start(DockerNodeConfig config);
-  ~DockerNode();
+  ~DockerNode() override;
 
   // Stops dockerd, then containerd, then whatever is left in the platform's cgroup (shims), and
   // removes the cgroups, mounts and directory; releases the journal records. Idempotent.
-  Status Stop();
+  Status Stop() override;
 
-  EngineApi& api() { return api_; }
-  pid_t containerd_pid() const { return containerd_.pid(); }
-  NodeDaemon& dockerd() { return dockerd_; }
-  // Relative cgroup under which dockerd puts each container (<it>/<full id>).
-  const std::string& containers_cgroup() const { return containers_cgroup_; }
+  EngineApi& api() override { return api_; }
+  Status LoadImage(const std::string& path, const std::string& reference) override;
+  std::string cgroup_parent() const override { return ""; }
+  // dockerd puts each container into <containers_cgroup>/<full id>.
+  std::string ContainerCgroup(const std::string& full_id) const override {
+    return containers_cgroup_ + "/" + full_id;
+  }
+  pid_t containerd_pid() const override { return containerd_.pid(); }
   // Memory of the daemons and shims (the processes of their cgroup), as PSS in bytes.
-  Result<std::uint64_t> ResidentBytes() const;
+  Result<std::uint64_t> ResidentBytes() const override;
+
+  NodeDaemon& dockerd() { return dockerd_; }
+  const std::string& containers_cgroup() const { return containers_cgroup_; }
 
  private:
   explicit DockerNode(DockerNodeConfig config);

@@ -1,5 +1,6 @@
 #include "harness/drivers/docker/engine_api.h"
 
+#include <cctype>
 #include <cmath>
 
 #include "harness/core/files.h"
@@ -28,6 +29,22 @@ Error Refused(const std::string& what, const http::Response& response) {
   return InvalidArgument(text);
 }
 
+// For a query string: everything but unreserved characters as %XX.
+std::string PercentEncode(const std::string& text) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
 Result<http::Response> Send(const std::string& socket, http::Request request, Nanos timeout) {
   return http::Call(socket, request, timeout);
 }
@@ -35,14 +52,15 @@ Result<http::Response> Send(const std::string& socket, http::Request request, Na
 }  // namespace
 
 json CreateBody(const ContainerSpec& spec, const std::string& image, const std::string& runtime,
-                const std::string& run_id) {
+                const std::string& run_id, const std::string& cgroup_parent) {
   json host = {{"NetworkMode", "host"}, {"Runtime", runtime}};
+  if (!cgroup_parent.empty()) host["CgroupParent"] = cgroup_parent;
   if (spec.resources.memory_bytes) host["Memory"] = *spec.resources.memory_bytes;
   if (spec.resources.cpus) host["NanoCpus"] = std::llround(*spec.resources.cpus * 1e9);
   if (spec.resources.pids) host["PidsLimit"] = *spec.resources.pids;
   return {{"Image", image},
           {"Cmd", spec.command},
-          {"Labels", {{"faultline.run", run_id}}},
+          {"Labels", {{kRunLabel, run_id}}},
           {"HostConfig", host}};
 }
 
@@ -127,6 +145,38 @@ Status EngineApi::Wait(const std::string& id, Nanos timeout) {
            timeout));
   if (response.status != 200) return Refused("wait", response);
   return OkStatus();
+}
+
+Result<json> EngineApi::Info(Nanos timeout) {
+  FL_ASSIGN_OR_RETURN(http::Response response, Send(socket_, {"GET", Path("/info"), ""}, timeout));
+  if (response.status != 200) return Refused("info", response);
+  auto body = json::parse(response.body, nullptr, false);
+  if (!body.is_object()) return Internal("unreadable /info answer");
+  return body;
+}
+
+Result<std::vector<std::string>> EngineApi::ContainersOfRun(const std::string& run_id,
+                                                            Nanos timeout) {
+  const json filters = {{"label", {std::string(kRunLabel) + "=" + run_id}}};
+  FL_ASSIGN_OR_RETURN(
+      http::Response response,
+      Send(socket_,
+           {"GET", Path("/containers/json?all=1&filters=" + PercentEncode(filters.dump())), ""},
+           timeout));
+  if (response.status != 200) return Refused("list", response);
+  auto body = json::parse(response.body, nullptr, false);
+  if (!body.is_array()) return Internal("unreadable container list");
+  std::vector<std::string> ids;
+  for (const auto& c : body) ids.push_back(c.value("Id", ""));
+  return ids;
+}
+
+Status EngineApi::RemoveImage(const std::string& reference, Nanos timeout) {
+  FL_ASSIGN_OR_RETURN(
+      http::Response response,
+      Send(socket_, {"DELETE", Path("/images/" + PercentEncode(reference)), ""}, timeout));
+  if (response.status == 200 || response.status == 404) return OkStatus();
+  return Refused("image remove", response);
 }
 
 }  // namespace faultline::drivers::docker

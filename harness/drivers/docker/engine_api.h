@@ -24,9 +24,14 @@ struct ContainerState {
 };
 
 // The body of POST /containers/create for SPEC: IMAGE, its command, the run's label, the
-// node's network (NetworkMode host inside the node), RUNTIME and the resource limits.
+// node's network (NetworkMode host inside the node), RUNTIME, the resource limits and, when not
+// empty, CGROUP_PARENT (else the daemon's --cgroup-parent applies).
 nlohmann::json CreateBody(const ContainerSpec& spec, const std::string& image,
-                          const std::string& runtime, const std::string& run_id);
+                          const std::string& runtime, const std::string& run_id,
+                          const std::string& cgroup_parent = "");
+
+// The label every container faultline makes carries: faultline.run=<run id>.
+inline constexpr const char* kRunLabel = "faultline.run";
 
 class EngineApi {
  public:
@@ -47,6 +52,12 @@ class EngineApi {
   Result<ContainerState> Inspect(const std::string& id, Nanos timeout);
   // Blocks until the container is not running (POST /containers/{id}/wait), up to TIMEOUT.
   Status Wait(const std::string& id, Nanos timeout);
+  // GET /info: the daemon's configuration (CgroupDriver, ...).
+  Result<nlohmann::json> Info(Nanos timeout);
+  // The ids of every container, running or not, whose label kRunLabel is RUN_ID.
+  Result<std::vector<std::string>> ContainersOfRun(const std::string& run_id, Nanos timeout);
+  // DELETE /images/REFERENCE (the tag; the image goes with its last tag). Gone already: OK.
+  Status RemoveImage(const std::string& reference, Nanos timeout);
 
   const std::string& socket() const { return socket_; }
 
