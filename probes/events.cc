@@ -11,6 +11,7 @@ const char* EventKindName(EventKind kind) {
     case EventKind::kPid1Fork: return "pid1_fork";
     case EventKind::kListen: return "listen";
     case EventKind::kExit: return "exit";
+    case EventKind::kHelperExec: return "helper_exec";
     case EventKind::kOomKill: return "oom_kill";
     case EventKind::kTcpRetransmit: return "tcp_retransmit";
     case EventKind::kPacketDrop: return "packet_drop";

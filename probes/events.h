@@ -17,6 +17,7 @@ enum class EventKind {
   kPid1Fork,     // pid 1 of a new pid namespace forked (pid: it; pidns: its namespace)
   kListen,       // first TCP LISTEN socket (arg: port)
   kExit,         // a container's pid 1 exited (arg: wait status)
+  kHelperExec,   // a shim or conmon exec'd below a daemon (args: its argv head)
   // node_signals
   kOomKill,        // OOM killer victim (pid, pidns, comm)
   kTcpRetransmit,  // netns
@@ -38,7 +39,8 @@ struct ProbeEvent {
   bool pid1 = false;  // kExec: the exec'ing process is a container's pid 1
   std::string comm;
   std::string text;
-  std::vector<std::string> args;  // kRuntimeExec: argv tail (the first may be cut)
+  std::vector<std::string> args;  // kRuntimeExec: argv tail (the first may be cut); kHelperExec:
+                                  // argv head (the last may be cut)
 };
 
 }  // namespace faultline::probes

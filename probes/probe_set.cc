@@ -51,7 +51,8 @@ std::unique_ptr<ProbeSet> ProbeSet::Start(const ProbeSetOptions& options) {
     ProbeSet* self = set.get();
     auto sink = [self](ProbeEvent&& e) { self->Accept(std::move(e)); };
     auto start = ContainerStartProbe::Open(
-        {options.roots, options.daemon_roots, options.host_mode, options.runtimes}, sink);
+        {options.roots, options.daemon_roots, options.host_mode, options.runtimes, options.helpers},
+        sink);
     if (!start.ok()) {
       set->reason_ = "container_start probe: " + start.error().ToString();
     } else {

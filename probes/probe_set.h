@@ -32,6 +32,7 @@ struct ProbeSetOptions {
   std::vector<pid_t> daemon_roots;    // platform daemons: any of their descendants
   bool host_mode = false;             // every runtime exec on the host (faultline trace)
   std::vector<std::string> runtimes;  // command names that begin a session (at most 4)
+  std::vector<std::string> helpers;   // shims, conmon: their exec is a phase (at most 2)
   bool node_signals = true;
   bool disabled = false;  // forced off (degraded mode, reason given)
   std::chrono::milliseconds poll_interval{20};

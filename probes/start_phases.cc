@@ -54,10 +54,22 @@ void ReadCreatingSession(const std::vector<ProbeEvent>& events, const std::strin
   }
 }
 
+// The container a helper's argv names: containerd's shim "-id ID", conmon "-c ID" / "--cid ID".
+std::string HelperContainer(const std::vector<std::string>& args) {
+  for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == "-id" || args[i] == "-c" || args[i] == "--cid") return args[i + 1];
+  }
+  return "";
+}
+
 }  // namespace
 
 void StartPhaseJoiner::Add(const ProbeEvent& event) {
   if (event.session == 0) return;  // node signals carry no session
+  if (event.kind == EventKind::kHelperExec) {
+    helpers_.push_back(event);
+    return;
+  }
   sessions_[event.session].push_back(event);
 }
 
@@ -88,6 +100,15 @@ std::map<std::string, StartTimeline> StartPhaseJoiner::Timelines() const {
   // A start session alone (its create was not seen) is no timeline.
   for (auto it = out.begin(); it != out.end();) {
     it = it->second.at.count(kPhaseRuntimeExec) ? std::next(it) : out.erase(it);
+  }
+  // The daemon's helper for the container, before its runtime (the shim re-executes itself:
+  // the earliest exec counts).
+  for (const ProbeEvent& helper : helpers_) {
+    auto timeline = out.find(HelperContainer(helper.args));
+    if (timeline == out.end() || helper.ts_ns > timeline->second.at.at(kPhaseRuntimeExec)) continue;
+    auto& at = timeline->second.at;
+    auto [it, fresh] = at.emplace(kPhaseShimExec, helper.ts_ns);
+    if (!fresh) it->second = std::min(it->second, helper.ts_ns);
   }
   return out;
 }

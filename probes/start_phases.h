@@ -14,6 +14,7 @@
 namespace faultline::probes {
 
 // Phase names; reports::StartPhaseOrder() (reports/phases.h) gives their order (docs/METRICS.md).
+inline constexpr const char* kPhaseShimExec = "shim_exec";
 inline constexpr const char* kPhaseRuntimeExec = "runtime_exec";
 inline constexpr const char* kPhaseRuntimeInit = "runtime_init";
 inline constexpr const char* kPhaseCgroup = "cgroup_created";
@@ -39,6 +40,7 @@ class StartPhaseJoiner {
 
  private:
   std::map<std::uint32_t, std::vector<ProbeEvent>> sessions_;
+  std::vector<ProbeEvent> helpers_;
 };
 
 struct JoinStats {

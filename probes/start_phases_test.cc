@@ -122,6 +122,39 @@ TEST(StartPhases, ADaemonsRuntimeSessionJoinsThroughThePlatformId) {
   EXPECT_TRUE(samples[1].phases.empty());
 }
 
+ProbeEvent HelperExec(std::int64_t ts, std::uint32_t pid, std::vector<std::string> args) {
+  ProbeEvent e = Ev(ts, EventKind::kHelperExec, pid);
+  e.args = std::move(args);
+  return e;
+}
+
+TEST(StartPhases, TheDaemonsShimOrConmonExecIsThePhaseBeforeTheRuntime) {
+  StartPhaseJoiner joiner;
+  const std::string docker_id = std::string(64, 'd'), podman_id = std::string(64, 'p');
+  for (auto& e : RunSession(100, docker_id, 1000)) joiner.Add(e);
+  for (auto& e : RunSession(200, podman_id, 2000)) joiner.Add(e);
+  // containerd's shim: "start" execs, then it re-executes itself; the first exec counts.
+  joiner.Add(HelperExec(960, 90,
+                        {"containerd-shim-runc-v2", "-namespace", "moby", "-id", docker_id,
+                         "-address", "/d/containerd.sock", "start"}));
+  joiner.Add(HelperExec(975, 91,
+                        {"containerd-shim-runc-v2", "-namespace", "moby", "-id", docker_id,
+                         "-address"}));  // the head: cut at the end
+  joiner.Add(HelperExec(1950, 92, {"conmon", "--api-version", "1", "-c", podman_id, "-u"}));
+  // A helper after the runtime's exec (another start of the same id) is not this start's.
+  joiner.Add(HelperExec(2500, 93, {"conmon", "--api-version", "1", "-c", podman_id}));
+  // Nor one naming no container the runtime started.
+  joiner.Add(HelperExec(990, 94, {"conmon", "-c", std::string(64, 'x')}));
+  const auto timelines = joiner.Timelines();
+  ASSERT_EQ(timelines.size(), 2u);
+  EXPECT_EQ(timelines.at(docker_id).at.at(kPhaseShimExec), 960);
+  EXPECT_EQ(timelines.at(podman_id).at.at(kPhaseShimExec), 1950);
+  std::vector<reports::Sample> samples = {RunSample("fl-a-1", 900, 200)};
+  JoinPhases(samples, timelines, {{"fl-a-1", docker_id}});
+  EXPECT_EQ(samples[0].phases.at(kPhaseShimExec), 60);
+  EXPECT_EQ(samples[0].phases.at(kPhaseRuntimeExec), 100);
+}
+
 TEST(StartPhases, InterleavedConcurrentContainersStayApart) {
   StartPhaseJoiner joiner;
   auto a = RunSession(100, "fl-a-1", 1000);

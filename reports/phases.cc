@@ -25,9 +25,8 @@ std::vector<std::string> OrderedPhaseNames(const std::vector<Sample>& samples) {
 
 const std::vector<std::string>& StartPhaseOrder() {
   static const std::vector<std::string> order = {
-      "runtime_exec",       "runtime_init", "cgroup_created",
-      "namespaces_created", "pid1_forked",  "start_exec",
-      "user_exec",          "ready",        "exit"};
+      "shim_exec",   "runtime_exec", "runtime_init", "cgroup_created", "namespaces_created",
+      "pid1_forked", "start_exec",   "user_exec",    "ready",          "exit"};
   return order;
 }
 

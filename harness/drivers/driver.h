@@ -98,11 +98,14 @@ struct ImageSource {
 };
 
 // Which processes eBPF sessions follow for this driver: children of ROOTS, or any descendants
-// of DAEMON_ROOTS, that exec one of RUNTIMES (command names, at most 15 characters).
+// of DAEMON_ROOTS, that exec one of RUNTIMES (command names, at most 15 characters). HELPERS:
+// the per-container process a daemon runs before the runtime (a shim, conmon), whose exec is
+// the shim_exec phase.
 struct ProbeScope {
   std::vector<pid_t> roots;
   std::vector<pid_t> daemon_roots;
   std::vector<std::string> runtimes;
+  std::vector<std::string> helpers;
 };
 
 // One target's platform. The runner starts the platform on every node before the first

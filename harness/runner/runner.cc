@@ -356,6 +356,7 @@ Result<RunOutcome> RunScenario(const Plan& plan, const RunOptions& options) {
     for (pid_t root : scope.roots) AddUnique(probe_options.roots, root);
     for (pid_t root : scope.daemon_roots) AddUnique(probe_options.daemon_roots, root);
     for (const auto& runtime : scope.runtimes) AddUnique(probe_options.runtimes, runtime);
+    for (const auto& helper : scope.helpers) AddUnique(probe_options.helpers, helper);
   }
   probe_options.disabled = !options.probes;
   auto probe_set = probes::ProbeSet::Start(probe_options);

@@ -25,6 +25,9 @@ char LICENSE[] SEC("license") = "GPL";
 // Set by the loader before load.
 const volatile bool host_mode = false;  // any exec of a runtime binary starts a session
 const volatile char runtime_comms[FL_MAX_RUNTIMES][FL_COMM_LEN] = {};
+// Helpers a platform runs per container between its daemon and the runtime (containerd's shim,
+// conmon): their exec is reported, not followed as a session.
+const volatile char helper_comms[FL_MAX_HELPERS][FL_COMM_LEN] = {};
 
 // Tgids whose children may start sessions (the controller): value ROOT_CHILDREN; or, for a
 // platform daemon, any of whose descendants may (containerd -> shim -> runtime): ROOT_DESCENDANTS.
@@ -52,18 +55,26 @@ struct {
   __type(value, struct tracked);
 } sessions SEC(".maps");
 
+static __always_inline bool same_comm(const char *comm, const volatile char *known) {
+  for (int i = 0; i < FL_COMM_LEN; i++) {
+    if (comm[i] != known[i]) return false;
+    if (!comm[i]) break;
+  }
+  return true;
+}
+
 static __always_inline bool is_runtime_comm(const char *comm) {
   for (int r = 0; r < FL_MAX_RUNTIMES; r++) {
     if (!runtime_comms[r][0]) return false;
-    bool same = true;
-    for (int i = 0; i < FL_COMM_LEN; i++) {
-      if (comm[i] != runtime_comms[r][i]) {
-        same = false;
-        break;
-      }
-      if (!comm[i]) break;
-    }
-    if (same) return true;
+    if (same_comm(comm, runtime_comms[r])) return true;
+  }
+  return false;
+}
+
+static __always_inline bool is_helper_comm(const char *comm) {
+  for (int h = 0; h < FL_MAX_HELPERS; h++) {
+    if (!helper_comms[h][0]) return false;
+    if (same_comm(comm, helper_comms[h])) return true;
   }
   return false;
 }
@@ -152,6 +163,17 @@ static __always_inline int on_exec(struct task_struct *task, struct linux_binprm
   if (!is_runtime_comm(comm)) {
     // A root's child running something else; a daemon's descendants stay pending (a shim).
     if (t && !(t->flags & PENDING_DESCENDANTS)) bpf_map_delete_elem(&sessions, &tgid);
+    if (t && (t->flags & PENDING_DESCENDANTS) && is_helper_comm(comm)) {
+      struct fl_start_event *e = new_event(FL_START_HELPER_EXEC, tgid, task);
+      if (!e) return 0;
+      // The head of argv: where shims and conmon name their container (-id ID, -c ID).
+      unsigned long start = BPF_CORE_READ(task, mm, arg_start);
+      unsigned long end = BPF_CORE_READ(task, mm, arg_end);
+      if (bpf_probe_read_user(&e->text, FL_TEXT_LEN, (const void *)start) == 0) {
+        e->text_len = end - start > FL_TEXT_LEN ? FL_TEXT_LEN : end - start;
+      }
+      fl_submit(e);
+    }
     return 0;
   }
   struct tracked started = {.session = tgid, .flags = 0};

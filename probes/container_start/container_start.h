@@ -8,6 +8,7 @@
 #define FL_COMM_LEN 16
 #define FL_TEXT_LEN 512
 #define FL_MAX_RUNTIMES 4
+#define FL_MAX_HELPERS 2
 
 enum fl_start_event_kind {
   FL_START_RUNTIME_EXEC = 1,  // a runtime binary exec'd: a session starts (text: argv tail)
@@ -17,6 +18,8 @@ enum fl_start_event_kind {
   FL_START_PID1_FORK = 5,     // a session process forked pid 1 of a new pid namespace (pid: it)
   FL_START_LISTEN = 6,        // a session process put a TCP socket into LISTEN (arg: port)
   FL_START_EXIT = 7,          // a container pid 1 exited (arg: exit code as wait(2) encodes it)
+  FL_START_HELPER_EXEC = 8,   // a daemon's descendant exec'd a helper (a shim, conmon) that
+                              // starts the runtime for one container (text: argv head)
 };
 
 #define FL_FLAG_PID1 1u

@@ -18,6 +18,7 @@ EventKind KindOf(__u32 kind) {
     case FL_START_PID1_FORK: return EventKind::kPid1Fork;
     case FL_START_LISTEN: return EventKind::kListen;
     case FL_START_EXIT: return EventKind::kExit;
+    case FL_START_HELPER_EXEC: return EventKind::kHelperExec;
     default: return EventKind::kExec;
   }
 }
@@ -38,8 +39,9 @@ ProbeEvent Decode(const fl_start_event& raw) {
   e.pid1 = raw.kind == FL_START_EXEC && (raw.arg & FL_FLAG_PID1);
   e.comm = Bounded(raw.comm, sizeof raw.comm);
   const std::size_t len = std::min<std::size_t>(raw.text_len, sizeof raw.text);
-  if (e.kind == EventKind::kRuntimeExec) {
-    // NUL-separated argv tail; the first token may be cut.
+  if (e.kind == EventKind::kRuntimeExec || e.kind == EventKind::kHelperExec) {
+    // NUL-separated argv: the tail of a runtime's (the first token may be cut), the head of a
+    // helper's (the last may be).
     std::size_t at = 0;
     while (at < len) {
       std::size_t end = at;
@@ -60,11 +62,18 @@ Result<std::unique_ptr<ContainerStartProbe>> ContainerStartProbe::Open(
   if (options.runtimes.size() > FL_MAX_RUNTIMES) {
     return InvalidArgument("at most " + std::to_string(FL_MAX_RUNTIMES) + " runtime names");
   }
+  if (options.helpers.size() > FL_MAX_HELPERS) {
+    return InvalidArgument("at most " + std::to_string(FL_MAX_HELPERS) + " helper names");
+  }
   std::unique_ptr<ContainerStartProbe> probe(new ContainerStartProbe());
   auto configure = [&](container_start_bpf* skel) {
     skel->rodata->host_mode = options.host_mode;
     for (std::size_t r = 0; r < options.runtimes.size(); ++r) {
       std::strncpy(const_cast<char*>(skel->rodata->runtime_comms[r]), options.runtimes[r].c_str(),
+                   FL_COMM_LEN - 1);
+    }
+    for (std::size_t h = 0; h < options.helpers.size(); ++h) {
+      std::strncpy(const_cast<char*>(skel->rodata->helper_comms[h]), options.helpers[h].c_str(),
                    FL_COMM_LEN - 1);
     }
   };

@@ -22,6 +22,7 @@ struct ContainerStartOptions {
   std::vector<pid_t> daemon_roots;    // tgids any of whose descendants may (platform daemons)
   bool host_mode = false;             // any exec of a runtime binary on the host starts a session
   std::vector<std::string> runtimes;  // command names (at most 4, 15 chars)
+  std::vector<std::string> helpers;   // per-container helpers below a daemon (at most 2)
 };
 
 class ContainerStartProbe {

@@ -86,6 +86,19 @@ TEST_F(PlatformRunTest, DockerOnTwoNodesMeasuresAndLeavesNothing) {
   EXPECT_EQ(ok_ops["stop"], 6) << output;
   EXPECT_EQ(nodes, (std::set<std::string>{"node-1", "node-2"}));
   EXPECT_EQ(result["context"]["targets"][0]["runtime"]["name"], "dockerd");
+  // With BTF, the daemon's side in phases: containerd's shim exec'd, then the runtime.
+  if (PathExists("/sys/kernel/btf/vmlinux")) {
+    int ordered = 0;
+    for (const auto& sample : result["samples"]) {
+      if (sample["op"] != "run" || !sample.contains("phases")) continue;
+      const auto& phases = sample["phases"];
+      if (phases.contains("shim_exec") && phases.contains("runtime_exec") &&
+          phases["shim_exec"].get<std::int64_t>() < phases["runtime_exec"].get<std::int64_t>()) {
+        ++ordered;
+      }
+    }
+    EXPECT_EQ(ordered, 12) << output;
+  }
   // dockerd, containerd and shims per node: tens of MB shared by the containers.
   bool overhead_seen = false;
   for (const auto& point : result["density"]) {
@@ -233,7 +246,9 @@ TEST_F(PlatformRunTest, PodmanServiceAndCliOnTwoNodesMeasureAndLeaveNothing) {
   for (const auto& sample : result["samples"]) {
     const std::string target = sample["target"];
     if (sample["ok"].get<bool>()) ++ok_ops[target][sample["op"].get<std::string>()];
-    if (sample["op"] == "run" && sample.contains("phases") && !sample["phases"].empty()) {
+    // Phases from the daemon's side (conmon's exec) to the user process's.
+    if (sample["op"] == "run" && sample.contains("phases") &&
+        sample["phases"].contains("shim_exec") && sample["phases"].contains("user_exec")) {
       ++with_phases[target];
     }
   }

@@ -194,6 +194,7 @@ ProbeScope DockerDriver::Probes() const {
     if (node.containerd_pid() > 0) scope.daemon_roots.push_back(node.containerd_pid());
   });
   scope.runtimes = {config_.runtime};
+  scope.helpers = {"containerd-shim"};  // containerd-shim-runc-v2, cut to 15 characters
   return scope;
 }
 

@@ -240,6 +240,7 @@ ProbeScope PodmanDriver::Probes() const {
   });
   if (!config_.service) scope.daemon_roots.push_back(getpid());
   scope.runtimes = {config_.runtime};
+  scope.helpers = {"conmon"};
   return scope;
 }
 
