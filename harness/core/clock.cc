@@ -16,4 +16,11 @@ std::string Rfc3339Now() {
   return buf;
 }
 
+std::int64_t BootNsOfRealtime(std::int64_t realtime_ns) {
+  timespec now{};
+  clock_gettime(CLOCK_REALTIME, &now);
+  const std::int64_t real = static_cast<std::int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
+  return BootNowNs() - (real - realtime_ns);
+}
+
 }  // namespace faultline

@@ -20,4 +20,7 @@ inline std::int64_t BootNowNs() {
 // Wall-clock time as RFC 3339 UTC with milliseconds, e.g. "2026-11-24T16:01:01.123Z".
 std::string Rfc3339Now();
 
+// A wall-clock instant (ns since the epoch, as a platform stamps its events) as CLOCK_BOOTTIME.
+std::int64_t BootNsOfRealtime(std::int64_t realtime_ns);
+
 }  // namespace faultline

@@ -16,11 +16,9 @@ namespace {
 
 using nlohmann::json;
 
-constexpr auto kWaitSlice = std::chrono::milliseconds(250);
-
 class DockerContainer : public Container {
  public:
-  DockerContainer(EngineApi api, std::string id, const DockerPlatform* platform)
+  DockerContainer(EngineApi api, std::string id, DockerPlatform* platform)
       : api_(std::move(api)), id_(std::move(id)), platform_(platform) {}
 
   const std::string& id() const override { return id_; }
@@ -60,29 +58,15 @@ class DockerContainer : public Container {
     if (state.status == "exited" || state.status == "dead") return ContainerStatus::kStopped;
     return ContainerStatus::kUnknown;
   }
-  // When the daemon answered that the container no longer runs: its exit as the API shows it.
+  // When it died, as dockerd stamped its "die" event.
   Result<std::int64_t> WaitExit(Nanos timeout, const std::atomic<bool>* cancel) override {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    for (;;) {
-      // In slices, so a Ctrl-C is seen.
-      const auto left =
-          std::chrono::duration_cast<Nanos>(deadline - std::chrono::steady_clock::now());
-      Status waited = api_.Wait(id_, std::min<Nanos>(left, kWaitSlice));
-      if (waited.ok()) return BootNowNs();
-      if (waited.error().code != ErrorCode::kDeadlineExceeded) {
-        return std::move(waited).error().With("container " + id_);
-      }
-      if (cancel && cancel->load()) return Cancelled("stopped waiting: the run was interrupted");
-      if (std::chrono::steady_clock::now() >= deadline) {
-        return DeadlineExceeded("container " + id_ + " still running after its deadline");
-      }
-    }
+    return platform_->WaitDied(id_, timeout, cancel);
   }
 
  private:
   EngineApi api_;
   std::string id_;
-  const DockerPlatform* platform_;  // outlives its containers (stopped after they are deleted)
+  DockerPlatform* platform_;  // outlives its containers (stopped after they are deleted)
   mutable std::mutex mu_;
   std::string full_id_;
   pid_t pid_ = 0;

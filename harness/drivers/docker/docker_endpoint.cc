@@ -38,6 +38,7 @@ Result<std::unique_ptr<DockerEndpoint>> DockerEndpoint::Open(DockerEndpointConfi
   if (!version.ok()) {
     return std::move(version).error().With("no Docker Engine answers at unix://" + c.socket);
   }
+  endpoint->events_ = std::make_unique<DieEvents>(c.socket, endpoint->api_.version(), c.run_id);
   FL_ASSIGN_OR_RETURN(nlohmann::json info, endpoint->api_.Info(kCallTimeout));
   endpoint->systemd_cgroups_ = info.value("CgroupDriver", "") == "systemd";
   if (!endpoint->systemd_cgroups_) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "harness/core/journal.h"
+#include "harness/drivers/docker/docker_events.h"
 #include "harness/drivers/docker/docker_platform.h"
 #include "harness/drivers/driver.h"
 
@@ -38,6 +39,10 @@ class DockerEndpoint : public DockerPlatform {
   Status LoadImage(const std::string& path, const std::string& reference) override;
   std::string cgroup_parent() const override;
   std::string ContainerCgroup(const std::string& full_id) const override;
+  Result<std::int64_t> WaitDied(const std::string& name, Nanos timeout,
+                                const std::atomic<bool>* cancel) override {
+    return events_->WaitDied(name, timeout, cancel);
+  }
   pid_t containerd_pid() const override { return 0; }
   Result<std::uint64_t> ResidentBytes() const override;
   Status Stop() override;
@@ -52,6 +57,7 @@ class DockerEndpoint : public DockerPlatform {
   std::mutex mu_;
   std::vector<std::uint64_t> records_;  // oldest first
   std::vector<std::string> images_;     // loaded here
+  std::unique_ptr<DieEvents> events_;
 };
 
 // Undoes a kEndpointRecord (every container labelled with RUN_ID) or a kEndpointImageRecord

@@ -119,11 +119,13 @@ Status DockerNode::Launch() {
                                       return std::move(answered).error();
                                     },
                                     kReadyTimeout));
+  events_ = std::make_unique<DieEvents>(api_.socket(), api_.version(), config_.run_id);
   return OkStatus();
 }
 
 Status DockerNode::Stop() {
   if (records_.empty()) return OkStatus();
+  events_.reset();
   // dockerd first: without live restore it stops its containers as it shuts down.
   dockerd_.Stop(std::chrono::seconds(20));
   containerd_.Stop(std::chrono::seconds(10));

@@ -10,6 +10,7 @@
 
 #include "harness/core/journal.h"
 #include "harness/drivers/daemon/node_daemon.h"
+#include "harness/drivers/docker/docker_events.h"
 #include "harness/drivers/docker/docker_platform.h"
 #include "harness/drivers/docker/engine_api.h"
 #include "harness/drivers/driver.h"
@@ -49,6 +50,10 @@ class DockerNode : public DockerPlatform {
   std::string ContainerCgroup(const std::string& full_id) const override {
     return containers_cgroup_ + "/" + full_id;
   }
+  Result<std::int64_t> WaitDied(const std::string& name, Nanos timeout,
+                                const std::atomic<bool>* cancel) override {
+    return events_->WaitDied(name, timeout, cancel);
+  }
   pid_t containerd_pid() const override { return containerd_.pid(); }
   // Memory of the daemons and shims (the processes of their cgroup), as PSS in bytes.
   Result<std::uint64_t> ResidentBytes() const override;
@@ -65,6 +70,7 @@ class DockerNode : public DockerPlatform {
   EngineApi api_;
   std::vector<std::uint64_t> records_;  // journal seqs, oldest first
   NodeDaemon containerd_, dockerd_;
+  std::unique_ptr<DieEvents> events_;  // from when dockerd first answered
   bool made_run_containerd_ = false;
 };
 

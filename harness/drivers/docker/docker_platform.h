@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 
@@ -22,6 +23,10 @@ class DockerPlatform {
   virtual std::string cgroup_parent() const = 0;
   // The relative host cgroup of the container whose full id is FULL_ID.
   virtual std::string ContainerCgroup(const std::string& full_id) const = 0;
+  // When the container NAME died, as dockerd stamped its "die" event (CLOCK_BOOTTIME ns),
+  // waiting up to TIMEOUT; DeadlineExceeded, or Cancelled once CANCEL is set.
+  virtual Result<std::int64_t> WaitDied(const std::string& name, Nanos timeout,
+                                        const std::atomic<bool>* cancel) = 0;
   // Where the eBPF sessions begin (the node's containerd); 0 when faultline does not know it.
   virtual pid_t containerd_pid() const = 0;
   // PSS of the platform's processes in bytes; an error when faultline cannot attribute them.

@@ -29,7 +29,12 @@ Error Refused(const std::string& what, const http::Response& response) {
   return InvalidArgument(text);
 }
 
-// For a query string: everything but unreserved characters as %XX.
+Result<http::Response> Send(const std::string& socket, http::Request request, Nanos timeout) {
+  return http::Call(socket, request, timeout);
+}
+
+}  // namespace
+
 std::string PercentEncode(const std::string& text) {
   static const char kHex[] = "0123456789ABCDEF";
   std::string out;
@@ -44,12 +49,6 @@ std::string PercentEncode(const std::string& text) {
   }
   return out;
 }
-
-Result<http::Response> Send(const std::string& socket, http::Request request, Nanos timeout) {
-  return http::Call(socket, request, timeout);
-}
-
-}  // namespace
 
 json CreateBody(const ContainerSpec& spec, const std::string& image, const std::string& runtime,
                 const std::string& run_id, const std::string& cgroup_parent) {
@@ -136,15 +135,6 @@ Result<ContainerState> EngineApi::Inspect(const std::string& id, Nanos timeout) 
   state.status = s.value("Status", "");
   state.pid = s.value("Pid", 0);
   return state;
-}
-
-Status EngineApi::Wait(const std::string& id, Nanos timeout) {
-  FL_ASSIGN_OR_RETURN(
-      http::Response response,
-      Send(socket_, {"POST", Path("/containers/" + id + "/wait?condition=not-running"), ""},
-           timeout));
-  if (response.status != 200) return Refused("wait", response);
-  return OkStatus();
 }
 
 Result<json> EngineApi::Info(Nanos timeout) {

@@ -33,6 +33,9 @@ nlohmann::json CreateBody(const ContainerSpec& spec, const std::string& image,
 // The label every container faultline makes carries: faultline.run=<run id>.
 inline constexpr const char* kRunLabel = "faultline.run";
 
+// For a query string: everything but unreserved characters as %XX.
+std::string PercentEncode(const std::string& text);
+
 class EngineApi {
  public:
   explicit EngineApi(std::string socket) : socket_(std::move(socket)) {}
@@ -50,8 +53,6 @@ class EngineApi {
   // does not know is gone already: not an error.
   Status Remove(const std::string& id, Nanos timeout);
   Result<ContainerState> Inspect(const std::string& id, Nanos timeout);
-  // Blocks until the container is not running (POST /containers/{id}/wait), up to TIMEOUT.
-  Status Wait(const std::string& id, Nanos timeout);
   // GET /info: the daemon's configuration (CgroupDriver, ...).
   Result<nlohmann::json> Info(Nanos timeout);
   // The ids of every container, running or not, whose label kRunLabel is RUN_ID.
@@ -60,6 +61,7 @@ class EngineApi {
   Status RemoveImage(const std::string& reference, Nanos timeout);
 
   const std::string& socket() const { return socket_; }
+  const std::string& version() const { return version_; }
 
  private:
   std::string Path(const std::string& rest) const { return "/v" + version_ + rest; }

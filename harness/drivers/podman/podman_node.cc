@@ -91,14 +91,6 @@ std::int64_t ParseRfc3339Ns(const std::string& text) {
   return ns;
 }
 
-// A wall-clock instant as CLOCK_BOOTTIME.
-std::int64_t BootNsOfRealtime(std::int64_t realtime_ns) {
-  timespec now{};
-  clock_gettime(CLOCK_REALTIME, &now);
-  const std::int64_t real = static_cast<std::int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
-  return BootNowNs() - (real - realtime_ns);
-}
-
 }  // namespace
 
 PodmanNode::PodmanNode(PodmanNodeConfig config)
