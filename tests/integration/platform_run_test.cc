@@ -219,6 +219,42 @@ faults:
   EXPECT_NE(output.find("docker.platform"), std::string::npos) << output;
 }
 
+// Ctrl-C while containers run on both daemon platforms, one of them under a daemon fault: the
+// run stops, reverts, tears down and exits 130; TearDown checks that nothing is left.
+TEST_F(PlatformRunTest, CtrlCTearsDownEveryDaemonPlatform) {
+  Require("dockerd");
+  Require("podman");
+  const std::string scenario = WriteScenario("ctrlc.yaml", R"(version: 1
+name: ctrl-c
+targets:
+  - {name: dk, driver: docker, image: busybox}
+  - {name: pm, driver: podman, runtime: runc, image: busybox}
+cluster: {nodes: 2}
+max_failed_ratio: 1
+steps:
+  - name: ramp
+    workload: {kind: density, max: 40, step: 2, settle: 1s, command: [sleep, "600"]}
+faults:
+  - {kind: platform.daemon_kill, step: ramp, at: 2s, for: 60s, nodes: [node-2]}
+)");
+  Spawned run =
+      SpawnFaultline({"run", scenario, "--out", state_ + "/out"}, state_, state_ + "/log.txt");
+  bool running = false;
+  for (auto until = std::chrono::steady_clock::now() + 120s;
+       !running && std::chrono::steady_clock::now() < until;) {
+    std::this_thread::sleep_for(200ms);
+    auto shims = RunForOutput({"pgrep", "-f", "containerd-shim-runc-v2 .*" + state_});
+    running = shims.ok() && std::count(shims->begin(), shims->end(), '\n') >= 4;
+  }
+  ASSERT_TRUE(running) << Slurp(state_ + "/log.txt");
+  std::this_thread::sleep_for(2s);  // node-2's dockerd is down now
+  kill(run.pid, SIGINT);
+  EXPECT_EQ(WaitExit(run.pid, 180), 130) << Slurp(state_ + "/log.txt");
+  auto result = nlohmann::json::parse(Slurp(state_ + "/out/result.json"), nullptr, false);
+  ASSERT_FALSE(result.is_discarded()) << Slurp(state_ + "/log.txt");
+  EXPECT_TRUE(result["interrupted"].get<bool>());
+}
+
 constexpr char kPodmanScenario[] = R"(version: 1
 name: podman-small
 targets:
