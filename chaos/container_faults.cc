@@ -16,6 +16,7 @@
 #include "chaos/fault_journal.h"
 #include "harness/core/cgroup.h"
 #include "harness/core/files.h"
+#include "harness/core/process.h"
 
 namespace faultline::chaos {
 namespace {
@@ -35,18 +36,10 @@ std::string Trim(std::string s) {
   return s;
 }
 
-// Field 22 of /proc/PID/stat: tells a process from a later one with the same pid.
+// /proc/PID/stat's start time: tells a process from a later one with the same pid; 0 if gone.
 std::uint64_t StartTime(pid_t pid) {
-  auto stat = ReadFile("/proc/" + std::to_string(pid) + "/stat");
-  if (!stat.ok()) return 0;
-  const auto paren = stat->rfind(')');
-  if (paren == std::string::npos) return 0;
-  std::istringstream fields(stat->substr(paren + 2));
-  std::string field;
-  for (int i = 3; i <= 22 && fields >> field; ++i) {
-    if (i == 22) return std::strtoull(field.c_str(), nullptr, 10);
-  }
-  return 0;
+  auto ticks = ProcessStartTime(pid);
+  return ticks.ok() ? *ticks : 0;
 }
 
 class ContainerMechanism : public FaultMechanism {

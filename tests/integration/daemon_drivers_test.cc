@@ -164,6 +164,19 @@ reports::FaultRecord DaemonFault(const std::string& kind, const std::string& run
   return record;
 }
 
+// Starts DRIVER's platform on NODE, imports the busybox at IMAGE_ROOT and runs `sleep 300` as
+// container ID.
+drivers::Created RunSleeping(drivers::Driver& driver, const drivers::PlatformNode& node,
+                             const std::string& image_root, const std::string& id) {
+  EXPECT_TRUE(driver.StartPlatform(node).ok());
+  EXPECT_TRUE(driver.ImportImage(node, {"busybox", image_root, ""}).ok());
+  drivers::ContainerSpec spec;
+  spec.id = id;
+  spec.command = {"sleep", "300"};
+  spec.node = node.name;
+  return driver.Run(spec, 30s);
+}
+
 pid_t Dockerd(drivers::docker::DockerDriver& driver) {
   auto* node = dynamic_cast<drivers::docker::DockerNode*>(driver.Node("local"));
   return node ? node->dockerd().pid() : 0;
@@ -189,13 +202,7 @@ TEST_P(DockerDaemonFaultTest, RestartKeepsContainersOnlyWithLiveRestore) {
                                                        FAULTLINE_BINARY});
     ASSERT_TRUE(driver.ok()) << driver.error().ToString();
     const drivers::PlatformNode node{"local", "", "faultline/" + run_id, ""};
-    ASSERT_TRUE((*driver)->StartPlatform(node).ok());
-    ASSERT_TRUE((*driver)->ImportImage(node, {"busybox", image_root, ""}).ok());
-    drivers::ContainerSpec spec;
-    spec.id = "fl-" + run_id + "-a";
-    spec.command = {"sleep", "300"};
-    spec.node = "local";
-    drivers::Created created = (*driver)->Run(spec, 30s);
+    drivers::Created created = RunSleeping(**driver, node, image_root, "fl-" + run_id + "-a");
     ASSERT_TRUE(created.create.status.ok()) << created.create.status.error().ToString();
     ASSERT_TRUE(created.container->State(10s).ok());
     const pid_t init = created.container->Identity().init_pid;
@@ -231,7 +238,7 @@ TEST_P(DockerDaemonFaultTest, RestartKeepsContainersOnlyWithLiveRestore) {
         {DockerCli(), "-H", "unix://" + socket, "ps", "-a", "--format", "{{.Names}} {{.State}}"});
     ASSERT_TRUE(listed.ok()) << listed.error().ToString();
     // The container started to show recovery was removed again.
-    EXPECT_EQ(*listed, spec.id + (live_restore ? " running\n" : " exited\n"));
+    EXPECT_EQ(*listed, "fl-" + run_id + (live_restore ? "-a running\n" : "-a exited\n"));
     EXPECT_TRUE(created.container->Delete(20s).status.ok());
     ASSERT_TRUE((*driver)->StopPlatform(node).ok());
   }
@@ -460,13 +467,7 @@ TEST_F(PodmanTest, KilledServiceLeavesContainersRunning) {
         {"pm", "runc", true, run_id, (*journal)->run_dir(), journal->get(), FAULTLINE_BINARY});
     ASSERT_TRUE(driver.ok()) << driver.error().ToString();
     const drivers::PlatformNode node{"local", "", "faultline/" + run_id, ""};
-    ASSERT_TRUE((*driver)->StartPlatform(node).ok());
-    ASSERT_TRUE((*driver)->ImportImage(node, {"busybox", image_root, ""}).ok());
-    drivers::ContainerSpec spec;
-    spec.id = "fl-" + run_id + "-a";
-    spec.command = {"sleep", "300"};
-    spec.node = "local";
-    drivers::Created created = (*driver)->Run(spec, 30s);
+    drivers::Created created = RunSleeping(**driver, node, image_root, "fl-" + run_id + "-a");
     ASSERT_TRUE(created.create.status.ok()) << created.create.status.error().ToString();
     // Its processes, from its cgroup (a run through Podman's API names no pid).
     const std::string cgroup = created.container->Identity().cgroup;
@@ -501,7 +502,7 @@ TEST_F(PodmanTest, KilledServiceLeavesContainersRunning) {
     auto listed = RunForOutput({"podman", "--url", "unix://" + (*driver)->Node("local")->socket(),
                                 "ps", "--format", "{{.Names}}"});
     ASSERT_TRUE(listed.ok()) << listed.error().ToString();
-    EXPECT_EQ(*listed, spec.id + "\n");
+    EXPECT_EQ(*listed, "fl-" + run_id + "-a\n");
     EXPECT_TRUE(created.container->Kill(SIGKILL, 10s).status.ok());  // sleep ignores SIGTERM
     EXPECT_TRUE(created.container->Delete(20s).status.ok());
     ASSERT_TRUE((*driver)->StopPlatform(node).ok());

@@ -56,6 +56,22 @@ class PlatformRunTest : public ::testing::Test {
   bool had_shm_lock_ = PathExists("/dev/shm/libpod_lock");
 };
 
+// How many processes' command lines match PATTERN (pgrep -f).
+int Matching(const std::string& pattern) {
+  auto found = RunForOutput({"pgrep", "-f", pattern});
+  return found.ok() ? static_cast<int>(std::count(found->begin(), found->end(), '\n')) : 0;
+}
+
+// Polls until at least N processes match PATTERN, up to 120 s.
+bool WaitForProcesses(const std::string& pattern, int n) {
+  for (auto until = std::chrono::steady_clock::now() + 120s;
+       std::chrono::steady_clock::now() < until;) {
+    if (Matching(pattern) >= n) return true;
+    std::this_thread::sleep_for(200ms);
+  }
+  return false;
+}
+
 constexpr char kDockerScenario[] = R"(version: 1
 name: docker-small
 target: {driver: docker, image: busybox}
@@ -120,14 +136,8 @@ steps:
   Spawned run =
       SpawnFaultline({"run", scenario, "--out", state_ + "/out"}, state_, state_ + "/log.txt");
   // Wait until containers run: shims of the run's private containerd instances.
-  bool running = false;
-  for (auto until = std::chrono::steady_clock::now() + 120s;
-       !running && std::chrono::steady_clock::now() < until;) {
-    std::this_thread::sleep_for(200ms);
-    auto shims = RunForOutput({"pgrep", "-f", "containerd-shim-runc-v2 .*" + state_});
-    running = shims.ok() && std::count(shims->begin(), shims->end(), '\n') >= 4;
-  }
-  ASSERT_TRUE(running) << Slurp(state_ + "/log.txt");
+  ASSERT_TRUE(WaitForProcesses("containerd-shim-runc-v2 .*" + state_, 4))
+      << Slurp(state_ + "/log.txt");
   std::this_thread::sleep_for(2s);  // a few ramp steps
   kill(run.pid, SIGKILL);
   EXPECT_EQ(WaitExit(run.pid, 60), 128 + SIGKILL);
@@ -203,9 +213,7 @@ faults:
   for (auto until = std::chrono::steady_clock::now() + 120s;
        !down && std::chrono::steady_clock::now() < until;) {
     std::this_thread::sleep_for(100ms);
-    auto dockerds = RunForOutput({"pgrep", "-f", "^dockerd .*" + state_});
-    const int n =
-        dockerds.ok() ? static_cast<int>(std::count(dockerds->begin(), dockerds->end(), '\n')) : 0;
+    const int n = Matching("^dockerd .*" + state_);
     most = std::max(most, n);
     down = most == 2 && n == 1;
   }
@@ -239,14 +247,8 @@ faults:
 )");
   Spawned run =
       SpawnFaultline({"run", scenario, "--out", state_ + "/out"}, state_, state_ + "/log.txt");
-  bool running = false;
-  for (auto until = std::chrono::steady_clock::now() + 120s;
-       !running && std::chrono::steady_clock::now() < until;) {
-    std::this_thread::sleep_for(200ms);
-    auto shims = RunForOutput({"pgrep", "-f", "containerd-shim-runc-v2 .*" + state_});
-    running = shims.ok() && std::count(shims->begin(), shims->end(), '\n') >= 4;
-  }
-  ASSERT_TRUE(running) << Slurp(state_ + "/log.txt");
+  ASSERT_TRUE(WaitForProcesses("containerd-shim-runc-v2 .*" + state_, 4))
+      << Slurp(state_ + "/log.txt");
   std::this_thread::sleep_for(2s);  // node-2's dockerd is down now
   kill(run.pid, SIGINT);
   EXPECT_EQ(WaitExit(run.pid, 180), 130) << Slurp(state_ + "/log.txt");
@@ -314,14 +316,7 @@ steps:
 )");
   Spawned run =
       SpawnFaultline({"run", scenario, "--out", state_ + "/out"}, state_, state_ + "/log.txt");
-  bool running = false;
-  for (auto until = std::chrono::steady_clock::now() + 120s;
-       !running && std::chrono::steady_clock::now() < until;) {
-    std::this_thread::sleep_for(200ms);
-    auto conmons = RunForOutput({"pgrep", "-f", "conmon .*" + state_});
-    running = conmons.ok() && std::count(conmons->begin(), conmons->end(), '\n') >= 4;
-  }
-  ASSERT_TRUE(running) << Slurp(state_ + "/log.txt");
+  ASSERT_TRUE(WaitForProcesses("conmon .*" + state_, 4)) << Slurp(state_ + "/log.txt");
   kill(run.pid, SIGKILL);
   EXPECT_EQ(WaitExit(run.pid, 60), 128 + SIGKILL);
   ASSERT_FALSE(Leftovers(state_).empty());

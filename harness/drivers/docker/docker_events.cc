@@ -82,32 +82,12 @@ void DieEvents::Follow() {
       const auto& actor = event.contains("Actor") ? event["Actor"] : nlohmann::json::object();
       const auto& attributes =
           actor.contains("Attributes") ? actor["Attributes"] : nlohmann::json::object();
+      exits_.Record(attributes.value("name", ""), at ? BootNsOfRealtime(at) : BootNowNs());
       std::lock_guard lock(mu_);
-      died_[attributes.value("name", "")] = at ? BootNsOfRealtime(at) : BootNowNs();
       if (at > last_ns_) last_ns_ = at;
-      changed_.notify_all();
     }
     std::lock_guard lock(mu_);
     stream_.reset();
-  }
-}
-
-Result<std::int64_t> DieEvents::WaitDied(const std::string& name, Nanos timeout,
-                                         const std::atomic<bool>* cancel) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  std::unique_lock lock(mu_);
-  for (;;) {
-    auto it = died_.find(name);
-    if (it != died_.end()) {
-      const std::int64_t at = it->second;
-      died_.erase(it);
-      return at;
-    }
-    if (cancel && cancel->load()) return Cancelled("stopped waiting: the run was interrupted");
-    if (std::chrono::steady_clock::now() >= deadline) {
-      return DeadlineExceeded("container " + name + " still running after its deadline");
-    }
-    changed_.wait_for(lock, std::chrono::milliseconds(50));
   }
 }
 

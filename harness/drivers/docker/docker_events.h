@@ -14,6 +14,7 @@
 
 #include "harness/core/clock.h"
 #include "harness/core/result.h"
+#include "harness/drivers/daemon/exit_book.h"
 #include "harness/drivers/http/unix_http.h"
 
 namespace faultline::drivers::docker {
@@ -29,7 +30,9 @@ class DieEvents {
   // When container NAME died (CLOCK_BOOTTIME ns), waiting up to TIMEOUT; DeadlineExceeded or
   // Cancelled (CANCEL set) when it has not.
   Result<std::int64_t> WaitDied(const std::string& name, Nanos timeout,
-                                const std::atomic<bool>* cancel);
+                                const std::atomic<bool>* cancel) {
+    return exits_.Wait(name, timeout, cancel);
+  }
 
  private:
   void Follow();
@@ -39,8 +42,8 @@ class DieEvents {
   std::string socket_, api_version_, run_id_;
   std::mutex mu_;
   std::condition_variable changed_;
-  std::map<std::string, std::int64_t> died_;  // container name -> when (CLOCK_BOOTTIME ns)
-  std::int64_t last_ns_ = 0;                  // epoch ns of the last event seen
+  ExitBook exits_;
+  std::int64_t last_ns_ = 0;  // epoch ns of the last event seen
   bool stop_ = false;
   std::unique_ptr<http::Stream> stream_;  // the open stream, closed by the destructor
   std::thread follower_;

@@ -234,11 +234,12 @@ Result<std::string> PodmanDriver::ImportImage(const PlatformNode& node, const Im
 ProbeScope PodmanDriver::Probes() const {
   ProbeScope scope;
   // The service forks conmon, conmon the runtime; with via: cli the controller forks podman
-  // (through _node-exec), which forks conmon.
+  // (through _node-exec), which forks conmon. The controller's descendants also include a
+  // service that a platform fault started again.
   nodes_.ForEach([&](const PodmanNode& node) {
     if (node.service_pid() > 0) scope.daemon_roots.push_back(node.service_pid());
   });
-  if (!config_.service) scope.daemon_roots.push_back(getpid());
+  scope.daemon_roots.push_back(getpid());
   scope.runtimes = {config_.runtime};
   scope.helpers = {"conmon"};
   return scope;

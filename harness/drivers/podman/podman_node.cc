@@ -207,9 +207,7 @@ void PodmanNode::FollowEvents() {
           continue;
         }
         const std::int64_t at = ParseRfc3339Ns(event.value("Time", ""));
-        std::lock_guard lock(mu_);
-        died_[event.value("Name", "")] = at ? BootNsOfRealtime(at) : BootNowNs();
-        changed_.notify_all();
+        exits_.Record(event.value("Name", ""), at ? BootNsOfRealtime(at) : BootNowNs());
       }
       continue;
     }
@@ -217,25 +215,6 @@ void PodmanNode::FollowEvents() {
     if (changed_.wait_for(lock, kEventsPoll, [this] { return stop_following_; })) break;
   }
   close(fd);
-}
-
-Result<std::int64_t> PodmanNode::WaitDied(const std::string& name, Nanos timeout,
-                                          const std::atomic<bool>* cancel) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  std::unique_lock lock(mu_);
-  for (;;) {
-    auto it = died_.find(name);
-    if (it != died_.end()) {
-      const std::int64_t at = it->second;
-      died_.erase(it);
-      return at;
-    }
-    if (cancel && cancel->load()) return Cancelled("stopped waiting: the run was interrupted");
-    if (std::chrono::steady_clock::now() >= deadline) {
-      return DeadlineExceeded("container " + name + " still running after its deadline");
-    }
-    changed_.wait_for(lock, std::chrono::milliseconds(50));
-  }
 }
 
 Status PodmanNode::Stop() {

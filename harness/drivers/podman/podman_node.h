@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "harness/core/journal.h"
+#include "harness/drivers/daemon/exit_book.h"
 #include "harness/drivers/daemon/node_daemon.h"
 #include "harness/drivers/driver.h"
 
@@ -52,7 +53,9 @@ class PodmanNode {
   // When the container NAME died, as the events file says (CLOCK_BOOTTIME ns), waiting up to
   // TIMEOUT; DeadlineExceeded or Cancelled (CANCEL set) when it has not.
   Result<std::int64_t> WaitDied(const std::string& name, Nanos timeout,
-                                const std::atomic<bool>* cancel);
+                                const std::atomic<bool>* cancel) {
+    return exits_.Wait(name, timeout, cancel);
+  }
 
  private:
   explicit PodmanNode(PodmanNodeConfig config);
@@ -75,7 +78,7 @@ class PodmanNode {
   std::mutex mu_;
   std::condition_variable changed_;
   bool stop_following_ = false;
-  std::map<std::string, std::int64_t> died_;  // container name -> when (CLOCK_BOOTTIME ns)
+  ExitBook exits_;
 };
 
 // <state root>/r/<run id><4 hex digits of KEY>: short enough for Podman's run root.
