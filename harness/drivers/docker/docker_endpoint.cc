@@ -34,13 +34,18 @@ Result<std::unique_ptr<DockerEndpoint>> DockerEndpoint::Open(DockerEndpointConfi
       std::uint64_t seq,
       c.journal->Acquire(kEndpointRecord, {{"socket", c.socket}, {"run_id", c.run_id}}));
   endpoint->records_.push_back(seq);
-  auto version = endpoint->api_.Negotiate(kCallTimeout);
-  if (!version.ok()) {
-    return std::move(version).error().With("no Docker Engine answers at unix://" + c.socket);
+  auto info = [&]() -> Result<nlohmann::json> {
+    FL_RETURN_IF_ERROR(endpoint->api_.Negotiate(kCallTimeout).status());
+    return endpoint->api_.Info(kCallTimeout);
+  }();
+  if (!info.ok()) {
+    // Nothing was made on a daemon that does not answer: no record to keep for recover.
+    c.journal->Release(seq);
+    endpoint->records_.clear();
+    return std::move(info).error().With("no Docker Engine answers at unix://" + c.socket);
   }
   endpoint->events_ = std::make_unique<DieEvents>(c.socket, endpoint->api_.version(), c.run_id);
-  FL_ASSIGN_OR_RETURN(nlohmann::json info, endpoint->api_.Info(kCallTimeout));
-  endpoint->systemd_cgroups_ = info.value("CgroupDriver", "") == "systemd";
+  endpoint->systemd_cgroups_ = info->value("CgroupDriver", "") == "systemd";
   if (!endpoint->systemd_cgroups_) {
     // With cgroupfs each container's cgroup goes below the node's, where faultline reads it.
     endpoint->containers_cgroup_ =
@@ -86,6 +91,7 @@ Result<std::uint64_t> DockerEndpoint::ResidentBytes() const {
 Status DockerEndpoint::Stop() {
   std::lock_guard lock(mu_);
   if (records_.empty()) return OkStatus();
+  events_.reset();
   // Its containers first (an image in use cannot go), then its images, then the cgroup.
   FL_RETURN_IF_ERROR(RemoveRunsContainers(api_, config_.run_id));
   for (const std::string& reference : images_) {
