@@ -73,7 +73,8 @@ TEST_F(EngineApiSpec, CreateBodyFollowsTheContainerCreateSchema) {
   spec.resources.memory_bytes = 64 << 20;
   spec.resources.cpus = 0.5;
   spec.resources.pids = 64;
-  const nlohmann::json body = CreateBody(spec, "faultline.local/image:abc", "crun", "run1");
+  const nlohmann::json body = CreateBody(spec, "faultline.local/image:abc", "crun", "run1",
+                                         "/faultline/run1/node-1/fl-run1-ep-containers");
   EXPECT_EQ(spec_["info"]["version"].as<std::string>(), kApiVersion);
   YAML::Node create_body;
   for (const auto& parameter : spec_["paths"]["/containers/create"]["post"]["parameters"]) {
@@ -86,6 +87,15 @@ TEST_F(EngineApiSpec, CreateBodyFollowsTheContainerCreateSchema) {
   EXPECT_EQ(body["HostConfig"]["NanoCpus"], 500'000'000);
   EXPECT_EQ(body["HostConfig"]["Runtime"], "crun");
   EXPECT_EQ(body["Labels"]["faultline.run"], "run1");
+  EXPECT_EQ(body["HostConfig"]["CgroupParent"], "/faultline/run1/node-1/fl-run1-ep-containers");
+  EXPECT_FALSE(CreateBody(spec, "i", "runc", "run1")["HostConfig"].contains("CgroupParent"))
+      << "a daemon of faultline's own has the parent as its --cgroup-parent";
+}
+
+TEST(EngineApiFilters, QueryValuesArePercentEncoded) {
+  EXPECT_EQ(PercentEncode(R"({"label":["faultline.run=ab12"]})"),
+            "%7B%22label%22%3A%5B%22faultline.run%3Dab12%22%5D%7D");
+  EXPECT_EQ(PercentEncode("faultline.local/fl-ab-x:1"), "faultline.local%2Ffl-ab-x%3A1");
 }
 
 }  // namespace
