@@ -50,6 +50,16 @@ class PlatformRunTest : public ::testing::Test {
     EXPECT_TRUE(WriteFileAtomic(path, text).ok());
     return path;
   }
+  // `faultline run` of the scenario TEXT to its end: its output, and its result (null when
+  // the run failed or wrote none).
+  nlohmann::json Run(const std::string& text, std::string& output) {
+    const std::string out = state_ + "/out";
+    auto [code, said] = RunFaultline({"run", WriteScenario("s.yaml", text), "--out", out}, state_);
+    output = said;
+    EXPECT_EQ(code, 0) << said;
+    auto result = nlohmann::json::parse(Slurp(out + "/result.json"), nullptr, false);
+    return code == 0 && !result.is_discarded() ? result : nlohmann::json();
+  }
 
   std::string state_;
   bool had_run_containerd_ = false;
@@ -85,12 +95,9 @@ steps:
 
 TEST_F(PlatformRunTest, DockerOnTwoNodesMeasuresAndLeavesNothing) {
   Require("dockerd");
-  const std::string out = state_ + "/out";
-  auto [code, output] =
-      RunFaultline({"run", WriteScenario("docker.yaml", kDockerScenario), "--out", out}, state_);
-  ASSERT_EQ(code, 0) << output;
-  auto result = nlohmann::json::parse(Slurp(out + "/result.json"), nullptr, false);
-  ASSERT_FALSE(result.is_discarded());
+  std::string output;
+  const nlohmann::json result = Run(kDockerScenario, output);
+  ASSERT_FALSE(result.is_null()) << output;
   std::map<std::string, int> ok_ops;
   std::set<std::string> nodes;
   for (const auto& sample : result["samples"]) {
@@ -164,12 +171,9 @@ faults:
 
 TEST_F(PlatformRunTest, DaemonRestartDrillReportsSurvivorsPerLiveRestore) {
   Require("dockerd");
-  const std::string out = state_ + "/out";
-  auto [code, output] =
-      RunFaultline({"run", WriteScenario("drill.yaml", kDockerDrill), "--out", out}, state_);
-  ASSERT_EQ(code, 0) << output;
-  auto result = nlohmann::json::parse(Slurp(out + "/result.json"), nullptr, false);
-  ASSERT_FALSE(result.is_discarded());
+  std::string output;
+  const nlohmann::json result = Run(kDockerDrill, output);
+  ASSERT_FALSE(result.is_null()) << output;
   std::map<std::string, std::pair<int, int>> before_survived;  // by target
   for (const auto& fault : result["faults"]) {
     EXPECT_EQ(fault["kind"], "platform.daemon_restart");
@@ -273,12 +277,9 @@ steps:
 TEST_F(PlatformRunTest, PodmanServiceAndCliOnTwoNodesMeasureAndLeaveNothing) {
   Require("podman");
   const bool had_var_lib = PathExists("/var/lib/containers");
-  const std::string out = state_ + "/out";
-  auto [code, output] =
-      RunFaultline({"run", WriteScenario("podman.yaml", kPodmanScenario), "--out", out}, state_);
-  ASSERT_EQ(code, 0) << output;
-  auto result = nlohmann::json::parse(Slurp(out + "/result.json"), nullptr, false);
-  ASSERT_FALSE(result.is_discarded());
+  std::string output;
+  const nlohmann::json result = Run(kPodmanScenario, output);
+  ASSERT_FALSE(result.is_null()) << output;
   std::map<std::string, std::map<std::string, int>> ok_ops;  // target -> op -> count
   std::map<std::string, int> with_phases;
   for (const auto& sample : result["samples"]) {
