@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "harness/core/files.h"
+#include "harness/core/process.h"
 
 #ifndef CGROUP2_SUPER_MAGIC
 #define CGROUP2_SUPER_MAGIC 0x63677270
@@ -136,6 +137,23 @@ Result<CgroupMemory> ReadCgroupMemory(const std::string& rel) {
     mem.resident_bytes = StatField(stat, "anon") + StatField(stat, "file_mapped");
   }
   return mem;
+}
+
+pid_t FirstProcessIn(const std::string& rel) {
+  const std::string dir = MemoryCgroupDir(rel);
+  auto procs = dir.empty() ? Result<std::string>(NotFound("")) : ReadFile(dir + "/cgroup.procs");
+  if (!procs.ok()) return 0;
+  std::istringstream pids(*procs);
+  pid_t pid, first = 0;
+  std::uint64_t first_ticks = 0;
+  while (pids >> pid) {
+    auto ticks = ProcessStartTime(pid);
+    if (ticks.ok() && (first == 0 || *ticks < first_ticks)) {
+      first = pid;
+      first_ticks = *ticks;
+    }
+  }
+  return first;
 }
 
 std::uint64_t PssOfRollup(const std::string& smaps_rollup) {

@@ -32,6 +32,10 @@ struct CgroupMemory {
 };
 Result<CgroupMemory> ReadCgroupMemory(const std::string& rel);
 
+// The process of REL's own cgroup (not its children's) that started first: a container's init
+// when REL is the container's cgroup; 0 when it holds none.
+pid_t FirstProcessIn(const std::string& rel);
+
 // The proportional set size (PSS) of every process in REL's subtree, from
 // /proc/PID/smaps_rollup: each shared page counted once across the processes that map it (a
 // daemon's and its shims' shared libraries count once, not per process). Processes that exit

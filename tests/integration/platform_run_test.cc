@@ -50,6 +50,21 @@ class PlatformRunTest : public ::testing::Test {
     EXPECT_TRUE(WriteFileAtomic(path, text).ok());
     return path;
   }
+  // `faultline run` of the scenario TEXT, in the background (its output in log.txt).
+  Spawned Spawn(const std::string& text) {
+    return SpawnFaultline({"run", WriteScenario("s.yaml", text), "--out", state_ + "/out"}, state_,
+                          state_ + "/log.txt");
+  }
+  // SIGKILLs RUN, which must have left something, and checks that `recover` removes it (the
+  // records of each of KINDS among them); TearDown checks that nothing is left.
+  void KillAndRecover(const Spawned& run, const std::vector<std::string>& kinds) {
+    kill(run.pid, SIGKILL);
+    EXPECT_EQ(WaitExit(run.pid, 60), 128 + SIGKILL);
+    ASSERT_FALSE(Leftovers(state_).empty());
+    auto [code, output] = RunFaultline({"recover"}, state_);
+    EXPECT_EQ(code, 0) << output;
+    for (const auto& kind : kinds) EXPECT_NE(output.find(kind), std::string::npos) << output;
+  }
   // `faultline run` of the scenario TEXT to its end: its output, and its result (null when
   // the run failed or wrote none).
   nlohmann::json Run(const std::string& text, std::string& output) {
@@ -132,7 +147,7 @@ TEST_F(PlatformRunTest, DockerOnTwoNodesMeasuresAndLeavesNothing) {
 
 TEST_F(PlatformRunTest, RecoverRemovesTheDockerPlatformsOfASigkilledRun) {
   Require("dockerd");
-  const std::string scenario = WriteScenario("long.yaml", R"(version: 1
+  Spawned run = Spawn(R"(version: 1
 name: docker-long
 target: {driver: docker, image: busybox}
 cluster: {nodes: 2}
@@ -140,18 +155,11 @@ steps:
   - name: ramp
     workload: {kind: density, max: 40, step: 2, settle: 1s, command: [sleep, "600"]}
 )");
-  Spawned run =
-      SpawnFaultline({"run", scenario, "--out", state_ + "/out"}, state_, state_ + "/log.txt");
   // Wait until containers run: shims of the run's private containerd instances.
   ASSERT_TRUE(WaitForProcesses("containerd-shim-runc-v2 .*" + state_, 4))
       << Slurp(state_ + "/log.txt");
   std::this_thread::sleep_for(2s);  // a few ramp steps
-  kill(run.pid, SIGKILL);
-  EXPECT_EQ(WaitExit(run.pid, 60), 128 + SIGKILL);
-  ASSERT_FALSE(Leftovers(state_).empty());
-  auto [code, output] = RunFaultline({"recover"}, state_);
-  EXPECT_EQ(code, 0) << output;
-  EXPECT_NE(output.find("docker.platform"), std::string::npos) << output;
+  KillAndRecover(run, {"docker.platform"});
 }
 
 // dockerd restarted on both nodes while containers run: lost without live restore, kept with it.
@@ -198,7 +206,7 @@ TEST_F(PlatformRunTest, DaemonRestartDrillReportsSurvivorsPerLiveRestore) {
 
 TEST_F(PlatformRunTest, RecoverCleansUpARunKilledWhileItsDaemonWasDown) {
   Require("dockerd");
-  const std::string scenario = WriteScenario("down.yaml", R"(version: 1
+  Spawned run = Spawn(R"(version: 1
 name: docker-down
 target: {driver: docker, live_restore: true, image: busybox}
 cluster: {nodes: 2}
@@ -209,8 +217,6 @@ steps:
 faults:
   - {kind: platform.daemon_kill, step: ramp, at: 2s, for: 60s, nodes: [node-1]}
 )");
-  Spawned run =
-      SpawnFaultline({"run", scenario, "--out", state_ + "/out"}, state_, state_ + "/log.txt");
   // Until the fault is journaled and node-1's dockerd is gone: two dockerds became one.
   bool down = false;
   int most = 0;
@@ -222,13 +228,7 @@ faults:
     down = most == 2 && n == 1;
   }
   ASSERT_TRUE(down) << Slurp(state_ + "/log.txt");
-  kill(run.pid, SIGKILL);
-  EXPECT_EQ(WaitExit(run.pid, 60), 128 + SIGKILL);
-  ASSERT_FALSE(Leftovers(state_).empty());
-  auto [code, output] = RunFaultline({"recover"}, state_);
-  EXPECT_EQ(code, 0) << output;
-  EXPECT_NE(output.find("platform.daemon_kill"), std::string::npos) << output;
-  EXPECT_NE(output.find("docker.platform"), std::string::npos) << output;
+  KillAndRecover(run, {"platform.daemon_kill", "docker.platform"});
 }
 
 // Ctrl-C while containers run on both daemon platforms, one of them under a daemon fault: the
@@ -236,7 +236,7 @@ faults:
 TEST_F(PlatformRunTest, CtrlCTearsDownEveryDaemonPlatform) {
   Require("dockerd");
   Require("podman");
-  const std::string scenario = WriteScenario("ctrlc.yaml", R"(version: 1
+  Spawned run = Spawn(R"(version: 1
 name: ctrl-c
 targets:
   - {name: dk, driver: docker, image: busybox}
@@ -249,8 +249,6 @@ steps:
 faults:
   - {kind: platform.daemon_kill, step: ramp, at: 2s, for: 60s, nodes: [node-2]}
 )");
-  Spawned run =
-      SpawnFaultline({"run", scenario, "--out", state_ + "/out"}, state_, state_ + "/log.txt");
   ASSERT_TRUE(WaitForProcesses("containerd-shim-runc-v2 .*" + state_, 4))
       << Slurp(state_ + "/log.txt");
   std::this_thread::sleep_for(2s);  // node-2's dockerd is down now
@@ -307,7 +305,7 @@ TEST_F(PlatformRunTest, PodmanServiceAndCliOnTwoNodesMeasureAndLeaveNothing) {
 
 TEST_F(PlatformRunTest, RecoverRemovesThePodmanPlatformsOfASigkilledRun) {
   Require("podman");
-  const std::string scenario = WriteScenario("long.yaml", R"(version: 1
+  Spawned run = Spawn(R"(version: 1
 name: podman-long
 target: {driver: podman, runtime: runc, image: busybox}
 cluster: {nodes: 2}
@@ -315,15 +313,8 @@ steps:
   - name: ramp
     workload: {kind: density, max: 40, step: 2, settle: 1s, command: [sleep, "600"]}
 )");
-  Spawned run =
-      SpawnFaultline({"run", scenario, "--out", state_ + "/out"}, state_, state_ + "/log.txt");
   ASSERT_TRUE(WaitForProcesses("conmon .*" + state_, 4)) << Slurp(state_ + "/log.txt");
-  kill(run.pid, SIGKILL);
-  EXPECT_EQ(WaitExit(run.pid, 60), 128 + SIGKILL);
-  ASSERT_FALSE(Leftovers(state_).empty());
-  auto [code, output] = RunFaultline({"recover"}, state_);
-  EXPECT_EQ(code, 0) << output;
-  EXPECT_NE(output.find("podman.platform"), std::string::npos) << output;
+  KillAndRecover(run, {"podman.platform"});
 }
 
 }  // namespace

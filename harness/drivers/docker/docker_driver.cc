@@ -5,6 +5,7 @@
 #include <sstream>
 #include <thread>
 
+#include "harness/core/cgroup.h"
 #include "harness/core/files.h"
 #include "harness/core/process.h"
 #include "harness/drivers/daemon/daemon_control.h"
@@ -22,9 +23,12 @@ class DockerContainer : public Container {
       : api_(std::move(api)), id_(std::move(id)), platform_(platform) {}
 
   const std::string& id() const override { return id_; }
+  // The init pid comes from the host's cgroup when asked: no daemon call after each start.
   ContainerIdentity Identity() const override {
     std::lock_guard lock(mu_);
-    return {full_id_, full_id_.empty() ? "" : platform_->ContainerCgroup(full_id_), pid_};
+    if (full_id_.empty()) return {};
+    const std::string cgroup = platform_->ContainerCgroup(full_id_);
+    return {full_id_, cgroup, FirstProcessIn(cgroup)};
   }
   void set_full_id(const std::string& full_id) {
     std::lock_guard lock(mu_);
@@ -32,17 +36,7 @@ class DockerContainer : public Container {
   }
 
   OpResult Start(Nanos timeout) override {
-    OpResult op = TimedCall([&] { return api_.Start(id_, timeout); });
-    if (op.status.ok()) RememberPid(timeout);
-    return op;
-  }
-  // Its init's pid, asked after the start (outside the timed span).
-  void RememberPid(Nanos timeout) {
-    auto state = api_.Inspect(id_, timeout);
-    if (!state.ok()) return;
-    std::lock_guard lock(mu_);
-    pid_ = state->pid;
-    if (full_id_.empty()) full_id_ = state->id;
+    return TimedCall([&] { return api_.Start(id_, timeout); });
   }
   OpResult Kill(int signal, Nanos timeout) override {
     return TimedCall([&] { return api_.Kill(id_, signal, timeout); });
@@ -69,7 +63,6 @@ class DockerContainer : public Container {
   DockerPlatform* platform_;  // outlives its containers (stopped after they are deleted)
   mutable std::mutex mu_;
   std::string full_id_;
-  pid_t pid_ = 0;
 };
 
 // "Docker version 20.10.24+dfsg1, build 5d6db84" -> "20.10.24+dfsg1".
@@ -197,7 +190,6 @@ Created DockerDriver::Make(const ContainerSpec& spec, bool start, Nanos timeout)
     if (start) return node->api().Start(spec.id, timeout);
     return OkStatus();
   });
-  if (start && created.create.status.ok()) container->RememberPid(timeout);
   created.container = std::move(container);
   return created;
 }

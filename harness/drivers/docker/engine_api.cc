@@ -133,7 +133,6 @@ Result<ContainerState> EngineApi::Inspect(const std::string& id, Nanos timeout) 
   state.id = body.value("Id", "");
   const json& s = body.contains("State") ? body["State"] : json::object();
   state.status = s.value("Status", "");
-  state.pid = s.value("Pid", 0);
   return state;
 }
 

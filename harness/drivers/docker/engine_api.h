@@ -20,7 +20,6 @@ inline constexpr const char* kApiVersion = "1.41";
 struct ContainerState {
   std::string id;      // the full id
   std::string status;  // "created", "running", "exited", ...
-  pid_t pid = 0;       // its init on the host while running
 };
 
 // The body of POST /containers/create for SPEC: IMAGE, its command, the run's label, the

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "harness/core/cgroup.h"
 #include "harness/core/files.h"
 #include "harness/core/process.h"
 #include "harness/drivers/daemon/daemon_control.h"
@@ -61,10 +62,12 @@ class PodmanContainer : public Container {
   PodmanContainer(PodmanNode* node, std::string id) : node_(node), id_(std::move(id)) {}
 
   const std::string& id() const override { return id_; }
+  // The init pid comes from the host's cgroup when asked: no podman call after each start.
   ContainerIdentity Identity() const override {
     std::lock_guard lock(mu_);
-    return {full_id_, full_id_.empty() ? "" : node_->containers_cgroup() + "/libpod-" + full_id_,
-            pid_};
+    if (full_id_.empty()) return {};
+    const std::string cgroup = node_->containers_cgroup() + "/libpod-" + full_id_;
+    return {full_id_, cgroup, FirstProcessIn(cgroup)};
   }
   void set_full_id(std::string full_id) {
     std::lock_guard lock(mu_);
@@ -72,15 +75,13 @@ class PodmanContainer : public Container {
   }
 
   OpResult Start(Nanos timeout) override {
-    OpResult op = TimedCall([&]() -> Status {
+    return TimedCall([&]() -> Status {
       if (node_->service()) {
         return Api(*node_, "POST", "/containers/" + id_ + "/start", "", {204, 304}, timeout)
             .status();
       }
       return Cli(*node_, {"start", id_}, timeout).status();
     });
-    if (op.status.ok()) RememberPid(timeout);
-    return op;
   }
   OpResult Kill(int signal, Nanos timeout) override {
     return TimedCall([&]() -> Status {
@@ -134,18 +135,11 @@ class PodmanContainer : public Container {
     if (!state.is_object()) return Internal("unreadable inspect: " + out);
     return state;
   }
-  void RememberPid(Nanos timeout) {
-    auto state = Inspect(timeout);
-    if (!state.ok()) return;
-    std::lock_guard lock(mu_);
-    pid_ = state->value("Pid", 0);
-  }
 
   PodmanNode* node_;
   std::string id_;
   mutable std::mutex mu_;
   std::string full_id_;
-  pid_t pid_ = 0;
 };
 
 }  // namespace
