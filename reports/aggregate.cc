@@ -95,7 +95,7 @@ std::uint64_t MetricSeries::AllFailed() const {
 
 std::string MetricUnit(const std::string& metric) {
   if (metric == "start_latency" || metric.rfind("op_latency.", 0) == 0 ||
-      metric.rfind("start_phase.", 0) == 0) {
+      metric.rfind("start_phase.", 0) == 0 || metric.rfind("platform_event.", 0) == 0) {
     return "s";
   }
   if (metric == "recovery_time" || metric.rfind("recovery_time.", 0) == 0) return "s";
@@ -119,6 +119,12 @@ std::vector<MetricSeries> CollectMetrics(const Result& result) {
     }
     series.values[sample.repetition].push_back(Seconds(sample.duration_ns));
     if (sample.op == "run") AddPhases(collector, sample);
+    // platform_event.<name>: from the operation's issue until the platform stamped that step.
+    for (const auto& [name, ns] : sample.events) {
+      collector.At(sample.step, sample.target, "platform_event." + name)
+          .values[sample.repetition]
+          .push_back(Seconds(ns));
+    }
   }
   for (const DensityPoint& point : result.density) {
     collector.NoteStep(point.step);

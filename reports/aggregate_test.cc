@@ -155,6 +155,7 @@ TEST(Aggregates, MetricUnits) {
   EXPECT_EQ(MetricUnit("density.memory_per_container"), "bytes");
   EXPECT_EQ(MetricUnit("density.reached"), "count");
   EXPECT_EQ(MetricUnit("start_phase.exec"), "s");
+  EXPECT_EQ(MetricUnit("platform_event.task_start"), "s");
   EXPECT_EQ(MetricUnit("recovery_time"), "s");
   EXPECT_EQ(MetricUnit("recovery_time.node.kill"), "s");
   EXPECT_EQ(MetricUnit("tcp_rr"), "");
@@ -187,6 +188,27 @@ TEST(Aggregates, StartPhasesAreGapsInTimeOrderAndAddUpToStartLatency) {
   }
   EXPECT_EQ(phases, 5);  // exit is not a start phase
   EXPECT_NEAR(sum, 0.040, 1e-12);
+}
+
+TEST(Aggregates, PlatformEventsAreOffsetsFromTheOperationsIssue) {
+  Result r;
+  Sample s;
+  s.step = "storm";
+  s.target = "containerd";
+  s.op = "run";
+  s.duration_ns = 40'000'000;
+  s.events = {{"task_start", 45'000'000}};
+  r.samples = {s, s};
+  r.samples[1].events = {{"task_start", 55'000'000}};
+  bool found = false;
+  for (const Aggregate& a : ComputeAggregates(r)) {
+    if (a.metric != "platform_event.task_start") continue;
+    found = true;
+    EXPECT_EQ(a.count, 2u);
+    EXPECT_DOUBLE_EQ(a.min, 0.045);
+    EXPECT_DOUBLE_EQ(a.max, 0.055);
+  }
+  EXPECT_TRUE(found);
 }
 
 }  // namespace

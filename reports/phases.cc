@@ -49,4 +49,17 @@ std::map<std::string, std::int64_t> PhaseDurations(const Sample& sample) {
   return durations;
 }
 
+void AddPlatformEvents(std::vector<Sample>& samples, const PlatformStamps& stamps) {
+  for (Sample& sample : samples) {
+    if (!sample.ok) continue;
+    auto found = stamps.find(sample.container);
+    if (found == stamps.end()) continue;
+    for (const auto& [name, at] : found->second) {
+      const bool belongs = sample.op == "run" || (sample.op == "create" && name == "task_create") ||
+                           (sample.op == "start" && name == "task_start");
+      if (belongs && at >= sample.start_ns) sample.events[name] = at - sample.start_ns;
+    }
+  }
+}
+
 }  // namespace faultline::reports

@@ -25,4 +25,12 @@ const std::vector<std::string>& StartPhaseOrder();
 // "exit" (the end of the container's life, not a part of its start).
 std::map<std::string, std::int64_t> PhaseDurations(const Sample& sample);
 
+// Container id -> the platform's event name -> when it was stamped (CLOCK_BOOTTIME ns).
+using PlatformStamps = std::map<std::string, std::map<std::string, std::int64_t>>;
+
+// Puts each container's platform stamps on its successful samples as events (ns from the
+// sample's start): "run" gets every stamp, "create" the task_create stamp, "start" the
+// task_start stamp; a stamp before the sample's start belongs to no operation of it.
+void AddPlatformEvents(std::vector<Sample>& samples, const PlatformStamps& stamps);
+
 }  // namespace faultline::reports

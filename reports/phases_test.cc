@@ -47,5 +47,33 @@ TEST(Phases, ExitIsNotAPartOfTheStart) {
   EXPECT_EQ(durations, (std::map<std::string, std::int64_t>{{"user_exec", 10}}));
 }
 
+TEST(PlatformEvents, EachOperationGetsTheStampsOfItsOwnSteps) {
+  Sample run = WithPhases({});
+  run.container = "a";
+  run.start_ns = 1'000;
+  Sample create = run;
+  create.container = "b";
+  create.op = "create";
+  Sample start = create;
+  start.op = "start";
+  start.start_ns = 5'000;
+  Sample failed = run;
+  failed.container = "c";
+  failed.ok = false;
+  std::vector<Sample> samples = {run, create, start, failed};
+  AddPlatformEvents(samples, {{"a", {{"task_create", 1'400}, {"task_start", 2'000}}},
+                              {"b", {{"task_create", 3'000}, {"task_start", 5'600}}},
+                              {"c", {{"task_create", 3'000}}}});
+  EXPECT_EQ(samples[0].events,
+            (std::map<std::string, std::int64_t>{{"task_create", 400}, {"task_start", 1'000}}));
+  EXPECT_EQ(samples[1].events, (std::map<std::string, std::int64_t>{{"task_create", 2'000}}));
+  EXPECT_EQ(samples[2].events, (std::map<std::string, std::int64_t>{{"task_start", 600}}));
+  EXPECT_TRUE(samples[3].events.empty());
+  // A stamp from before the operation was issued is not one of its steps.
+  std::vector<Sample> late = {start};
+  AddPlatformEvents(late, {{"b", {{"task_start", 4'000}}}});
+  EXPECT_TRUE(late[0].events.empty());
+}
+
 }  // namespace
 }  // namespace faultline::reports

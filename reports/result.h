@@ -73,6 +73,9 @@ struct Sample {
   std::int64_t start_ns = 0;  // CLOCK_BOOTTIME when the operation was issued
   std::int64_t duration_ns = 0;
   std::map<std::string, std::int64_t> phases;  // phase name -> ns from start_ns (eBPF)
+  // The platform's own stamps of this operation's steps, as its events reported them
+  // (containerd's task events, stamped in the shim): name -> ns from start_ns.
+  std::map<std::string, std::int64_t> events;
   bool ok = true;
   std::string error;  // reason when !ok
 

@@ -122,6 +122,11 @@ json ToJson(const Sample& s) {
     for (const auto& [name, ns] : s.phases) phases[Utf8(name)] = ns;
     j["phases"] = std::move(phases);
   }
+  if (!s.events.empty()) {
+    json events = json::object();
+    for (const auto& [name, ns] : s.events) events[Utf8(name)] = ns;
+    j["events"] = std::move(events);
+  }
   if (!s.error.empty()) j["error"] = Utf8(s.error);
   if (!s.peer.empty()) j["peer"] = Utf8(s.peer);
   return j;
@@ -505,6 +510,7 @@ Status Convert(const json& j, const std::string& path, Sample& out) {
   FL_RETURN_IF_ERROR(Required(j, path, "start_ns", out.start_ns));
   FL_RETURN_IF_ERROR(Required(j, path, "duration_ns", out.duration_ns));
   FL_RETURN_IF_ERROR(Optional(j, path, "phases", out.phases));
+  FL_RETURN_IF_ERROR(Optional(j, path, "events", out.events));
   FL_RETURN_IF_ERROR(Required(j, path, "ok", out.ok));
   FL_RETURN_IF_ERROR(Optional(j, path, "peer", out.peer));
   return Optional(j, path, "error", out.error);

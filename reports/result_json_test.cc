@@ -48,12 +48,14 @@ reports::Result FullResult() {
   s.start_ns = 9'000'000'000'123;
   s.duration_ns = 27'400'000;
   s.phases = {{"exec", 1'000}, {"init", 500}};
+  s.events = {{"task_create", 700}};
   s.ok = false;
   s.error = "runc create: exit status 1";
   Sample s2 = s;
   s2.ok = true;
   s2.error.clear();
   s2.phases.clear();
+  s2.events.clear();
   r.samples = {s, s2};
 
   DensityPoint p;

@@ -45,6 +45,12 @@ const std::vector<DriverSpec>& DriverCatalog() {
        {{"runtime", {"runc", "crun"}, false}, {"via", {"service", "cli"}, false}},
        "podman system service",
        {"via=cli"}},
+      {"containerd",
+       "containerd through its gRPC API: a private containerd per node, inside the node, "
+       "containers made as its own client makes them (snapshot, container, task) in namespace "
+       "faultline",
+       {{"runtime", {"runc", "crun"}, false}},
+       "containerd"},
   };
   return catalog;
 }

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -128,6 +129,12 @@ class Driver {
   // Memory of the platform's long-lived processes on every node (daemons, shims, conmons) as
   // PSS in bytes; zero for runtimes that exit after each call.
   virtual Result<std::uint64_t> ResidentOverheadBytes() = 0;
+  // The platform's own stamps of its containers' steps so far, as its events reported them
+  // (container id -> "task_create" | "task_start" -> CLOCK_BOOTTIME ns); empty for platforms
+  // that report none. Read once the run's containers are gone, before the platform stops.
+  virtual std::map<std::string, std::map<std::string, std::int64_t>> PlatformStamps() const {
+    return {};
+  }
   // NODE's platform daemon (the catalog's `daemon`), for platform.* faults; null when the
   // platform has none there (daemonless, or not started).
   virtual chaos::PlatformDaemon* Daemon(const std::string& node) {

@@ -72,6 +72,7 @@ Result<ImageArchive> WriteImageArchive(const std::string& rootfs, const std::str
   archive.path = work_dir + "/image.tar";
   archive.manifest_digest = "sha256:" + manifest_hex;
   archive.config_digest = "sha256:" + config_hex;
+  archive.layer_diff_id = "sha256:" + layer_hex;
   const std::string tag = manifest_hex.substr(0, 12);
   archive.reference = "faultline.local/" + name + ":" + tag;
   const json index = {{"schemaVersion", 2},

@@ -14,6 +14,7 @@ struct ImageArchive {
   std::string reference;        // the name it loads under: faultline.local/<name>:<digest prefix>
   std::string manifest_digest;  // "sha256:<hex>" of the OCI manifest
   std::string config_digest;    // "sha256:<hex>": Docker's image id
+  std::string layer_diff_id;    // "sha256:<hex>" of the one uncompressed layer: its chain id
 };
 
 // Packs ROOTFS as one uncompressed layer into WORK_DIR/image.tar (WORK_DIR is created and owned by

@@ -35,6 +35,7 @@
 #include "probes/probe_set.h"
 #include "reports/aggregate.h"
 #include "reports/fault_impact.h"
+#include "reports/phases.h"
 #include "reports/slo.h"
 #include "reports/validity.h"
 
@@ -465,6 +466,8 @@ Result<RunOutcome> RunScenario(const Plan& plan, const RunOptions& options) {
   result.host_speed = std::move(host_speed);
   progress.Finish();
 
+  reports::PlatformStamps platform_stamps;
+  for (const auto& driver : resources.drivers) platform_stamps.merge(driver->PlatformStamps());
   Status torn_down = resources.Teardown();
   if (!torn_down.ok()) {
     result.validity.push_back("teardown incomplete: " + torn_down.error().ToString());
@@ -472,6 +475,8 @@ Result<RunOutcome> RunScenario(const Plan& plan, const RunOptions& options) {
   result.context.ended_at = Rfc3339Now();
   probe_set->Stop();
   probes::ApplyProbeEvents(probe_set->Events(), probe_set->Stats(), windows, result, platform_ids);
+  // After the probes' join: its wall-clock copies of run samples carry no platform events.
+  reports::AddPlatformEvents(result.samples, platform_stamps);
   reports::MeasureFaultImpact(result, scenario.slo);
   for (const auto& fault : result.faults) {
     if (!fault.ok) result.validity.push_back("fault " + fault.kind + " failed: " + fault.error);

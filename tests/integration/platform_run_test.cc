@@ -1,5 +1,5 @@
-// Runs of the daemon drivers through the faultline binary: docker and podman on a two-node
-// virtual cluster, measured and removed; SIGKILL + recover. (A separate binary from the
+// Runs of the daemon drivers through the faultline binary: docker, podman and containerd on a
+// two-node virtual cluster, measured and removed; SIGKILL + recover. (A separate binary from the
 // in-process driver tests: those make the test process the orphan reaper, which would reap the
 // faultline processes these tests wait for.)
 #include <gtest/gtest.h>
@@ -315,6 +315,86 @@ steps:
 )");
   ASSERT_TRUE(WaitForProcesses("conmon .*" + state_, 4)) << Slurp(state_ + "/log.txt");
   KillAndRecover(run, {"podman.platform"});
+}
+
+constexpr char kContainerdScenario[] = R"(version: 1
+name: containerd-small
+targets:
+  - {name: ctrd-runc, driver: containerd, runtime: runc, image: busybox}
+  - {name: ctrd-crun, driver: containerd, runtime: crun, image: busybox}
+cluster: {nodes: 2}
+steps:
+  - name: storm
+    workload: {kind: start, count: 6, concurrency: 2}
+  - name: ramp
+    workload: {kind: density, max: 6, step: 3, settle: 100ms}
+)";
+
+// containerd through its gRPC API with runc and crun behind the shim: every start carries the
+// shim's own stamps of its task's create and start, in the order they happened, and (with BTF)
+// kernel phases from the shim's exec on.
+TEST_F(PlatformRunTest, ContainerdOnTwoNodesMeasuresWithTheShimsStampsAndLeavesNothing) {
+  Require("containerd");
+  std::string output;
+  const nlohmann::json result = Run(kContainerdScenario, output);
+  ASSERT_FALSE(result.is_null()) << output;
+  const bool ebpf = PathExists("/sys/kernel/btf/vmlinux");
+  std::map<std::string, std::map<std::string, int>> ok_ops;
+  std::map<std::string, int> stamped, with_phases;
+  std::set<std::string> nodes;
+  for (const auto& sample : result["samples"]) {
+    const std::string target = sample["target"];
+    if (!sample["ok"].get<bool>()) continue;
+    ++ok_ops[target][sample["op"].get<std::string>()];
+    nodes.insert(sample["node"].get<std::string>());
+    if (sample["op"] != "run") continue;
+    if (sample.contains("events") && sample["events"].contains("task_create") &&
+        sample["events"].contains("task_start") &&
+        sample["events"]["task_create"].get<std::int64_t>() <
+            sample["events"]["task_start"].get<std::int64_t>()) {
+      ++stamped[target];
+    }
+    if (sample.contains("phases") && sample["phases"].contains("shim_exec") &&
+        sample["phases"].contains("runtime_exec") &&
+        sample["phases"]["shim_exec"].get<std::int64_t>() <
+            sample["phases"]["runtime_exec"].get<std::int64_t>()) {
+      ++with_phases[target];
+    }
+  }
+  for (const char* target : {"ctrd-runc", "ctrd-crun"}) {
+    EXPECT_EQ(ok_ops[target]["exit"], 6) << target << output;
+    EXPECT_EQ(ok_ops[target]["run"], 12) << target << output;
+    EXPECT_EQ(ok_ops[target]["stop"], 6) << target << output;
+    EXPECT_EQ(stamped[target], 12) << target << output;
+    EXPECT_EQ(with_phases[target], ebpf ? 12 : 0) << target << output;
+  }
+  EXPECT_EQ(nodes, (std::set<std::string>{"node-1", "node-2"}));
+  EXPECT_EQ(result["context"]["targets"][0]["runtime"]["name"], "containerd");
+  bool stamps_aggregated = false, overhead_seen = false;
+  for (const auto& aggregate : result["aggregates"]) {
+    if (aggregate["metric"] == "platform_event.task_start") stamps_aggregated = true;
+  }
+  for (const auto& point : result["density"]) {
+    if (point.value("runtime_overhead_per_container_bytes", 0.0) > 1e6) overhead_seen = true;
+  }
+  EXPECT_TRUE(stamps_aggregated) << output;
+  EXPECT_TRUE(overhead_seen) << result["density"].dump();
+}
+
+TEST_F(PlatformRunTest, RecoverRemovesTheContainerdPlatformsOfASigkilledRun) {
+  Require("containerd");
+  Spawned run = Spawn(R"(version: 1
+name: containerd-long
+target: {driver: containerd, image: busybox}
+cluster: {nodes: 2}
+steps:
+  - name: ramp
+    workload: {kind: density, max: 40, step: 2, settle: 1s, command: [sleep, "600"]}
+)");
+  // Shims of the run's private containerd instances: their sockets are what recover must find.
+  ASSERT_TRUE(WaitForProcesses("containerd-shim-runc-v2 .*" + state_, 4))
+      << Slurp(state_ + "/log.txt");
+  KillAndRecover(run, {"containerd.platform"});
 }
 
 }  // namespace

@@ -9,13 +9,14 @@
 
 namespace faultline::drivers {
 
-Status DaemonControl::Ping(Nanos timeout) {
-  FL_ASSIGN_OR_RETURN(http::Response answer,
-                      http::Call(spec_.api_socket, {"GET", "/_ping", ""}, timeout));
-  if (answer.status != 200) {
-    return Unavailable(spec_.name + " answered /_ping with " + std::to_string(answer.status));
-  }
-  return OkStatus();
+std::function<Status(Nanos)> HttpPing(const std::string& name, const std::string& socket) {
+  return [name, socket](Nanos timeout) -> Status {
+    FL_ASSIGN_OR_RETURN(http::Response answer, http::Call(socket, {"GET", "/_ping", ""}, timeout));
+    if (answer.status != 200) {
+      return Unavailable(name + " answered /_ping with " + std::to_string(answer.status));
+    }
+    return OkStatus();
+  };
 }
 
 Status DaemonControl::StartOne(const std::string& name, Nanos timeout) {

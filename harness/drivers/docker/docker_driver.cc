@@ -132,14 +132,15 @@ Status DockerDriver::StartPlatform(const PlatformNode& node) {
   config.self_exe = config_.self_exe;
   config.journal = config_.journal;
   FL_ASSIGN_OR_RETURN(auto started, DockerNode::Start(std::move(config)));
-  auto dockerd = std::make_unique<DaemonControl>(DaemonControlSpec{"dockerd",
-                                                                   node.name,
-                                                                   &started->dockerd(),
-                                                                   started->api().socket(),
-                                                                   this,
-                                                                   {"true"},
-                                                                   started->containers_cgroup(),
-                                                                   {}});
+  auto dockerd = std::make_unique<DaemonControl>(
+      DaemonControlSpec{"dockerd",
+                        node.name,
+                        &started->dockerd(),
+                        HttpPing("dockerd", started->api().socket()),
+                        this,
+                        {"true"},
+                        started->containers_cgroup(),
+                        {}});
   nodes_.Add(node.name, std::move(started), std::move(dockerd));
   return OkStatus();
 }

@@ -8,39 +8,13 @@
 #include "harness/core/cgroup.h"
 #include "harness/core/files.h"
 #include "harness/core/process.h"
+#include "harness/drivers/daemon/containerd_instance.h"
 
 namespace faultline::drivers::docker {
 namespace {
 
 constexpr auto kReadyTimeout = std::chrono::seconds(60);
 constexpr auto kCallTimeout = std::chrono::seconds(5);
-// containerd makes it for the shims' sockets of every instance, ours included.
-constexpr const char* kRunContainerd = "/run/containerd";
-
-std::string ContainerdConfig(const std::string& dir) {
-  return "version = 2\n"
-         "root = \"" +
-         dir +
-         "/containerd/root\"\n"
-         "state = \"" +
-         dir +
-         "/containerd/state\"\n"
-         // dockerd needs none of the CRI plugin; the cri driver starts its own containerd.
-         "disabled_plugins = [\"io.containerd.grpc.v1.cri\"]\n"
-         "[grpc]\n  address = \"" +
-         dir +
-         "/containerd.sock\"\n"
-         "[ttrpc]\n  address = \"" +
-         dir +
-         "/containerd.sock.ttrpc\"\n"
-         // Else it writes /opt/containerd.
-         "[plugins.\"io.containerd.internal.v1.opt\"]\n  path = \"" +
-         dir + "/containerd/opt\"\n";
-}
-
-void RemoveIfEmpty(const std::string& path) {
-  rmdir(path.c_str());
-}
 
 }  // namespace
 
@@ -73,7 +47,7 @@ Status DockerNode::Launch() {
                         journal.Acquire(journal_kind::kCgroup, {{"path", *cgroup}}));
     records_.push_back(seq);
   }
-  made_run_containerd_ = !PathExists(kRunContainerd);
+  made_run_containerd_ = !RunContainerdExists();
   FL_ASSIGN_OR_RETURN(
       std::uint64_t seq,
       journal.Acquire(kPlatformRecord, {{"dir", config_.dir},
@@ -82,13 +56,13 @@ Status DockerNode::Launch() {
                                         {"made_run_containerd", made_run_containerd_}}));
   records_.push_back(seq);
   FL_RETURN_IF_ERROR(MakeDirs(config_.dir, 0700));
-  FL_RETURN_IF_ERROR(
-      WriteFileAtomic(config_.dir + "/containerd.toml", ContainerdConfig(config_.dir)));
+  const ContainerdInstance containerd{config_.dir};
+  FL_RETURN_IF_ERROR(WriteFileAtomic(config_.dir + "/containerd.toml", containerd.Config()));
   // An empty daemon.json: the host's /etc/docker/daemon.json is not ours to follow.
   FL_RETURN_IF_ERROR(WriteFileAtomic(config_.dir + "/daemon.json", "{}\n"));
 
   NodeDaemonSpec spec{"containerd", config_.self_exe, config_.node, platform_cgroup_, {}, {}, log_};
-  const std::string containerd_socket = config_.dir + "/containerd.sock";
+  const std::string containerd_socket = containerd.socket();
   spec.argv = {"containerd", "--config", config_.dir + "/containerd.toml"};
   FL_ASSIGN_OR_RETURN(containerd_, NodeDaemon::Start(
                                        spec,
@@ -135,12 +109,11 @@ Status DockerNode::Stop() {
   if (status.ok()) status = platform;
   Status unmounted = UnmountAllBelow(config_.dir);
   if (status.ok()) status = unmounted;
+  // Shims killed with their cgroup (live restore, or a slow dockerd) left their sockets.
+  Status shims = RemoveShimLeftovers(ContainerdInstance{config_.dir}.state(), made_run_containerd_);
+  if (status.ok()) status = shims;
   Status removed = RemoveTree(config_.dir);
   if (status.ok()) status = removed;
-  if (made_run_containerd_) {
-    RemoveIfEmpty(std::string(kRunContainerd) + "/s");
-    RemoveIfEmpty(kRunContainerd);
-  }
   if (!status.ok()) return status;
   for (auto it = records_.rbegin(); it != records_.rend(); ++it) config_.journal->Release(*it);
   records_.clear();
@@ -163,12 +136,9 @@ Status UndoPlatformRecord(const nlohmann::json& data, const std::string& run_id,
                            run_id);
   }
   FL_RETURN_IF_ERROR(UnmountAllBelow(dir));
-  FL_RETURN_IF_ERROR(RemoveTree(dir));
-  if (data.value("made_run_containerd", false)) {
-    RemoveIfEmpty(std::string(kRunContainerd) + "/s");
-    RemoveIfEmpty(kRunContainerd);
-  }
-  return OkStatus();
+  FL_RETURN_IF_ERROR(RemoveShimLeftovers(ContainerdInstance{dir}.state(),
+                                         data.value("made_run_containerd", false)));
+  return RemoveTree(dir);
 }
 
 }  // namespace faultline::drivers::docker

@@ -186,14 +186,15 @@ Status PodmanDriver::StartPlatform(const PlatformNode& node) {
   std::unique_ptr<DaemonControl> service;
   if (started->service()) {
     // Podman puts each container's conmon into <cgroup parent>/conmon.
-    service = std::make_unique<DaemonControl>(DaemonControlSpec{"podman system service",
-                                                                node.name,
-                                                                &started->service_daemon(),
-                                                                started->socket(),
-                                                                this,
-                                                                {"true"},
-                                                                started->containers_cgroup(),
-                                                                {"conmon"}});
+    service = std::make_unique<DaemonControl>(
+        DaemonControlSpec{"podman system service",
+                          node.name,
+                          &started->service_daemon(),
+                          HttpPing("podman system service", started->socket()),
+                          this,
+                          {"true"},
+                          started->containers_cgroup(),
+                          {"conmon"}});
   }
   nodes_.Add(node.name, std::move(started), std::move(service));
   return OkStatus();

@@ -1,0 +1,62 @@
+// Driver for containerd through its native API: every node runs a private containerd, and
+// containers are made the way containerd's own client makes them, in faultline's namespace:
+// lease -> snapshot prepare (on the imported image's unpacked layer) -> container create with
+// the OCI spec -> lease delete -> task create (the shim runs the runtime's create) -> task start.
+// The runtime is runc or crun behind the runc shim (its BinaryName option). Containers join the
+// node's network namespace, as the oci driver's do.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "harness/core/journal.h"
+#include "harness/drivers/containerd/containerd_node.h"
+#include "harness/drivers/daemon/node_platforms.h"
+#include "harness/drivers/driver.h"
+
+namespace faultline::drivers::containerd {
+
+struct ContainerdDriverConfig {
+  std::string target;   // its name
+  std::string runtime;  // "runc" (default) | "crun"
+  std::string run_id;
+  std::string run_dir;
+  Journal* journal = nullptr;
+  std::string self_exe;
+};
+
+// containerd's version and digest, as doctor and the result report them.
+Result<RuntimeInfo> ProbeContainerd();
+
+class ContainerdDriver : public Driver {
+ public:
+  static Result<std::unique_ptr<ContainerdDriver>> Open(ContainerdDriverConfig config);
+
+  const RuntimeInfo& runtime() const override { return info_; }
+  Status StartPlatform(const PlatformNode& node) override;
+  Status StopPlatform(const PlatformNode& node) override;
+  Result<std::string> ImportImage(const PlatformNode& node, const ImageSource& image) override;
+  ProbeScope Probes() const override;
+  Created Create(const ContainerSpec& spec, Nanos timeout) override;
+  Created Run(const ContainerSpec& spec, Nanos timeout) override;
+  Result<std::uint64_t> ResidentOverheadBytes() override { return nodes_.ResidentBytes(); }
+  chaos::PlatformDaemon* Daemon(const std::string& node) override { return nodes_.Daemon(node); }
+  std::map<std::string, std::map<std::string, std::int64_t>> PlatformStamps() const override;
+
+  // The containerd serving NODE (null when not started).
+  ContainerdNode* Node(const std::string& node) { return nodes_.Find(node); }
+
+ private:
+  ContainerdDriver(ContainerdDriverConfig config, RuntimeInfo info, std::string runtime_path);
+  Created Make(const ContainerSpec& spec, bool start, Nanos timeout);
+
+  ContainerdDriverConfig config_;
+  RuntimeInfo info_;
+  std::string runtime_path_;
+  NodePlatforms<ContainerdNode> nodes_;
+  std::string image_;     // the imported image's reference
+  std::string archive_;   // the image archive, written once, imported into every node
+  std::string chain_id_;  // its unpacked snapshot: every container's parent
+};
+
+}  // namespace faultline::drivers::containerd

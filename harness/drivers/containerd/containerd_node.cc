@@ -1,0 +1,167 @@
+#include "harness/drivers/containerd/containerd_node.h"
+
+#include "harness/core/cgroup.h"
+#include "harness/core/files.h"
+#include "harness/core/process.h"
+#include "harness/drivers/daemon/containerd_instance.h"
+
+namespace faultline::drivers::containerd {
+namespace {
+
+constexpr auto kReadyTimeout = std::chrono::seconds(60);
+constexpr auto kImportTimeout = std::chrono::minutes(2);
+// How soon the event stream is opened again after containerd went away (a daemon fault).
+constexpr auto kResubscribePause = std::chrono::milliseconds(50);
+
+}  // namespace
+
+ContainerdNode::ContainerdNode(ContainerdNodeConfig config)
+    : config_(std::move(config)),
+      platform_cgroup_(config_.node.cgroup + "/fl-" + config_.run_id + "-" + config_.target +
+                       "-platform"),
+      containers_cgroup_(config_.node.cgroup + "/fl-" + config_.run_id + "-" + config_.target +
+                         "-containers") {}
+
+ContainerdNode::~ContainerdNode() {
+  (void)Stop();
+}
+
+Result<std::unique_ptr<ContainerdNode>> ContainerdNode::Start(ContainerdNodeConfig config) {
+  std::unique_ptr<ContainerdNode> node(new ContainerdNode(std::move(config)));
+  if (Status launched = node->Launch(); !launched.ok()) {
+    (void)node->Stop();
+    return std::move(launched).error().With("containerd on " + node->config_.node.name);
+  }
+  return node;
+}
+
+Status ContainerdNode::Launch() {
+  Journal& journal = *config_.journal;
+  for (const std::string* cgroup : {&platform_cgroup_, &containers_cgroup_}) {
+    FL_ASSIGN_OR_RETURN(std::uint64_t seq,
+                        journal.Acquire(journal_kind::kCgroup, {{"path", *cgroup}}));
+    records_.push_back(seq);
+  }
+  made_run_containerd_ = !RunContainerdExists();
+  FL_ASSIGN_OR_RETURN(
+      std::uint64_t seq,
+      journal.Acquire(kPlatformRecord, {{"dir", config_.dir},
+                                        {"target", config_.target},
+                                        {"node", config_.node.name},
+                                        {"made_run_containerd", made_run_containerd_}}));
+  records_.push_back(seq);
+  FL_RETURN_IF_ERROR(MakeDirs(config_.dir, 0700));
+  const ContainerdInstance instance{config_.dir};
+  FL_RETURN_IF_ERROR(WriteFileAtomic(config_.dir + "/containerd.toml", instance.Config()));
+
+  client_ = std::make_unique<ContainerdClient>(instance.socket());
+  NodeDaemonSpec spec{"containerd",
+                      config_.self_exe,
+                      config_.node,
+                      platform_cgroup_,
+                      {},
+                      {"containerd", "--config", config_.dir + "/containerd.toml"},
+                      config_.dir + "/containerd.log"};
+  FL_ASSIGN_OR_RETURN(containerd_, NodeDaemon::Start(
+                                       spec,
+                                       [&](pid_t) -> Status {
+                                         auto answered = client_->Version(std::chrono::seconds(2));
+                                         if (answered.ok()) return OkStatus();
+                                         return std::move(answered).error();
+                                       },
+                                       kReadyTimeout));
+  follower_ = std::thread([this] { FollowEvents(); });
+  return OkStatus();
+}
+
+void ContainerdNode::FollowEvents() {
+  while (!stop_events_) {
+    std::unique_ptr<TaskEventStream> stream = client_->SubscribeTaskEvents(kNamespace);
+    {
+      std::lock_guard lock(mu_);
+      if (stop_events_) return;
+      stream_ = stream.get();
+    }
+    for (;;) {
+      auto event = stream->Next();
+      if (!event.ok()) break;
+      if (event->topic == "/tasks/exit") {
+        // An exec's exit is not the container's.
+        if (!event->exec_id.empty() && event->exec_id != event->container_id) continue;
+        exits_.Record(event->container_id, BootNsOfRealtime(event->exited_at_realtime_ns));
+      } else {
+        // "/tasks/create" -> "task_create"
+        const std::string name = "task_" + event->topic.substr(event->topic.rfind('/') + 1);
+        std::lock_guard lock(mu_);
+        stamps_[event->container_id][name] = BootNsOfRealtime(event->at_realtime_ns);
+      }
+    }
+    {
+      std::lock_guard lock(mu_);
+      stream_ = nullptr;
+    }
+    stream.reset();
+    if (!stop_events_) std::this_thread::sleep_for(kResubscribePause);
+  }
+}
+
+std::map<std::string, std::map<std::string, std::int64_t>> ContainerdNode::TaskStamps() const {
+  std::lock_guard lock(mu_);
+  return stamps_;
+}
+
+Status ContainerdNode::Stop() {
+  if (follower_.joinable()) {
+    {
+      std::lock_guard lock(mu_);
+      stop_events_ = true;
+      if (stream_) stream_->Cancel();
+    }
+    follower_.join();
+  }
+  if (records_.empty()) return OkStatus();
+  containerd_.Stop(std::chrono::seconds(10));
+  // Shims and containers left die with their cgroups.
+  Status status = RemoveCgroupTree(containers_cgroup_);
+  Status platform = RemoveCgroupTree(platform_cgroup_);
+  if (status.ok()) status = platform;
+  Status unmounted = UnmountAllBelow(config_.dir);
+  if (status.ok()) status = unmounted;
+  Status shims = RemoveShimLeftovers(ContainerdInstance{config_.dir}.state(), made_run_containerd_);
+  if (status.ok()) status = shims;
+  Status removed = RemoveTree(config_.dir);
+  if (status.ok()) status = removed;
+  if (!status.ok()) return status;
+  for (auto it = records_.rbegin(); it != records_.rend(); ++it) config_.journal->Release(*it);
+  records_.clear();
+  return OkStatus();
+}
+
+Status ContainerdNode::ImportImage(const std::string& path) {
+  const std::string ctr = FindExecutable("ctr");
+  if (ctr.empty()) return FailedPrecondition("ctr not found in PATH (Debian package containerd)");
+  auto imported = RunForOutput({ctr, "--address", client_->socket(), "--namespace", kNamespace,
+                                "images", "import", "--snapshotter", "overlayfs", path},
+                               kImportTimeout);
+  if (!imported.ok()) return std::move(imported).error().With("ctr images import");
+  return OkStatus();
+}
+
+Result<std::uint64_t> ContainerdNode::ResidentBytes() const {
+  return CgroupPssBytes(platform_cgroup_);
+}
+
+Status UndoPlatformRecord(const nlohmann::json& data, const std::string& run_id,
+                          const std::string& run_dir) {
+  const std::string dir = data.at("dir").get<std::string>();
+  if (run_id.empty() || !PathInside(dir, run_dir, false)) {
+    return InvalidArgument("refusing to remove containerd platform " + dir + ": not inside run " +
+                           run_id);
+  }
+  FL_RETURN_IF_ERROR(UnmountAllBelow(dir));
+  FL_RETURN_IF_ERROR(RemoveShimLeftovers(ContainerdInstance{dir}.state(),
+                                         data.value("made_run_containerd", false)));
+  return RemoveTree(dir);
+}
+
+}  // namespace faultline::drivers::containerd

@@ -1,0 +1,237 @@
+// The containerd driver in process against a real containerd of its own: containers made
+// through the gRPC API are checked from outside (the task's init in /proc, in the cgroup the
+// driver names; containerd's own client, ctr, on the private socket), the shim-stamped events
+// come back, and nothing is left once the platform is stopped. platform.daemon_kill SIGKILLs the
+// real containerd: the shims keep their containers, and the restarted containerd serves again.
+#include "harness/drivers/containerd/containerd_driver.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <thread>
+
+#include "chaos/registry.h"
+#include "harness/core/cgroup.h"
+#include "harness/core/files.h"
+#include "harness/core/host.h"
+#include "harness/core/journal.h"
+#include "harness/core/process.h"
+#include "harness/images/image.h"
+#include "tests/integration/host_state.h"
+
+namespace faultline {
+namespace {
+
+using namespace std::chrono_literals;
+using drivers::containerd::ContainerdDriver;
+using testing::Leftovers;
+using testing::Slurp;
+using testing::TempDir;
+
+// crun refuses hybrid cgroups: like `faultline run`, the test process enters the private v1
+// cgroup view before any test, while it is still single-threaded.
+class PrivateV1ViewEnvironment : public ::testing::Environment {
+ public:
+  void SetUp() override {
+    if (geteuid() != 0 || DetectCgroupMode() != CgroupMode::kHybrid) return;
+    Status entered = EnterPrivateV1CgroupView();
+    ASSERT_TRUE(entered.ok()) << entered.error().ToString();
+  }
+};
+::testing::Environment* const kPrivateView =
+    ::testing::AddGlobalTestEnvironment(new PrivateV1ViewEnvironment);
+
+class ContainerdDriverTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    FL_REQUIRE_ROOT_RUNTIME("containerd");
+    state_ = TempDir("containerd");
+    setenv("FAULTLINE_STATE_DIR", state_.c_str(), 1);
+    had_run_containerd_ = PathExists("/run/containerd");
+    ASSERT_TRUE(StartOrphanReaper().ok());
+  }
+  void TearDown() override {
+    if (state_.empty()) return;
+    EXPECT_EQ(Leftovers(state_), std::vector<std::string>{});
+    if (!had_run_containerd_) {
+      EXPECT_FALSE(PathExists("/run/containerd"));  // no shim socket left either
+    }
+    (void)RemoveTree(state_);
+    unsetenv("FAULTLINE_STATE_DIR");
+  }
+
+  // Opens a driver of RUNTIME for run RUN_ID, starts containerd on the local node and imports
+  // busybox.
+  std::unique_ptr<ContainerdDriver> Open(const std::string& run_id, const std::string& runtime) {
+    journal_ = std::move(Journal::Open(run_id).value());
+    const std::string image_root = journal_->run_dir() + "/image";
+    EXPECT_TRUE(images::BuildBusyboxRootfs(image_root).ok());
+    auto driver = ContainerdDriver::Open(
+        {"ct", runtime, run_id, journal_->run_dir(), journal_.get(), FAULTLINE_BINARY});
+    EXPECT_TRUE(driver.ok()) << driver.error().ToString();
+    if (!driver.ok()) return nullptr;
+    node_ = {"local", "", "faultline/" + run_id, ""};
+    Status platform = (*driver)->StartPlatform(node_);
+    EXPECT_TRUE(platform.ok()) << platform.error().ToString();
+    auto reference = (*driver)->ImportImage(node_, {"busybox", image_root, ""});
+    EXPECT_TRUE(reference.ok()) << reference.error().ToString();
+    return std::move(*driver);
+  }
+  // Stops the platform, removes the run's cgroups and closes its journal.
+  void Close(std::unique_ptr<ContainerdDriver> driver, const std::string& run_id) {
+    EXPECT_TRUE(driver->StopPlatform(node_).ok());
+    driver.reset();
+    EXPECT_TRUE(RemoveCgroupTree("faultline/" + run_id).ok());
+    for (const auto& root : CgroupHierarchies()) rmdir((root + "/faultline").c_str());
+    EXPECT_TRUE(journal_->Close().ok());
+  }
+  // containerd's own client on the node's private socket, in faultline's namespace.
+  std::string Ctr(ContainerdDriver& driver, std::vector<std::string> args) {
+    std::vector<std::string> argv = {FindExecutable("ctr"), "--address",
+                                     driver.Node("local")->client().socket(), "--namespace",
+                                     drivers::containerd::kNamespace};
+    argv.insert(argv.end(), args.begin(), args.end());
+    auto said = RunForOutput(argv);
+    EXPECT_TRUE(said.ok()) << said.error().ToString();
+    return said.ok() ? *said : "";
+  }
+
+  std::string state_;
+  bool had_run_containerd_ = false;
+  std::unique_ptr<Journal> journal_;
+  drivers::PlatformNode node_;
+};
+
+TEST_P(ContainerdDriverTest, ContainersRunAsCtrSeesThemAndTheShimStampsTheirSteps) {
+  const std::string run_id = "ctrd" + GetParam();
+  auto driver = Open(run_id, GetParam());
+  ASSERT_NE(driver, nullptr);
+  drivers::ContainerSpec spec;
+  spec.id = "fl-" + run_id + "-a";
+  spec.command = {"sleep", "60"};
+  spec.node = "local";
+  spec.resources.memory_bytes = 64 << 20;
+  drivers::Created created = driver->Create(spec, 30s);
+  ASSERT_TRUE(created.prepare.status.ok()) << created.prepare.status.error().ToString();
+  ASSERT_TRUE(created.create.status.ok()) << created.create.status.error().ToString();
+  // Created, not started: the task exists and its init waits for start.
+  EXPECT_NE(Ctr(*driver, {"tasks", "ls"}).find("CREATED"), std::string::npos);
+  drivers::OpResult started = created.container->Start(30s);
+  ASSERT_TRUE(started.status.ok()) << started.status.error().ToString();
+
+  // From outside: the init in /proc, in the cgroup the driver names, below the node's.
+  const drivers::ContainerIdentity identity = created.container->Identity();
+  EXPECT_EQ(identity.platform_id, spec.id);
+  ASSERT_GT(identity.init_pid, 0);
+  const std::string cgroups = Slurp("/proc/" + std::to_string(identity.init_pid) + "/cgroup");
+  EXPECT_NE(cgroups.find(":/" + identity.cgroup + "\n"), std::string::npos) << cgroups;
+  EXPECT_EQ(identity.cgroup.rfind("faultline/" + run_id + "/", 0), 0u) << identity.cgroup;
+  EXPECT_EQ(Slurp("/proc/" + std::to_string(identity.init_pid) + "/comm"), "sleep\n");
+  // The spec's memory limit, as runc or crun set it (v2 memory.max, v1 limit_in_bytes).
+  const std::string memory = MemoryCgroupDir(identity.cgroup);
+  const std::string limit =
+      memory + (PathExists(memory + "/memory.max") ? "/memory.max" : "/memory.limit_in_bytes");
+  EXPECT_EQ(Slurp(limit), std::to_string(64 << 20) + "\n");
+  // The runtime the target named ran behind the shim, with its state below the node's
+  // directory: runc keeps state.json there, crun a status file.
+  const std::string runtime_state =
+      driver->Node("local")->runtime_root() + "/" + drivers::containerd::kNamespace + "/" + spec.id;
+  EXPECT_TRUE(PathExists(runtime_state + (GetParam() == "runc" ? "/state.json" : "/status")))
+      << runtime_state;
+  // ctr agrees: the container with the run's label, its task running with that pid.
+  EXPECT_EQ(Ctr(*driver, {"containers", "ls", "-q"}), spec.id + "\n");
+  const std::string info = Ctr(*driver, {"containers", "info", spec.id});
+  EXPECT_NE(info.find("\"faultline.run\": \"" + run_id + "\""), std::string::npos) << info;
+  const std::string tasks = Ctr(*driver, {"tasks", "ls"});
+  EXPECT_NE(tasks.find(std::to_string(identity.init_pid)), std::string::npos) << tasks;
+  EXPECT_NE(tasks.find("RUNNING"), std::string::npos) << tasks;
+  auto state = created.container->State(10s);
+  ASSERT_TRUE(state.ok());
+  EXPECT_EQ(*state, drivers::ContainerStatus::kRunning);
+  // containerd and the shim are the platform's overhead.
+  auto overhead = driver->ResidentOverheadBytes();
+  ASSERT_TRUE(overhead.ok());
+  EXPECT_GT(*overhead, 10u << 20);
+
+  EXPECT_TRUE(created.container->Kill(SIGKILL, 10s).status.ok());
+  auto exited = created.container->WaitExit(30s, nullptr);
+  ASSERT_TRUE(exited.ok()) << exited.error().ToString();
+  EXPECT_GT(*exited, started.end_ns);
+  EXPECT_LT(*exited, BootNowNs());
+  // The shim stamped the task's create inside the create call, its start inside the start.
+  const auto stamps = driver->PlatformStamps();
+  ASSERT_EQ(stamps.count(spec.id), 1u);
+  const auto& steps = stamps.at(spec.id);
+  ASSERT_EQ(steps.count("task_create"), 1u);
+  ASSERT_EQ(steps.count("task_start"), 1u);
+  EXPECT_GT(steps.at("task_create"), created.create.start_ns);
+  EXPECT_LT(steps.at("task_create"), created.create.end_ns);
+  EXPECT_GT(steps.at("task_start"), started.start_ns);
+  EXPECT_LT(steps.at("task_start"), started.end_ns);
+
+  EXPECT_TRUE(created.container->Delete(20s).status.ok());
+  EXPECT_EQ(Ctr(*driver, {"containers", "ls", "-q"}), "");
+  EXPECT_EQ(Ctr(*driver, {"snapshots", "ls"}).find(spec.id), std::string::npos);
+  const std::string socket = driver->Node("local")->client().socket();
+  Close(std::move(driver), run_id);
+  EXPECT_FALSE(PathExists(socket));
+}
+
+INSTANTIATE_TEST_SUITE_P(Runtimes, ContainerdDriverTest, ::testing::Values("runc", "crun"));
+
+class ContainerdDaemonTest : public ContainerdDriverTest {};
+
+// containerd SIGKILLed for a while (platform.daemon_kill): the shim keeps the container, the API
+// is down, and once containerd runs again it answers, takes starts, and its events still reach
+// the driver.
+TEST_F(ContainerdDaemonTest, KilledContainerdLeavesContainersRunningAndServesAgain) {
+  const std::string run_id = "ctrdkill";
+  auto driver = Open(run_id, "runc");
+  ASSERT_NE(driver, nullptr);
+  drivers::ContainerSpec spec;
+  spec.id = "fl-" + run_id + "-a";
+  spec.command = {"sleep", "300"};
+  spec.node = "local";
+  drivers::Created running = driver->Run(spec, 30s);
+  ASSERT_TRUE(running.create.status.ok()) << running.create.status.error().ToString();
+  const pid_t init = running.container->Identity().init_pid;
+  ASSERT_GT(init, 0);
+  const pid_t before = driver->Node("local")->pid();
+
+  chaos::FaultParams params;
+  params.run_id = run_id;
+  params.kind = "platform.daemon_kill";
+  params.nodes.push_back({"local", "", "", "", "faultline/" + run_id});
+  params.daemons.push_back(driver->Daemon("local"));
+  ASSERT_NE(params.daemons[0], nullptr);
+  auto active = chaos::MechanismFor(params.kind)->Inject(params, *journal_);
+  ASSERT_TRUE(active.ok()) << active.error().ToString();
+  EXPECT_FALSE(driver->Node("local")->daemon().Alive());
+  EXPECT_FALSE(running.container->State(2s).ok());  // nobody answers
+  EXPECT_EQ(Slurp("/proc/" + std::to_string(init) + "/comm"), "sleep\n");
+  ASSERT_TRUE((*active)->Revert().ok());
+  reports::FaultRecord record;
+  (*active)->Report(record);
+  ASSERT_EQ(record.daemons.size(), 1u);
+  EXPECT_EQ(record.daemons[0].running_before, 1);
+  EXPECT_EQ(record.daemons[0].survived, 1);
+  EXPECT_EQ(record.daemons[0].error, "");
+  EXPECT_GT(record.daemons[0].start_succeeded_s, 0);
+
+  // The new containerd knows the surviving task, and its exit reaches the driver.
+  const pid_t after = driver->Node("local")->pid();
+  EXPECT_NE(after, before);
+  EXPECT_NE(Slurp("/proc/" + std::to_string(after) + "/cgroup").find(run_id), std::string::npos);
+  auto state = running.container->State(10s);
+  ASSERT_TRUE(state.ok()) << state.error().ToString();
+  EXPECT_EQ(*state, drivers::ContainerStatus::kRunning);
+  EXPECT_TRUE(running.container->Kill(SIGKILL, 10s).status.ok());
+  auto exited = running.container->WaitExit(30s, nullptr);
+  EXPECT_TRUE(exited.ok()) << exited.error().ToString();
+  EXPECT_TRUE(running.container->Delete(20s).status.ok());
+  Close(std::move(driver), run_id);
+}
+
+}  // namespace
+}  // namespace faultline
