@@ -66,6 +66,37 @@ double SortedQuantile(std::vector<double>& values, double q) {
   return measure::Quantile(values, q);
 }
 
+// The z with NormalCdf(z) = p, by bisection: only a handful of calls, and exact to rounding.
+double NormalQuantile(double p) {
+  double lo = -40, hi = 40;
+  for (int i = 0; i < 200 && hi - lo > 1e-15; ++i) {
+    const double mid = (lo + hi) / 2;
+    (NormalCdf(mid) < p ? lo : hi) = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+// Moses' k: the largest k with P(U <= k - 1) <= tail under the Mann-Whitney null for samples
+// of n and m values, so that [D_(k), D_(nm+1-k)] of the sorted differences misses the shift
+// with probability at most 2 * tail; 0 when even k = 1 does not qualify.
+std::size_t MosesRank(std::size_t n, std::size_t m, double tail) {
+  if (n <= kMosesExactMax && m <= kMosesExactMax) {
+    const std::vector<double> counts = UCounts(n, m);
+    const double total = std::accumulate(counts.begin(), counts.end(), 0.0);
+    // A relative allowance for rounding, so that 1/20 qualifies for a tail of (1 - 0.9) / 2.
+    const double allowed = tail * total * (1 + 1e-9);
+    std::size_t k = 0;
+    double below = 0;  // arrangements with U < k
+    while (k < counts.size() && below + counts[k] <= allowed) below += counts[k++];
+    return k;
+  }
+  // P(U <= k - 1) ~ Φ((k - 1 + 0.5 - nm/2) / sd), with the continuity correction.
+  const double nm = static_cast<double>(n) * static_cast<double>(m);
+  const double sd = std::sqrt(nm * static_cast<double>(n + m + 1) / 12);
+  const double k = std::floor(nm / 2 + 0.5 + NormalQuantile(tail) * sd);
+  return k < 1 ? 0 : static_cast<std::size_t>(k);
+}
+
 }  // namespace
 
 double NormalCdf(double z) {
@@ -147,6 +178,41 @@ RatioInterval BootstrapQuantileRatio(const std::vector<double>& base,
   std::sort(ratios.begin(), ratios.end());
   out.low = measure::Quantile(ratios, (1 - confidence) / 2);
   out.high = measure::Quantile(ratios, (1 + confidence) / 2);
+  return out;
+}
+
+faultline::Result<RatioInterval> HodgesLehmannRatio(const std::vector<double>& base,
+                                                    const std::vector<double>& next,
+                                                    double confidence) {
+  if (base.empty() || next.empty()) {
+    return InvalidArgument("Hodges-Lehmann ratio: a sample is empty");
+  }
+  if (!(confidence > 0 && confidence < 1)) {
+    return InvalidArgument("Hodges-Lehmann ratio: confidence must be in (0, 1)");
+  }
+  for (const std::vector<double>* sample : {&base, &next}) {
+    for (double v : *sample) {
+      if (!(v > 0 && std::isfinite(v))) {
+        return InvalidArgument("Hodges-Lehmann ratio: values must be positive and finite");
+      }
+    }
+  }
+  std::vector<double> differences;
+  differences.reserve(base.size() * next.size());
+  for (double y : next) {
+    for (double x : base) differences.push_back(std::log(y) - std::log(x));
+  }
+  std::sort(differences.begin(), differences.end());
+  RatioInterval out;
+  out.ratio = std::exp(measure::Quantile(differences, 0.5));
+  const std::size_t k = MosesRank(base.size(), next.size(), (1 - confidence) / 2);
+  if (k == 0) {
+    out.low = 0;
+    out.high = std::numeric_limits<double>::infinity();
+  } else {
+    out.low = std::exp(differences[k - 1]);
+    out.high = std::exp(differences[differences.size() - k]);
+  }
   return out;
 }
 

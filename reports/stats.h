@@ -1,11 +1,14 @@
 // The statistics `faultline compare` rests on: the Mann-Whitney U test, a bootstrap confidence
-// interval for the ratio of two quantiles, and the Benjamini-Hochberg adjustment of p-values.
-// docs/METRICS.md ("Comparing two runs") defines each precisely.
+// interval for the ratio of two quantiles, the Hodges-Lehmann ratio with its Moses interval,
+// and the Benjamini-Hochberg adjustment of p-values.
+// docs/METRICS.md ("Comparing two runs") defines precisely each one compare uses.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <vector>
+
+#include "harness/core/result.h"
 
 namespace faultline::reports {
 
@@ -39,6 +42,22 @@ struct RatioInterval {
 RatioInterval BootstrapQuantileRatio(const std::vector<double>& base,
                                      const std::vector<double>& next, double q, double confidence,
                                      int resamples, std::uint64_t seed);
+
+// Two independent samples of positive values (e.g. per-repetition medians of BASE and NEW):
+// exp of the two-sample Hodges-Lehmann shift of their logs (the median of all differences
+// ln next_j - ln base_i) as the ratio NEW / BASE, with the Moses confidence interval at
+// `confidence`: the k-th smallest and k-th largest of those differences, k from the exact
+// Mann-Whitney null distribution when both samples have at most kMosesExactMax values and from
+// its normal approximation beyond. Distribution-free under the shift model (NEW is BASE times a
+// constant); ties (a coarse clock) only make the closed interval wider than it needs to be.
+// When the samples are too small for the level, a side is 0 or +infinity.
+// InvalidArgument for an empty sample, a value that is not positive and finite, or a
+// confidence outside (0, 1). All n * m differences are kept: meant for per-repetition values,
+// not for thousands of pooled samples.
+inline constexpr std::size_t kMosesExactMax = 50;
+faultline::Result<RatioInterval> HodgesLehmannRatio(const std::vector<double>& base,
+                                                    const std::vector<double>& next,
+                                                    double confidence);
 
 // Benjamini-Hochberg adjusted p-values, in the input order: p_(i) * m / i made monotone from
 // the largest rank down, capped at 1. Rejecting adjusted p < alpha controls the false

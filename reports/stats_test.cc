@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
+#include <tuple>
+#include <vector>
 
 namespace faultline::reports {
 namespace {
@@ -115,6 +119,87 @@ TEST(BootstrapTest, ZerosAndEmptyInput) {
   EXPECT_DOUBLE_EQ(zeros.high, 1.0);
   EXPECT_TRUE(std::isinf(BootstrapQuantileRatio({0, 0}, {1, 1}, 0.5, 0.95, 100, 1).ratio));
   EXPECT_TRUE(std::isnan(BootstrapQuantileRatio({}, {1}, 0.5, 0.95, 100, 1).ratio));
+}
+
+TEST(HodgesLehmannTest, SmallSamplesUseTheExactDistribution) {
+  // Ratios next_j / base_i, sorted: 0.25 0.5 0.5 1 1 1 2 2 2 4 4 4 8 8 16 32. The median of
+  // their logs is ln 2. U for 4 and 4 values counts 1, 1, 2, 3, 5 arrangements (of 70) for
+  // U = 0..4, so P(U <= 0, 1, 2, 3) = 1/70, 2/70, 4/70, 7/70.
+  const std::vector<double> base = {1, 2, 4, 8}, next = {2, 4, 8, 32};
+  // 95%: the tail 0.025 allows only P(U <= 0): k = 1, the extremes.
+  RatioInterval r = *HodgesLehmannRatio(base, next, 0.95);
+  EXPECT_NEAR(r.ratio, 2, 1e-12);
+  EXPECT_NEAR(r.low, 0.25, 1e-12);
+  EXPECT_NEAR(r.high, 32, 1e-12);
+  // 90%: P(U <= 1) = 0.029 <= 0.05 < P(U <= 2): k = 2.
+  r = *HodgesLehmannRatio(base, next, 0.90);
+  EXPECT_NEAR(r.low, 0.5, 1e-12);
+  EXPECT_NEAR(r.high, 16, 1e-12);
+  // 80%: P(U <= 3) = 0.1 is exactly the tail, and qualifies: k = 4.
+  r = *HodgesLehmannRatio(base, next, 0.80);
+  EXPECT_NEAR(r.low, 1, 1e-12);
+  EXPECT_NEAR(r.high, 8, 1e-12);
+}
+
+TEST(HodgesLehmannTest, TooFewValuesForTheLevelLeaveTheIntervalOpen) {
+  // 3 and 3 values: P(U <= 0) = 1/20. At 90% that is the whole tail, k = 1; at 95% no k.
+  const std::vector<double> base = {10, 11, 12}, next = {12, 13, 15};
+  RatioInterval r = *HodgesLehmannRatio(base, next, 0.90);
+  EXPECT_NEAR(r.low, 1.0, 1e-12);    // 12 / 12
+  EXPECT_NEAR(r.high, 1.5, 1e-12);   // 15 / 10
+  EXPECT_NEAR(r.ratio, 1.2, 1e-12);  // 12 / 10, the middle of the 9 ratios
+  r = *HodgesLehmannRatio(base, next, 0.95);
+  EXPECT_EQ(r.low, 0);
+  EXPECT_TRUE(std::isinf(r.high));
+}
+
+TEST(HodgesLehmannTest, LargeSamplesUseTheNormalApproximation) {
+  // 60 and 60 values: sd of U = √(3600 · 121 / 12) = 190.526, and at 95%
+  // k = floor(1800 + 0.5 − 1.959964 · 190.526) = floor(1427.08) = 1427.
+  std::vector<double> base, next, differences;
+  for (int i = 0; i < 60; ++i) {
+    base.push_back(100 + 3 * i + (i * 7) % 11);
+    next.push_back(120 + 2 * i + (i * 5) % 13);
+  }
+  for (double y : next) {
+    for (double x : base) differences.push_back(std::log(y) - std::log(x));
+  }
+  std::sort(differences.begin(), differences.end());
+  RatioInterval r = *HodgesLehmannRatio(base, next, 0.95);
+  EXPECT_NEAR(r.low, std::exp(differences[1427 - 1]), 1e-12);
+  EXPECT_NEAR(r.high, std::exp(differences[3600 - 1427]), 1e-12);
+  EXPECT_NEAR(r.ratio, std::exp((differences[1799] + differences[1800]) / 2), 1e-12);
+}
+
+TEST(HodgesLehmannTest, AScaledSampleScalesTheRatio) {
+  const std::vector<double> base = {5, 7, 6, 9, 5.5, 8, 6.5, 7.5, 10, 6};
+  std::vector<double> next = base;
+  for (double& v : next) v *= 1.2;
+  RatioInterval r = *HodgesLehmannRatio(base, next, 0.95);
+  EXPECT_NEAR(r.ratio, 1.2, 1e-12);
+  EXPECT_LT(r.low, 1.2);
+  EXPECT_GT(r.high, 1.2);
+  // Units do not matter: both samples in milliseconds instead of seconds.
+  std::vector<double> base_ms = base, next_ms = next;
+  for (double& v : base_ms) v *= 1000;
+  for (double& v : next_ms) v *= 1000;
+  RatioInterval ms = *HodgesLehmannRatio(base_ms, next_ms, 0.95);
+  EXPECT_NEAR(ms.low, r.low, 1e-12);
+  EXPECT_NEAR(ms.high, r.high, 1e-12);
+}
+
+TEST(HodgesLehmannTest, RejectsBadInput) {
+  for (const auto& [base, next, confidence] :
+       {std::tuple<std::vector<double>, std::vector<double>, double>{{}, {1}, 0.95},
+        {{1, 2}, {0, 1}, 0.95},
+        {{1, -2}, {1, 1}, 0.95},
+        {{1, 2}, {1, std::numeric_limits<double>::infinity()}, 0.95},
+        {{1, 2}, {1, 2}, 1.0},
+        {{1, 2}, {1, 2}, 0.0}}) {
+    auto r = HodgesLehmannRatio(base, next, confidence);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+  }
 }
 
 TEST(BenjaminiHochbergTest, TextbookExample) {
