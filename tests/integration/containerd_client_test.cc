@@ -34,8 +34,14 @@ TEST(ContainerdClientTest, ReadsTheVersionNamespacesAndContainersOfARealContaine
     auto runc = drivers::oci::ProbeOciRuntime("runc");
     ASSERT_TRUE(runc.ok());
     auto node = drivers::docker::DockerNode::Start({{"local", "", "faultline/ctrdcl01", ""},
-                                                    "ctrdcl01", "cl", dir, "runc", runc->path,
-                                                    false, FAULTLINE_BINARY, journal->get()});
+                                                    "ctrdcl01",
+                                                    "cl",
+                                                    dir,
+                                                    "runc",
+                                                    runc->path,
+                                                    false,
+                                                    FAULTLINE_BINARY,
+                                                    journal->get()});
     ASSERT_TRUE(node.ok()) << node.error().ToString();
     drivers::containerd::ContainerdClient client(dir + "/containerd.sock");
 
@@ -57,9 +63,8 @@ TEST(ContainerdClientTest, ReadsTheVersionNamespacesAndContainersOfARealContaine
     drivers::ContainerSpec spec;
     spec.id = "fl-ctrdcl01-a";
     spec.command = {"sleep", "60"};
-    auto id = api.Create(spec.id, drivers::docker::CreateBody(spec, archive->reference, "runc",
-                                                              "ctrdcl01"),
-                         10s);
+    auto id = api.Create(
+        spec.id, drivers::docker::CreateBody(spec, archive->reference, "runc", "ctrdcl01"), 10s);
     ASSERT_TRUE(id.ok()) << id.error().ToString();
     ASSERT_TRUE(api.Start(spec.id, 10s).ok());
     auto namespaces = client.Namespaces(5s);

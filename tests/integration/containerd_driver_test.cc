@@ -11,13 +11,13 @@
 
 #include <thread>
 
-#include "chaos/registry.h"
 #include "harness/core/cgroup.h"
 #include "harness/core/files.h"
 #include "harness/core/host.h"
 #include "harness/core/journal.h"
 #include "harness/core/process.h"
 #include "harness/images/image.h"
+#include "tests/integration/daemon_fault.h"
 #include "tests/integration/host_state.h"
 
 namespace faultline {
@@ -25,6 +25,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using drivers::containerd::ContainerdDriver;
+using testing::DaemonFault;
 using testing::Leftovers;
 using testing::Slurp;
 using testing::TempDir;
@@ -199,25 +200,18 @@ TEST_F(ContainerdDaemonTest, KilledContainerdLeavesContainersRunningAndServesAga
   ASSERT_GT(init, 0);
   const pid_t before = driver->Node("local")->pid();
 
-  chaos::FaultParams params;
-  params.run_id = run_id;
-  params.kind = "platform.daemon_kill";
-  params.nodes.push_back({"local", "", "", "", "faultline/" + run_id});
-  params.daemons.push_back(driver->Daemon("local"));
-  ASSERT_NE(params.daemons[0], nullptr);
-  auto active = chaos::MechanismFor(params.kind)->Inject(params, *journal_);
-  ASSERT_TRUE(active.ok()) << active.error().ToString();
-  EXPECT_FALSE(driver->Node("local")->daemon().Alive());
-  EXPECT_FALSE(running.container->State(2s).ok());  // nobody answers
-  EXPECT_EQ(Slurp("/proc/" + std::to_string(init) + "/comm"), "sleep\n");
-  ASSERT_TRUE((*active)->Revert().ok());
-  reports::FaultRecord record;
-  (*active)->Report(record);
+  const reports::FaultRecord record =
+      DaemonFault("platform.daemon_kill", run_id, *driver, *journal_, 0s, [&] {
+        EXPECT_FALSE(driver->Node("local")->daemon().Alive());
+        EXPECT_FALSE(running.container->State(2s).ok());  // nobody answers
+        EXPECT_EQ(Slurp("/proc/" + std::to_string(init) + "/comm"), "sleep\n");
+      });
   ASSERT_EQ(record.daemons.size(), 1u);
-  EXPECT_EQ(record.daemons[0].running_before, 1);
-  EXPECT_EQ(record.daemons[0].survived, 1);
+  EXPECT_EQ(record.daemons[0].running_before, 1u);
+  EXPECT_EQ(record.daemons[0].survived, 1u);
   EXPECT_EQ(record.daemons[0].error, "");
-  EXPECT_GT(record.daemons[0].start_succeeded_s, 0);
+  ASSERT_TRUE(record.daemons[0].api_answered_s && record.daemons[0].start_succeeded_s);
+  EXPECT_GE(*record.daemons[0].start_succeeded_s, *record.daemons[0].api_answered_s);
 
   // The new containerd knows the surviving task, and its exit reaches the driver.
   const pid_t after = driver->Node("local")->pid();

@@ -21,12 +21,14 @@
 #include "harness/drivers/podman/podman_driver.h"
 #include "harness/images/image.h"
 #include "harness/images/image_archive.h"
+#include "tests/integration/daemon_fault.h"
 #include "tests/integration/host_state.h"
 
 namespace faultline {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::DaemonFault;
 using testing::Leftovers;
 using testing::Slurp;
 using testing::TempDir;
@@ -136,32 +138,6 @@ TEST_F(DockerDriverTest, ContainersRunInsideTheNodesPlatformAsDockerSeesThem) {
 bool ProcessRuns(pid_t pid) {
   auto stat = ReadFile("/proc/" + std::to_string(pid) + "/stat");
   return stat.ok() && stat->find(") Z") == std::string::npos;
-}
-
-// Injects KIND on the local node's daemon of DRIVER, waits FOR, reverts; the fault's record.
-reports::FaultRecord DaemonFault(const std::string& kind, const std::string& run_id,
-                                 drivers::Driver& driver, Journal& journal, Nanos hold) {
-  chaos::FaultParams params;
-  params.run_id = run_id;
-  params.kind = kind;
-  params.nodes.push_back({"local", "", "", "", "faultline/" + run_id});
-  params.daemons.push_back(driver.Daemon("local"));
-  reports::FaultRecord record;
-  record.kind = kind;
-  if (!params.daemons[0]) {
-    ADD_FAILURE() << "no daemon on local";
-    return record;
-  }
-  auto active = chaos::MechanismFor(kind)->Inject(params, journal);
-  if (!active.ok()) {
-    ADD_FAILURE() << active.error().ToString();
-    return record;
-  }
-  std::this_thread::sleep_for(hold);
-  Status reverted = (*active)->Revert();
-  EXPECT_TRUE(reverted.ok()) << reverted.error().ToString();
-  (*active)->Report(record);
-  return record;
 }
 
 // Starts DRIVER's platform on NODE, imports the busybox at IMAGE_ROOT and runs `sleep 300` as
@@ -480,19 +456,12 @@ TEST_F(PodmanTest, KilledServiceLeavesContainersRunning) {
     // Only the container counts, not its conmon.
     EXPECT_EQ(daemon->ContainerCgroups().size(), 1u);
 
-    chaos::FaultParams params;
-    params.run_id = run_id;
-    params.kind = "platform.daemon_kill";
-    params.nodes.push_back({"local", "", "", "", "faultline/" + run_id});
-    params.daemons.push_back(daemon);
-    auto active = chaos::MechanismFor(params.kind)->Inject(params, **journal);
-    ASSERT_TRUE(active.ok()) << active.error().ToString();
-    // While it is down: no API, the container runs on.
-    EXPECT_FALSE(daemon->Ping(1s).ok());
-    EXPECT_TRUE(ProcessRuns(init));
-    ASSERT_TRUE((*active)->Revert().ok());
-    reports::FaultRecord record;
-    (*active)->Report(record);
+    const reports::FaultRecord record =
+        DaemonFault("platform.daemon_kill", run_id, **driver, **journal, 0s, [&] {
+          // While it is down: no API, the container runs on.
+          EXPECT_FALSE(daemon->Ping(1s).ok());
+          EXPECT_TRUE(ProcessRuns(init));
+        });
     ASSERT_EQ(record.daemons.size(), 1u);
     EXPECT_EQ(record.daemons[0].running_before, 1u);
     EXPECT_EQ(record.daemons[0].survived, 1u);

@@ -97,6 +97,32 @@ bool WaitForProcesses(const std::string& pattern, int n) {
   return false;
 }
 
+// What a run's result says per target: its successful samples by op, and its run samples whose
+// kernel phases show the daemon's helper (shim or conmon) exec'd before the runtime and reach
+// the user process; and the nodes any sample ran on.
+struct Tally {
+  std::map<std::string, std::map<std::string, int>> ok_ops;  // target -> op -> count
+  std::map<std::string, int> helper_first;                   // target -> run samples
+  std::set<std::string> nodes;
+};
+
+Tally TallySamples(const nlohmann::json& result) {
+  Tally tally;
+  for (const auto& sample : result["samples"]) {
+    const std::string target = sample["target"];
+    tally.nodes.insert(sample["node"].get<std::string>());
+    if (sample["ok"].get<bool>()) ++tally.ok_ops[target][sample["op"].get<std::string>()];
+    if (sample["op"] != "run" || !sample.contains("phases")) continue;
+    const auto& phases = sample["phases"];
+    if (phases.contains("shim_exec") && phases.contains("runtime_exec") &&
+        phases.contains("user_exec") &&
+        phases["shim_exec"].get<std::int64_t>() < phases["runtime_exec"].get<std::int64_t>()) {
+      ++tally.helper_first[target];
+    }
+  }
+  return tally;
+}
+
 constexpr char kDockerScenario[] = R"(version: 1
 name: docker-small
 target: {driver: docker, image: busybox}
@@ -113,30 +139,15 @@ TEST_F(PlatformRunTest, DockerOnTwoNodesMeasuresAndLeavesNothing) {
   std::string output;
   const nlohmann::json result = Run(kDockerScenario, output);
   ASSERT_FALSE(result.is_null()) << output;
-  std::map<std::string, int> ok_ops;
-  std::set<std::string> nodes;
-  for (const auto& sample : result["samples"]) {
-    if (sample["ok"].get<bool>()) ++ok_ops[sample["op"].get<std::string>()];
-    nodes.insert(sample["node"].get<std::string>());
-  }
+  Tally tally = TallySamples(result);
+  std::map<std::string, int>& ok_ops = tally.ok_ops["docker"];
   EXPECT_EQ(ok_ops["exit"], 6) << output;
   EXPECT_EQ(ok_ops["run"], 12) << output;
   EXPECT_EQ(ok_ops["stop"], 6) << output;
-  EXPECT_EQ(nodes, (std::set<std::string>{"node-1", "node-2"}));
+  EXPECT_EQ(tally.nodes, (std::set<std::string>{"node-1", "node-2"}));
   EXPECT_EQ(result["context"]["targets"][0]["runtime"]["name"], "dockerd");
   // With BTF, the daemon's side in phases: containerd's shim exec'd, then the runtime.
-  if (PathExists("/sys/kernel/btf/vmlinux")) {
-    int ordered = 0;
-    for (const auto& sample : result["samples"]) {
-      if (sample["op"] != "run" || !sample.contains("phases")) continue;
-      const auto& phases = sample["phases"];
-      if (phases.contains("shim_exec") && phases.contains("runtime_exec") &&
-          phases["shim_exec"].get<std::int64_t>() < phases["runtime_exec"].get<std::int64_t>()) {
-        ++ordered;
-      }
-    }
-    EXPECT_EQ(ordered, 12) << output;
-  }
+  EXPECT_EQ(tally.helper_first["docker"], PathExists("/sys/kernel/btf/vmlinux") ? 12 : 0) << output;
   // dockerd, containerd and shims per node: tens of MB shared by the containers.
   bool overhead_seen = false;
   for (const auto& point : result["density"]) {
@@ -278,27 +289,17 @@ TEST_F(PlatformRunTest, PodmanServiceAndCliOnTwoNodesMeasureAndLeaveNothing) {
   std::string output;
   const nlohmann::json result = Run(kPodmanScenario, output);
   ASSERT_FALSE(result.is_null()) << output;
-  std::map<std::string, std::map<std::string, int>> ok_ops;  // target -> op -> count
-  std::map<std::string, int> with_phases;
-  for (const auto& sample : result["samples"]) {
-    const std::string target = sample["target"];
-    if (sample["ok"].get<bool>()) ++ok_ops[target][sample["op"].get<std::string>()];
-    // Phases from the daemon's side (conmon's exec) to the user process's.
-    if (sample["op"] == "run" && sample.contains("phases") &&
-        sample["phases"].contains("shim_exec") && sample["phases"].contains("user_exec")) {
-      ++with_phases[target];
-    }
-  }
+  Tally tally = TallySamples(result);
   // With BTF the probes run, and follow the runtime below the service's or the CLI's conmon.
   const bool ebpf = PathExists("/sys/kernel/btf/vmlinux");
   if (ebpf) {
     EXPECT_EQ(result["probes"]["mode"], "ebpf") << result["probes"].dump();
   }
   for (const char* target : {"pm-service", "pm-cli"}) {
-    EXPECT_EQ(ok_ops[target]["exit"], 4) << target << output;
-    EXPECT_EQ(ok_ops[target]["run"], 8) << target << output;
-    EXPECT_EQ(ok_ops[target]["stop"], 4) << target << output;
-    EXPECT_EQ(with_phases[target], ebpf ? 8 : 0) << target;
+    EXPECT_EQ(tally.ok_ops[target]["exit"], 4) << target << output;
+    EXPECT_EQ(tally.ok_ops[target]["run"], 8) << target << output;
+    EXPECT_EQ(tally.ok_ops[target]["stop"], 4) << target << output;
+    EXPECT_EQ(tally.helper_first[target], ebpf ? 8 : 0) << target;
   }
   EXPECT_EQ(PathExists("/var/lib/containers"), had_var_lib);
 }
@@ -339,36 +340,24 @@ TEST_F(PlatformRunTest, ContainerdOnTwoNodesMeasuresWithTheShimsStampsAndLeavesN
   const nlohmann::json result = Run(kContainerdScenario, output);
   ASSERT_FALSE(result.is_null()) << output;
   const bool ebpf = PathExists("/sys/kernel/btf/vmlinux");
-  std::map<std::string, std::map<std::string, int>> ok_ops;
-  std::map<std::string, int> stamped, with_phases;
-  std::set<std::string> nodes;
+  Tally tally = TallySamples(result);
+  std::map<std::string, int> stamped;
   for (const auto& sample : result["samples"]) {
-    const std::string target = sample["target"];
-    if (!sample["ok"].get<bool>()) continue;
-    ++ok_ops[target][sample["op"].get<std::string>()];
-    nodes.insert(sample["node"].get<std::string>());
-    if (sample["op"] != "run") continue;
-    if (sample.contains("events") && sample["events"].contains("task_create") &&
-        sample["events"].contains("task_start") &&
-        sample["events"]["task_create"].get<std::int64_t>() <
-            sample["events"]["task_start"].get<std::int64_t>()) {
-      ++stamped[target];
-    }
-    if (sample.contains("phases") && sample["phases"].contains("shim_exec") &&
-        sample["phases"].contains("runtime_exec") &&
-        sample["phases"]["shim_exec"].get<std::int64_t>() <
-            sample["phases"]["runtime_exec"].get<std::int64_t>()) {
-      ++with_phases[target];
+    if (sample["op"] != "run" || !sample["ok"].get<bool>() || !sample.contains("events")) continue;
+    const auto& events = sample["events"];
+    if (events.contains("task_create") && events.contains("task_start") &&
+        events["task_create"].get<std::int64_t>() < events["task_start"].get<std::int64_t>()) {
+      ++stamped[sample["target"].get<std::string>()];
     }
   }
   for (const char* target : {"ctrd-runc", "ctrd-crun"}) {
-    EXPECT_EQ(ok_ops[target]["exit"], 6) << target << output;
-    EXPECT_EQ(ok_ops[target]["run"], 12) << target << output;
-    EXPECT_EQ(ok_ops[target]["stop"], 6) << target << output;
+    EXPECT_EQ(tally.ok_ops[target]["exit"], 6) << target << output;
+    EXPECT_EQ(tally.ok_ops[target]["run"], 12) << target << output;
+    EXPECT_EQ(tally.ok_ops[target]["stop"], 6) << target << output;
     EXPECT_EQ(stamped[target], 12) << target << output;
-    EXPECT_EQ(with_phases[target], ebpf ? 12 : 0) << target << output;
+    EXPECT_EQ(tally.helper_first[target], ebpf ? 12 : 0) << target << output;
   }
-  EXPECT_EQ(nodes, (std::set<std::string>{"node-1", "node-2"}));
+  EXPECT_EQ(tally.nodes, (std::set<std::string>{"node-1", "node-2"}));
   EXPECT_EQ(result["context"]["targets"][0]["runtime"]["name"], "containerd");
   bool stamps_aggregated = false, overhead_seen = false;
   for (const auto& aggregate : result["aggregates"]) {

@@ -19,9 +19,10 @@ constexpr const char* kSnapshotter = "overlayfs";
 constexpr const char* kRuncShim = "io.containerd.runc.v2";
 constexpr const char* kRunLabel = "faultline.run";
 
-// OK when STATUS is OK or says that the thing is not there (anymore).
-bool GoneOrOk(const Status& status) {
-  return status.ok() || status.error().code == ErrorCode::kNotFound;
+// STATUS, or OK when it says that the thing is not there (anymore).
+Status UnlessGone(Status status) {
+  if (!status.ok() && status.error().code == ErrorCode::kNotFound) return OkStatus();
+  return status;
 }
 
 class ContainerdContainer : public Container {
@@ -43,27 +44,22 @@ class ContainerdContainer : public Container {
   OpResult Kill(int signal, Nanos timeout) override {
     return TimedCall([&] { return node_->client().KillTask(kNamespace, id_, signal, timeout); });
   }
-  // As containerd's client deletes: the task (killed and waited for when it runs), the
-  // container, its snapshot. What is already gone is no error.
+  // As containerd's client deletes: the task (killed and waited for while it runs), the
+  // container, its snapshot. What is gone already is no error: NotFound (no such task,
+  // container or snapshot), and FailedPrecondition from the kill of a task that has exited.
   OpResult Delete(Nanos timeout) override {
     return TimedCall([&]() -> Status {
       ContainerdClient& client = node_->client();
       Status killed = client.KillTask(kNamespace, id_, SIGKILL, timeout);
       if (killed.ok()) {
         auto exited = client.WaitTask(kNamespace, id_, timeout);
-        if (!exited.ok() && exited.error().code != ErrorCode::kNotFound) {
-          return std::move(exited).error();
-        }
-      } else if (!GoneOrOk(killed) && killed.error().code != ErrorCode::kFailedPrecondition) {
-        return killed;  // FailedPrecondition: it has exited already
+        if (!exited.ok()) FL_RETURN_IF_ERROR(UnlessGone(std::move(exited).error()));
+      } else if (killed.error().code != ErrorCode::kFailedPrecondition) {
+        FL_RETURN_IF_ERROR(UnlessGone(std::move(killed)));
       }
-      if (Status task = client.DeleteTask(kNamespace, id_, timeout); !GoneOrOk(task)) return task;
-      if (Status container = client.DeleteContainer(kNamespace, id_, timeout);
-          !GoneOrOk(container)) {
-        return container;
-      }
-      Status snapshot = client.RemoveSnapshot(kNamespace, kSnapshotter, id_, timeout);
-      return GoneOrOk(snapshot) ? OkStatus() : snapshot;
+      FL_RETURN_IF_ERROR(UnlessGone(client.DeleteTask(kNamespace, id_, timeout)));
+      FL_RETURN_IF_ERROR(UnlessGone(client.DeleteContainer(kNamespace, id_, timeout)));
+      return UnlessGone(client.RemoveSnapshot(kNamespace, kSnapshotter, id_, timeout));
     });
   }
   Result<ContainerStatus> State(Nanos timeout) override {
@@ -95,11 +91,10 @@ class ContainerdContainer : public Container {
 
 // "containerd github.com/containerd/containerd 1.6.20~ds1 <revision>" -> "1.6.20~ds1".
 std::string VersionWord(const std::string& text) {
-  std::istringstream words(text.substr(0, text.find('\n')));
-  std::string word;
-  for (int i = 0; i < 3 && words >> word; ++i) {
-  }
-  return word;
+  std::istringstream words(text);
+  std::string program, module, version;
+  words >> program >> module >> version;
+  return version;
 }
 
 }  // namespace

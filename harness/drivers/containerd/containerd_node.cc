@@ -17,10 +17,7 @@ constexpr auto kResubscribePause = std::chrono::milliseconds(50);
 
 ContainerdNode::ContainerdNode(ContainerdNodeConfig config)
     : config_(std::move(config)),
-      platform_cgroup_(config_.node.cgroup + "/fl-" + config_.run_id + "-" + config_.target +
-                       "-platform"),
-      containers_cgroup_(config_.node.cgroup + "/fl-" + config_.run_id + "-" + config_.target +
-                         "-containers") {}
+      footprint_(config_.journal, config_.node, config_.run_id, config_.target, config_.dir) {}
 
 ContainerdNode::~ContainerdNode() {
   (void)Stop();
@@ -36,21 +33,9 @@ Result<std::unique_ptr<ContainerdNode>> ContainerdNode::Start(ContainerdNodeConf
 }
 
 Status ContainerdNode::Launch() {
-  Journal& journal = *config_.journal;
-  for (const std::string* cgroup : {&platform_cgroup_, &containers_cgroup_}) {
-    FL_ASSIGN_OR_RETURN(std::uint64_t seq,
-                        journal.Acquire(journal_kind::kCgroup, {{"path", *cgroup}}));
-    records_.push_back(seq);
-  }
   made_run_containerd_ = !RunContainerdExists();
-  FL_ASSIGN_OR_RETURN(
-      std::uint64_t seq,
-      journal.Acquire(kPlatformRecord, {{"dir", config_.dir},
-                                        {"target", config_.target},
-                                        {"node", config_.node.name},
-                                        {"made_run_containerd", made_run_containerd_}}));
-  records_.push_back(seq);
-  FL_RETURN_IF_ERROR(MakeDirs(config_.dir, 0700));
+  FL_RETURN_IF_ERROR(
+      footprint_.Claim(kPlatformRecord, {{"made_run_containerd", made_run_containerd_}}));
   const ContainerdInstance instance{config_.dir};
   FL_RETURN_IF_ERROR(WriteFileAtomic(config_.dir + "/containerd.toml", instance.Config()));
 
@@ -58,7 +43,7 @@ Status ContainerdNode::Launch() {
   NodeDaemonSpec spec{"containerd",
                       config_.self_exe,
                       config_.node,
-                      platform_cgroup_,
+                      footprint_.platform_cgroup(),
                       {},
                       {"containerd", "--config", config_.dir + "/containerd.toml"},
                       config_.dir + "/containerd.log"};
@@ -119,22 +104,11 @@ Status ContainerdNode::Stop() {
     }
     follower_.join();
   }
-  if (records_.empty()) return OkStatus();
+  if (!footprint_.claimed()) return OkStatus();
   containerd_.Stop(std::chrono::seconds(10));
-  // Shims and containers left die with their cgroups.
-  Status status = RemoveCgroupTree(containers_cgroup_);
-  Status platform = RemoveCgroupTree(platform_cgroup_);
-  if (status.ok()) status = platform;
-  Status unmounted = UnmountAllBelow(config_.dir);
-  if (status.ok()) status = unmounted;
-  Status shims = RemoveShimLeftovers(ContainerdInstance{config_.dir}.state(), made_run_containerd_);
-  if (status.ok()) status = shims;
-  Status removed = RemoveTree(config_.dir);
-  if (status.ok()) status = removed;
-  if (!status.ok()) return status;
-  for (auto it = records_.rbegin(); it != records_.rend(); ++it) config_.journal->Release(*it);
-  records_.clear();
-  return OkStatus();
+  // Shims and containers left die with the cgroups.
+  return footprint_.Remove(
+      [this](const std::string& dir) { return RemoveInstanceDir(dir, made_run_containerd_); });
 }
 
 Status ContainerdNode::ImportImage(const std::string& path) {
@@ -148,20 +122,14 @@ Status ContainerdNode::ImportImage(const std::string& path) {
 }
 
 Result<std::uint64_t> ContainerdNode::ResidentBytes() const {
-  return CgroupPssBytes(platform_cgroup_);
+  return CgroupPssBytes(footprint_.platform_cgroup());
 }
 
 Status UndoPlatformRecord(const nlohmann::json& data, const std::string& run_id,
                           const std::string& run_dir) {
-  const std::string dir = data.at("dir").get<std::string>();
-  if (run_id.empty() || !PathInside(dir, run_dir, false)) {
-    return InvalidArgument("refusing to remove containerd platform " + dir + ": not inside run " +
-                           run_id);
-  }
-  FL_RETURN_IF_ERROR(UnmountAllBelow(dir));
-  FL_RETURN_IF_ERROR(RemoveShimLeftovers(ContainerdInstance{dir}.state(),
-                                         data.value("made_run_containerd", false)));
-  return RemoveTree(dir);
+  FL_ASSIGN_OR_RETURN(std::string dir,
+                      RecordedPlatformDir(data, run_id, run_dir, "containerd platform"));
+  return RemoveInstanceDir(dir, data.value("made_run_containerd", false));
 }
 
 }  // namespace faultline::drivers::containerd

@@ -16,6 +16,7 @@
 #include "harness/drivers/containerd/containerd_client.h"
 #include "harness/drivers/daemon/exit_book.h"
 #include "harness/drivers/daemon/node_daemon.h"
+#include "harness/drivers/daemon/platform_footprint.h"
 #include "harness/drivers/driver.h"
 
 namespace faultline::drivers::containerd {
@@ -47,7 +48,7 @@ class ContainerdNode {
   ContainerdClient& client() { return *client_; }
   NodeDaemon& daemon() { return containerd_; }
   pid_t pid() const { return containerd_.pid(); }
-  const std::string& containers_cgroup() const { return containers_cgroup_; }
+  const std::string& containers_cgroup() const { return footprint_.containers_cgroup(); }
   // The runtime's state directory for the runc shim's Root option: below the node's directory.
   std::string runtime_root() const { return config_.dir + "/runtime"; }
   // Imports the OCI archive at PATH into the content store and unpacks it for the snapshotter,
@@ -70,8 +71,7 @@ class ContainerdNode {
   void FollowEvents();
 
   ContainerdNodeConfig config_;
-  std::string platform_cgroup_, containers_cgroup_;
-  std::vector<std::uint64_t> records_;  // journal seqs, oldest first
+  PlatformFootprint footprint_;
   NodeDaemon containerd_;
   std::unique_ptr<ContainerdClient> client_;
   bool made_run_containerd_ = false;

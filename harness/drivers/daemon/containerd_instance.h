@@ -24,9 +24,9 @@ struct ContainerdInstance {
 // Whether /run/containerd exists now: a platform that made it removes it when it is empty.
 bool RunContainerdExists();
 
-// Removes the sockets that the shims of the instance with state directory STATE made below
-// /run/containerd/s (each task's bundle names its shim's address), then /run/containerd/s and
-// /run/containerd when MADE_RUN_CONTAINERD and they are empty. For a stopped instance only.
-Status RemoveShimLeftovers(const std::string& state, bool made_run_containerd);
+// Removes the directory DIR of a stopped instance: the mounts below it, the sockets its shims
+// made below /run/containerd/s (each task's bundle in its state names its shim's address), the
+// directory, then /run/containerd/s and /run/containerd when MADE_RUN_CONTAINERD and empty.
+Status RemoveInstanceDir(const std::string& dir, bool made_run_containerd);
 
 }  // namespace faultline::drivers

@@ -20,10 +20,7 @@ constexpr auto kCallTimeout = std::chrono::seconds(5);
 
 DockerNode::DockerNode(DockerNodeConfig config)
     : config_(std::move(config)),
-      platform_cgroup_(config_.node.cgroup + "/fl-" + config_.run_id + "-" + config_.target +
-                       "-platform"),
-      containers_cgroup_(config_.node.cgroup + "/fl-" + config_.run_id + "-" + config_.target +
-                         "-containers"),
+      footprint_(config_.journal, config_.node, config_.run_id, config_.target, config_.dir),
       log_(config_.dir + "/daemons.log"),
       api_(config_.dir + "/docker.sock") {}
 
@@ -41,27 +38,16 @@ Result<std::unique_ptr<DockerNode>> DockerNode::Start(DockerNodeConfig config) {
 }
 
 Status DockerNode::Launch() {
-  Journal& journal = *config_.journal;
-  for (const std::string* cgroup : {&platform_cgroup_, &containers_cgroup_}) {
-    FL_ASSIGN_OR_RETURN(std::uint64_t seq,
-                        journal.Acquire(journal_kind::kCgroup, {{"path", *cgroup}}));
-    records_.push_back(seq);
-  }
   made_run_containerd_ = !RunContainerdExists();
-  FL_ASSIGN_OR_RETURN(
-      std::uint64_t seq,
-      journal.Acquire(kPlatformRecord, {{"dir", config_.dir},
-                                        {"target", config_.target},
-                                        {"node", config_.node.name},
-                                        {"made_run_containerd", made_run_containerd_}}));
-  records_.push_back(seq);
-  FL_RETURN_IF_ERROR(MakeDirs(config_.dir, 0700));
+  FL_RETURN_IF_ERROR(
+      footprint_.Claim(kPlatformRecord, {{"made_run_containerd", made_run_containerd_}}));
   const ContainerdInstance containerd{config_.dir};
   FL_RETURN_IF_ERROR(WriteFileAtomic(config_.dir + "/containerd.toml", containerd.Config()));
   // An empty daemon.json: the host's /etc/docker/daemon.json is not ours to follow.
   FL_RETURN_IF_ERROR(WriteFileAtomic(config_.dir + "/daemon.json", "{}\n"));
 
-  NodeDaemonSpec spec{"containerd", config_.self_exe, config_.node, platform_cgroup_, {}, {}, log_};
+  NodeDaemonSpec spec{
+      "containerd", config_.self_exe, config_.node, footprint_.platform_cgroup(), {}, {}, log_};
   const std::string containerd_socket = containerd.socket();
   spec.argv = {"containerd", "--config", config_.dir + "/containerd.toml"};
   FL_ASSIGN_OR_RETURN(containerd_, NodeDaemon::Start(
@@ -80,7 +66,7 @@ Status DockerNode::Launch() {
       // The node's network is the containers' network: no bridge, no NAT, no rules.
       "--bridge=none", "--iptables=false", "--ip6tables=false", "--ip-forward=false",
       "--ip-masq=false", "--userland-proxy=false", "--storage-driver", "overlay2", "--exec-opt",
-      "native.cgroupdriver=cgroupfs", "--cgroup-parent", "/" + containers_cgroup_};
+      "native.cgroupdriver=cgroupfs", "--cgroup-parent", "/" + footprint_.containers_cgroup()};
   if (config_.live_restore) spec.argv.push_back("--live-restore");
   if (config_.runtime == "crun") {
     spec.argv.insert(spec.argv.end(), {"--add-runtime", "crun=" + config_.runtime_path});
@@ -98,26 +84,14 @@ Status DockerNode::Launch() {
 }
 
 Status DockerNode::Stop() {
-  if (records_.empty()) return OkStatus();
+  if (!footprint_.claimed()) return OkStatus();
   events_.reset();
   // dockerd first: without live restore it stops its containers as it shuts down.
   dockerd_.Stop(std::chrono::seconds(20));
   containerd_.Stop(std::chrono::seconds(10));
-  // Shims and containers left (live restore keeps them) die with their cgroups.
-  Status status = RemoveCgroupTree(containers_cgroup_);
-  Status platform = RemoveCgroupTree(platform_cgroup_);
-  if (status.ok()) status = platform;
-  Status unmounted = UnmountAllBelow(config_.dir);
-  if (status.ok()) status = unmounted;
-  // Shims killed with their cgroup (live restore, or a slow dockerd) left their sockets.
-  Status shims = RemoveShimLeftovers(ContainerdInstance{config_.dir}.state(), made_run_containerd_);
-  if (status.ok()) status = shims;
-  Status removed = RemoveTree(config_.dir);
-  if (status.ok()) status = removed;
-  if (!status.ok()) return status;
-  for (auto it = records_.rbegin(); it != records_.rend(); ++it) config_.journal->Release(*it);
-  records_.clear();
-  return OkStatus();
+  // Shims and containers left (live restore keeps them) die with the cgroups.
+  return footprint_.Remove(
+      [this](const std::string& dir) { return RemoveInstanceDir(dir, made_run_containerd_); });
 }
 
 Status DockerNode::LoadImage(const std::string& path, const std::string&) {
@@ -125,20 +99,14 @@ Status DockerNode::LoadImage(const std::string& path, const std::string&) {
 }
 
 Result<std::uint64_t> DockerNode::ResidentBytes() const {
-  return CgroupPssBytes(platform_cgroup_);
+  return CgroupPssBytes(footprint_.platform_cgroup());
 }
 
 Status UndoPlatformRecord(const nlohmann::json& data, const std::string& run_id,
                           const std::string& run_dir) {
-  const std::string dir = data.at("dir").get<std::string>();
-  if (run_id.empty() || !PathInside(dir, run_dir, false)) {
-    return InvalidArgument("refusing to remove docker platform " + dir + ": not inside run " +
-                           run_id);
-  }
-  FL_RETURN_IF_ERROR(UnmountAllBelow(dir));
-  FL_RETURN_IF_ERROR(RemoveShimLeftovers(ContainerdInstance{dir}.state(),
-                                         data.value("made_run_containerd", false)));
-  return RemoveTree(dir);
+  FL_ASSIGN_OR_RETURN(std::string dir,
+                      RecordedPlatformDir(data, run_id, run_dir, "docker platform"));
+  return RemoveInstanceDir(dir, data.value("made_run_containerd", false));
 }
 
 }  // namespace faultline::drivers::docker

@@ -10,6 +10,7 @@
 
 #include "harness/core/journal.h"
 #include "harness/drivers/daemon/node_daemon.h"
+#include "harness/drivers/daemon/platform_footprint.h"
 #include "harness/drivers/docker/docker_events.h"
 #include "harness/drivers/docker/docker_platform.h"
 #include "harness/drivers/docker/engine_api.h"
@@ -48,7 +49,7 @@ class DockerNode : public DockerPlatform {
   std::string cgroup_parent() const override { return ""; }
   // dockerd puts each container into <containers_cgroup>/<full id>.
   std::string ContainerCgroup(const std::string& full_id) const override {
-    return containers_cgroup_ + "/" + full_id;
+    return footprint_.containers_cgroup() + "/" + full_id;
   }
   Result<std::int64_t> WaitDied(const std::string& name, Nanos timeout,
                                 const std::atomic<bool>* cancel) override {
@@ -59,16 +60,16 @@ class DockerNode : public DockerPlatform {
   Result<std::uint64_t> ResidentBytes() const override;
 
   NodeDaemon& dockerd() { return dockerd_; }
-  const std::string& containers_cgroup() const { return containers_cgroup_; }
+  const std::string& containers_cgroup() const { return footprint_.containers_cgroup(); }
 
  private:
   explicit DockerNode(DockerNodeConfig config);
   Status Launch();
 
   DockerNodeConfig config_;
-  std::string platform_cgroup_, containers_cgroup_, log_;
+  PlatformFootprint footprint_;
+  std::string log_;
   EngineApi api_;
-  std::vector<std::uint64_t> records_;  // journal seqs, oldest first
   NodeDaemon containerd_, dockerd_;
   std::unique_ptr<DieEvents> events_;  // from when dockerd first answered
   bool made_run_containerd_ = false;

@@ -91,14 +91,22 @@ std::int64_t ParseRfc3339Ns(const std::string& text) {
   return ns;
 }
 
+// Removes the node's directory and run root with what is mounted below them, then the shared
+// run roots' parent and /var/lib/containers when they are empty (and, for the latter, ours).
+Status RemovePodmanDirs(const std::string& dir, const std::string& runroot, bool made_var_lib) {
+  Status status = RemoveDirAndMounts(dir);
+  Status runroot_removed = RemoveDirAndMounts(runroot);
+  if (status.ok()) status = runroot_removed;
+  rmdir((StateRoot() + "/r").c_str());  // when no other run has one
+  if (made_var_lib) rmdir(kVarLib);
+  return status;
+}
+
 }  // namespace
 
 PodmanNode::PodmanNode(PodmanNodeConfig config)
     : config_(std::move(config)),
-      platform_cgroup_(config_.node.cgroup + "/fl-" + config_.run_id + "-" + config_.target +
-                       "-platform"),
-      containers_cgroup_(config_.node.cgroup + "/fl-" + config_.run_id + "-" + config_.target +
-                         "-containers"),
+      footprint_(config_.journal, config_.node, config_.run_id, config_.target, config_.dir),
       socket_(config_.dir + "/podman.sock"),
       events_(config_.dir + "/events.log"),
       log_(config_.dir + "/service.log"),
@@ -119,7 +127,8 @@ Result<std::unique_ptr<PodmanNode>> PodmanNode::Start(PodmanNodeConfig config) {
 }
 
 NodeDaemonSpec PodmanNode::Spec(const std::string& name, std::vector<std::string> args) const {
-  NodeDaemonSpec spec{name, config_.self_exe, config_.node, platform_cgroup_, env_, {}, log_};
+  NodeDaemonSpec spec{name, config_.self_exe, config_.node, footprint_.platform_cgroup(), env_, {},
+                      log_};
   spec.mount_ns = "/proc/" + std::to_string(mounts_.pid()) + "/ns/mnt";
   spec.argv = {"podman", "--root", config_.dir + "/root", "--runroot", config_.runroot};
   spec.argv.insert(spec.argv.end(), args.begin(), args.end());
@@ -131,21 +140,10 @@ std::vector<std::string> PodmanNode::Podman(std::vector<std::string> args) const
 }
 
 Status PodmanNode::Launch() {
-  Journal& journal = *config_.journal;
-  for (const std::string* cgroup : {&platform_cgroup_, &containers_cgroup_}) {
-    FL_ASSIGN_OR_RETURN(std::uint64_t seq,
-                        journal.Acquire(journal_kind::kCgroup, {{"path", *cgroup}}));
-    records_.push_back(seq);
-  }
   // /var/lib/containers must exist as a mount point; an empty one made here goes at the end.
   made_var_lib_ = !PathExists(kVarLib);
-  FL_ASSIGN_OR_RETURN(std::uint64_t seq,
-                      journal.Acquire(kPlatformRecord, {{"dir", config_.dir},
-                                                        {"runroot", config_.runroot},
-                                                        {"target", config_.target},
-                                                        {"node", config_.node.name},
-                                                        {"made_var_lib", made_var_lib_}}));
-  records_.push_back(seq);
+  FL_RETURN_IF_ERROR(footprint_.Claim(
+      kPlatformRecord, {{"runroot", config_.runroot}, {"made_var_lib", made_var_lib_}}));
   FL_RETURN_IF_ERROR(MakeDirs(config_.dir + "/tmp", 0700));
   FL_RETURN_IF_ERROR(MakeDirs(config_.runroot, 0700));
   FL_RETURN_IF_ERROR(MakeDirs(config_.dir + "/var-lib-containers", 0700));
@@ -159,7 +157,7 @@ Status PodmanNode::Launch() {
   NodeDaemonSpec holder{"mount namespace holder",
                         config_.self_exe,
                         config_.node,
-                        platform_cgroup_,
+                        footprint_.platform_cgroup(),
                         {},
                         {"sleep", "infinity"},
                         log_};
@@ -218,7 +216,7 @@ void PodmanNode::FollowEvents() {
 }
 
 Status PodmanNode::Stop() {
-  if (records_.empty()) return OkStatus();
+  if (!footprint_.claimed()) return OkStatus();
   service_.Stop(std::chrono::seconds(10));
   mounts_.Stop(std::chrono::seconds(5));
   if (follower_.joinable()) {
@@ -229,28 +227,17 @@ Status PodmanNode::Stop() {
     }
     follower_.join();
   }
-  // conmon and containers left die with their cgroups.
-  Status status = RemoveCgroupTree(containers_cgroup_);
-  Status platform = RemoveCgroupTree(platform_cgroup_);
-  if (status.ok()) status = platform;
-  for (const std::string& dir : {config_.dir, config_.runroot}) {
-    Status unmounted_below = UnmountAllBelow(dir);
-    if (status.ok()) status = unmounted_below;
-    Status removed = RemoveTree(dir);
-    if (status.ok()) status = removed;
-  }
-  rmdir((StateRoot() + "/r").c_str());  // when no other run has one
-  if (made_var_lib_) rmdir(kVarLib);
-  if (!status.ok()) return status;
-  for (auto it = records_.rbegin(); it != records_.rend(); ++it) config_.journal->Release(*it);
-  records_.clear();
-  return OkStatus();
+  // conmon and containers left die with the cgroups.
+  return footprint_.Remove([this](const std::string& dir) {
+    return RemovePodmanDirs(dir, config_.runroot, made_var_lib_);
+  });
 }
 
 Result<std::uint64_t> PodmanNode::ResidentBytes() const {
   // PSS of the service (if any) and every conmon: podman puts them in <cgroup parent>/conmon.
   std::uint64_t total = 0;
-  for (const std::string& cgroup : {platform_cgroup_, containers_cgroup_ + "/conmon"}) {
+  for (const std::string& cgroup :
+       {footprint_.platform_cgroup(), footprint_.containers_cgroup() + "/conmon"}) {
     // The mount namespace holder is faultline's, not Podman's.
     auto pss = CgroupPssBytes(cgroup, {mounts_.pid()});
     if (pss.ok()) total += *pss;
@@ -264,20 +251,16 @@ std::string RunRootFor(const std::string& run_id, const std::string& key) {
 
 Status UndoPlatformRecord(const nlohmann::json& data, const std::string& run_id,
                           const std::string& run_dir) {
-  const std::string dir = data.at("dir").get<std::string>();
+  FL_ASSIGN_OR_RETURN(std::string dir,
+                      RecordedPlatformDir(data, run_id, run_dir, "podman platform"));
   const std::string runroot = data.at("runroot").get<std::string>();
   const std::string runroots = StateRoot() + "/r";
-  if (run_id.empty() || !PathInside(dir, run_dir, false) || !PathInside(runroot, runroots, false) ||
+  if (!PathInside(runroot, runroots, false) ||
       runroot.substr(runroots.size() + 1).rfind(run_id, 0) != 0) {
-    return InvalidArgument("refusing to remove podman platform " + dir + ": not of run " + run_id);
+    return InvalidArgument("refusing to remove podman run root " + runroot + ": not of run " +
+                           run_id);
   }
-  for (const std::string& path : {dir, runroot}) {
-    FL_RETURN_IF_ERROR(UnmountAllBelow(path));
-    FL_RETURN_IF_ERROR(RemoveTree(path));
-  }
-  rmdir(runroots.c_str());
-  if (data.value("made_var_lib", false)) rmdir(kVarLib);
-  return OkStatus();
+  return RemovePodmanDirs(dir, runroot, data.value("made_var_lib", false));
 }
 
 }  // namespace faultline::drivers::podman

@@ -15,6 +15,7 @@
 #include "harness/core/journal.h"
 #include "harness/drivers/daemon/exit_book.h"
 #include "harness/drivers/daemon/node_daemon.h"
+#include "harness/drivers/daemon/platform_footprint.h"
 #include "harness/drivers/driver.h"
 
 namespace faultline::drivers::podman {
@@ -45,7 +46,7 @@ class PodmanNode {
   std::vector<std::string> Podman(std::vector<std::string> args) const;
   const std::string& socket() const { return socket_; }
   bool service() const { return config_.service; }
-  const std::string& containers_cgroup() const { return containers_cgroup_; }
+  const std::string& containers_cgroup() const { return footprint_.containers_cgroup(); }
   pid_t service_pid() const { return service_.pid(); }
   NodeDaemon& service_daemon() { return service_; }
   Result<std::uint64_t> ResidentBytes() const;
@@ -65,14 +66,14 @@ class PodmanNode {
   void FollowEvents();
 
   PodmanNodeConfig config_;
-  std::string platform_cgroup_, containers_cgroup_, socket_, events_, log_;
+  PlatformFootprint footprint_;
+  std::string socket_, events_, log_;
   std::vector<std::string> env_;
   // Holds a mount namespace in which the node's own directory covers /var/lib/containers, where
   // Podman would otherwise write the host's image blob cache; every podman command joins it.
   NodeDaemon mounts_;
   bool made_var_lib_ = false;
   NodeDaemon service_;
-  std::vector<std::uint64_t> records_;
   // The events file, followed by a thread of its own.
   std::thread follower_;
   std::mutex mu_;
