@@ -18,6 +18,7 @@
 #include "harness/core/files.h"
 #include "harness/core/journal.h"
 #include "harness/core/process.h"
+#include "harness/drivers/daemon/host_mount_point.h"
 #include "harness/drivers/registry.h"
 
 namespace faultline::runner {
@@ -54,6 +55,8 @@ class RunUndo {
         }
         return RemoveCgroupTree(path);
       }
+      if (entry.kind == drivers::kHostMountPointRecord)
+        return drivers::UndoHostMountPoint(entry.data);
       if (cluster::IsClusterResourceKind(entry.kind)) {
         return cluster::UndoClusterResource(entry.kind, entry.data, run_id_);
       }

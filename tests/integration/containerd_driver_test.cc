@@ -9,6 +9,8 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <thread>
 
 #include "harness/core/cgroup.h"
@@ -27,6 +29,7 @@ using namespace std::chrono_literals;
 using drivers::containerd::ContainerdDriver;
 using testing::DaemonFault;
 using testing::Leftovers;
+using testing::SharedPlatformDirs;
 using testing::Slurp;
 using testing::TempDir;
 
@@ -49,15 +52,13 @@ class ContainerdDriverTest : public ::testing::TestWithParam<std::string> {
     FL_REQUIRE_ROOT_RUNTIME("containerd");
     state_ = TempDir("containerd");
     setenv("FAULTLINE_STATE_DIR", state_.c_str(), 1);
-    had_run_containerd_ = PathExists("/run/containerd");
+    shared_dirs_ = SharedPlatformDirs();
     ASSERT_TRUE(StartOrphanReaper().ok());
   }
   void TearDown() override {
     if (state_.empty()) return;
     EXPECT_EQ(Leftovers(state_), std::vector<std::string>{});
-    if (!had_run_containerd_) {
-      EXPECT_FALSE(PathExists("/run/containerd"));  // no shim socket left either
-    }
+    EXPECT_EQ(SharedPlatformDirs(), shared_dirs_);  // no shim socket left either
     (void)RemoveTree(state_);
     unsetenv("FAULTLINE_STATE_DIR");
   }
@@ -99,7 +100,7 @@ class ContainerdDriverTest : public ::testing::TestWithParam<std::string> {
   }
 
   std::string state_;
-  bool had_run_containerd_ = false;
+  std::vector<std::string> shared_dirs_;
   std::unique_ptr<Journal> journal_;
   drivers::PlatformNode node_;
 };
@@ -140,6 +141,18 @@ TEST_P(ContainerdDriverTest, ContainersRunAsCtrSeesThemAndTheShimStampsTheirStep
       driver->Node("local")->runtime_root() + "/" + drivers::containerd::kNamespace + "/" + spec.id;
   EXPECT_TRUE(PathExists(runtime_state + (GetParam() == "runc" ? "/state.json" : "/status")))
       << runtime_state;
+  // The shim's socket went below the node's directory (bound over /run/containerd in
+  // containerd's mount namespace), not into the host's /run/containerd/s.
+  const std::filesystem::path node_dir =
+      std::filesystem::path(driver->Node("local")->runtime_root()).parent_path();
+  const auto sockets = std::filesystem::directory_iterator(node_dir / "run-containerd" / "s");
+  EXPECT_EQ(std::distance(begin(sockets), end(sockets)), 1);
+  const auto host_sockets = [](const std::vector<std::string>& dirs) {
+    return std::count_if(dirs.begin(), dirs.end(), [](const std::string& entry) {
+      return entry.rfind("shim socket", 0) == 0;
+    });
+  };
+  EXPECT_EQ(host_sockets(SharedPlatformDirs()), host_sockets(shared_dirs_));
   // ctr agrees: the container with the run's label, its task running with that pid.
   EXPECT_EQ(Ctr(*driver, {"containers", "ls", "-q"}), spec.id + "\n");
   const std::string info = Ctr(*driver, {"containers", "info", spec.id});

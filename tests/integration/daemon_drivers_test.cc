@@ -30,6 +30,7 @@ namespace {
 using namespace std::chrono_literals;
 using testing::DaemonFault;
 using testing::Leftovers;
+using testing::SharedPlatformDirs;
 using testing::Slurp;
 using testing::TempDir;
 
@@ -44,14 +45,12 @@ class DockerDriverTest : public ::testing::Test {
     FL_REQUIRE_ROOT_RUNTIME("dockerd");
     state_ = TempDir("docker");
     setenv("FAULTLINE_STATE_DIR", state_.c_str(), 1);
-    had_run_containerd_ = PathExists("/run/containerd");
+    shared_dirs_ = SharedPlatformDirs();
   }
   void TearDown() override {
     if (state_.empty()) return;
     EXPECT_EQ(Leftovers(state_), std::vector<std::string>{});
-    if (!had_run_containerd_) {
-      EXPECT_FALSE(PathExists("/run/containerd"));
-    }
+    EXPECT_EQ(SharedPlatformDirs(), shared_dirs_);
     (void)RemoveTree(state_);
     unsetenv("FAULTLINE_STATE_DIR");
   }
@@ -62,7 +61,7 @@ class DockerDriverTest : public ::testing::Test {
   }
 
   std::string state_;
-  bool had_run_containerd_ = false;
+  std::vector<std::string> shared_dirs_;
 };
 
 TEST_F(DockerDriverTest, ContainersRunInsideTheNodesPlatformAsDockerSeesThem) {
@@ -344,19 +343,19 @@ class PodmanTest : public ::testing::Test {
     FL_REQUIRE_ROOT_RUNTIME("podman");
     state_ = TempDir("podman");
     setenv("FAULTLINE_STATE_DIR", state_.c_str(), 1);
-    had_var_lib_ = PathExists("/var/lib/containers");
+    shared_dirs_ = SharedPlatformDirs();
   }
   void TearDown() override {
     if (state_.empty()) return;
     EXPECT_EQ(Leftovers(state_), std::vector<std::string>{});
     // Podman's writes outside its own store stayed in the node's directory.
-    EXPECT_EQ(PathExists("/var/lib/containers"), had_var_lib_);
+    EXPECT_EQ(SharedPlatformDirs(), shared_dirs_);
     EXPECT_FALSE(PathExists("/dev/shm/libpod_lock") && !had_shm_lock_);
     (void)RemoveTree(state_);
     unsetenv("FAULTLINE_STATE_DIR");
   }
   std::string state_;
-  bool had_var_lib_ = false;
+  std::vector<std::string> shared_dirs_;
   bool had_shm_lock_ = PathExists("/dev/shm/libpod_lock");
 };
 

@@ -32,6 +32,15 @@ std::vector<std::string> ListDir(const std::string& path) {
 
 }  // namespace
 
+std::vector<std::string> SharedPlatformDirs() {
+  std::vector<std::string> found;
+  for (const char* dir : {"/run/containerd", "/run/containerd/s", "/var/lib/containers"}) {
+    if (PathExists(dir)) found.push_back(dir);
+  }
+  for (const auto& socket : ListDir("/run/containerd/s")) found.push_back("shim socket " + socket);
+  return found;
+}
+
 std::vector<std::string> Leftovers(const std::string& state_root) {
   std::vector<std::string> found;
   for (const auto& run : ListDir(state_root + "/runs")) found.push_back("run dir " + run);

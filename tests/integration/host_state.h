@@ -15,6 +15,11 @@ namespace faultline::testing {
 // Empty means clean.
 std::vector<std::string> Leftovers(const std::string& state_root);
 
+// The host's directories that platforms share whatever their configuration says, as they are
+// now: whether /run/containerd and /var/lib/containers exist, and what /run/containerd/s holds
+// (the sockets of every containerd's shims). A test compares it before and after.
+std::vector<std::string> SharedPlatformDirs();
+
 // Skips the current test, loudly, unless running as root with runc installed.
 #define FL_REQUIRE_ROOT_RUNTIME(runtime)                                                  \
   do {                                                                                    \

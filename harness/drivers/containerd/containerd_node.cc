@@ -33,20 +33,25 @@ Result<std::unique_ptr<ContainerdNode>> ContainerdNode::Start(ContainerdNodeConf
 }
 
 Status ContainerdNode::Launch() {
-  made_run_containerd_ = !RunContainerdExists();
-  FL_RETURN_IF_ERROR(
-      footprint_.Claim(kPlatformRecord, {{"made_run_containerd", made_run_containerd_}}));
+  FL_ASSIGN_OR_RETURN(run_containerd_, HostMountPoint::Acquire(kRunContainerd, config_.journal));
+  FL_RETURN_IF_ERROR(footprint_.Claim(kPlatformRecord, {}));
   const ContainerdInstance instance{config_.dir};
   FL_RETURN_IF_ERROR(WriteFileAtomic(config_.dir + "/containerd.toml", instance.Config()));
+  FL_RETURN_IF_ERROR(MakeDirs(instance.run_containerd(), 0700));
 
   client_ = std::make_unique<ContainerdClient>(instance.socket());
-  NodeDaemonSpec spec{"containerd",
+  NodeDaemonSpec spec{"mount namespace holder",
                       config_.self_exe,
                       config_.node,
                       footprint_.platform_cgroup(),
                       {},
-                      {"containerd", "--config", config_.dir + "/containerd.toml"},
+                      {},
                       config_.dir + "/containerd.log"};
+  FL_ASSIGN_OR_RETURN(mounts_, StartMountNamespaceHolder(spec, instance.run_containerd(),
+                                                         kRunContainerd, kReadyTimeout));
+  spec.name = "containerd";
+  spec.argv = {"containerd", "--config", config_.dir + "/containerd.toml"};
+  spec.mount_ns = MountNamespaceOf(mounts_);
   FL_ASSIGN_OR_RETURN(containerd_, NodeDaemon::Start(
                                        spec,
                                        [&](pid_t) -> Status {
@@ -104,11 +109,14 @@ Status ContainerdNode::Stop() {
     }
     follower_.join();
   }
-  if (!footprint_.claimed()) return OkStatus();
-  containerd_.Stop(std::chrono::seconds(10));
-  // Shims and containers left die with the cgroups.
-  return footprint_.Remove(
-      [this](const std::string& dir) { return RemoveInstanceDir(dir, made_run_containerd_); });
+  Status removed = OkStatus();
+  if (footprint_.claimed()) {
+    containerd_.Stop(std::chrono::seconds(10));
+    // Shims, containers and the mount namespace's holder die with the cgroups.
+    removed = footprint_.Remove();
+  }
+  run_containerd_.Release();
+  return removed;
 }
 
 Status ContainerdNode::ImportImage(const std::string& path) {
@@ -122,14 +130,15 @@ Status ContainerdNode::ImportImage(const std::string& path) {
 }
 
 Result<std::uint64_t> ContainerdNode::ResidentBytes() const {
-  return CgroupPssBytes(footprint_.platform_cgroup());
+  // The mount namespace holder is faultline's, not containerd's.
+  return CgroupPssBytes(footprint_.platform_cgroup(), {mounts_.pid()});
 }
 
 Status UndoPlatformRecord(const nlohmann::json& data, const std::string& run_id,
                           const std::string& run_dir) {
   FL_ASSIGN_OR_RETURN(std::string dir,
                       RecordedPlatformDir(data, run_id, run_dir, "containerd platform"));
-  return RemoveInstanceDir(dir, data.value("made_run_containerd", false));
+  return RemoveDirAndMounts(dir);
 }
 
 }  // namespace faultline::drivers::containerd

@@ -15,13 +15,14 @@
 #include "harness/core/journal.h"
 #include "harness/drivers/containerd/containerd_client.h"
 #include "harness/drivers/daemon/exit_book.h"
+#include "harness/drivers/daemon/host_mount_point.h"
 #include "harness/drivers/daemon/node_daemon.h"
 #include "harness/drivers/daemon/platform_footprint.h"
 #include "harness/drivers/driver.h"
 
 namespace faultline::drivers::containerd {
 
-// The journal record of one node's platform: {dir, target, node, made_run_containerd}.
+// The journal record of one node's platform: {dir, target, node}.
 inline constexpr const char* kPlatformRecord = "containerd.platform";
 // The containerd namespace every container of faultline's lives in.
 inline constexpr const char* kNamespace = "faultline";
@@ -41,8 +42,8 @@ class ContainerdNode {
   static Result<std::unique_ptr<ContainerdNode>> Start(ContainerdNodeConfig config);
   ~ContainerdNode();
 
-  // Stops containerd and whatever is left in the platform's cgroups (shims, containers), and
-  // removes the cgroups, mounts, shim sockets and directory; releases the journal records.
+  // Stops containerd and whatever is left in the platform's cgroups (shims, containers, the
+  // mount namespace), and removes the cgroups and the directory; releases the journal records.
   Status Stop();
 
   ContainerdClient& client() { return *client_; }
@@ -72,9 +73,10 @@ class ContainerdNode {
 
   ContainerdNodeConfig config_;
   PlatformFootprint footprint_;
+  HostMountPoint run_containerd_;
+  NodeDaemon mounts_;  // holds the mount namespace containerd and its shims run in
   NodeDaemon containerd_;
   std::unique_ptr<ContainerdClient> client_;
-  bool made_run_containerd_ = false;
 
   ExitBook exits_;
   mutable std::mutex mu_;
@@ -84,9 +86,9 @@ class ContainerdNode {
   std::thread follower_;
 };
 
-// Undoes a kPlatformRecord of a dead run whose directory is RUN_DIR (its processes were killed
-// by recover before, its cgroups are separate records): mounts below the directory, the shims'
-// sockets, the directory, and /run/containerd when this platform made it and it is empty.
+// Undoes a kPlatformRecord of a dead run whose directory is RUN_DIR (its cgroups, newer
+// records, were removed with every process in them before): mounts below the directory, and
+// the directory.
 Status UndoPlatformRecord(const nlohmann::json& data, const std::string& run_id,
                           const std::string& run_dir);
 

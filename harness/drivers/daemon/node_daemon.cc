@@ -101,4 +101,24 @@ Status NodeDaemon::Restart() {
   return Launch();
 }
 
+Result<NodeDaemon> StartMountNamespaceHolder(NodeDaemonSpec spec, const std::string& src,
+                                             const std::string& dst, Nanos timeout) {
+  spec.argv = {"sleep", "infinity"};
+  spec.private_mount = src + ":" + dst;
+  spec.mount_ns.clear();
+  return NodeDaemon::Start(
+      spec,
+      [](pid_t pid) -> Status {
+        // Ready once it runs sleep: _node-exec set the namespace up before executing it.
+        auto comm = ReadFile("/proc/" + std::to_string(pid) + "/comm");
+        if (comm.ok() && *comm == "sleep\n") return OkStatus();
+        return Unavailable("the mount namespace is not set up yet");
+      },
+      timeout);
+}
+
+std::string MountNamespaceOf(const NodeDaemon& daemon) {
+  return "/proc/" + std::to_string(daemon.pid()) + "/ns/mnt";
+}
+
 }  // namespace faultline::drivers

@@ -58,4 +58,13 @@ class NodeDaemon {
   std::uint64_t start_ticks_ = 0;  // with the pid, names this process and no later one
 };
 
+// Starts `sleep infinity` (named, placed and logged as SPEC says) holding a mount namespace of
+// its own, a slave of the host's, in which SRC covers DST. The node's daemons join it
+// (NodeDaemonSpec::mount_ns = MountNamespaceOf(holder)), so what they write to DST and what
+// they mount stay in it: the mounts go when its last process does. Returns once it is set up.
+Result<NodeDaemon> StartMountNamespaceHolder(NodeDaemonSpec spec, const std::string& src,
+                                             const std::string& dst, Nanos timeout);
+// "/proc/PID/ns/mnt" of DAEMON.
+std::string MountNamespaceOf(const NodeDaemon& daemon);
+
 }  // namespace faultline::drivers

@@ -16,16 +16,18 @@ PlatformFootprint::PlatformFootprint(Journal* journal, const PlatformNode& node,
       containers_cgroup_(node.cgroup + "/fl-" + run_id + "-" + target + "-containers") {}
 
 Status PlatformFootprint::Claim(const char* kind, nlohmann::json data) {
+  // The record first: `recover` undoes newest first, so the cgroups (with every process of the
+  // platform, its mount namespace's holder too) go before the directory.
+  data["dir"] = dir_;
+  data["target"] = target_;
+  data["node"] = node_;
+  FL_ASSIGN_OR_RETURN(std::uint64_t record, journal_->Acquire(kind, std::move(data)));
+  records_.push_back(record);
   for (const std::string* cgroup : {&platform_cgroup_, &containers_cgroup_}) {
     FL_ASSIGN_OR_RETURN(std::uint64_t seq,
                         journal_->Acquire(journal_kind::kCgroup, {{"path", *cgroup}}));
     records_.push_back(seq);
   }
-  data["dir"] = dir_;
-  data["target"] = target_;
-  data["node"] = node_;
-  FL_ASSIGN_OR_RETURN(std::uint64_t seq, journal_->Acquire(kind, std::move(data)));
-  records_.push_back(seq);
   return MakeDirs(dir_, 0700);
 }
 

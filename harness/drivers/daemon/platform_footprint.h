@@ -29,8 +29,8 @@ class PlatformFootprint {
   const std::string& dir() const { return dir_; }
   bool claimed() const { return !records_.empty(); }
 
-  // Journals both cgroups, then the platform's record of KIND (DATA with "dir", "target" and
-  // "node" added), then makes the directory.
+  // Journals the platform's record of KIND (DATA with "dir", "target" and "node" added), then
+  // both cgroups, then makes the directory.
   Status Claim(const char* kind, nlohmann::json data);
   // Removes both cgroups (killing the shims, conmons and containers left in them), then the
   // directory with REMOVE_DIR (default RemoveDirAndMounts), and releases the journal records

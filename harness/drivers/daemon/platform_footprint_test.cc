@@ -30,7 +30,7 @@ class PlatformFootprintTest : public ::testing::Test {
   std::unique_ptr<Journal> journal_;
 };
 
-TEST_F(PlatformFootprintTest, ClaimJournalsBothCgroupsAndTheRecordBeforeTheDirectory) {
+TEST_F(PlatformFootprintTest, ClaimJournalsTheRecordThenBothCgroupsBeforeTheDirectory) {
   const std::string dir = journal_->run_dir() + "/p-node-1";
   PlatformFootprint footprint(journal_.get(), {"node-1", "", "faultline/fp000001/node-1", ""},
                               "fp000001", "dk", dir);
@@ -42,13 +42,16 @@ TEST_F(PlatformFootprintTest, ClaimJournalsBothCgroupsAndTheRecordBeforeTheDirec
   EXPECT_TRUE(PathExists(dir));
 
   const auto entries = Outstanding();
-  ASSERT_EQ(entries.size(), 4u);  // the run directory, then the footprint's three
-  EXPECT_EQ(entries[1].kind, journal_kind::kCgroup);
-  EXPECT_EQ(entries[1].data["path"], footprint.platform_cgroup());
-  EXPECT_EQ(entries[2].data["path"], footprint.containers_cgroup());
-  EXPECT_EQ(entries[3].kind, "test.platform");
-  EXPECT_EQ(entries[3].data,
+  // The run directory, then the footprint's three: recover (newest first) kills the cgroups'
+  // processes before it removes the platform's directory.
+  ASSERT_EQ(entries.size(), 4u);
+  EXPECT_EQ(entries[1].kind, "test.platform");
+  EXPECT_EQ(entries[1].data,
             (nlohmann::json{{"made_x", true}, {"dir", dir}, {"target", "dk"}, {"node", "node-1"}}));
+  EXPECT_EQ(entries[2].kind, journal_kind::kCgroup);
+  EXPECT_EQ(entries[2].data["path"], footprint.platform_cgroup());
+  EXPECT_EQ(entries[3].kind, journal_kind::kCgroup);
+  EXPECT_EQ(entries[3].data["path"], footprint.containers_cgroup());
 }
 
 TEST_F(PlatformFootprintTest, RemoveReleasesTheRecordsOnlyOnceTheDirectoryWent) {

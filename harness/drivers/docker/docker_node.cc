@@ -38,16 +38,27 @@ Result<std::unique_ptr<DockerNode>> DockerNode::Start(DockerNodeConfig config) {
 }
 
 Status DockerNode::Launch() {
-  made_run_containerd_ = !RunContainerdExists();
-  FL_RETURN_IF_ERROR(
-      footprint_.Claim(kPlatformRecord, {{"made_run_containerd", made_run_containerd_}}));
+  FL_ASSIGN_OR_RETURN(run_containerd_, HostMountPoint::Acquire(kRunContainerd, config_.journal));
+  FL_RETURN_IF_ERROR(footprint_.Claim(kPlatformRecord, {}));
   const ContainerdInstance containerd{config_.dir};
   FL_RETURN_IF_ERROR(WriteFileAtomic(config_.dir + "/containerd.toml", containerd.Config()));
   // An empty daemon.json: the host's /etc/docker/daemon.json is not ours to follow.
   FL_RETURN_IF_ERROR(WriteFileAtomic(config_.dir + "/daemon.json", "{}\n"));
+  FL_RETURN_IF_ERROR(MakeDirs(containerd.run_containerd(), 0700));
 
-  NodeDaemonSpec spec{
-      "containerd", config_.self_exe, config_.node, footprint_.platform_cgroup(), {}, {}, log_};
+  NodeDaemonSpec spec{"mount namespace holder",
+                      config_.self_exe,
+                      config_.node,
+                      footprint_.platform_cgroup(),
+                      {},
+                      {},
+                      log_};
+  // dockerd shares it too: the root file systems it mounts must be seen by the shims' runtime
+  // (the host's mounts need not propagate).
+  FL_ASSIGN_OR_RETURN(mounts_, StartMountNamespaceHolder(spec, containerd.run_containerd(),
+                                                         kRunContainerd, kReadyTimeout));
+  spec.mount_ns = MountNamespaceOf(mounts_);
+  spec.name = "containerd";
   const std::string containerd_socket = containerd.socket();
   spec.argv = {"containerd", "--config", config_.dir + "/containerd.toml"};
   FL_ASSIGN_OR_RETURN(containerd_, NodeDaemon::Start(
@@ -84,14 +95,18 @@ Status DockerNode::Launch() {
 }
 
 Status DockerNode::Stop() {
-  if (!footprint_.claimed()) return OkStatus();
-  events_.reset();
-  // dockerd first: without live restore it stops its containers as it shuts down.
-  dockerd_.Stop(std::chrono::seconds(20));
-  containerd_.Stop(std::chrono::seconds(10));
-  // Shims and containers left (live restore keeps them) die with the cgroups.
-  return footprint_.Remove(
-      [this](const std::string& dir) { return RemoveInstanceDir(dir, made_run_containerd_); });
+  Status removed = OkStatus();
+  if (footprint_.claimed()) {
+    events_.reset();
+    // dockerd first: without live restore it stops its containers as it shuts down.
+    dockerd_.Stop(std::chrono::seconds(20));
+    containerd_.Stop(std::chrono::seconds(10));
+    // Shims and containers left (live restore keeps them) and the mount namespace's holder die
+    // with the cgroups.
+    removed = footprint_.Remove();
+  }
+  run_containerd_.Release();
+  return removed;
 }
 
 Status DockerNode::LoadImage(const std::string& path, const std::string&) {
@@ -99,14 +114,15 @@ Status DockerNode::LoadImage(const std::string& path, const std::string&) {
 }
 
 Result<std::uint64_t> DockerNode::ResidentBytes() const {
-  return CgroupPssBytes(footprint_.platform_cgroup());
+  // The mount namespace holder is faultline's, not Docker's.
+  return CgroupPssBytes(footprint_.platform_cgroup(), {mounts_.pid()});
 }
 
 Status UndoPlatformRecord(const nlohmann::json& data, const std::string& run_id,
                           const std::string& run_dir) {
   FL_ASSIGN_OR_RETURN(std::string dir,
                       RecordedPlatformDir(data, run_id, run_dir, "docker platform"));
-  return RemoveInstanceDir(dir, data.value("made_run_containerd", false));
+  return RemoveDirAndMounts(dir);
 }
 
 }  // namespace faultline::drivers::docker

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "harness/core/journal.h"
+#include "harness/drivers/daemon/host_mount_point.h"
 #include "harness/drivers/daemon/node_daemon.h"
 #include "harness/drivers/daemon/platform_footprint.h"
 #include "harness/drivers/docker/docker_events.h"
@@ -18,7 +19,7 @@
 
 namespace faultline::drivers::docker {
 
-// The journal record of one node's platform: {dir, target, node, made_run_containerd}.
+// The journal record of one node's platform: {dir, target, node}.
 inline constexpr const char* kPlatformRecord = "docker.platform";
 
 struct DockerNodeConfig {
@@ -70,14 +71,15 @@ class DockerNode : public DockerPlatform {
   PlatformFootprint footprint_;
   std::string log_;
   EngineApi api_;
+  HostMountPoint run_containerd_;
+  NodeDaemon mounts_;  // holds the mount namespace the daemons and shims run in
   NodeDaemon containerd_, dockerd_;
   std::unique_ptr<DieEvents> events_;  // from when dockerd first answered
-  bool made_run_containerd_ = false;
 };
 
-// Undoes a kPlatformRecord of a dead run whose directory is RUN_DIR (its daemons were stopped
-// by recover before, its cgroups are separate records): mounts below the directory, the
-// directory, and /run/containerd when this platform made it and it is empty.
+// Undoes a kPlatformRecord of a dead run whose directory is RUN_DIR (its cgroups, newer
+// records, were removed with every process in them before): mounts below the directory, and
+// the directory.
 Status UndoPlatformRecord(const nlohmann::json& data, const std::string& run_id,
                           const std::string& run_dir);
 

@@ -18,7 +18,6 @@ namespace {
 
 constexpr auto kReadyTimeout = std::chrono::seconds(60);
 constexpr auto kEventsPoll = std::chrono::milliseconds(2);
-constexpr const char* kVarLib = "/var/lib/containers";
 
 std::string ContainersConf(const std::string& dir, const std::string& runtime) {
   return "[containers]\n"
@@ -92,13 +91,12 @@ std::int64_t ParseRfc3339Ns(const std::string& text) {
 }
 
 // Removes the node's directory and run root with what is mounted below them, then the shared
-// run roots' parent and /var/lib/containers when they are empty (and, for the latter, ours).
-Status RemovePodmanDirs(const std::string& dir, const std::string& runroot, bool made_var_lib) {
+// run roots' parent when it is empty.
+Status RemovePodmanDirs(const std::string& dir, const std::string& runroot) {
   Status status = RemoveDirAndMounts(dir);
   Status runroot_removed = RemoveDirAndMounts(runroot);
   if (status.ok()) status = runroot_removed;
   rmdir((StateRoot() + "/r").c_str());  // when no other run has one
-  if (made_var_lib) rmdir(kVarLib);
   return status;
 }
 
@@ -129,7 +127,7 @@ Result<std::unique_ptr<PodmanNode>> PodmanNode::Start(PodmanNodeConfig config) {
 NodeDaemonSpec PodmanNode::Spec(const std::string& name, std::vector<std::string> args) const {
   NodeDaemonSpec spec{name, config_.self_exe, config_.node, footprint_.platform_cgroup(), env_, {},
                       log_};
-  spec.mount_ns = "/proc/" + std::to_string(mounts_.pid()) + "/ns/mnt";
+  spec.mount_ns = MountNamespaceOf(mounts_);
   spec.argv = {"podman", "--root", config_.dir + "/root", "--runroot", config_.runroot};
   spec.argv.insert(spec.argv.end(), args.begin(), args.end());
   return spec;
@@ -140,10 +138,8 @@ std::vector<std::string> PodmanNode::Podman(std::vector<std::string> args) const
 }
 
 Status PodmanNode::Launch() {
-  // /var/lib/containers must exist as a mount point; an empty one made here goes at the end.
-  made_var_lib_ = !PathExists(kVarLib);
-  FL_RETURN_IF_ERROR(footprint_.Claim(
-      kPlatformRecord, {{"runroot", config_.runroot}, {"made_var_lib", made_var_lib_}}));
+  FL_ASSIGN_OR_RETURN(var_lib_, HostMountPoint::Acquire(kVarLibContainers, config_.journal));
+  FL_RETURN_IF_ERROR(footprint_.Claim(kPlatformRecord, {{"runroot", config_.runroot}}));
   FL_RETURN_IF_ERROR(MakeDirs(config_.dir + "/tmp", 0700));
   FL_RETURN_IF_ERROR(MakeDirs(config_.runroot, 0700));
   FL_RETURN_IF_ERROR(MakeDirs(config_.dir + "/var-lib-containers", 0700));
@@ -153,24 +149,15 @@ Status PodmanNode::Launch() {
       WriteFileAtomic(config_.dir + "/storage.conf", StorageConf(config_.dir, config_.runroot)));
   FL_RETURN_IF_ERROR(WriteFileAtomic(events_, ""));
   follower_ = std::thread([this] { FollowEvents(); });
-  if (made_var_lib_) FL_RETURN_IF_ERROR(MakeDirs(kVarLib, 0700));
-  NodeDaemonSpec holder{"mount namespace holder",
-                        config_.self_exe,
-                        config_.node,
-                        footprint_.platform_cgroup(),
-                        {},
-                        {"sleep", "infinity"},
-                        log_};
-  holder.private_mount = config_.dir + "/var-lib-containers:" + kVarLib;
-  FL_ASSIGN_OR_RETURN(mounts_, NodeDaemon::Start(
-                                   holder,
-                                   [](pid_t pid) -> Status {
-                                     // Ready once it runs sleep: the namespace is set up.
-                                     auto comm = ReadFile("/proc/" + std::to_string(pid) + "/comm");
-                                     if (comm.ok() && *comm == "sleep\n") return OkStatus();
-                                     return Unavailable("the namespace is not set up yet");
-                                   },
-                                   kReadyTimeout));
+  FL_ASSIGN_OR_RETURN(mounts_, StartMountNamespaceHolder({"mount namespace holder",
+                                                          config_.self_exe,
+                                                          config_.node,
+                                                          footprint_.platform_cgroup(),
+                                                          {},
+                                                          {},
+                                                          log_},
+                                                         config_.dir + "/var-lib-containers",
+                                                         kVarLibContainers, kReadyTimeout));
   if (!config_.service) return OkStatus();
 
   FL_ASSIGN_OR_RETURN(
@@ -216,9 +203,6 @@ void PodmanNode::FollowEvents() {
 }
 
 Status PodmanNode::Stop() {
-  if (!footprint_.claimed()) return OkStatus();
-  service_.Stop(std::chrono::seconds(10));
-  mounts_.Stop(std::chrono::seconds(5));
   if (follower_.joinable()) {
     {
       std::lock_guard lock(mu_);
@@ -227,10 +211,16 @@ Status PodmanNode::Stop() {
     }
     follower_.join();
   }
-  // conmon and containers left die with the cgroups.
-  return footprint_.Remove([this](const std::string& dir) {
-    return RemovePodmanDirs(dir, config_.runroot, made_var_lib_);
-  });
+  Status removed = OkStatus();
+  if (footprint_.claimed()) {
+    service_.Stop(std::chrono::seconds(10));
+    mounts_.Stop(std::chrono::seconds(5));
+    // conmon and containers left die with the cgroups.
+    removed = footprint_.Remove(
+        [this](const std::string& dir) { return RemovePodmanDirs(dir, config_.runroot); });
+  }
+  var_lib_.Release();
+  return removed;
 }
 
 Result<std::uint64_t> PodmanNode::ResidentBytes() const {
@@ -260,7 +250,7 @@ Status UndoPlatformRecord(const nlohmann::json& data, const std::string& run_id,
     return InvalidArgument("refusing to remove podman run root " + runroot + ": not of run " +
                            run_id);
   }
-  return RemovePodmanDirs(dir, runroot, data.value("made_var_lib", false));
+  return RemovePodmanDirs(dir, runroot);
 }
 
 }  // namespace faultline::drivers::podman

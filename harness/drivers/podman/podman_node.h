@@ -14,13 +14,14 @@
 
 #include "harness/core/journal.h"
 #include "harness/drivers/daemon/exit_book.h"
+#include "harness/drivers/daemon/host_mount_point.h"
 #include "harness/drivers/daemon/node_daemon.h"
 #include "harness/drivers/daemon/platform_footprint.h"
 #include "harness/drivers/driver.h"
 
 namespace faultline::drivers::podman {
 
-// The journal record of one node's Podman: {dir, runroot, target, node, made_var_lib}.
+// The journal record of one node's Podman: {dir, runroot, target, node}.
 inline constexpr const char* kPlatformRecord = "podman.platform";
 
 struct PodmanNodeConfig {
@@ -71,8 +72,8 @@ class PodmanNode {
   std::vector<std::string> env_;
   // Holds a mount namespace in which the node's own directory covers /var/lib/containers, where
   // Podman would otherwise write the host's image blob cache; every podman command joins it.
+  HostMountPoint var_lib_;
   NodeDaemon mounts_;
-  bool made_var_lib_ = false;
   NodeDaemon service_;
   // The events file, followed by a thread of its own.
   std::thread follower_;
