@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "reports/gate_outcome.h"
+
 namespace faultline::reports {
 
 inline constexpr int kResultSchemaVersion = 1;
@@ -277,7 +279,8 @@ struct Result {
   std::vector<std::string> validity;  // warnings that make the run untrustworthy
   std::optional<ProbeReport> probes;  // absent in results of older builds
   std::vector<SignalWindow> signals;
-  bool interrupted = false;  // Ctrl-C: partial result
+  bool interrupted = false;         // Ctrl-C: partial result
+  std::optional<GateOutcome> gate;  // `faultline gate`: the verdict and its quads
 
   bool operator==(const Result&) const = default;
 };

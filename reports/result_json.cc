@@ -290,6 +290,15 @@ json ToJson(const SignalWindow& w) {
           {"signal_exits_by_container", Counts(w.signal_exits_by_container)}};
 }
 
+// Infinite or NaN (an open side of a confidence sequence, no estimate yet) as null.
+json Finite(double value) {
+  return std::isfinite(value) ? json(value) : json(nullptr);
+}
+
+json ToJson(const GateQuad& q) {
+  return {{"order", q.order}, {"medians", q.medians}, {"contrast", q.contrast}};
+}
+
 template <typename T>
 json Array(const std::vector<T>& v) {
   json out = json::array();
@@ -386,6 +395,8 @@ Status Convert(const json& j, const std::string& path, SignalWindow& out);
 Status Convert(const json& j, const std::string& path, WindowStats& out);
 Status Convert(const json& j, const std::string& path, DaemonOutcome& out);
 Status Convert(const json& j, const std::string& path, FaultRecord& out);
+Status Convert(const json& j, const std::string& path, GateQuad& out);
+Status Convert(const json& j, const std::string& path, GateOutcome& out);
 
 template <typename T>
 Status Convert(const json& j, const std::string& path, std::optional<T>& out) {
@@ -671,6 +682,36 @@ Status Convert(const json& j, const std::string& path, FaultRecord& out) {
   return Optional(j, path, "daemons", out.daemons);
 }
 
+Status Convert(const json& j, const std::string& path, GateQuad& out) {
+  FL_RETURN_IF_ERROR(ExpectObject(j, path));
+  FL_RETURN_IF_ERROR(Required(j, path, "order", out.order));
+  FL_RETURN_IF_ERROR(Required(j, path, "medians", out.medians));
+  return Required(j, path, "contrast", out.contrast);
+}
+
+Status Convert(const json& j, const std::string& path, GateOutcome& out) {
+  FL_RETURN_IF_ERROR(ExpectObject(j, path));
+  FL_RETURN_IF_ERROR(Required(j, path, "base", out.base));
+  FL_RETURN_IF_ERROR(Required(j, path, "candidate", out.candidate));
+  FL_RETURN_IF_ERROR(Required(j, path, "step", out.step));
+  FL_RETURN_IF_ERROR(Required(j, path, "metric", out.metric));
+  FL_RETURN_IF_ERROR(Optional(j, path, "seed", out.seed));
+  FL_RETURN_IF_ERROR(Optional(j, path, "tolerance", out.tolerance));
+  FL_RETURN_IF_ERROR(Optional(j, path, "detection", out.detection));
+  FL_RETURN_IF_ERROR(Optional(j, path, "alpha", out.alpha));
+  FL_RETURN_IF_ERROR(Optional(j, path, "max_quads", out.max_quads));
+  FL_RETURN_IF_ERROR(Required(j, path, "quads", out.quads));
+  FL_RETURN_IF_ERROR(Required(j, path, "verdict", out.verdict));
+  FL_RETURN_IF_ERROR(Optional(j, path, "reason", out.reason));
+  FL_RETURN_IF_ERROR(Optional(j, path, "ratio", out.ratio));
+  FL_RETURN_IF_ERROR(Optional(j, path, "low", out.low));
+  FL_RETURN_IF_ERROR(Optional(j, path, "high", out.high));
+  // null: the open upper side.
+  if (std::isnan(out.high)) out.high = std::numeric_limits<double>::infinity();
+  FL_RETURN_IF_ERROR(Optional(j, path, "fail_evidence", out.fail_evidence));
+  return Optional(j, path, "pass_evidence", out.pass_evidence);
+}
+
 Status ConvertResult(const json& j, reports::Result& out) {
   FL_RETURN_IF_ERROR(ExpectObject(j, ""));
   // The version first: a newer document may be shaped differently everywhere else.
@@ -697,6 +738,7 @@ Status ConvertResult(const json& j, reports::Result& out) {
   FL_RETURN_IF_ERROR(Optional(j, "", "validity", out.validity));
   FL_RETURN_IF_ERROR(Optional(j, "", "probes", out.probes));
   FL_RETURN_IF_ERROR(Optional(j, "", "signals", out.signals));
+  FL_RETURN_IF_ERROR(Optional(j, "", "gate", out.gate));
   return Optional(j, "", "interrupted", out.interrupted);
 }
 
@@ -733,6 +775,26 @@ nlohmann::json ToJson(const reports::Result& result) {
   }
   if (result.probes) j["probes"] = ToJson(*result.probes);
   if (!result.signals.empty()) j["signals"] = Array(result.signals);
+  if (result.gate) {
+    const GateOutcome& g = *result.gate;
+    j["gate"] = {{"base", Utf8(g.base)},
+                 {"candidate", Utf8(g.candidate)},
+                 {"step", Utf8(g.step)},
+                 {"metric", g.metric},
+                 {"seed", g.seed},
+                 {"tolerance", g.tolerance},
+                 {"detection", g.detection},
+                 {"alpha", g.alpha},
+                 {"max_quads", g.max_quads},
+                 {"quads", Array(g.quads)},
+                 {"verdict", g.verdict},
+                 {"reason", Utf8(g.reason)},
+                 {"ratio", Finite(g.ratio)},
+                 {"low", Finite(g.low)},
+                 {"high", Finite(g.high)},
+                 {"fail_evidence", Finite(g.fail_evidence)},
+                 {"pass_evidence", Finite(g.pass_evidence)}};
+  }
   return j;
 }
 

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <cmath>
+
 #include "harness/core/files.h"
 
 namespace faultline::reports {
@@ -162,6 +164,24 @@ reports::Result FullResult() {
   failed.ended_by = "failed";
   r.faults = {f, failed};
   r.fault_seed = 42;
+  GateOutcome gate;
+  gate.base = "runc";
+  gate.candidate = "runc-next";
+  gate.step = "storm";
+  gate.metric = "start_latency";
+  gate.seed = 11;
+  gate.tolerance = 0.03;
+  gate.detection = 0.1;
+  gate.alpha = 0.01;
+  gate.max_quads = 60;
+  gate.quads = {{"BAAB", {0.0125, 0.01, 0.0101, 0.0124}, 0.21}};
+  gate.verdict = "fail";
+  gate.ratio = 1.24;
+  gate.low = 1.1;
+  gate.high = 1.4;
+  gate.fail_evidence = 120;
+  gate.pass_evidence = 0.1;
+  r.gate = gate;
   return r;
 }
 
@@ -191,6 +211,22 @@ TEST(ResultJson, OptionalFieldsOmitted) {
   reports::Result without = FullResult();
   without.host_speed.reset();
   EXPECT_FALSE(ToJson(without).contains("host_speed"));
+}
+
+TEST(ResultJson, AGatesOpenBoundIsNullAndReadsBackOpen) {
+  reports::Result open = FullResult();
+  open.gate->low = 0;
+  open.gate->high = INFINITY;
+  const nlohmann::json j = ToJson(open);
+  EXPECT_TRUE(j["gate"]["high"].is_null());
+  EXPECT_EQ(j["gate"]["quads"][0]["medians"].size(), 4u);
+  auto back = FromJson(j);
+  ASSERT_TRUE(back.ok()) << back.error().ToString();
+  EXPECT_TRUE(std::isinf(back->gate->high));
+  EXPECT_TRUE(*back == open);
+  reports::Result none = FullResult();
+  none.gate.reset();
+  EXPECT_FALSE(ToJson(none).contains("gate"));
 }
 
 TEST(ResultJson, FaultsCarryImpactAndNullWhenUnmeasured) {

@@ -1,5 +1,6 @@
 // One function per verb; each returns the process exit code (see docs: 0 pass, 1 SLO or
-// comparison failed, 2 bad input or usage, 3 the host cannot run it, 130 interrupted).
+// comparison failed, 2 bad input or usage, 3 the host cannot run it, 4 the harness failed,
+// 5 a gate was inconclusive, 130 interrupted).
 #pragma once
 
 #include <string>
@@ -15,6 +16,7 @@ int DoctorCommand(const Args& args);
 int RecoverCommand(const Args& args);
 int ReportCommand(const Args& args);
 int CompareCommand(const Args& args);
+int GateCommand(const Args& args);
 int V1ExecCommand(const Args& args);
 int TraceCommand(const Args& args);
 int ClusterCommand(const Args& args);

@@ -14,7 +14,11 @@ constexpr const char* kUsage = R"(usage: faultline VERB [ARGS]
 Verbs:
   run SCENARIO [--out DIR] [--json]   run a scenario, write DIR/result.json, print a summary
   validate SCENARIO                   check a scenario file against the published schema
-  compare BASE.json NEW.json          per-metric verdicts of NEW against BASE (exit 1: regressed)
+  gate SCENARIO --base A --candidate B
+                                      B against A inside one run, randomized, until certain
+                                      (exit 0 PASS, 1 FAIL, 5 INCONCLUSIVE)
+  compare BASE.json NEW.json          per-metric verdicts of NEW against BASE across runs
+                                      (exit 1: regressed; no bound on false alarms across runs)
   report RESULT [BASE] --html FILE    render a result: HTML, --junit, --gbench, --csv
   doctor                              what this host can do, each with the reason
   recover                             remove what earlier runs left behind (after SIGKILL)
@@ -25,7 +29,8 @@ Verbs:
 Every verb takes --help. Exit codes: 0 pass, 1 an SLO failed or a comparison found a
 regression, 2 invalid input or usage (or runs that are not comparable),
 3 the host cannot run it, 4 the harness itself failed (e.g. a teardown that left something
-behind: run `faultline recover`), 130 interrupted (Ctrl-C; cleaned up, partial result written).
+behind: run `faultline recover`), 5 a gate that is inconclusive, 130 interrupted (Ctrl-C;
+cleaned up, partial result written).
 )";
 
 }  // namespace
@@ -39,6 +44,7 @@ int main(int argc, char** argv) {
       {"recover", RecoverCommand},
       {"v1-exec", V1ExecCommand},
       {"compare", CompareCommand},
+      {"gate", GateCommand},
       {"report", ReportCommand},
       {"trace", TraceCommand},
       {"cluster", ClusterCommand},

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "harness/cli/commands.h"
+#include "harness/cli/run_execution.h"
 #include "harness/core/files.h"
 #include "harness/core/host.h"
 #include "harness/core/process.h"
@@ -71,11 +72,8 @@ void StartSignalThread() {
 
 int RunCommand(const Args& args) {
   if (WantsHelp(args, kHelp)) return 0;
-  std::string scenario_path, out_dir = "faultline-out";
-  bool json = false, probes = true;
-  std::optional<reports::prometheus::Endpoint> metrics_listen;
-  std::optional<reports::prometheus::PushTarget> pushgateway;
-  std::string cluster_name;
+  std::string scenario_path;
+  RunRequest request;
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--metrics-listen" || args[i] == "--pushgateway") {
       if (i + 1 == args.size()) return UsageError("run", args[i] + " needs an address", kHelp);
@@ -84,13 +82,13 @@ int RunCommand(const Args& args) {
       if (args[i - 1] == "--metrics-listen") {
         auto endpoint = reports::prometheus::ParseListenAddress(value);
         if (endpoint.ok())
-          metrics_listen = *endpoint;
+          request.metrics_listen = *endpoint;
         else
           parsed = endpoint.error();
       } else {
         auto target = reports::prometheus::ParsePushUrl(value);
         if (target.ok())
-          pushgateway = *target;
+          request.pushgateway = *target;
         else
           parsed = target.error();
       }
@@ -98,14 +96,14 @@ int RunCommand(const Args& args) {
         return UsageError("run", args[i - 1] + ": " + parsed.error().message, kHelp);
     } else if (args[i] == "--out") {
       if (++i == args.size()) return UsageError("run", "--out needs a directory", kHelp);
-      out_dir = args[i];
+      request.out_dir = args[i];
     } else if (args[i] == "--cluster") {
       if (++i == args.size()) return UsageError("run", "--cluster needs a name", kHelp);
-      cluster_name = args[i];
+      request.cluster_name = args[i];
     } else if (args[i] == "--json") {
-      json = true;
+      request.json = true;
     } else if (args[i] == "--no-probes") {
-      probes = false;
+      request.probes = false;
     } else if (!args[i].empty() && args[i][0] == '-') {
       return UsageError("run", "unknown option '" + args[i] + "'", kHelp);
     } else if (scenario_path.empty()) {
@@ -121,19 +119,31 @@ int RunCommand(const Args& args) {
     std::fprintf(stderr, "%s\n", scenario.error().message.c_str());
     return 2;
   }
+  return ExecuteRun(*scenario, request, [](const reports::Result& result) {
+    for (const auto& verdict : result.slo) {
+      if (!verdict.pass) return 1;
+    }
+    return 0;
+  });
+}
+
+int ExecuteRun(const scenario::Scenario& scenario, const RunRequest& request,
+               const std::function<int(const reports::Result&)>& verdict) {
+  const std::string verb = "faultline " + request.command;
+  const std::string& out_dir = request.out_dir;
   // Where the result goes is checked before the run, not after minutes of measuring.
   const std::string result_path = out_dir + "/result.json";
   if (Status made = MakeDirs(out_dir); !made.ok()) {
-    std::fprintf(stderr, "faultline run: --out: %s\n", made.error().ToString().c_str());
+    std::fprintf(stderr, "%s: --out: %s\n", verb.c_str(), made.error().ToString().c_str());
     return 2;
   }
   if (access(out_dir.c_str(), W_OK) != 0) {
-    std::fprintf(stderr, "faultline run: --out: %s is not writable\n", out_dir.c_str());
+    std::fprintf(stderr, "%s: --out: %s is not writable\n", verb.c_str(), out_dir.c_str());
     return 2;
   }
-  auto plan = runner::BuildPlan(*scenario, DetectCgroupMode());
+  auto plan = runner::BuildPlan(scenario, DetectCgroupMode());
   if (!plan.ok()) {
-    std::fprintf(stderr, "faultline run: %s\n", plan.error().ToString().c_str());
+    std::fprintf(stderr, "%s: %s\n", verb.c_str(), plan.error().ToString().c_str());
     return 2;
   }
   runner::RunOptions options;
@@ -141,7 +151,7 @@ int RunCommand(const Args& args) {
   if (plan->needs_private_v1_view) {
     Status entered = EnterPrivateV1CgroupView();
     if (!entered.ok()) {
-      std::fprintf(stderr, "faultline run: a runtime needs a pure v1 cgroup view here: %s\n",
+      std::fprintf(stderr, "%s: a runtime needs a pure v1 cgroup view here: %s\n", verb.c_str(),
                    entered.error().ToString().c_str());
       return 3;
     }
@@ -149,49 +159,52 @@ int RunCommand(const Args& args) {
   }
   StartSignalThread();
   if (Status reaper = StartOrphanReaper(); !reaper.ok()) {
-    std::fprintf(stderr, "faultline run: %s\n", reaper.error().ToString().c_str());
+    std::fprintf(stderr, "%s: %s\n", verb.c_str(), reaper.error().ToString().c_str());
     return 3;
   }
   options.cancel = &g_cancel;
-  options.probes = probes;
-  options.cluster_name = cluster_name;
+  options.probes = request.probes;
+  options.cluster_name = request.cluster_name;
   options.self_exe = SelfExe();
-  options.progress = isatty(STDERR_FILENO) && !json;
+  // A gate's length is not known in advance: it prints a line per quad instead of a bar.
+  options.progress = isatty(STDERR_FILENO) && !request.json && !request.gate;
+  options.gate = request.gate;
 
   // Live metrics: fed by the run's observer hooks, served while it runs, pushed at its end.
   std::unique_ptr<reports::prometheus::RunMetrics> metrics;
   std::unique_ptr<reports::prometheus::MetricsServer> metrics_server;
-  if (metrics_listen || pushgateway) {
+  if (request.metrics_listen || request.pushgateway) {
     std::map<std::string, std::string> runtimes;
-    for (const auto& target : scenario->targets) {
+    for (const auto& target : scenario.targets) {
       runtimes[target.name] = target.runtime.empty() ? target.driver : target.runtime;
     }
     metrics = std::make_unique<reports::prometheus::RunMetrics>(std::move(runtimes));
     options.observer = metrics.get();
   }
-  if (metrics_listen) {
+  if (request.metrics_listen) {
     auto server = reports::prometheus::MetricsServer::Start(
-        *metrics_listen, [&metrics] { return metrics->registry().Encode(); });
+        *request.metrics_listen, [&metrics] { return metrics->registry().Encode(); });
     if (!server.ok()) {
-      std::fprintf(stderr, "faultline run: --metrics-listen: %s\n",
+      std::fprintf(stderr, "%s: --metrics-listen: %s\n", verb.c_str(),
                    server.error().ToString().c_str());
       return 3;
     }
     metrics_server = std::move(*server);
-    std::fprintf(stderr, "faultline run: serving metrics at http://%s/metrics\n",
-                 reports::prometheus::Endpoint{metrics_listen->address, metrics_server->port()}
-                     .ToString()
-                     .c_str());
+    std::fprintf(
+        stderr, "%s: serving metrics at http://%s/metrics\n", verb.c_str(),
+        reports::prometheus::Endpoint{request.metrics_listen->address, metrics_server->port()}
+            .ToString()
+            .c_str());
   }
 
   auto outcome = runner::RunScenario(*plan, options);
   if (!outcome.ok()) {
-    std::fprintf(stderr, "faultline run: %s\n", outcome.error().ToString().c_str());
+    std::fprintf(stderr, "%s: %s\n", verb.c_str(), outcome.error().ToString().c_str());
     return ExitCodeFor(outcome.error());
   }
   const reports::Result& result = outcome->result;
   Status written = reports::WriteResultFile(result, result_path);
-  if (json) {
+  if (request.json) {
     std::printf("%s\n", reports::ToJson(result)
                             .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
                             .c_str());
@@ -200,27 +213,25 @@ int RunCommand(const Args& args) {
     if (written.ok()) std::printf("result: %s\n", result_path.c_str());
   }
   if (!written.ok()) {
-    std::fprintf(stderr, "faultline run: %s\n", written.error().ToString().c_str());
+    std::fprintf(stderr, "%s: %s\n", verb.c_str(), written.error().ToString().c_str());
     return 4;
   }
   if (!outcome->teardown.ok()) {
-    std::fprintf(stderr, "faultline run: %s\n", outcome->teardown.error().ToString().c_str());
+    std::fprintf(stderr, "%s: %s\n", verb.c_str(), outcome->teardown.error().ToString().c_str());
     return 4;
   }
-  if (pushgateway) {
+  if (request.pushgateway) {
     Status pushed =
-        reports::prometheus::PushMetrics(*pushgateway, "faultline", result.context.run_id,
+        reports::prometheus::PushMetrics(*request.pushgateway, "faultline", result.context.run_id,
                                          metrics->registry().Encode(), std::chrono::seconds(10));
     if (!pushed.ok()) {
-      std::fprintf(stderr, "faultline run: --pushgateway: %s\n", pushed.error().ToString().c_str());
+      std::fprintf(stderr, "%s: --pushgateway: %s\n", verb.c_str(),
+                   pushed.error().ToString().c_str());
       return 4;
     }
   }
   if (result.interrupted) return 130;
-  for (const auto& verdict : result.slo) {
-    if (!verdict.pass) return 1;
-  }
-  return 0;
+  return verdict(result);
 }
 
 }  // namespace faultline::cli

@@ -27,7 +27,10 @@ const std::vector<DriverSpec>& DriverCatalog() {
   static const std::vector<DriverSpec> catalog = {
       {"oci",
        "calls an OCI runtime binary directly, one process per operation (no daemon)",
-       {{"runtime", {"runc", "crun"}, true}}},
+       {{"runtime", {"runc", "crun"}, true}},
+       "",
+       {},
+       true},
       {"docker",
        "Docker Engine: a private dockerd with its own containerd per node, inside the node, "
        "driven through the Engine API on its unix socket",
@@ -50,7 +53,9 @@ const std::vector<DriverSpec>& DriverCatalog() {
        "containers made as its own client makes them (snapshot, container, task) in namespace "
        "faultline",
        {{"runtime", {"runc", "crun"}, false}},
-       "containerd"},
+       "containerd",
+       {},
+       true},
   };
   return catalog;
 }

@@ -26,6 +26,8 @@ struct DriverSpec {
   // Fields with which faultline runs no daemon of its own after all: "via=cli" (that value),
   // "endpoint" (present at all: the daemon is someone else's).
   std::vector<std::string> no_daemon_when;
+  // Whether `runtime` may name its binary by path ({name, path}) instead of finding it in PATH.
+  bool runtime_by_path = false;
 
   const DriverField* FindField(const std::string& field) const;
 };

@@ -33,6 +33,7 @@
 #include "harness/workloads/workload.h"
 #include "probes/probe_report.h"
 #include "probes/probe_set.h"
+#include "probes/start_phases.h"
 #include "reports/aggregate.h"
 #include "reports/fault_impact.h"
 #include "reports/phases.h"
@@ -241,6 +242,11 @@ Result<RunOutcome> RunScenario(const Plan& plan, const RunOptions& options) {
   const scenario::Scenario& scenario = *plan.scenario;
   const HostInfo host = ProbeHost();
   FL_RETURN_IF_ERROR(Preflight(plan, options, host));
+  std::optional<GateSession> gate;
+  if (options.gate) {
+    FL_ASSIGN_OR_RETURN(GateSession session, GateSession::Create(plan, *options.gate));
+    gate.emplace(std::move(session));
+  }
   RunResources resources;
   FL_ASSIGN_OR_RETURN(resources.journal, OpenNewRunJournal());
   const std::string run_id = resources.journal->run_id();
@@ -366,15 +372,9 @@ Result<RunOutcome> RunScenario(const Plan& plan, const RunOptions& options) {
 
   ProgressBar progress(plan.containers, options.progress);
   reports::HostSpeed host_speed{measure::HostSpeedOperation(), {}};
-  // The host-speed control is taken between repetitions.
-  std::optional<std::uint32_t> repetition_begun;
-  for (const Execution& execution : plan.executions) {
-    if (options.cancel && options.cancel->load()) break;
+  // One execution of a step against a target; its samples are appended to the result.
+  const auto execute = [&](const Execution& execution) {
     const std::uint32_t rep = execution.repetition;
-    if (repetition_begun != rep) {
-      ProbeHostSpeed(static_cast<int>(rep), host_speed);
-      repetition_begun = rep;
-    }
     const scenario::Step& step = *execution.step;
     const scenario::Target& target = *plan.targets[execution.target].target;
     workloads::StepContext context;
@@ -415,7 +415,7 @@ Result<RunOutcome> RunScenario(const Plan& plan, const RunOptions& options) {
     };
     if (Status made = MakeDirs(context.scratch_dir, 0700); !made.ok()) {
       result.validity.push_back("step " + step.name + ": " + made.error().ToString());
-      continue;
+      return;
     }
     progress.SetLabel(step.name + " " + target.name + " rep " + std::to_string(rep + 1) + "/" +
                       std::to_string(scenario.repetitions));
@@ -448,7 +448,7 @@ Result<RunOutcome> RunScenario(const Plan& plan, const RunOptions& options) {
         break;
     }
     Append(result.faults, step_faults.Stop());
-    if (!step.record) continue;
+    if (!step.record) return;
     windows.push_back({step.name, target.name, static_cast<int>(rep), window_from, BootNowNs()});
     for (const auto& warning : output.warnings) {
       result.validity.push_back("step " + step.name + " target " + target.name + " repetition " +
@@ -459,10 +459,63 @@ Result<RunOutcome> RunScenario(const Plan& plan, const RunOptions& options) {
     if (output.outcome) result.density_outcomes.push_back(*output.outcome);
     result.density_outcomes.insert(result.density_outcomes.end(), output.node_outcomes.begin(),
                                    output.node_outcomes.end());
+  };
+  const auto cancelled = [&] { return options.cancel && options.cancel->load(); };
+  if (gate) {
+    for (const Execution& warmup : gate->preamble()) {
+      if (cancelled()) break;
+      execute(warmup);
+    }
+    // Each slot's start latencies as the run's result will have them: the kernel's phases of
+    // what the probes saw so far, joined between slots (never while containers start).
+    probes::StartPhaseJoiner joiner;
+    std::size_t joined_events = 0;
+    while (auto slot = gate->Next()) {
+      // The host-speed control: a diagnostic before each quad.
+      if (slot->repetition % 4 == 0) {
+        ProbeHostSpeed(static_cast<int>(slot->repetition / 4), host_speed);
+      }
+      const std::size_t first = result.samples.size();
+      if (!cancelled()) execute(*slot);
+      if (cancelled()) {
+        gate->Stop("interrupted");
+        break;
+      }
+      probe_set->Flush();
+      const std::vector<probes::ProbeEvent> events = probe_set->Events();
+      for (; joined_events < events.size(); ++joined_events) joiner.Add(events[joined_events]);
+      std::vector<reports::Sample> samples(
+          result.samples.begin() + static_cast<std::ptrdiff_t>(first), result.samples.end());
+      {
+        std::lock_guard lock(platform_ids_mu);
+        probes::JoinPhases(samples, joiner.Timelines(), platform_ids);
+      }
+      std::vector<double> latencies;
+      for (const auto& sample : samples) {
+        if (sample.op == "run" && sample.ok) latencies.push_back(sample.duration_ns / 1e9);
+      }
+      gate->SlotDone(latencies);
+    }
+    result.gate = gate->outcome();
+  } else {
+    // The host-speed control is taken between repetitions.
+    std::optional<std::uint32_t> repetition_begun;
+    for (const Execution& execution : plan.executions) {
+      if (cancelled()) break;
+      if (repetition_begun != execution.repetition) {
+        ProbeHostSpeed(static_cast<int>(execution.repetition), host_speed);
+        repetition_begun = execution.repetition;
+      }
+      execute(execution);
+    }
   }
   Append(result.faults, run_faults.Stop());
   result.interrupted = options.cancel && options.cancel->load();
-  if (!result.interrupted) ProbeHostSpeed(static_cast<int>(scenario.repetitions), host_speed);
+  if (!result.interrupted) {
+    ProbeHostSpeed(gate ? static_cast<int>(gate->outcome().quads.size())
+                        : static_cast<int>(scenario.repetitions),
+                   host_speed);
+  }
   result.host_speed = std::move(host_speed);
   progress.Finish();
 

@@ -7,6 +7,7 @@
 
 #include "harness/core/cgroup.h"
 #include "harness/core/result.h"
+#include "harness/runner/gate_session.h"
 #include "harness/runner/plan.h"
 #include "harness/scenario/model.h"
 #include "reports/result.h"
@@ -24,6 +25,9 @@ struct RunOptions {
                              // scenario's own
   // The faultline binary: node traffic helpers (steady steps) and the fault watchdog.
   std::string self_exe;
+  // `faultline gate`: instead of the plan's executions, its warm-ups then quads of the gated
+  // step until the verdict (Result::gate). Null: the plan as it is.
+  const GateRequest* gate = nullptr;
 };
 
 struct RunOutcome {

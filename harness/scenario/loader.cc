@@ -187,7 +187,14 @@ class Builder {
   Target BuildTarget(const YAML::Node& node, const std::string& path) {
     Target t;
     t.driver = node["driver"].Scalar();
-    if (const YAML::Node runtime = node["runtime"]) t.runtime = runtime.Scalar();
+    if (const YAML::Node runtime = node["runtime"]) {
+      if (runtime.IsMap()) {
+        t.runtime = runtime["name"].Scalar();
+        if (const YAML::Node binary = runtime["path"]) t.runtime_path = Resolve(binary.Scalar());
+      } else {
+        t.runtime = runtime.Scalar();
+      }
+    }
     t.name = node["name"] ? node["name"].Scalar() : !t.runtime.empty() ? t.runtime : t.driver;
     CheckDriverFields(node, path, t.driver, t.options);
     t.where = Where(file_, node.Mark());
@@ -226,10 +233,19 @@ class Builder {
                  (takes.empty() ? "" : " (its own fields: " + takes + ")"));
     }
     for (const auto& field : spec->fields) {
-      const YAML::Node value = node[field.name];
+      const YAML::Node written = node[field.name];
       std::string allowed;
       for (const auto& v : field.values) allowed += (allowed.empty() ? "" : " or ") + v;
-      if (value && field.name != "runtime") options[field.name] = value.Scalar();
+      if (written && field.name != "runtime") options[field.name] = written.Scalar();
+      // runtime: {name, path}: the name is checked as the plain form is.
+      const bool by_path = written && written.IsMap() && field.name == "runtime";
+      if (by_path && written["path"] && !spec->runtime_by_path) {
+        Report(written["path"].Mark(), path + ".runtime.path",
+               "driver '" + driver +
+                   "' takes its runtime by name only (runc or crun found in PATH); a runtime by "
+                   "path works with the oci and containerd drivers");
+      }
+      const YAML::Node value = by_path ? written["name"] : written;
       if (!value) {
         if (field.required) {
           Report(node.Mark(), path + "." + field.name,
@@ -259,11 +275,15 @@ class Builder {
     } else {
       return image;  // busybox
     }
-    // Relative to the scenario, so a scenario and its images can move together.
+    image.path = Resolve(path);
+    return image;
+  }
+
+  // Relative to the scenario, so a scenario and what it names can move together.
+  std::string Resolve(const std::string& path) const {
     fs::path p(path);
     if (p.is_relative()) p = base_ / p;
-    image.path = p.lexically_normal().string();
-    return image;
+    return p.lexically_normal().string();
   }
 
   Step BuildStep(const YAML::Node& node) {

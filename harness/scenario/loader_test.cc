@@ -204,6 +204,15 @@ std::vector<BadCase> BadCases() {
       {"steady workload over an hour", "bad.yaml",
        head + "steps:\n  - {name: s, workload: {kind: steady, duration: 2h}}\n",
        "bad.yaml:5:50: steps[0].workload.duration: a steady workload runs at most 1h, got 2h"},
+      {"runtime by path for docker", "bad.yaml",
+       "version: 1\nname: x\ntarget: {driver: docker, runtime: {name: runc, path: /opt/runc}}\n" +
+           ok_steps,
+       "bad.yaml:3:54: target.runtime.path: driver 'docker' takes its runtime by name only (runc "
+       "or "
+       "crun found in PATH); a runtime by path works with the oci and containerd drivers"},
+      {"runtime by path without its name", "bad.yaml",
+       "version: 1\nname: x\ntarget: {driver: oci, runtime: {path: /opt/runc}}\n" + ok_steps,
+       "bad.yaml:3:23: target.runtime: missing required field 'name'"},
       {"not a mapping", "bad.yaml", "- version: 1\n",
        "bad.yaml:1:1: (root): expected a mapping, got a list"},
       {"two documents", "bad.yaml", head + ok_steps + "---\nversion: 1\n",
@@ -595,6 +604,25 @@ TEST_F(ScenarioFileTest, ImagePathsResolveAgainstTheFilesDirectory) {
   EXPECT_EQ(loaded->steps[0].where, (SourceLocation{p.string(), 6, 9}));
 }
 
+TEST_F(ScenarioFileTest, RuntimePathsResolveAgainstTheFilesDirectory) {
+  const fs::path p =
+      Write("sub/s.yaml",
+            "version: 1\nname: t\n"
+            "targets:\n"
+            "  - {driver: oci, runtime: runc, name: base}\n"
+            "  - {driver: oci, runtime: {name: runc, path: ../next/runc}, name: next}\n"
+            "  - {driver: containerd, runtime: {name: crun, path: /opt/crun}}\n"
+            "steps: [{name: a, workload: {kind: start, count: 1}}]\n");
+  auto loaded = LoadScenarioFile(p.string());
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_EQ(loaded->targets[0].runtime_path, "");
+  EXPECT_EQ(loaded->targets[1].runtime, "runc");
+  EXPECT_EQ(loaded->targets[1].runtime_path, (dir_ / "next/runc").string());
+  EXPECT_EQ(loaded->targets[2].runtime, "crun");
+  EXPECT_EQ(loaded->targets[2].runtime_path, "/opt/crun");
+  EXPECT_EQ(loaded->targets[2].name, "crun");
+}
+
 TEST_F(ScenarioFileTest, ErrorsNameTheFile) {
   const fs::path p = Write("bad.yaml", std::string(kHead) + "steps: 3\n");
   auto loaded = LoadScenarioFile(p.string());
@@ -730,7 +758,14 @@ TEST(DriverTable, SchemaAgreesWithTheDriverCatalog) {
         EXPECT_EQ(field.values, (std::vector<std::string>{"true", "false"})) << field.name;
         continue;
       }
-      const auto allowed = property.at("enum").get<std::vector<std::string>>();
+      // runtime: its name, or {name, path} with the same names.
+      const auto allowed = (property.contains("enum") ? property : property.at("oneOf").at(0))
+                               .at("enum")
+                               .get<std::vector<std::string>>();
+      if (property.contains("oneOf")) {
+        EXPECT_EQ(property.at("oneOf").at(1).at("properties").at("name").at("enum"),
+                  nlohmann::json(allowed));
+      }
       for (const auto& value : field.values) {
         EXPECT_NE(std::find(allowed.begin(), allowed.end(), value), allowed.end())
             << spec.name << "." << field.name << " " << value;

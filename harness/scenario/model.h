@@ -46,6 +46,8 @@ struct Target {
   std::string name;     // unique; defaults to the runtime ("runc")
   std::string driver;   // an entry of the driver table: "oci", "docker"
   std::string runtime;  // the OCI runtime: "runc" | "crun"; empty: the driver's default
+  // Its binary ({name, path}: a build being upgraded to), absolute; empty: found in PATH.
+  std::string runtime_path;
   // The driver's other fields as written (the driver table says which), e.g. live_restore.
   std::map<std::string, std::string> options;
   ImageRef image;

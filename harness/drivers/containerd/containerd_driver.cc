@@ -121,7 +121,8 @@ ContainerdDriver::ContainerdDriver(ContainerdDriverConfig config, RuntimeInfo in
 Result<std::unique_ptr<ContainerdDriver>> ContainerdDriver::Open(ContainerdDriverConfig config) {
   if (config.runtime.empty()) config.runtime = "runc";
   FL_ASSIGN_OR_RETURN(RuntimeInfo info, ProbeContainerd());
-  FL_ASSIGN_OR_RETURN(RuntimeInfo runtime, oci::ProbeOciRuntime(config.runtime));
+  FL_ASSIGN_OR_RETURN(RuntimeInfo runtime,
+                      oci::ProbeOciRuntime(config.runtime, config.runtime_path));
   return std::unique_ptr<ContainerdDriver>(
       new ContainerdDriver(std::move(config), std::move(info), runtime.path));
 }

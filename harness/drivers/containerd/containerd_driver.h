@@ -23,6 +23,7 @@ struct ContainerdDriverConfig {
   std::string run_dir;
   Journal* journal = nullptr;
   std::string self_exe;
+  std::string runtime_path;  // the runtime's binary, behind the shim; empty: found in PATH
 };
 
 // containerd's version and digest, as doctor and the result report them.

@@ -3,6 +3,7 @@
 #include "harness/core/files.h"
 #include "harness/core/process.h"
 #include "harness/drivers/containerd/containerd_driver.h"
+#include "harness/drivers/oci/oci_driver.h"
 
 namespace faultline::drivers::containerd {
 namespace {
@@ -19,8 +20,15 @@ class ContainerdKind : public DriverKind {
   const DriverSpec& spec() const override { return *FindDriverSpec("containerd"); }
 
   Status Preflight(const scenario::Target& target, const HostInfo&) const override {
-    return RequireInPath(target, {"containerd", kHelpers[0], kHelpers[1], RuntimeOf(target)},
-                         "containerd and " + RuntimeOf(target));
+    if (target.runtime_path.empty()) {
+      return RequireInPath(target, {"containerd", kHelpers[0], kHelpers[1], RuntimeOf(target)},
+                           "containerd and " + RuntimeOf(target));
+    }
+    FL_RETURN_IF_ERROR(
+        RequireInPath(target, {"containerd", kHelpers[0], kHelpers[1]}, "containerd"));
+    auto runtime = oci::ProbeOciRuntime(RuntimeOf(target), target.runtime_path);
+    if (!runtime.ok()) return std::move(runtime).error().With("target " + target.name);
+    return OkStatus();
   }
 
   bool NeedsPrivateV1View(const scenario::Target& target, CgroupMode mode) const override {
@@ -54,6 +62,7 @@ class ContainerdKind : public DriverKind {
     ContainerdDriverConfig config;
     config.target = target.name;
     config.runtime = RuntimeOf(target);
+    config.runtime_path = target.runtime_path;
     config.run_id = env.journal->run_id();
     config.run_dir = env.run_dir;
     config.journal = env.journal;

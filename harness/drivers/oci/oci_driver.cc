@@ -175,10 +175,13 @@ Status CheckOverlayPath(const std::string& path) {
 
 }  // namespace
 
-Result<RuntimeInfo> ProbeOciRuntime(const std::string& runtime) {
+Result<RuntimeInfo> ProbeOciRuntime(const std::string& runtime, const std::string& path) {
   RuntimeInfo info;
   info.name = runtime;
-  info.path = FindExecutable(runtime);
+  info.path = path.empty() ? FindExecutable(runtime) : path;
+  if (!path.empty() && access(path.c_str(), X_OK) != 0) {
+    return FailedPrecondition(runtime + " at " + path + " is not an executable file");
+  }
   if (info.path.empty()) {
     return FailedPrecondition(runtime + " not found in PATH (install the Debian package " +
                               runtime + ")");
@@ -200,7 +203,7 @@ Result<std::unique_ptr<OciDriver>> OciDriver::Open(OciDriverConfig config) {
     return InvalidArgument("unknown OCI runtime '" + config.runtime + "'");
   }
   FL_RETURN_IF_ERROR(CheckOverlayPath(config.run_dir));
-  FL_ASSIGN_OR_RETURN(RuntimeInfo info, ProbeOciRuntime(config.runtime));
+  FL_ASSIGN_OR_RETURN(RuntimeInfo info, ProbeOciRuntime(config.runtime, config.runtime_path));
   std::string state_root = config.run_dir + "/runtime/" + config.runtime;
   FL_RETURN_IF_ERROR(MakeDirs(state_root, 0700));
   return std::unique_ptr<OciDriver>(

@@ -14,14 +14,16 @@ namespace faultline::drivers::oci {
 inline constexpr const char* kContainerRecord = "container";
 
 struct OciDriverConfig {
-  std::string runtime;        // "runc" | "crun": looked up in PATH
+  std::string runtime;        // "runc" | "crun"
   std::string run_dir;        // the run's state directory; bundles and runtime state go below
   std::string cgroup_parent;  // relative cgroup under which each container gets its own
   Journal* journal = nullptr;
+  std::string runtime_path;  // the runtime's binary; empty: looked up in PATH
 };
 
-// Finds the runtime binary, its version and digest.
-Result<RuntimeInfo> ProbeOciRuntime(const std::string& runtime);
+// The runtime's binary (PATH when given, else RUNTIME looked up in PATH), its version and
+// digest.
+Result<RuntimeInfo> ProbeOciRuntime(const std::string& runtime, const std::string& path = "");
 
 class OciDriver : public Driver {
  public:

@@ -21,11 +21,8 @@ class OciKind : public DriverKind {
   const DriverSpec& spec() const override { return *FindDriverSpec("oci"); }
 
   Status Preflight(const scenario::Target& target, const HostInfo&) const override {
-    if (FindExecutable(target.runtime).empty()) {
-      return FailedPrecondition("target " + target.name + ": " + target.runtime +
-                                " not found in PATH (install the Debian package " + target.runtime +
-                                ")");
-    }
+    auto runtime = ProbeOciRuntime(target.runtime, target.runtime_path);
+    if (!runtime.ok()) return std::move(runtime).error().With("target " + target.name);
     return OkStatus();
   }
 
@@ -59,8 +56,9 @@ class OciKind : public DriverKind {
 
   Result<std::unique_ptr<Driver>> Open(const scenario::Target& target,
                                        const DriverEnvironment& env) const override {
-    FL_ASSIGN_OR_RETURN(auto driver, OciDriver::Open({target.runtime, env.run_dir,
-                                                      env.cgroup_parent, env.journal}));
+    FL_ASSIGN_OR_RETURN(
+        auto driver, OciDriver::Open({target.runtime, env.run_dir, env.cgroup_parent, env.journal,
+                                      target.runtime_path}));
     return std::unique_ptr<Driver>(std::move(driver));
   }
 

@@ -1,0 +1,144 @@
+#include "harness/runner/gate_session.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+namespace faultline::runner {
+namespace {
+
+// Three targets (the gate takes two), a warm-up that records nothing, the gated storm and a
+// density ramp the gate does not run.
+scenario::Scenario Scenario() {
+  scenario::Scenario s;
+  s.name = "g";
+  s.targets = {{"base", "oci", "runc"}, {"next", "oci", "runc"}, {"other", "oci", "crun"}};
+  scenario::Step warmup{"warmup"};
+  warmup.record = false;
+  scenario::Step storm{"storm"};
+  storm.start.count = 5;
+  scenario::Step ramp{"ramp", scenario::Step::Kind::kDensity};
+  ramp.density.max = 3;
+  s.steps = {warmup, storm, ramp};
+  return s;
+}
+
+GateRequest Request() {
+  GateRequest request;
+  request.base = "base";
+  request.candidate = "next";
+  request.step = "storm";
+  request.seed = 42;
+  return request;
+}
+
+class GateSessionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto plan = BuildPlan(scenario_, CgroupMode::kV2);
+    ASSERT_TRUE(plan.ok()) << plan.error().ToString();
+    plan_ = std::move(*plan);
+  }
+  const std::string& TargetOf(const Execution& e) { return plan_.targets[e.target].target->name; }
+  // Runs SESSION to its end with slots whose values are NOISE around 10 ms, times RATIO for the
+  // candidate, drifting upward by half over the run; returns the quads used.
+  int RunToEnd(GateSession& session, double ratio, double noise, std::uint64_t seed) {
+    std::mt19937_64 random(seed);
+    std::normal_distribution<double> jitter(0, noise);
+    int slots = 0;
+    while (auto next = session.Next()) {
+      const double drift = 1 + 0.5 * slots / 240.0;
+      const double scale = TargetOf(*next) == "next" ? ratio : 1.0;
+      std::vector<double> values;
+      for (int i = 0; i < 5; ++i)
+        values.push_back(0.010 * drift * scale * std::exp(jitter(random)));
+      session.SlotDone(values);
+      ++slots;
+    }
+    EXPECT_EQ(slots % 4, 0);
+    return slots / 4;
+  }
+
+  scenario::Scenario scenario_ = Scenario();
+  Plan plan_;
+};
+
+TEST_F(GateSessionTest, EachQuadRunsBothTargetsTwiceInTheSeededOrder) {
+  auto session = GateSession::Create(plan_, Request());
+  ASSERT_TRUE(session.ok()) << session.error().ToString();
+  reports::QuadSchedule schedule(42);
+  for (int quad = 0; quad < 5; ++quad) {
+    const reports::QuadOrder order = schedule.Next();
+    for (int slot = 0; slot < 4; ++slot) {
+      auto next = session->Next();
+      ASSERT_TRUE(next.has_value());
+      EXPECT_EQ(next->step->name, "storm");
+      EXPECT_EQ(next->repetition, static_cast<std::uint32_t>(quad * 4 + slot));
+      EXPECT_EQ(TargetOf(*next), reports::RunsCandidate(order, slot) ? "next" : "base");
+      session->SlotDone({0.01, 0.011, 0.012});
+    }
+  }
+  EXPECT_EQ(session->outcome().quads.size(), 5u);
+  EXPECT_EQ(session->outcome().seed, 42u);
+  // The warm-up runs once for each of the two targets first; the other target and the
+  // ungated ramp not at all.
+  std::vector<std::string> preamble;
+  for (const auto& e : session->preamble()) preamble.push_back(e.step->name + ":" + TargetOf(e));
+  EXPECT_EQ(preamble, (std::vector<std::string>{"warmup:base", "warmup:next"}));
+}
+
+TEST_F(GateSessionTest, PassesTwinsAndFailsASlowerCandidateWithTheRatioBracketed) {
+  auto twins = GateSession::Create(plan_, Request());
+  ASSERT_TRUE(twins.ok());
+  const int twin_quads = RunToEnd(*twins, 1.0, 0.04, 1);
+  EXPECT_EQ(twins->outcome().verdict, "pass");
+  EXPECT_LE(twin_quads, 30);
+  EXPECT_LT(twins->outcome().low, 1.0);
+  EXPECT_GT(twins->outcome().high, 1.0);
+
+  auto slow = GateSession::Create(plan_, Request());
+  ASSERT_TRUE(slow.ok());
+  RunToEnd(*slow, 1.25, 0.04, 2);
+  const reports::GateOutcome& out = slow->outcome();
+  EXPECT_EQ(out.verdict, "fail");
+  EXPECT_GT(out.fail_evidence, 1 / out.alpha);
+  EXPECT_LT(out.low, 1.25);
+  EXPECT_GT(out.high, 1.25);
+  EXPECT_NEAR(out.ratio, 1.25, 0.05);
+  ASSERT_FALSE(out.quads.empty());
+  EXPECT_NEAR(out.quads[0].contrast, std::log(1.25), 0.15);
+}
+
+TEST_F(GateSessionTest, ASlotWithoutAStartStopsItInconclusive) {
+  auto session = GateSession::Create(plan_, Request());
+  ASSERT_TRUE(session.ok());
+  ASSERT_TRUE(session->Next().has_value());
+  session->SlotDone({0.01});
+  ASSERT_TRUE(session->Next().has_value());
+  session->SlotDone({});
+  EXPECT_FALSE(session->Next().has_value());
+  EXPECT_EQ(session->outcome().verdict, "inconclusive");
+  EXPECT_EQ(session->outcome().reason, "slot 2 of quad 1 had no successful start");
+  EXPECT_TRUE(session->outcome().quads.empty());
+}
+
+TEST_F(GateSessionTest, RefusesWhatItCannotGate) {
+  auto with = [&](auto change) {
+    GateRequest request = Request();
+    change(request);
+    auto session = GateSession::Create(plan_, request);
+    return session.ok() ? std::string() : session.error().message;
+  };
+  EXPECT_EQ(with([](GateRequest& r) { r.base = "nope"; }), "--base: no target named 'nope'");
+  EXPECT_EQ(with([](GateRequest& r) { r.candidate = "base"; }),
+            "--base and --candidate name one target");
+  EXPECT_NE(with([](GateRequest& r) { r.step = "ramp"; }).find("not a recorded start step"),
+            std::string::npos);
+  EXPECT_NE(with([](GateRequest& r) { r.step = "warmup"; }).find("not a recorded start step"),
+            std::string::npos);
+  EXPECT_NE(with([](GateRequest& r) { r.config.detection = 0.01; }), "");
+}
+
+}  // namespace
+}  // namespace faultline::runner

@@ -1,0 +1,137 @@
+// `faultline gate` on real runs: a runc against the same runc given by path does not FAIL, and
+// a runc slowed by the runtime wrapper (tests/integration/runtime_wrapper.cc) in every call
+// FAILs, each inside one run, with the ratio, its bound and the quads used.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "harness/core/files.h"
+#include "tests/integration/host_state.h"
+
+namespace faultline::testing {
+namespace {
+
+class GateE2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    FL_REQUIRE_ROOT_RUNTIME("runc");
+    dir_ = TempDir("gate");
+    state_ = dir_ + "/state";
+    runc_ = FindExecutable("runc");
+  }
+  void TearDown() override {
+    if (dir_.empty()) return;
+    EXPECT_EQ(Leftovers(state_), std::vector<std::string>{});
+    (void)RemoveTree(dir_);
+  }
+  // A scenario whose target `base` is runc from PATH and `next` the runc binary at NEXT.
+  std::string Scenario(const std::string& next) {
+    const std::string path = dir_ + "/gate.yaml";
+    std::ofstream(path) << "version: 1\nname: gate-e2e\ntargets:\n"
+                           "  - {name: base, driver: oci, runtime: runc, image: busybox}\n"
+                           "  - {name: next, driver: oci, runtime: {name: runc, path: '" +
+                               next +
+                               "'}, image: busybox}\n"
+                               "steps:\n"
+                               "  - {name: warmup, record: false, workload: {kind: start, count: "
+                               "2}}\n"
+                               "  - {name: storm, workload: {kind: start, count: 5, command: "
+                               "[\"true\"]}}\n";
+    return path;
+  }
+  // `faultline gate` of SCENARIO; its exit code and output, and the result's gate section.
+  std::pair<int, std::string> Gate(const std::string& scenario, const Env& env = {}) {
+    auto [code, output] = RunFaultline(
+        {"gate", scenario, "--base", "base", "--candidate", "next", "--seed", "11", "--out",
+         dir_ + "/out", "--junit", dir_ + "/gate.xml", "--markdown", dir_ + "/gate.md"},
+        state_, env);
+    result_ = nlohmann::json::parse(Slurp(dir_ + "/out/result.json"), nullptr, false);
+    return {code, output};
+  }
+
+  std::string dir_, state_, runc_;
+  nlohmann::json result_;
+};
+
+TEST_F(GateE2eTest, TheSameRuntimeGivenByPathDoesNotFail) {
+  auto [code, output] = Gate(Scenario(runc_));
+  ASSERT_FALSE(result_.is_discarded()) << output;
+  const nlohmann::json& gate = result_["gate"];
+  // PASS (exit 0) normally, within the cap; INCONCLUSIVE (5) on a host too noisy to show a
+  // 10% bound in 60 quads; never FAIL.
+  EXPECT_TRUE(code == 0 || code == 5) << output;
+  EXPECT_EQ(gate["verdict"], code == 0 ? "pass" : "inconclusive") << gate.dump();
+  EXPECT_EQ(gate["seed"], 11);
+  EXPECT_EQ(gate["base"], "base");
+  EXPECT_EQ(gate["candidate"], "next");
+  EXPECT_GT(gate["quads"].size(), 0u);
+  EXPECT_NE(output.find("quad 1 "), std::string::npos) << output;
+  // Each quad ran both sides twice: the samples' repetitions are the slots.
+  std::map<std::string, int> runs;
+  for (const auto& sample : result_["samples"]) {
+    if (sample["step"] == "storm" && sample["op"] == "run" && sample["ok"] == true) {
+      ++runs[sample["target"].get<std::string>()];
+    }
+  }
+  EXPECT_EQ(runs["base"], static_cast<int>(gate["quads"].size()) * 2 * 5);
+  EXPECT_EQ(runs["next"], runs["base"]);
+  // Both runtimes recorded as run, the candidate's from its path.
+  for (const auto& target : result_["context"]["targets"]) {
+    EXPECT_EQ(target["runtime"]["path"], runc_) << target.dump();
+  }
+  const std::string junit = Slurp(dir_ + "/gate.xml");
+  EXPECT_NE(junit.find("failures=\"0\""), std::string::npos) << junit;
+}
+
+TEST_F(GateE2eTest, ARuntimeSlowedInEveryCallFails) {
+  const std::string bin = dir_ + "/next";
+  ASSERT_TRUE(MakeDirs(bin).ok());
+  ASSERT_EQ(symlink(RUNTIME_WRAPPER, (bin + "/runc").c_str()), 0);
+  // start_latency spans a create and a start call: 2 x 10 ms more (and the wrapper's own fork)
+  // on runc's 40-80 ms here, about +40%.
+  auto [code, output] =
+      Gate(Scenario(bin + "/runc"), {{"FL_REAL_RUNTIME", runc_}, {"FL_WRAPPER_DELAY_MS", "10"}});
+  ASSERT_FALSE(result_.is_discarded()) << output;
+  const nlohmann::json& gate = result_["gate"];
+  EXPECT_EQ(code, 1) << output;
+  EXPECT_EQ(gate["verdict"], "fail") << gate.dump();
+  EXPECT_GT(gate["ratio"].get<double>(), 1.15) << gate.dump();
+  EXPECT_GT(gate["fail_evidence"].get<double>(), 1 / gate["alpha"].get<double>());
+  EXPECT_LT(gate["quads"].size(), 60u);
+  EXPECT_NE(output.find("FAIL: the candidate is shown slower by more than 3%"), std::string::npos)
+      << output;
+  EXPECT_NE(Slurp(dir_ + "/gate.xml").find("<failure type=\"regressed\""), std::string::npos);
+  EXPECT_NE(Slurp(dir_ + "/gate.md").find("| FAIL |"), std::string::npos);
+  bool wrapped = false;
+  for (const auto& target : result_["context"]["targets"]) {
+    wrapped |= target["name"] == "next" && target["runtime"]["path"] == bin + "/runc";
+  }
+  EXPECT_TRUE(wrapped) << result_["context"].dump();
+}
+
+TEST_F(GateE2eTest, BadRequestsExitTwoBeforeAnythingRuns) {
+  const std::string scenario = Scenario(runc_);
+  auto [code, output] =
+      RunFaultline({"gate", scenario, "--base", "base", "--candidate", "nope"}, state_);
+  EXPECT_EQ(code, 2) << output;
+  EXPECT_NE(output.find("--candidate: no target named 'nope'"), std::string::npos) << output;
+  std::tie(code, output) = RunFaultline(
+      {"gate", scenario, "--base", "base", "--candidate", "next", "--step", "warmup"}, state_);
+  EXPECT_EQ(code, 2) << output;
+  EXPECT_NE(output.find("not a recorded start step"), std::string::npos) << output;
+  std::tie(code, output) = RunFaultline(
+      {"gate", scenario, "--base", "base", "--candidate", "next", "--tolerance", "3"}, state_);
+  EXPECT_EQ(code, 2) << output;
+  EXPECT_NE(output.find("--tolerance: expected a fraction"), std::string::npos) << output;
+  std::tie(code, output) = RunFaultline(
+      {"gate", Scenario(dir_ + "/missing/runc"), "--base", "base", "--candidate", "next"}, state_);
+  EXPECT_EQ(code, 3) << output;
+  EXPECT_NE(output.find("is not an executable file"), std::string::npos) << output;
+}
+
+}  // namespace
+}  // namespace faultline::testing
