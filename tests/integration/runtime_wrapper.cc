@@ -1,7 +1,9 @@
 // A stand-in for an OCI runtime binary, for tests: runs the real runtime named by
 // FL_REAL_RUNTIME as a child, optionally after a delay (FL_WRAPPER_DELAY_MS, to make a runtime
-// slow), and appends "<verb> <container id> <start_ns> <end_ns>" to FL_WRAPPER_LOG, timed with
-// CLOCK_BOOTTIME: an independent measurement of the same runtime calls faultline times.
+// slow; else the milliseconds in a file `delay_ms` beside the path it was called by, so two
+// targets of one run can differ; fractions allowed), and appends "<verb> <container id> <start_ns>
+// <end_ns>" to FL_WRAPPER_LOG, timed with CLOCK_BOOTTIME: an independent measurement of the same
+// runtime calls faultline times.
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -28,8 +30,23 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "runtime_wrapper: FL_REAL_RUNTIME is not set\n");
     return 127;
   }
+  double delay_ms = 0;
   if (const char* delay = std::getenv("FL_WRAPPER_DELAY_MS")) {
-    usleep(static_cast<useconds_t>(std::atoi(delay)) * 1000);
+    delay_ms = std::strtod(delay, nullptr);
+  } else {
+    const std::string self = argv[0];
+    const auto slash = self.rfind('/');
+    if (FILE* file = std::fopen(
+            ((slash == std::string::npos ? "." : self.substr(0, slash)) + "/delay_ms").c_str(),
+            "r")) {
+      if (std::fscanf(file, "%lf", &delay_ms) != 1) delay_ms = 0;
+      std::fclose(file);
+    }
+  }
+  if (delay_ms > 0) {
+    const long long ns = static_cast<long long>(delay_ms * 1e6);
+    timespec pause{static_cast<time_t>(ns / 1000000000LL), static_cast<long>(ns % 1000000000LL)};
+    nanosleep(&pause, nullptr);
   }
   pid_t child = fork();
   if (child == 0) {
