@@ -108,6 +108,13 @@ TEST(CompareTest, FewRepetitionsFallBackToSamplesWithAWarning) {
   ASSERT_FALSE(c.warnings.empty());
   EXPECT_NE(c.warnings[0].find("pooled samples"), std::string::npos) << c.warnings[0];
   EXPECT_NE(c.warnings[0].find("BASE has 1 repetition"), std::string::npos) << c.warnings[0];
+  // Two runs: compare says it cannot bound false alarms across them.
+  EXPECT_NE(c.warnings.back().find("cannot bound false alarms"), std::string::npos)
+      << c.warnings.back();
+  // Two targets of one run (one run id, as `--targets` compares them): it does not.
+  for (const auto& w : Compare(MakeRun(1, 6, 10), MakeRun(1, 6, 10), {}).warnings) {
+    EXPECT_EQ(w.find("cannot bound false alarms"), std::string::npos) << w;
+  }
   // Three repetitions each cannot reach p < 0.05 (2/20 at best): samples again.
   EXPECT_EQ(Find(Compare(MakeRun(1, 3, 10), MakeRun(1, 3, 10), {}), "start_latency").level,
             Level::kSample);

@@ -17,7 +17,7 @@ namespace faultline::cli {
 namespace {
 
 constexpr const char* kHelp =
-    R"(usage: faultline gate SCENARIO --base TARGET --candidate TARGET [--step STEP]
+    R"(usage: faultline gate SCENARIO [--base TARGET] [--candidate TARGET] [--step STEP]
                       [--tolerance PCT] [--detection PCT] [--alpha P] [--max-quads N]
                       [--seed N] [--out DIR] [--junit FILE] [--markdown FILE] [--no-probes]
 
@@ -32,7 +32,8 @@ Either wrong verdict has probability at most --alpha (0.01), whatever the host's
 bound comes from the random order alone. The ratio B/A (Hodges-Lehmann) and its anytime-valid
 confidence sequence are printed after every quad and written to DIR/result.json (`gate`).
 Other targets of SCENARIO are left out; its steps that record nothing run once per target
-first, as warm-ups.
+first, as warm-ups. SCENARIO's `gate:` section gives defaults for every option but the seed
+and the outputs; --base and --candidate are required without it.
   --seed N         the coin's seed (default: random, printed and recorded)
   --out DIR        where to write result.json (default ./faultline-out)
   --junit FILE     a JUnit document of the verdict (a failure on FAIL, skipped if INCONCLUSIVE)
@@ -74,6 +75,9 @@ int GateCommand(const Args& args) {
   request.command = "gate";
   runner::GateRequest gate;
   std::optional<std::uint64_t> seed;
+  // Given on the command line; else the scenario's `gate:`, else the defaults.
+  std::optional<double> tolerance, detection, alpha;
+  std::optional<int> max_quads;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
     if (arg == "--no-probes") {
@@ -105,9 +109,7 @@ int GateCommand(const Args& args) {
         return UsageError(
             "gate", arg + ": expected a fraction such as 0.05 or 5%, got '" + value + "'", kHelp);
       }
-      (arg == "--tolerance"   ? gate.config.tolerance
-       : arg == "--detection" ? gate.config.detection
-                              : gate.config.alpha) = *fraction;
+      (arg == "--tolerance" ? tolerance : arg == "--detection" ? detection : alpha) = *fraction;
     } else if (arg == "--max-quads" || arg == "--seed") {
       auto count = ParseCount(value);
       if (!count || (arg == "--max-quads" && (*count < 1 || *count > 10000))) {
@@ -116,20 +118,30 @@ int GateCommand(const Args& args) {
       if (arg == "--seed") {
         seed = *count;
       } else {
-        gate.config.max_quads = static_cast<int>(*count);
+        max_quads = static_cast<int>(*count);
       }
     } else {
       return UsageError("gate", "unknown option '" + arg + "'", kHelp);
     }
   }
   if (scenario_path.empty()) return UsageError("gate", "no SCENARIO given", kHelp);
-  if (gate.base.empty() || gate.candidate.empty()) {
-    return UsageError("gate", "--base and --candidate are required", kHelp);
-  }
   auto scenario = scenario::LoadScenarioFile(scenario_path);
   if (!scenario.ok()) {
     std::fprintf(stderr, "%s\n", scenario.error().message.c_str());
     return 2;
+  }
+  const scenario::GateDefaults defaults = scenario->gate.value_or(scenario::GateDefaults{});
+  if (gate.base.empty()) gate.base = defaults.base;
+  if (gate.candidate.empty()) gate.candidate = defaults.candidate;
+  if (gate.step.empty()) gate.step = defaults.step;
+  gate.config.tolerance = tolerance.value_or(defaults.tolerance.value_or(gate.config.tolerance));
+  gate.config.detection = detection.value_or(defaults.detection.value_or(gate.config.detection));
+  gate.config.alpha = alpha.value_or(defaults.alpha.value_or(gate.config.alpha));
+  gate.config.max_quads =
+      max_quads.value_or(static_cast<int>(defaults.max_quads.value_or(gate.config.max_quads)));
+  if (gate.base.empty() || gate.candidate.empty()) {
+    return UsageError("gate", "--base and --candidate are required (or the scenario's gate:)",
+                      kHelp);
   }
   // Only the two targets run.
   std::erase_if(scenario->targets, [&](const scenario::Target& target) {

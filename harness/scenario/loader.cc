@@ -145,6 +145,7 @@ class Builder {
       s.max_failed_ratio = ScalarNumber(r).value_or(s.max_failed_ratio);
     }
     CheckPlacement(doc, s);
+    if (const YAML::Node g = doc["gate"]) s.gate = BuildGate(g, s);
     return s;
   }
 
@@ -261,6 +262,47 @@ class Builder {
                    value.Scalar() + "'");
       }
     }
+  }
+
+  GateDefaults BuildGate(const YAML::Node& node, const Scenario& s) {
+    GateDefaults gate;
+    gate.where = Where(file_, node.Mark());
+    for (auto [field, name] : {std::pair{"base", &gate.base}, {"candidate", &gate.candidate}}) {
+      const YAML::Node value = node[field];
+      if (!value) continue;
+      *name = value.Scalar();
+      const bool known = std::any_of(s.targets.begin(), s.targets.end(),
+                                     [&](const Target& t) { return t.name == *name; });
+      if (!known) {
+        Report(value.Mark(), std::string("gate.") + field, "no target named '" + *name + "'");
+      }
+    }
+    if (!gate.base.empty() && gate.base == gate.candidate) {
+      Report(node["candidate"].Mark(), "gate.candidate",
+             "the candidate must be another target than the base");
+    }
+    if (const YAML::Node step = node["step"]) {
+      gate.step = step.Scalar();
+      const auto it = std::find_if(s.steps.begin(), s.steps.end(),
+                                   [&](const Step& st) { return st.name == gate.step; });
+      if (it == s.steps.end() || it->kind != Step::Kind::kStart || !it->record) {
+        Report(step.Mark(), "gate.step",
+               "expected a recorded start step (the gate measures start_latency), got '" +
+                   gate.step + "'");
+      }
+    }
+    for (auto [field, value] : {std::pair{"tolerance", &gate.tolerance},
+                                {"detection", &gate.detection},
+                                {"alpha", &gate.alpha}}) {
+      if (const YAML::Node n = node[field]) *value = ScalarNumber(n);
+    }
+    if (const YAML::Node n = node["max_quads"]) gate.max_quads = U32(n);
+    if (gate.tolerance.value_or(0.03) >= gate.detection.value_or(0.10)) {
+      Report(node.Mark(), "gate",
+             "tolerance (the slowdown that FAILs) must be below detection (the size a PASS "
+             "rules out)");
+    }
+    return gate;
   }
 
   ImageRef BuildImage(const std::string& text) {

@@ -37,7 +37,7 @@ std::vector<BadCase> BadCases() {
   return {
       {"unknown top-level field", "bad.yaml", head + ok_steps + "chaos: []\n",
        "bad.yaml:5:1: (root): unknown field 'chaos' (expected one of: cluster, description, "
-       "faults, max_failed_ratio, name, repetitions, seed, slo, steps, target, targets, "
+       "faults, gate, max_failed_ratio, name, repetitions, seed, slo, steps, target, targets, "
        "timeouts, version)"},
       {"typo in a nested field", "bad.yaml",
        head + "steps:\n  - name: a\n    workload: {kind: start, count: 1, concurency: 4}\n",
@@ -213,6 +213,18 @@ std::vector<BadCase> BadCases() {
       {"runtime by path without its name", "bad.yaml",
        "version: 1\nname: x\ntarget: {driver: oci, runtime: {path: /opt/runc}}\n" + ok_steps,
        "bad.yaml:3:23: target.runtime: missing required field 'name'"},
+      {"gate of an unknown target", "bad.yaml",
+       head + ok_steps + "gate: {base: runc, candidate: next}\n",
+       "bad.yaml:5:31: gate.candidate: no target named 'next'"},
+      {"gate of a step that is not a start step", "bad.yaml",
+       head + "steps:\n  - {name: a, record: false, workload: {kind: start, count: 1}}\n" +
+           "gate: {step: a}\n",
+       "bad.yaml:6:14: gate.step: expected a recorded start step (the gate measures "
+       "start_latency), got 'a'"},
+      {"gate tolerance above its detection size", "bad.yaml",
+       head + ok_steps + "gate: {tolerance: 0.2}\n",
+       "bad.yaml:5:7: gate: tolerance (the slowdown that FAILs) must be below detection (the size "
+       "a PASS rules out)"},
       {"not a mapping", "bad.yaml", "- version: 1\n",
        "bad.yaml:1:1: (root): expected a mapping, got a list"},
       {"two documents", "bad.yaml", head + ok_steps + "---\nversion: 1\n",
@@ -621,6 +633,24 @@ TEST_F(ScenarioFileTest, RuntimePathsResolveAgainstTheFilesDirectory) {
   EXPECT_EQ(loaded->targets[2].runtime, "crun");
   EXPECT_EQ(loaded->targets[2].runtime_path, "/opt/crun");
   EXPECT_EQ(loaded->targets[2].name, "crun");
+}
+
+TEST(LoadScenario, GateSectionFillsTheModel) {
+  auto loaded = LoadScenarioText(
+      "version: 1\nname: g\ntargets:\n"
+      "  - {driver: oci, runtime: runc, name: base}\n"
+      "  - {driver: oci, runtime: {name: runc, path: /opt/runc-next/runc}, name: next}\n"
+      "steps: [{name: storm, workload: {kind: start, count: 5}}]\n"
+      "gate: {base: base, candidate: next, step: storm, tolerance: 0.05, max_quads: 40}\n",
+      "g.yaml", "/tmp");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  ASSERT_TRUE(loaded->gate.has_value());
+  EXPECT_EQ(loaded->gate->base, "base");
+  EXPECT_EQ(loaded->gate->candidate, "next");
+  EXPECT_EQ(loaded->gate->step, "storm");
+  EXPECT_EQ(loaded->gate->tolerance, 0.05);
+  EXPECT_FALSE(loaded->gate->detection.has_value());
+  EXPECT_EQ(loaded->gate->max_quads, 40u);
 }
 
 TEST_F(ScenarioFileTest, ErrorsNameTheFile) {

@@ -185,6 +185,17 @@ struct Fault {
   bool operator==(const Fault&) const = default;
 };
 
+// `gate:`: what `faultline gate SCENARIO` compares and how, unless its options say otherwise.
+struct GateDefaults {
+  std::string base, candidate;  // target names; empty: given on the command line
+  std::string step;             // a recorded start step; empty: the only one there is
+  std::optional<double> tolerance, detection, alpha;  // fractions
+  std::optional<std::uint32_t> max_quads;
+  SourceLocation where;
+
+  bool operator==(const GateDefaults&) const = default;
+};
+
 struct Scenario {
   int version = 1;
   std::string name;
@@ -199,6 +210,7 @@ struct Scenario {
   Timeouts timeouts;
   // Validity threshold: more failed samples than this fraction makes the run untrustworthy.
   double max_failed_ratio = 0.01;
+  std::optional<GateDefaults> gate;
 
   std::string source_path;  // the file it was loaded from
   std::string sha256;       // hex digest of the file's bytes

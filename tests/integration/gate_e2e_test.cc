@@ -28,7 +28,8 @@ class GateE2eTest : public ::testing::Test {
     EXPECT_EQ(Leftovers(state_), std::vector<std::string>{});
     (void)RemoveTree(dir_);
   }
-  // A scenario whose target `base` is runc from PATH and `next` the runc binary at NEXT.
+  // A scenario whose target `base` is runc from PATH and `next` the runc binary at NEXT, its
+  // gate: section naming them (the command line names neither).
   std::string Scenario(const std::string& next) {
     const std::string path = dir_ + "/gate.yaml";
     std::ofstream(path) << "version: 1\nname: gate-e2e\ntargets:\n"
@@ -40,15 +41,16 @@ class GateE2eTest : public ::testing::Test {
                                "  - {name: warmup, record: false, workload: {kind: start, count: "
                                "2}}\n"
                                "  - {name: storm, workload: {kind: start, count: 5, command: "
-                               "[\"true\"]}}\n";
+                               "[\"true\"]}}\n"
+                               "gate: {base: base, candidate: next}\n";
     return path;
   }
   // `faultline gate` of SCENARIO; its exit code and output, and the result's gate section.
   std::pair<int, std::string> Gate(const std::string& scenario, const Env& env = {}) {
-    auto [code, output] = RunFaultline(
-        {"gate", scenario, "--base", "base", "--candidate", "next", "--seed", "11", "--out",
-         dir_ + "/out", "--junit", dir_ + "/gate.xml", "--markdown", dir_ + "/gate.md"},
-        state_, env);
+    auto [code, output] =
+        RunFaultline({"gate", scenario, "--seed", "11", "--out", dir_ + "/out", "--junit",
+                      dir_ + "/gate.xml", "--markdown", dir_ + "/gate.md"},
+                     state_, env);
     result_ = nlohmann::json::parse(Slurp(dir_ + "/out/result.json"), nullptr, false);
     return {code, output};
   }
