@@ -104,9 +104,10 @@ void ProbeSet::Poll() {
   }
 }
 
-std::vector<ProbeEvent> ProbeSet::Events() const {
+std::vector<ProbeEvent> ProbeSet::Events(std::size_t from) const {
   std::lock_guard lock(mu_);
-  return events_;
+  if (from >= events_.size()) return {};
+  return {events_.begin() + static_cast<std::ptrdiff_t>(from), events_.end()};
 }
 
 ProbeStats ProbeSet::Stats() const {

@@ -59,8 +59,9 @@ class ProbeSet {
   // Consumes what the ring buffers hold now (the kernel has no buffered events once it returns
   // for everything that happened before the call).
   void Flush();
-  // Everything consumed so far, in arrival order.
-  std::vector<ProbeEvent> Events() const;
+  // What was consumed so far, in arrival order, from the FROM-th event on (a run's gate reads
+  // only what arrived since its last slot).
+  std::vector<ProbeEvent> Events(std::size_t from = 0) const;
   ProbeStats Stats() const;
   // Stops polling and detaches; Events() and Stats() stay valid.
   void Stop();

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -105,12 +106,14 @@ MetricComparison CompareSeries(const MetricSeries& base, const MetricSeries& nex
   const std::uint64_t seed = Seed(base);
   // Over per-repetition medians (4 to 10 values a side) a percentile bootstrap undercovers:
   // there the change is the Hodges-Lehmann ratio with its distribution-free Moses interval.
-  auto hodges_lehmann = by_repetition ? HodgesLehmannRatio(base_center, new_center, confidence)
-                                      : InvalidArgument("pooled samples");
-  m.median.ratio = hodges_lehmann.ok()
-                       ? *hodges_lehmann
-                       : BootstrapQuantileRatio(base_center, new_center, 0.5, confidence,
-                                                options.resamples, seed);
+  std::optional<RatioInterval> hodges_lehmann;
+  if (by_repetition) {
+    auto ratio = HodgesLehmannRatio(base_center, new_center, confidence);
+    if (ratio.ok()) hodges_lehmann = *ratio;  // else a value was not positive: the bootstrap
+  }
+  m.median.ratio = hodges_lehmann ? *hodges_lehmann
+                                  : BootstrapQuantileRatio(base_center, new_center, 0.5, confidence,
+                                                           options.resamples, seed);
   m.p99.ratio =
       BootstrapQuantileRatio(base_tail, new_tail, tail_q, confidence, options.resamples, seed + 1);
   m.median.base = QuantileOf(base_center, 0.5);

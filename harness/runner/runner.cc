@@ -482,8 +482,10 @@ Result<RunOutcome> RunScenario(const Plan& plan, const RunOptions& options) {
         break;
       }
       probe_set->Flush();
-      const std::vector<probes::ProbeEvent> events = probe_set->Events();
-      for (; joined_events < events.size(); ++joined_events) joiner.Add(events[joined_events]);
+      for (const probes::ProbeEvent& event : probe_set->Events(joined_events)) {
+        joiner.Add(event);
+        ++joined_events;
+      }
       std::vector<reports::Sample> samples(
           result.samples.begin() + static_cast<std::ptrdiff_t>(first), result.samples.end());
       {

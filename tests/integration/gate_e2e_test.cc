@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -81,6 +82,21 @@ TEST_F(GateE2eTest, TheSameRuntimeGivenByPathDoesNotFail) {
   }
   EXPECT_EQ(runs["base"], static_cast<int>(gate["quads"].size()) * 2 * 5);
   EXPECT_EQ(runs["next"], runs["base"]);
+  // Each slot's median is that of its start_latency as the result has it (kernel phases joined
+  // at the end of the run): the gate joined the probes' events of each slot alike.
+  for (std::size_t slot = 0; slot < gate["quads"].size() * 4; ++slot) {
+    std::vector<double> latencies;
+    for (const auto& sample : result_["samples"]) {
+      if (sample["step"] == "storm" && sample["op"] == "run" && sample["ok"] == true &&
+          sample["repetition"] == slot) {
+        latencies.push_back(sample["duration_ns"].get<double>() / 1e9);
+      }
+    }
+    ASSERT_EQ(latencies.size(), 5u) << slot;
+    std::sort(latencies.begin(), latencies.end());
+    EXPECT_DOUBLE_EQ(gate["quads"][slot / 4]["medians"][slot % 4].get<double>(), latencies[2])
+        << slot;
+  }
   // Both runtimes recorded as run, the candidate's from its path.
   for (const auto& target : result_["context"]["targets"]) {
     EXPECT_EQ(target["runtime"]["path"], runc_) << target.dump();
