@@ -86,3 +86,43 @@ add_library(faultline::containerd_api ALIAS faultline_containerd_api)
 target_compile_options(faultline_containerd_api PRIVATE -w)
 target_include_directories(faultline_containerd_api SYSTEM PUBLIC ${gen}/cpp)
 target_link_libraries(faultline_containerd_api PUBLIC gRPC::grpc++ protobuf::libprotobuf)
+
+# The CRI (runtime/v1 api.proto) for the cri driver: ci/setup takes it from the source of the
+# containerd Debian 12 ships (no binary package has it) into build/fetched/cri-api. Without it the
+# build goes on without the cri driver (target faultline::cri_api absent) and says so.
+set(FAULTLINE_CRI_PROTO ${CMAKE_SOURCE_DIR}/build/fetched/cri-api/api.proto)
+if(NOT EXISTS ${FAULTLINE_CRI_PROTO})
+  message(STATUS "CRI API: off (${FAULTLINE_CRI_PROTO} is missing: ci/setup fetches it from "
+                 "Debian's containerd source)")
+  return()
+endif()
+message(STATUS "CRI API: on (from ${FAULTLINE_CRI_PROTO})")
+set(cri_stem k8s.io/cri-api/pkg/apis/runtime/v1/api)
+set(cri_cleaned ${gen}/proto/${cri_stem}.proto)
+get_filename_component(cri_dir ${cri_cleaned} DIRECTORY)
+add_custom_command(
+  OUTPUT ${cri_cleaned}
+  COMMAND ${CMAKE_COMMAND} -E make_directory ${cri_dir}
+  # The same Go-only options as above, imported plainly here.
+  COMMAND sed -E
+          -e "/^import \"github.com\\/gogo\\//d"
+          -e "s/\\[\\(gogoproto[^]]*\\]//g"
+          -e "/^[[:space:]]*option \\(gogoproto\\.[^;]*;/d"
+          ${FAULTLINE_CRI_PROTO} > ${cri_cleaned}
+  DEPENDS ${FAULTLINE_CRI_PROTO}
+  VERBATIM)
+set(cri_sources ${gen}/cpp/${cri_stem}.pb.cc ${gen}/cpp/${cri_stem}.grpc.pb.cc)
+add_custom_command(
+  OUTPUT ${cri_sources}
+  COMMAND ${CMAKE_COMMAND} -E make_directory ${gen}/cpp
+  COMMAND ${Protobuf_PROTOC_EXECUTABLE} -I${gen}/proto -I${Protobuf_INCLUDE_DIRS}
+          --cpp_out=${gen}/cpp --grpc_out=${gen}/cpp
+          --plugin=protoc-gen-grpc=${FAULTLINE_GRPC_CPP_PLUGIN} ${cri_stem}.proto
+  DEPENDS ${cri_cleaned}
+  WORKING_DIRECTORY ${gen}/proto
+  VERBATIM)
+add_library(faultline_cri_api STATIC ${cri_sources})
+add_library(faultline::cri_api ALIAS faultline_cri_api)
+target_compile_options(faultline_cri_api PRIVATE -w)
+target_include_directories(faultline_cri_api SYSTEM PUBLIC ${gen}/cpp)
+target_link_libraries(faultline_cri_api PUBLIC gRPC::grpc++ protobuf::libprotobuf)

@@ -55,8 +55,11 @@ void AddPlatformEvents(std::vector<Sample>& samples, const PlatformStamps& stamp
     auto found = stamps.find(sample.container);
     if (found == stamps.end()) continue;
     for (const auto& [name, at] : found->second) {
-      const bool belongs = sample.op == "run" || (sample.op == "create" && name == "task_create") ||
-                           (sample.op == "start" && name == "task_start");
+      // The task's create and start as the generic driver steps or the kubelet's names them.
+      const bool belongs =
+          sample.op == "run" ||
+          ((sample.op == "create" || sample.op == "create_container") && name == "task_create") ||
+          ((sample.op == "start" || sample.op == "start_container") && name == "task_start");
       if (belongs && at >= sample.start_ns) sample.events[name] = at - sample.start_ns;
     }
   }

@@ -75,5 +75,26 @@ TEST(PlatformEvents, EachOperationGetsTheStampsOfItsOwnSteps) {
   EXPECT_TRUE(late[0].events.empty());
 }
 
+TEST(PlatformEvents, TheKubeletsOperationNamesGetTheirStepsAndTheRunTheSandboxs) {
+  Sample run = WithPhases({});
+  run.container = "pod";
+  run.start_ns = 1'000;
+  Sample create = run;
+  create.op = "create_container";
+  create.start_ns = 2'000;
+  Sample start = run;
+  start.op = "start_container";
+  start.start_ns = 3'000;
+  std::vector<Sample> samples = {run, create, start};
+  AddPlatformEvents(
+      samples,
+      {{"pod", {{"sandbox_task_start", 1'500}, {"task_create", 2'500}, {"task_start", 3'200}}}});
+  EXPECT_EQ(samples[0].events,
+            (std::map<std::string, std::int64_t>{
+                {"sandbox_task_start", 500}, {"task_create", 1'500}, {"task_start", 2'200}}));
+  EXPECT_EQ(samples[1].events, (std::map<std::string, std::int64_t>{{"task_create", 500}}));
+  EXPECT_EQ(samples[2].events, (std::map<std::string, std::int64_t>{{"task_start", 200}}));
+}
+
 }  // namespace
 }  // namespace faultline::reports

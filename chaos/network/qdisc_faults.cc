@@ -169,18 +169,11 @@ class Delay : public NamedMechanism {
 }  // namespace
 
 std::string DelayerPath() {
-  if (const char* env = std::getenv("FAULTLINE_DELAYER"); env && *env) return env;
-  char self[PATH_MAX];
-  const ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-  if (n > 0) {
-    std::string beside(self, static_cast<size_t>(n));
-    beside = beside.substr(0, beside.rfind('/') + 1) + "faultline-delayer";
-    if (access(beside.c_str(), X_OK) == 0) return beside;
-  }
 #ifdef FAULTLINE_DELAYER_BUILD_PATH
-  if (access(FAULTLINE_DELAYER_BUILD_PATH, X_OK) == 0) return FAULTLINE_DELAYER_BUILD_PATH;
+  return FindCompanion("faultline-delayer", "FAULTLINE_DELAYER", FAULTLINE_DELAYER_BUILD_PATH);
+#else
+  return FindCompanion("faultline-delayer", "FAULTLINE_DELAYER", nullptr);
 #endif
-  return FindExecutable("faultline-delayer");
 }
 
 std::unique_ptr<FaultMechanism> MakeBandwidthMechanism() {

@@ -20,27 +20,29 @@ namespace {
 
 constexpr const char* kHelp =
     R"(usage: faultline _node-exec --cgroup REL [--netns PATH] [--env NAME=VALUE]...
-                           [--private-mount SRC:DST | --mount-ns PATH] -- PROGRAM [ARGS...]
+                           [--private-mount SRC:DST... | --mount-ns PATH] -- PROGRAM [ARGS...]
 
 Internal. Moves itself into the cgroup REL (created if needed) and the network namespace PATH
 (none: the host's), sets the environment variables given, then executes PROGRAM in place: a
 daemon keeps this process's pid. --private-mount gives it a mount namespace of its own (a
-slave of the current one) with SRC bound over DST; --mount-ns joins the mount namespace at
+slave of the current one) with each SRC bound over its DST; --mount-ns joins the mount namespace at
 PATH (/proc/PID/ns/mnt of such a process).
 )";
 
-// A mount namespace of its own in which SRC covers DST: what the program writes to DST stays
-// in SRC, and the host's DST is neither read nor written.
-Status PrivateMount(const std::string& spec) {
-  const auto colon = spec.find(':');
-  if (colon == std::string::npos) return InvalidArgument("--private-mount needs SRC:DST");
-  const std::string src = spec.substr(0, colon), dst = spec.substr(colon + 1);
+// A mount namespace of its own in which each SRC covers its DST: what the program writes to DST
+// stays in SRC, and the host's DST is neither read nor written.
+Status PrivateMounts(const std::vector<std::string>& binds) {
   if (unshare(CLONE_NEWNS) != 0) return ErrnoError("cannot unshare the mount namespace", errno);
   if (mount(nullptr, "/", nullptr, MS_REC | MS_SLAVE, nullptr) != 0) {
     return ErrnoError("cannot make / a slave mount", errno);
   }
-  if (mount(src.c_str(), dst.c_str(), nullptr, MS_BIND, nullptr) != 0) {
-    return ErrnoError("cannot bind " + src + " over " + dst, errno);
+  for (const std::string& bind : binds) {
+    const auto colon = bind.find(':');
+    if (colon == std::string::npos) return InvalidArgument("--private-mount needs SRC:DST");
+    const std::string src = bind.substr(0, colon), dst = bind.substr(colon + 1);
+    if (mount(src.c_str(), dst.c_str(), nullptr, MS_BIND, nullptr) != 0) {
+      return ErrnoError("cannot bind " + src + " over " + dst, errno);
+    }
   }
   return OkStatus();
 }
@@ -59,8 +61,8 @@ Status JoinMountNamespace(const std::string& path) {
 
 int NodeExecCommand(const Args& args) {
   if (WantsHelp(args, kHelp)) return 0;
-  std::string netns, cgroup, private_mount, mount_ns;
-  std::vector<std::string> env;
+  std::string netns, cgroup, mount_ns;
+  std::vector<std::string> env, private_mounts;
   std::size_t i = 0;
   for (; i < args.size() && args[i] != "--"; i += 2) {
     if (i + 1 == args.size()) return UsageError("_node-exec", args[i] + " needs a value", kHelp);
@@ -69,7 +71,7 @@ int NodeExecCommand(const Args& args) {
     } else if (args[i] == "--cgroup") {
       cgroup = args[i + 1];
     } else if (args[i] == "--private-mount") {
-      private_mount = args[i + 1];
+      private_mounts.push_back(args[i + 1]);
     } else if (args[i] == "--mount-ns") {
       mount_ns = args[i + 1];
     } else if (args[i] == "--env" && args[i + 1].find('=') != std::string::npos) {
@@ -80,9 +82,9 @@ int NodeExecCommand(const Args& args) {
   }
   if (cgroup.empty()) return UsageError("_node-exec", "--cgroup is required", kHelp);
   if (i + 1 >= args.size()) return UsageError("_node-exec", "no PROGRAM after --", kHelp);
-  Status mounts = !private_mount.empty() ? PrivateMount(private_mount)
-                  : !mount_ns.empty()    ? JoinMountNamespace(mount_ns)
-                                         : OkStatus();
+  Status mounts = !private_mounts.empty() ? PrivateMounts(private_mounts)
+                  : !mount_ns.empty()     ? JoinMountNamespace(mount_ns)
+                                          : OkStatus();
   if (!mounts.ok()) {
     std::fprintf(stderr, "faultline _node-exec: %s\n", mounts.error().ToString().c_str());
     return 3;

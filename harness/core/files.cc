@@ -211,4 +211,17 @@ std::string FindExecutable(const std::string& name) {
   return "";
 }
 
+std::string FindCompanion(const std::string& name, const char* env_var, const char* build_path) {
+  if (const char* env = std::getenv(env_var); env && *env) return env;
+  char self[PATH_MAX];
+  const ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n > 0) {
+    std::string beside(self, static_cast<size_t>(n));
+    beside = beside.substr(0, beside.rfind('/') + 1) + name;
+    if (access(beside.c_str(), X_OK) == 0) return beside;
+  }
+  if (build_path && access(build_path, X_OK) == 0) return build_path;
+  return FindExecutable(name);
+}
+
 }  // namespace faultline

@@ -56,6 +56,17 @@ const std::vector<DriverSpec>& DriverCatalog() {
        "containerd",
        {},
        true},
+      {"cri",
+       "the kubelet's path: containerd's CRI plugin, a private containerd per node inside the "
+       "node, pods started through the CRI as the kubelet starts them (RunPodSandbox with a "
+       "local pause image, CreateContainer, StartContainer)",
+       {{"runtime", {"runc", "crun"}, false},
+        {"network", {"host", "cni"}, false},
+        // {containers: N}: each pod's containers (the schema checks the mapping)
+        {"pod", {}, false}},
+       "containerd",
+       {},
+       true},
   };
   return catalog;
 }

@@ -109,6 +109,14 @@ struct ProbeScope {
   std::vector<std::string> helpers;
 };
 
+// What the samples of a launch's steps are called on a platform (their op_latency metrics): the
+// kubelet's names for the cri driver.
+struct OpNames {
+  std::string prepare = "prepare";
+  std::string create = "create";
+  std::string start = "start";
+};
+
 // One target's platform. The runner starts the platform on every node before the first
 // measurement, imports the target's image, drives containers, and stops the platform last.
 class Driver {
@@ -122,6 +130,7 @@ class Driver {
   // Makes IMAGE available on NODE's platform; returns the platform's own reference to it.
   virtual Result<std::string> ImportImage(const PlatformNode& node, const ImageSource& image) = 0;
   virtual ProbeScope Probes() const = 0;
+  virtual OpNames op_names() const { return {}; }
   // Creates a container ready to start.
   virtual Created Create(const ContainerSpec& spec, Nanos timeout) = 0;
   // Creates and starts in one runtime call (`run --detach`).

@@ -9,6 +9,9 @@
 #ifdef FAULTLINE_HAVE_CONTAINERD
 #include "harness/drivers/containerd/containerd_kind.h"
 #endif
+#ifdef FAULTLINE_HAVE_CRI
+#include "harness/drivers/cri/cri_kind.h"
+#endif
 
 namespace faultline::drivers {
 namespace {
@@ -55,6 +58,18 @@ const DriverKind& ContainerdKind() {
 #endif
 }
 
+const DriverKind& CriKind() {
+#ifdef FAULTLINE_HAVE_CRI
+  return cri::Kind();
+#else
+  static const MissingKind missing("cri",
+                                   "no gRPC C++ or the CRI's api.proto at build time: install "
+                                   "libgrpc++-dev and protobuf-compiler-grpc, run ci/setup, "
+                                   "build again");
+  return missing;
+#endif
+}
+
 }  // namespace
 
 Status RequireInPath(const scenario::Target& target, const std::vector<std::string>& programs,
@@ -70,8 +85,8 @@ Status RequireInPath(const scenario::Target& target, const std::vector<std::stri
 }
 
 const std::vector<const DriverKind*>& DriverKinds() {
-  static const std::vector<const DriverKind*> kinds = {&oci::Kind(), &docker::Kind(),
-                                                       &podman::Kind(), &ContainerdKind()};
+  static const std::vector<const DriverKind*> kinds = {
+      &oci::Kind(), &docker::Kind(), &podman::Kind(), &ContainerdKind(), &CriKind()};
   return kinds;
 }
 

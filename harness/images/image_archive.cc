@@ -29,7 +29,8 @@ Result<std::string> PutBlob(const std::string& layout, const std::string& conten
 }  // namespace
 
 Result<ImageArchive> WriteImageArchive(const std::string& rootfs, const std::string& work_dir,
-                                       const std::string& name) {
+                                       const std::string& name,
+                                       const std::vector<std::string>& entrypoint) {
   const std::string layout = work_dir + "/layout";
   FL_RETURN_IF_ERROR(MakeDirs(layout + "/blobs/sha256", 0700));
   // The layer: the rootfs as it is, in a stable order, ownership as numbers.
@@ -49,9 +50,10 @@ Result<ImageArchive> WriteImageArchive(const std::string& rootfs, const std::str
     return ErrnoError("cannot move the layer into " + layout, errno);
   }
 
+  const json run = entrypoint.empty() ? json{{"Cmd", {"sh"}}} : json{{"Entrypoint", entrypoint}};
   const json config = {{"architecture", "amd64"},
                        {"os", "linux"},
-                       {"config", {{"Cmd", {"sh"}}}},
+                       {"config", run},
                        {"rootfs", {{"type", "layers"}, {"diff_ids", {"sha256:" + layer_hex}}}}};
   const std::string config_text = config.dump();
   FL_ASSIGN_OR_RETURN(std::string config_hex, PutBlob(layout, config_text));

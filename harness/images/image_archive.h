@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "harness/core/result.h"
 
@@ -18,8 +19,10 @@ struct ImageArchive {
 };
 
 // Packs ROOTFS as one uncompressed layer into WORK_DIR/image.tar (WORK_DIR is created and owned by
-// the caller's run), named after NAME (lowercase letters, digits, '-', '.').
+// the caller's run), named after NAME (lowercase letters, digits, '-', '.'). The image runs
+// ENTRYPOINT when given, else `sh`.
 Result<ImageArchive> WriteImageArchive(const std::string& rootfs, const std::string& work_dir,
-                                       const std::string& name);
+                                       const std::string& name,
+                                       const std::vector<std::string>& entrypoint = {});
 
 }  // namespace faultline::images

@@ -171,17 +171,25 @@ class Builder {
     return out;
   }
 
-  // A target's `endpoint` is a daemon running on this host, outside any virtual node.
+  // A target's `endpoint` is a daemon running on this host, outside any virtual node; a cni pod
+  // network's bridge must stay inside a virtual node's network namespace.
   void CheckEndpoints(const YAML::Node& doc, const Scenario& s) {
-    if (s.cluster.kind != Cluster::Kind::kVirtual) return;
+    const bool virtual_cluster = s.cluster.kind == Cluster::Kind::kVirtual;
     for (std::size_t i = 0; i < s.targets.size(); ++i) {
-      if (!s.targets[i].options.count("endpoint")) continue;
       const bool one = static_cast<bool>(doc["target"]);
       const YAML::Node node = one ? doc["target"] : doc["targets"][i];
-      Report(node["endpoint"].Mark(),
-             (one ? std::string("target") : "targets[" + std::to_string(i) + "]") + ".endpoint",
-             "an existing daemon runs on this host, not inside a virtual cluster's nodes: use "
-             "cluster: {kind: local} with it");
+      const std::string path = one ? std::string("target") : "targets[" + std::to_string(i) + "]";
+      if (virtual_cluster && s.targets[i].options.count("endpoint")) {
+        Report(node["endpoint"].Mark(), path + ".endpoint",
+               "an existing daemon runs on this host, not inside a virtual cluster's nodes: use "
+               "cluster: {kind: local} with it");
+      }
+      auto network = s.targets[i].options.find("network");
+      if (!virtual_cluster && network != s.targets[i].options.end() && network->second == "cni") {
+        Report(node["network"].Mark(), path + ".network",
+               "a cni pod network puts a bridge in each node's network namespace, which on "
+               "cluster: {kind: local} is the host's: use a virtual cluster, or network: host");
+      }
     }
   }
 
@@ -237,6 +245,13 @@ class Builder {
       const YAML::Node written = node[field.name];
       std::string allowed;
       for (const auto& v : field.values) allowed += (allowed.empty() ? "" : " or ") + v;
+      if (written && written.IsMap() && field.name != "runtime") {
+        // A mapping (pod: {containers: 2}) as dotted keys: pod.containers.
+        for (const auto& item : written) {
+          options[field.name + "." + item.first.Scalar()] = item.second.Scalar();
+        }
+        continue;
+      }
       if (written && field.name != "runtime") options[field.name] = written.Scalar();
       // runtime: {name, path}: the name is checked as the plain form is.
       const bool by_path = written && written.IsMap() && field.name == "runtime";
@@ -244,7 +259,7 @@ class Builder {
         Report(written["path"].Mark(), path + ".runtime.path",
                "driver '" + driver +
                    "' takes its runtime by name only (runc or crun found in PATH); a runtime by "
-                   "path works with the oci and containerd drivers");
+                   "path works with the oci, containerd and cri drivers");
       }
       const YAML::Node value = by_path ? written["name"] : written;
       if (!value) {

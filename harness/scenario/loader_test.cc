@@ -209,7 +209,7 @@ std::vector<BadCase> BadCases() {
            ok_steps,
        "bad.yaml:3:54: target.runtime.path: driver 'docker' takes its runtime by name only (runc "
        "or "
-       "crun found in PATH); a runtime by path works with the oci and containerd drivers"},
+       "crun found in PATH); a runtime by path works with the oci, containerd and cri drivers"},
       {"runtime by path without its name", "bad.yaml",
        "version: 1\nname: x\ntarget: {driver: oci, runtime: {path: /opt/runc}}\n" + ok_steps,
        "bad.yaml:3:23: target.runtime: missing required field 'name'"},
@@ -290,6 +290,15 @@ std::vector<BadCase> BadCases() {
            ok_steps + "cluster: {nodes: 2}\n",
        "bad.yaml:3:36: target.endpoint: an existing daemon runs on this host, not inside a "
        "virtual cluster's nodes: use cluster: {kind: local} with it"},
+      {"cni pods on the host's own network namespace", "bad.yaml",
+       "version: 1\nname: t\ntarget: {driver: cri, network: cni}\n" + ok_steps +
+           "cluster: {kind: local}\n",
+       "bad.yaml:3:32: target.network: a cni pod network puts a bridge in each node's network "
+       "namespace, which on cluster: {kind: local} is the host's: use a virtual cluster, or "
+       "network: host"},
+      {"pod of no containers", "bad.yaml",
+       "version: 1\nname: t\ntarget: {driver: cri, pod: {containers: 0}}\n" + ok_steps,
+       "bad.yaml:3:41: target.pod.containers: expected an integer between 1 and 16, got 0"},
       {"platform fault on a daemon faultline did not start", "bad.yaml",
        "version: 1\nname: t\ntarget: {driver: docker, endpoint: unix:///run/docker.sock}\n" +
            ok_steps + "faults:\n  - {kind: platform.daemon_kill, for: 1s, nodes: [local]}\n",

@@ -81,14 +81,15 @@ Launched Launch(drivers::Driver& driver, const drivers::ContainerSpec& spec,
               : driver.Create(spec, context.timeouts.create);
   launched.container = std::move(created.container);
   launched.begin_ns = created.prepare.start_ns;
-  sink.Add(spec.id, "prepare", created.prepare);
+  const drivers::OpNames names = driver.op_names();
+  sink.Add(spec.id, names.prepare, created.prepare);
   if (!created.prepare.status.ok()) {
     sink.Add(spec.id, "run", created.prepare.start_ns, created.prepare.end_ns,
              created.prepare.status);
     launched.failure = created.prepare.status;
     return launched;
   }
-  sink.Add(spec.id, via_run ? "run_detached" : "create", created.create);
+  sink.Add(spec.id, via_run ? "run_detached" : names.create, created.create);
   if (via_run || !created.create.status.ok()) {
     sink.Add(spec.id, "run", created.prepare.start_ns, created.create.end_ns,
              created.create.status);
@@ -101,7 +102,7 @@ Launched Launch(drivers::Driver& driver, const drivers::ContainerSpec& spec,
     return launched;
   }
   drivers::OpResult start = launched.container->Start(context.timeouts.start);
-  sink.Add(spec.id, "start", start);
+  sink.Add(spec.id, names.start, start);
   sink.Add(spec.id, "run", created.prepare.start_ns, start.end_ns, start.status);
   launched.running = start.status.ok();
   if (launched.running) sink.ContainersRunning(+1);

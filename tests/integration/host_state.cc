@@ -34,10 +34,16 @@ std::vector<std::string> ListDir(const std::string& path) {
 
 std::vector<std::string> SharedPlatformDirs() {
   std::vector<std::string> found;
-  for (const char* dir : {"/run/containerd", "/run/containerd/s", "/var/lib/containers"}) {
+  for (const char* dir : {"/run/containerd", "/run/containerd/s", "/var/lib/containers",
+                          "/var/lib/cni", "/var/run/netns"}) {
     if (PathExists(dir)) found.push_back(dir);
   }
   for (const auto& socket : ListDir("/run/containerd/s")) found.push_back("shim socket " + socket);
+  // A pod network's state: the CNI plugins' results and leases, pod network namespaces.
+  for (const auto& entry : ListDir("/var/lib/cni")) found.push_back("cni state " + entry);
+  for (const auto& netns : ListDir("/var/run/netns")) {
+    if (netns.rfind("cni-", 0) == 0) found.push_back("pod netns " + netns);
+  }
   return found;
 }
 

@@ -384,5 +384,69 @@ steps:
   KillAndRecover(run, {"containerd.platform"});
 }
 
+constexpr char kCriScenario[] = R"(version: 1
+name: cri-small
+targets:
+  - {name: cri-host, driver: cri, image: busybox}
+  - {name: cri-cni, driver: cri, network: cni, pod: {containers: 2}, image: busybox}
+cluster: {nodes: 2}
+steps:
+  - name: storm
+    workload: {kind: start, count: 6, concurrency: 2}
+  - name: ramp
+    workload: {kind: density, max: 4, step: 2, settle: 100ms}
+)";
+
+TEST_F(PlatformRunTest, CriPodsOnHostAndCniNetworksSplitIntoSandboxCreateAndStart) {
+  Require("containerd");
+  std::string output;
+  const nlohmann::json result = Run(kCriScenario, output);
+  ASSERT_FALSE(result.is_null()) << output;
+  const bool ebpf = PathExists("/sys/kernel/btf/vmlinux");
+  Tally tally = TallySamples(result);
+  // The pause's task started before the pod's first container's: shim-stamped, per pod.
+  std::map<std::string, int> sandbox_first;
+  for (const auto& sample : result["samples"]) {
+    if (sample["op"] != "run" || !sample["ok"].get<bool>() || !sample.contains("events")) continue;
+    const auto& events = sample["events"];
+    if (events.contains("sandbox_task_start") && events.contains("task_start") &&
+        events["sandbox_task_start"].get<std::int64_t>() <
+            events["task_start"].get<std::int64_t>()) {
+      ++sandbox_first[sample["target"].get<std::string>()];
+    }
+  }
+  for (const char* target : {"cri-host", "cri-cni"}) {
+    // The kubelet's operations, for the storm's 6 pods and the ramp's 4.
+    for (const char* op : {"run_podsandbox", "create_container", "start_container", "run"}) {
+      EXPECT_EQ(tally.ok_ops[target][op], 10) << target << " " << op << output;
+    }
+    EXPECT_EQ(tally.ok_ops[target]["exit"], 6) << target << output;
+    EXPECT_EQ(sandbox_first[target], 10) << target << output;
+    EXPECT_EQ(tally.helper_first[target], ebpf ? 10 : 0) << target << output;
+  }
+  EXPECT_EQ(tally.nodes, (std::set<std::string>{"node-1", "node-2"}));
+  bool pods_measured = false;
+  for (const auto& point : result["density"]) {
+    if (point.value("runtime_overhead_per_container_bytes", 0.0) > 1e6) pods_measured = true;
+  }
+  EXPECT_TRUE(pods_measured) << result["density"].dump();
+}
+
+TEST_F(PlatformRunTest, RecoverRemovesTheCriPlatformsAndPodNetworksOfASigkilledRun) {
+  Require("containerd");
+  Spawned run = Spawn(R"(version: 1
+name: cri-long
+target: {driver: cri, network: cni, image: busybox}
+cluster: {nodes: 2}
+steps:
+  - name: ramp
+    workload: {kind: density, max: 40, step: 2, settle: 1s, command: [sleep, "600"]}
+)");
+  // Pod shims (one per pod) of the run's private containerd instances.
+  ASSERT_TRUE(WaitForProcesses("containerd-shim-runc-v2 .*" + state_, 4))
+      << Slurp(state_ + "/log.txt");
+  KillAndRecover(run, {"containerd.platform", "subnet"});
+}
+
 }  // namespace
 }  // namespace faultline

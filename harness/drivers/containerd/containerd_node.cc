@@ -34,10 +34,23 @@ Result<std::unique_ptr<ContainerdNode>> ContainerdNode::Start(ContainerdNodeConf
 
 Status ContainerdNode::Launch() {
   FL_ASSIGN_OR_RETURN(run_containerd_, HostMountPoint::Acquire(kRunContainerd, config_.journal));
+  std::vector<PrivateBind> binds;
+  if (config_.cri) {
+    FL_ASSIGN_OR_RETURN(var_lib_cni_, HostMountPoint::Acquire(kVarLibCni, config_.journal));
+    binds.push_back({config_.dir + "/var-lib-cni", kVarLibCni});
+  }
   FL_RETURN_IF_ERROR(footprint_.Claim(kPlatformRecord, {}));
-  const ContainerdInstance instance{config_.dir};
+  const ContainerdInstance instance{config_.dir, config_.cri};
   FL_RETURN_IF_ERROR(WriteFileAtomic(config_.dir + "/containerd.toml", instance.Config()));
-  FL_RETURN_IF_ERROR(MakeDirs(instance.run_containerd(), 0700));
+  binds.push_back({instance.run_containerd(), kRunContainerd});
+  for (const auto& bind : binds) FL_RETURN_IF_ERROR(MakeDirs(bind.src, 0700));
+  if (config_.cri) {
+    FL_RETURN_IF_ERROR(MakeDirs(instance.cni_conf_dir(), 0700));
+    if (!config_.cri->cni_conflist.empty()) {
+      FL_RETURN_IF_ERROR(WriteFileAtomic(instance.cni_conf_dir() + "/10-faultline.conflist",
+                                         config_.cri->cni_conflist));
+    }
+  }
 
   client_ = std::make_unique<ContainerdClient>(instance.socket());
   NodeDaemonSpec spec{"mount namespace holder",
@@ -47,8 +60,7 @@ Status ContainerdNode::Launch() {
                       {},
                       {},
                       config_.dir + "/containerd.log"};
-  FL_ASSIGN_OR_RETURN(mounts_, StartMountNamespaceHolder(spec, instance.run_containerd(),
-                                                         kRunContainerd, kReadyTimeout));
+  FL_ASSIGN_OR_RETURN(mounts_, StartMountNamespaceHolder(spec, binds, kReadyTimeout));
   spec.name = "containerd";
   spec.argv = {"containerd", "--config", config_.dir + "/containerd.toml"};
   spec.mount_ns = MountNamespaceOf(mounts_);
@@ -66,7 +78,7 @@ Status ContainerdNode::Launch() {
 
 void ContainerdNode::FollowEvents() {
   while (!stop_events_) {
-    std::unique_ptr<TaskEventStream> stream = client_->SubscribeTaskEvents(kNamespace);
+    std::unique_ptr<TaskEventStream> stream = client_->SubscribeTaskEvents(config_.ns);
     {
       std::lock_guard lock(mu_);
       if (stop_events_) return;
@@ -116,13 +128,14 @@ Status ContainerdNode::Stop() {
     removed = footprint_.Remove();
   }
   run_containerd_.Release();
+  var_lib_cni_.Release();
   return removed;
 }
 
 Status ContainerdNode::ImportImage(const std::string& path) {
   const std::string ctr = FindExecutable("ctr");
   if (ctr.empty()) return FailedPrecondition("ctr not found in PATH (Debian package containerd)");
-  auto imported = RunForOutput({ctr, "--address", client_->socket(), "--namespace", kNamespace,
+  auto imported = RunForOutput({ctr, "--address", client_->socket(), "--namespace", config_.ns,
                                 "images", "import", "--snapshotter", "overlayfs", path},
                                kImportTimeout);
   if (!imported.ok()) return std::move(imported).error().With("ctr images import");

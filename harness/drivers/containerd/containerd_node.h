@@ -14,6 +14,7 @@
 
 #include "harness/core/journal.h"
 #include "harness/drivers/containerd/containerd_client.h"
+#include "harness/drivers/daemon/containerd_instance.h"
 #include "harness/drivers/daemon/exit_book.h"
 #include "harness/drivers/daemon/host_mount_point.h"
 #include "harness/drivers/daemon/node_daemon.h"
@@ -34,6 +35,12 @@ struct ContainerdNodeConfig {
   std::string dir;       // private state: sockets, root, state, logs
   std::string self_exe;  // `faultline _node-exec` puts containerd into the node
   Journal* journal = nullptr;
+  // The namespace faultline's images and containers are in (its events are followed there):
+  // faultline's own, or the CRI plugin's k8s.io.
+  std::string ns = kNamespace;
+  // The CRI plugin on, with these settings (the cri driver); its pods' CNI state then stays in
+  // the node's directory (its var-lib-cni covers /var/lib/cni).
+  std::optional<CriSettings> cri;
 };
 
 class ContainerdNode {
@@ -51,7 +58,9 @@ class ContainerdNode {
   pid_t pid() const { return containerd_.pid(); }
   const std::string& containers_cgroup() const { return footprint_.containers_cgroup(); }
   // The runtime's state directory for the runc shim's Root option: below the node's directory.
-  std::string runtime_root() const { return config_.dir + "/runtime"; }
+  std::string runtime_root() const { return ContainerdInstance{config_.dir}.runtime_root(); }
+  // containerd's gRPC socket (also the CRI's).
+  std::string socket() const { return client_->socket(); }
   // Imports the OCI archive at PATH into the content store and unpacks it for the snapshotter,
   // with containerd's own client.
   Status ImportImage(const std::string& path);
@@ -74,6 +83,7 @@ class ContainerdNode {
   ContainerdNodeConfig config_;
   PlatformFootprint footprint_;
   HostMountPoint run_containerd_;
+  HostMountPoint var_lib_cni_;
   NodeDaemon mounts_;  // holds the mount namespace containerd and its shims run in
   NodeDaemon containerd_;
   std::unique_ptr<ContainerdClient> client_;

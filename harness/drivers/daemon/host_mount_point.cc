@@ -70,7 +70,7 @@ void HostMountPoint::Release() {
 
 Status UndoHostMountPoint(const nlohmann::json& data) {
   const std::string path = data.at("path").get<std::string>();
-  if (path != kRunContainerd && path != kVarLibContainers) {
+  if (path != kRunContainerd && path != kVarLibContainers && path != kVarLibCni) {
     return InvalidArgument("refusing to remove " + path + ": not a platform mount point");
   }
   if (rmdir(path.c_str()) != 0 && errno != ENOENT && errno != ENOTEMPTY && errno != EBUSY) {

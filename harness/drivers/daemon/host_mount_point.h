@@ -1,6 +1,7 @@
 // A directory of the host that platforms' private mount namespaces cover: /run/containerd
-// (where containerd puts its shims' sockets whatever its configuration says) and
-// /var/lib/containers (Podman's). A bind mount needs its mount point to exist; when it does
+// (where containerd puts its shims' sockets whatever its configuration says),
+// /var/lib/containers (Podman's) and /var/lib/cni (the CNI plugins' results and address leases,
+// for the cri driver's pods). A bind mount needs its mount point to exist; when it does
 // not, the first platform of the run makes it (journaled first) and the last one to let go
 // removes it, so nodes that start and stop at different times share one.
 #pragma once
@@ -16,6 +17,7 @@ namespace faultline::drivers {
 
 inline constexpr const char* kRunContainerd = "/run/containerd";
 inline constexpr const char* kVarLibContainers = "/var/lib/containers";
+inline constexpr const char* kVarLibCni = "/var/lib/cni";
 
 // The journal record of a mount point this run made: {path}.
 inline constexpr const char* kHostMountPointRecord = "host_mount_point";
@@ -44,7 +46,7 @@ class HostMountPoint {
   std::string path_;
 };
 
-// `recover`: removes the recorded mount point when it is one of the two above and empty.
+// `recover`: removes the recorded mount point when it is one of the three above and empty.
 Status UndoHostMountPoint(const nlohmann::json& data);
 
 }  // namespace faultline::drivers

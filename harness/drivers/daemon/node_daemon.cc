@@ -13,7 +13,7 @@ std::vector<std::string> InNodeArgv(const NodeDaemonSpec& spec) {
   std::vector<std::string> argv = {spec.self_exe, "_node-exec", "--cgroup", spec.cgroup};
   if (!spec.node.netns.empty()) argv.insert(argv.end(), {"--netns", spec.node.netns});
   for (const auto& assignment : spec.env) argv.insert(argv.end(), {"--env", assignment});
-  if (!spec.private_mount.empty()) argv.insert(argv.end(), {"--private-mount", spec.private_mount});
+  for (const auto& bind : spec.private_mounts) argv.insert(argv.end(), {"--private-mount", bind});
   if (!spec.mount_ns.empty()) argv.insert(argv.end(), {"--mount-ns", spec.mount_ns});
   argv.push_back("--");
   argv.insert(argv.end(), spec.argv.begin(), spec.argv.end());
@@ -101,10 +101,11 @@ Status NodeDaemon::Restart() {
   return Launch();
 }
 
-Result<NodeDaemon> StartMountNamespaceHolder(NodeDaemonSpec spec, const std::string& src,
-                                             const std::string& dst, Nanos timeout) {
+Result<NodeDaemon> StartMountNamespaceHolder(NodeDaemonSpec spec,
+                                             const std::vector<PrivateBind>& binds, Nanos timeout) {
   spec.argv = {"sleep", "infinity"};
-  spec.private_mount = src + ":" + dst;
+  spec.private_mounts.clear();
+  for (const auto& bind : binds) spec.private_mounts.push_back(bind.src + ":" + bind.dst);
   spec.mount_ns.clear();
   return NodeDaemon::Start(
       spec,

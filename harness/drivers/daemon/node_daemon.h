@@ -24,8 +24,9 @@ struct NodeDaemonSpec {
   std::vector<std::string> env;   // NAME=VALUE set for it
   std::vector<std::string> argv;  // the program
   std::string log_file;           // its stdout and stderr
-  std::string private_mount;      // "SRC:DST": a mount namespace of its own with SRC over DST
-  std::string mount_ns;           // or: join this mount namespace (/proc/PID/ns/mnt)
+  // "SRC:DST" each: a mount namespace of its own with every SRC over its DST.
+  std::vector<std::string> private_mounts;
+  std::string mount_ns;  // or: join this mount namespace (/proc/PID/ns/mnt)
 };
 
 // The argv that runs SPEC's program inside its node (also for one-shot commands in the node).
@@ -58,12 +59,18 @@ class NodeDaemon {
   std::uint64_t start_ticks_ = 0;  // with the pid, names this process and no later one
 };
 
+// A directory of the node's that covers a host path in its mount namespace.
+struct PrivateBind {
+  std::string src;
+  std::string dst;
+};
+
 // Starts `sleep infinity` (named, placed and logged as SPEC says) holding a mount namespace of
-// its own, a slave of the host's, in which SRC covers DST. The node's daemons join it
-// (NodeDaemonSpec::mount_ns = MountNamespaceOf(holder)), so what they write to DST and what
-// they mount stay in it: the mounts go when its last process does. Returns once it is set up.
-Result<NodeDaemon> StartMountNamespaceHolder(NodeDaemonSpec spec, const std::string& src,
-                                             const std::string& dst, Nanos timeout);
+// its own, a slave of the host's, in which each bind's SRC covers its DST. The node's daemons join
+// it (NodeDaemonSpec::mount_ns = MountNamespaceOf(holder)), so what they write to DST and what they
+// mount stay in it: the mounts go when its last process does. Returns once it is set up.
+Result<NodeDaemon> StartMountNamespaceHolder(NodeDaemonSpec spec,
+                                             const std::vector<PrivateBind>& binds, Nanos timeout);
 // "/proc/PID/ns/mnt" of DAEMON.
 std::string MountNamespaceOf(const NodeDaemon& daemon);
 

@@ -55,8 +55,9 @@ Status DockerNode::Launch() {
                       log_};
   // dockerd shares it too: the root file systems it mounts must be seen by the shims' runtime
   // (the host's mounts need not propagate).
-  FL_ASSIGN_OR_RETURN(mounts_, StartMountNamespaceHolder(spec, containerd.run_containerd(),
-                                                         kRunContainerd, kReadyTimeout));
+  FL_ASSIGN_OR_RETURN(
+      mounts_, StartMountNamespaceHolder(spec, {{containerd.run_containerd(), kRunContainerd}},
+                                         kReadyTimeout));
   spec.mount_ns = MountNamespaceOf(mounts_);
   spec.name = "containerd";
   const std::string containerd_socket = containerd.socket();

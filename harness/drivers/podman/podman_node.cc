@@ -149,15 +149,16 @@ Status PodmanNode::Launch() {
       WriteFileAtomic(config_.dir + "/storage.conf", StorageConf(config_.dir, config_.runroot)));
   FL_RETURN_IF_ERROR(WriteFileAtomic(events_, ""));
   follower_ = std::thread([this] { FollowEvents(); });
-  FL_ASSIGN_OR_RETURN(mounts_, StartMountNamespaceHolder({"mount namespace holder",
-                                                          config_.self_exe,
-                                                          config_.node,
-                                                          footprint_.platform_cgroup(),
-                                                          {},
-                                                          {},
-                                                          log_},
-                                                         config_.dir + "/var-lib-containers",
-                                                         kVarLibContainers, kReadyTimeout));
+  FL_ASSIGN_OR_RETURN(
+      mounts_, StartMountNamespaceHolder({"mount namespace holder",
+                                          config_.self_exe,
+                                          config_.node,
+                                          footprint_.platform_cgroup(),
+                                          {},
+                                          {},
+                                          log_},
+                                         {{config_.dir + "/var-lib-containers", kVarLibContainers}},
+                                         kReadyTimeout));
   if (!config_.service) return OkStatus();
 
   FL_ASSIGN_OR_RETURN(
