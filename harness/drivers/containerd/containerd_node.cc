@@ -40,7 +40,7 @@ Status ContainerdNode::Launch() {
     binds.push_back({config_.dir + "/var-lib-cni", kVarLibCni});
   }
   FL_RETURN_IF_ERROR(footprint_.Claim(kPlatformRecord, {}));
-  const ContainerdInstance instance{config_.dir, config_.cri};
+  const ContainerdInstance instance{config_.dir, config_.cri, config_.metrics_address};
   FL_RETURN_IF_ERROR(WriteFileAtomic(config_.dir + "/containerd.toml", instance.Config()));
   binds.push_back({instance.run_containerd(), kRunContainerd});
   for (const auto& bind : binds) FL_RETURN_IF_ERROR(MakeDirs(bind.src, 0700));

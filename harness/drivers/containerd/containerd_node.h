@@ -41,6 +41,7 @@ struct ContainerdNodeConfig {
   // The CRI plugin on, with these settings (the cri driver); its pods' CNI state then stays in
   // the node's directory (its var-lib-cni covers /var/lib/cni).
   std::optional<CriSettings> cri;
+  std::string metrics_address;  // containerd's Prometheus endpoint (in the node); "": none
 };
 
 class ContainerdNode {

@@ -254,6 +254,7 @@ Status CriDriver::StartPlatform(const PlatformNode& node) {
   config.self_exe = config_.self_exe;
   config.journal = config_.journal;
   config.ns = kCriNamespace;
+  config.metrics_address = config_.metrics_address;
   config.cri = CriSettings{pause_image_, runtime_path_, conflist, !CanLowerOomScore()};
   FL_ASSIGN_OR_RETURN(auto started, containerd::ContainerdNode::Start(std::move(config)));
   auto platform = std::make_unique<CriNode>(std::move(started));

@@ -35,6 +35,9 @@ struct CriDriverConfig {
   std::string runtime_path;  // the runtime's binary, behind the shim; empty: found in PATH
   bool host_network = true;  // network: host (the node's namespace) | cni (a bridge per node)
   int containers_per_pod = 1;
+  // containerd's Prometheus endpoint, host:port in the node's network namespace (its CRI
+  // plugin's own timings of each call); empty: none.
+  std::string metrics_address;
 };
 
 // Where faultline-pause is (the pause image's entrypoint); empty when not found.
