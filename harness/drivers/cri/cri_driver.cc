@@ -47,10 +47,11 @@ class CriPod : public Container {
       : node_(node), id_(std::move(id)), config_(std::move(config)) {}
 
   const std::string& id() const override { return id_; }
+  // The pod's first container, named once created: a short command may have exited before its
+  // pid was asked for, and its probes' phases are still its own.
   ContainerIdentity Identity() const override {
-    const pid_t pid = init_pid_.load();
-    if (!pid) return {};
-    return {containers_.front(), config_.cgroup_parent.substr(1), pid};
+    if (containers_.empty()) return {};
+    return {containers_.front(), config_.cgroup_parent.substr(1), init_pid_.load()};
   }
   PodConfig& config() { return config_; }
   std::string& sandbox() { return sandbox_; }
@@ -82,20 +83,14 @@ class CriPod : public Container {
     return TimedCall([&]() -> Status {
       CriClient& cri = node_->client();
       for (const auto& container : containers_) {
-        FL_RETURN_IF_ERROR(UnlessGone(cri.StopContainer(container, 0, timeout)));
-        // The CRI says exited only once its event handler took the task's exit: the kubelet
-        // removes a container after it saw that state, never before.
-        FL_RETURN_IF_ERROR(PollUntil(
-            [&]() -> Status {
-              auto status = cri.ContainerStatus(container, false, timeout);
-              if (!status.ok()) return UnlessGone(std::move(status).error());
-              if (status->state == PodContainerState::kExited ||
-                  status->state == PodContainerState::kCreated) {
-                return OkStatus();
-              }
-              return Unavailable("container " + container + " has not exited yet");
-            },
-            timeout));
+        // Only a container the CRI reports running is stopped: the kubelet stops no other.
+        auto status = cri.ContainerStatus(container, false, timeout);
+        if (!status.ok()) FL_RETURN_IF_ERROR(UnlessGone(std::move(status).error()));
+        if (status.ok() && (status->state == PodContainerState::kRunning ||
+                            status->state == PodContainerState::kUnknown)) {
+          FL_RETURN_IF_ERROR(UnlessGone(cri.StopContainer(container, 0, timeout)));
+          FL_RETURN_IF_ERROR(AwaitExited(container, timeout));
+        }
         FL_RETURN_IF_ERROR(UnlessGone(cri.RemoveContainer(container, timeout)));
       }
       if (!sandbox_.empty()) {
@@ -128,8 +123,25 @@ class CriPod : public Container {
       const auto left = std::max(Nanos(0), Nanos(until - std::chrono::steady_clock::now()));
       FL_ASSIGN_OR_RETURN(std::int64_t at, node_->containerd().WaitExit(container, left, cancel));
       last = std::max(last, at);
+      // As the kubelet learns of it: from the CRI, once its event handler took the exit.
+      FL_RETURN_IF_ERROR(AwaitExited(
+          container, std::max(Nanos(0), Nanos(until - std::chrono::steady_clock::now()))));
     }
     return last;
+  }
+  // Waits until the CRI reports CONTAINER exited (or gone, or never started).
+  Status AwaitExited(const std::string& container, Nanos timeout) {
+    return PollUntil(
+        [&]() -> Status {
+          auto status = node_->client().ContainerStatus(container, false, timeout);
+          if (!status.ok()) return UnlessGone(std::move(status).error());
+          if (status->state == PodContainerState::kExited ||
+              status->state == PodContainerState::kCreated) {
+            return OkStatus();
+          }
+          return Unavailable("the CRI does not report container " + container + " exited yet");
+        },
+        timeout);
   }
   void LearnInitPid(Nanos timeout) {
     auto status = node_->client().ContainerStatus(containers_.front(), true, timeout);
