@@ -11,6 +11,7 @@
 #include "github.com/containerd/containerd/api/services/tasks/v1/tasks.grpc.pb.h"
 #include "github.com/containerd/containerd/api/services/version/v1/version.grpc.pb.h"
 #include "github.com/containerd/containerd/runtime/v2/runc/options/oci.pb.h"
+#include "harness/drivers/containerd/grpc_status.h"
 
 namespace faultline::drivers::containerd {
 namespace {
@@ -53,20 +54,6 @@ void PackRuncOptions(const RuncOptions& runc, google::protobuf::Any* any) {
   any->set_value(options.SerializeAsString());
 }
 
-// containerd's answer as faultline's error: its code mapped, its message kept.
-Error ErrorOf(const char* call, const grpc::Status& status) {
-  const std::string text = std::string(call) + ": " + status.error_message();
-  switch (status.error_code()) {
-    case grpc::StatusCode::NOT_FOUND: return NotFound(text);
-    case grpc::StatusCode::ALREADY_EXISTS:
-    case grpc::StatusCode::FAILED_PRECONDITION: return FailedPrecondition(text);
-    case grpc::StatusCode::INVALID_ARGUMENT: return InvalidArgument(text);
-    case grpc::StatusCode::DEADLINE_EXCEEDED: return DeadlineExceeded(text);
-    case grpc::StatusCode::UNAVAILABLE: return Unavailable(text);
-    default: return Internal(text + " (gRPC code " + std::to_string(status.error_code()) + ")");
-  }
-}
-
 }  // namespace
 
 struct ContainerdClient::Stubs {
@@ -104,7 +91,7 @@ Result<ContainerdVersion> ContainerdClient::Version(Nanos timeout) {
   auto context = Context(timeout);
   api::version::v1::VersionResponse answer;
   grpc::Status status = stubs_->version->Version(context.get(), {}, &answer);
-  if (!status.ok()) return ErrorOf("Version", status);
+  if (!status.ok()) return GrpcError("Version", status);
   return ContainerdVersion{answer.version(), answer.revision()};
 }
 
@@ -112,7 +99,7 @@ Result<std::vector<std::string>> ContainerdClient::Namespaces(Nanos timeout) {
   auto context = Context(timeout);
   api::namespaces::v1::ListNamespacesResponse answer;
   grpc::Status status = stubs_->namespaces->List(context.get(), {}, &answer);
-  if (!status.ok()) return ErrorOf("ListNamespaces", status);
+  if (!status.ok()) return GrpcError("ListNamespaces", status);
   std::vector<std::string> names;
   for (const auto& ns : answer.namespaces()) names.push_back(ns.name());
   return names;
@@ -123,7 +110,7 @@ Result<std::vector<std::string>> ContainerdClient::Containers(const std::string&
   auto context = Context(timeout, ns);
   api::containers::v1::ListContainersResponse answer;
   grpc::Status status = stubs_->containers->List(context.get(), {}, &answer);
-  if (!status.ok()) return ErrorOf("ListContainers", status);
+  if (!status.ok()) return GrpcError("ListContainers", status);
   std::vector<std::string> ids;
   for (const auto& c : answer.containers()) ids.push_back(c.id());
   return ids;
@@ -135,7 +122,7 @@ Status ContainerdClient::CreateLease(const std::string& ns, const std::string& i
   request.set_id(id);
   api::leases::v1::CreateResponse answer;
   grpc::Status status = stubs_->leases->Create(context.get(), request, &answer);
-  if (!status.ok()) return ErrorOf("CreateLease", status);
+  if (!status.ok()) return GrpcError("CreateLease", status);
   return OkStatus();
 }
 
@@ -145,7 +132,7 @@ Status ContainerdClient::DeleteLease(const std::string& ns, const std::string& i
   request.set_id(id);
   google::protobuf::Empty answer;
   grpc::Status status = stubs_->leases->Delete(context.get(), request, &answer);
-  if (!status.ok()) return ErrorOf("DeleteLease", status);
+  if (!status.ok()) return GrpcError("DeleteLease", status);
   return OkStatus();
 }
 
@@ -159,7 +146,7 @@ Result<std::vector<Mount>> ContainerdClient::PrepareSnapshot(
   request.set_parent(parent);
   api::snapshots::v1::PrepareSnapshotResponse answer;
   grpc::Status status = stubs_->snapshots->Prepare(context.get(), request, &answer);
-  if (!status.ok()) return ErrorOf("PrepareSnapshot", status);
+  if (!status.ok()) return GrpcError("PrepareSnapshot", status);
   return MountsOf(answer.mounts());
 }
 
@@ -172,7 +159,7 @@ Result<std::vector<Mount>> ContainerdClient::SnapshotMounts(const std::string& n
   request.set_key(key);
   api::snapshots::v1::MountsResponse answer;
   grpc::Status status = stubs_->snapshots->Mounts(context.get(), request, &answer);
-  if (!status.ok()) return ErrorOf("SnapshotMounts", status);
+  if (!status.ok()) return GrpcError("SnapshotMounts", status);
   return MountsOf(answer.mounts());
 }
 
@@ -184,7 +171,7 @@ Status ContainerdClient::RemoveSnapshot(const std::string& ns, const std::string
   request.set_key(key);
   google::protobuf::Empty answer;
   grpc::Status status = stubs_->snapshots->Remove(context.get(), request, &answer);
-  if (!status.ok()) return ErrorOf("RemoveSnapshot", status);
+  if (!status.ok()) return GrpcError("RemoveSnapshot", status);
   return OkStatus();
 }
 
@@ -204,7 +191,7 @@ Status ContainerdClient::CreateContainer(const std::string& ns, const ContainerR
   container->set_snapshot_key(record.snapshot_key);
   api::containers::v1::CreateContainerResponse answer;
   grpc::Status status = stubs_->containers->Create(context.get(), request, &answer);
-  if (!status.ok()) return ErrorOf("CreateContainer", status);
+  if (!status.ok()) return GrpcError("CreateContainer", status);
   return OkStatus();
 }
 
@@ -215,7 +202,7 @@ Status ContainerdClient::DeleteContainer(const std::string& ns, const std::strin
   request.set_id(id);
   google::protobuf::Empty answer;
   grpc::Status status = stubs_->containers->Delete(context.get(), request, &answer);
-  if (!status.ok()) return ErrorOf("DeleteContainer", status);
+  if (!status.ok()) return GrpcError("DeleteContainer", status);
   return OkStatus();
 }
 
@@ -234,7 +221,7 @@ Result<pid_t> ContainerdClient::CreateTask(const std::string& ns, const std::str
   PackRuncOptions(runc, request.mutable_options());
   api::tasks::v1::CreateTaskResponse answer;
   grpc::Status status = stubs_->tasks->Create(context.get(), request, &answer);
-  if (!status.ok()) return ErrorOf("CreateTask", status);
+  if (!status.ok()) return GrpcError("CreateTask", status);
   return static_cast<pid_t>(answer.pid());
 }
 
@@ -244,7 +231,7 @@ Status ContainerdClient::StartTask(const std::string& ns, const std::string& id,
   request.set_container_id(id);
   api::tasks::v1::StartResponse answer;
   grpc::Status status = stubs_->tasks->Start(context.get(), request, &answer);
-  if (!status.ok()) return ErrorOf("StartTask", status);
+  if (!status.ok()) return GrpcError("StartTask", status);
   return OkStatus();
 }
 
@@ -256,7 +243,7 @@ Status ContainerdClient::KillTask(const std::string& ns, const std::string& id, 
   request.set_signal(static_cast<std::uint32_t>(signal));
   google::protobuf::Empty answer;
   grpc::Status status = stubs_->tasks->Kill(context.get(), request, &answer);
-  if (!status.ok()) return ErrorOf("KillTask", status);
+  if (!status.ok()) return GrpcError("KillTask", status);
   return OkStatus();
 }
 
@@ -267,7 +254,7 @@ Result<std::int64_t> ContainerdClient::WaitTask(const std::string& ns, const std
   request.set_container_id(id);
   api::tasks::v1::WaitResponse answer;
   grpc::Status status = stubs_->tasks->Wait(context.get(), request, &answer);
-  if (!status.ok()) return ErrorOf("WaitTask", status);
+  if (!status.ok()) return GrpcError("WaitTask", status);
   return RealtimeNs(answer.exited_at());
 }
 
@@ -277,7 +264,7 @@ Status ContainerdClient::DeleteTask(const std::string& ns, const std::string& id
   request.set_container_id(id);
   api::tasks::v1::DeleteResponse answer;
   grpc::Status status = stubs_->tasks->Delete(context.get(), request, &answer);
-  if (!status.ok()) return ErrorOf("DeleteTask", status);
+  if (!status.ok()) return GrpcError("DeleteTask", status);
   return OkStatus();
 }
 
@@ -288,7 +275,7 @@ Result<TaskStatus> ContainerdClient::TaskState(const std::string& ns, const std:
   request.set_container_id(id);
   api::tasks::v1::GetResponse answer;
   grpc::Status status = stubs_->tasks->Get(context.get(), request, &answer);
-  if (!status.ok()) return ErrorOf("GetTask", status);
+  if (!status.ok()) return GrpcError("GetTask", status);
   switch (answer.process().status()) {
     case ::containerd::v1::types::CREATED: return TaskStatus::kCreated;
     case ::containerd::v1::types::RUNNING: return TaskStatus::kRunning;

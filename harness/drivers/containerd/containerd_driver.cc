@@ -19,12 +19,6 @@ constexpr const char* kSnapshotter = "overlayfs";
 constexpr const char* kRuncShim = "io.containerd.runc.v2";
 constexpr const char* kRunLabel = "faultline.run";
 
-// STATUS, or OK when it says that the thing is not there (anymore).
-Status UnlessGone(Status status) {
-  if (!status.ok() && status.error().code == ErrorCode::kNotFound) return OkStatus();
-  return status;
-}
-
 class ContainerdContainer : public Container {
  public:
   ContainerdContainer(ContainerdNode* node, std::string id, std::string cgroup)

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "harness/drivers/containerd/grpc_status.h"
 #include "k8s.io/cri-api/pkg/apis/runtime/v1/api.grpc.pb.h"
 
 namespace faultline::drivers::cri {
@@ -18,22 +19,9 @@ std::unique_ptr<grpc::ClientContext> Context(Nanos timeout) {
   return context;
 }
 
-Error ErrorOf(const char* call, const grpc::Status& status) {
-  const std::string text = std::string(call) + ": " + status.error_message();
-  switch (status.error_code()) {
-    case grpc::StatusCode::NOT_FOUND: return NotFound(text);
-    case grpc::StatusCode::ALREADY_EXISTS:
-    case grpc::StatusCode::FAILED_PRECONDITION: return FailedPrecondition(text);
-    case grpc::StatusCode::INVALID_ARGUMENT: return InvalidArgument(text);
-    case grpc::StatusCode::DEADLINE_EXCEEDED: return DeadlineExceeded(text);
-    case grpc::StatusCode::UNAVAILABLE: return Unavailable(text);
-    default: return Internal(text + " (gRPC code " + std::to_string(status.error_code()) + ")");
-  }
-}
-
 Status StatusOf(const char* call, const grpc::Status& status) {
   if (status.ok()) return OkStatus();
-  return ErrorOf(call, status);
+  return GrpcError(call, status);
 }
 
 // As the kubelet sets them by default: the pod's network (or the node's), IPC shared in the pod,
@@ -87,7 +75,7 @@ Result<RuntimeVersion> CriClient::Version(Nanos timeout) {
   request.set_version("v1");
   v1::VersionResponse answer;
   grpc::Status status = stubs_->runtime->Version(context.get(), request, &answer);
-  if (!status.ok()) return ErrorOf("Version", status);
+  if (!status.ok()) return GrpcError("Version", status);
   return RuntimeVersion{answer.runtime_name(), answer.runtime_version(),
                         answer.runtime_api_version()};
 }
@@ -98,7 +86,7 @@ Result<bool> CriClient::HasImage(const std::string& image, Nanos timeout) {
   request.mutable_image()->set_image(image);
   v1::ImageStatusResponse answer;
   grpc::Status status = stubs_->images->ImageStatus(context.get(), request, &answer);
-  if (!status.ok()) return ErrorOf("ImageStatus", status);
+  if (!status.ok()) return GrpcError("ImageStatus", status);
   return answer.has_image();
 }
 
@@ -108,7 +96,7 @@ Result<std::string> CriClient::RunPodSandbox(const PodConfig& pod, Nanos timeout
   FillSandboxConfig(pod, request.mutable_config());
   v1::RunPodSandboxResponse answer;
   grpc::Status status = stubs_->runtime->RunPodSandbox(context.get(), request, &answer);
-  if (!status.ok()) return ErrorOf("RunPodSandbox", status);
+  if (!status.ok()) return GrpcError("RunPodSandbox", status);
   return answer.pod_sandbox_id();
 }
 
@@ -134,7 +122,7 @@ Result<std::vector<std::string>> CriClient::ListPodSandboxes(Nanos timeout) {
   auto context = Context(timeout);
   v1::ListPodSandboxResponse answer;
   grpc::Status status = stubs_->runtime->ListPodSandbox(context.get(), {}, &answer);
-  if (!status.ok()) return ErrorOf("ListPodSandbox", status);
+  if (!status.ok()) return GrpcError("ListPodSandbox", status);
   std::vector<std::string> ids;
   for (const auto& pod : answer.items()) ids.push_back(pod.id());
   return ids;
@@ -159,7 +147,7 @@ Result<std::string> CriClient::CreateContainer(const std::string& pod_id, const 
   resources->set_cpu_period(container.cpu_period_us);
   v1::CreateContainerResponse answer;
   grpc::Status status = stubs_->runtime->CreateContainer(context.get(), request, &answer);
-  if (!status.ok()) return ErrorOf("CreateContainer", status);
+  if (!status.ok()) return GrpcError("CreateContainer", status);
   return answer.container_id();
 }
 
@@ -198,7 +186,7 @@ Result<PodContainerStatus> CriClient::ContainerStatus(const std::string& id, boo
   request.set_verbose(verbose);
   v1::ContainerStatusResponse answer;
   grpc::Status status = stubs_->runtime->ContainerStatus(context.get(), request, &answer);
-  if (!status.ok()) return ErrorOf("ContainerStatus", status);
+  if (!status.ok()) return GrpcError("ContainerStatus", status);
   PodContainerStatus out;
   switch (answer.status().state()) {
     case v1::CONTAINER_CREATED: out.state = PodContainerState::kCreated; break;

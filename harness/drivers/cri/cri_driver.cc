@@ -24,12 +24,6 @@ constexpr auto kPollPause = std::chrono::milliseconds(20);
 constexpr const char* kRunLabel = "faultline.run";
 constexpr const char* kPodNamespace = "faultline";
 
-// STATUS, or OK when it says that the thing is not there (anymore).
-Status UnlessGone(Status status) {
-  if (!status.ok() && status.error().code == ErrorCode::kNotFound) return OkStatus();
-  return status;
-}
-
 // Polls CHECK until it returns OK or TIMEOUT passes; its last error then.
 Status PollUntil(const std::function<Status()>& check, Nanos timeout) {
   const auto until = std::chrono::steady_clock::now() + timeout;
@@ -53,7 +47,6 @@ class CriPod : public Container {
     if (containers_.empty()) return {};
     return {containers_.front(), config_.cgroup_parent.substr(1), init_pid_.load()};
   }
-  PodConfig& config() { return config_; }
   std::string& sandbox() { return sandbox_; }
   std::vector<std::string>& containers() { return containers_; }
 

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "harness/cluster/addressing.h"
@@ -46,7 +47,7 @@ std::string PauseProgram();
 // One node's CRI runtime: its containerd and a CRI client on the same socket.
 class CriNode {
  public:
-  CriNode(std::unique_ptr<containerd::ContainerdNode> containerd);
+  explicit CriNode(std::unique_ptr<containerd::ContainerdNode> containerd);
   Status Stop() { return containerd_->Stop(); }
   Result<std::uint64_t> ResidentBytes() const { return containerd_->ResidentBytes(); }
   containerd::ContainerdNode& containerd() { return *containerd_; }
@@ -86,7 +87,9 @@ class CriDriver : public Driver {
   CriDriver(CriDriverConfig config, RuntimeInfo info, std::string runtime_path);
   Created Make(const ContainerSpec& spec, bool start, Nanos timeout);
   Status PreparePauseImage();
+  // The CNI configuration list of the target's pod network; "" for host network.
   Result<std::string> PodNetwork();
+  void RecordPod(const std::string& id, const std::string& sandbox, const std::string& first);
 
   CriDriverConfig config_;
   RuntimeInfo info_;
@@ -101,7 +104,6 @@ class CriDriver : public Driver {
   mutable std::mutex pods_mu_;
   // faultline's id of a pod -> its sandbox's id and its first container's.
   std::map<std::string, std::pair<std::string, std::string>> pods_;
-  void RecordPod(const std::string& id, const std::string& sandbox, const std::string& first);
 };
 
 }  // namespace faultline::drivers::cri

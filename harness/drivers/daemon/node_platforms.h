@@ -24,6 +24,12 @@ inline OpResult TimedCall(const std::function<Status()>& call) {
   return op;
 }
 
+// STATUS, or OK when it says that the thing is not there (anymore): removing what is gone.
+inline Status UnlessGone(Status status) {
+  if (!status.ok() && status.error().code == ErrorCode::kNotFound) return OkStatus();
+  return status;
+}
+
 // PLATFORM has Stop() and ResidentBytes().
 template <typename Platform>
 class NodePlatforms {
