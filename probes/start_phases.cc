@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <span>
 
 namespace faultline::probes {
 namespace {
@@ -28,7 +29,7 @@ void SetFirst(StartTimeline& timeline, const char* phase, std::int64_t ts) {
 }
 
 // What one creating session (create or run) says about its container.
-void ReadCreatingSession(const std::vector<ProbeEvent>& events, const std::string& id,
+void ReadCreatingSession(std::span<const ProbeEvent> events, const std::string& id,
                          StartTimeline& timeline) {
   for (const ProbeEvent& e : events) {
     switch (e.kind) {
@@ -48,7 +49,10 @@ void ReadCreatingSession(const std::vector<ProbeEvent>& events, const std::strin
         SetFirst(timeline, kPhasePid1, e.ts_ns);
         break;
       case EventKind::kListen: SetFirst(timeline, kPhaseReady, e.ts_ns); break;
-      case EventKind::kExit: SetFirst(timeline, kPhaseExit, e.ts_ns); break;
+      case EventKind::kExit:
+        // An earlier session of the same pid may have left a pid 1 that exits only now.
+        if (!timeline.pid1 || e.pid == timeline.pid1) SetFirst(timeline, kPhaseExit, e.ts_ns);
+        break;
       default: break;
     }
   }
@@ -80,22 +84,28 @@ std::map<std::string, StartTimeline> StartPhaseJoiner::Timelines() const {
     // Ring buffers deliver per-CPU order only.
     std::stable_sort(events.begin(), events.end(),
                      [](const ProbeEvent& a, const ProbeEvent& b) { return a.ts_ns < b.ts_ns; });
-    auto exec = std::find_if(events.begin(), events.end(),
-                             [](const ProbeEvent& e) { return e.kind == EventKind::kRuntimeExec; });
-    // A session whose start was lost cannot be attributed to a container.
-    if (exec == events.end() || exec->args.empty()) continue;
-    const std::string& id = exec->args.back();
-    const std::string verb = VerbOf(exec->args);
-    if (verb.empty()) continue;  // state, kill, delete...
-    StartTimeline& timeline = out[id];
-    timeline.container = id;
-    if (verb == "start") {
-      SetFirst(timeline, kPhaseStartExec, exec->ts_ns);
-      // With create + start the user process is exec'd by the create session's pid 1; a start
-      // session has nothing else to say.
-      continue;
+    // A session is named by its runtime process's pid, which the kernel hands out again once
+    // the pids wrap (pid_max 32768 is a few hundred daemon-made containers): each runtime exec
+    // begins a session of its own. Events before the first belong to a session whose start
+    // was lost and cannot be attributed to a container.
+    auto is_exec = [](const ProbeEvent& e) { return e.kind == EventKind::kRuntimeExec; };
+    for (auto exec = std::find_if(events.begin(), events.end(), is_exec); exec != events.end();) {
+      const auto next = std::find_if(exec + 1, events.end(), is_exec);
+      const std::string verb = VerbOf(exec->args);
+      if (!exec->args.empty() && !verb.empty()) {  // not state, kill, delete...
+        const std::string& id = exec->args.back();
+        StartTimeline& timeline = out[id];
+        timeline.container = id;
+        if (verb == "start") {
+          // With create + start the user process is exec'd by the create session's pid 1; a
+          // start session has nothing else to say.
+          SetFirst(timeline, kPhaseStartExec, exec->ts_ns);
+        } else {
+          ReadCreatingSession({exec, next}, id, timeline);
+        }
+      }
+      exec = next;
     }
-    ReadCreatingSession(events, id, timeline);
   }
   // A start session alone (its create was not seen) is no timeline.
   for (auto it = out.begin(); it != out.end();) {

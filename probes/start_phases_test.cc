@@ -87,6 +87,27 @@ TEST(StartPhases, CreateStartTakesUserExecFromTheCreateSessionAndStartFromTheOth
   EXPECT_EQ(t.at.at(kPhaseCgroup), 5);
 }
 
+// The kernel hands a runtime's pid out again once pids wrap: a later session with the same id is
+// a session of its own, and the earlier container's pid 1 exiting meanwhile is not its exit.
+TEST(StartPhases, APidReusedByALaterRuntimeStartsASessionOfItsOwn) {
+  StartPhaseJoiner joiner;
+  std::vector<ProbeEvent> first = RunSession(100, "fl-a-1", 1000);
+  first.pop_back();  // its pid 1 (103) keeps running
+  for (auto& e : first) joiner.Add(e);
+  for (auto& e : RunSession(100, "fl-b-1", 5000)) {
+    e.pid = e.pid == 103 ? 203 : e.pid;  // the second container's pid 1 is another process
+    joiner.Add(e);
+  }
+  joiner.Add(Ev(5025, EventKind::kExit, 100, 103));  // the first container's pid 1 exits now
+  auto timelines = joiner.Timelines();
+  ASSERT_EQ(timelines.size(), 2u);
+  EXPECT_EQ(timelines.at("fl-a-1").at.at(kPhaseUserExec), 1034);
+  EXPECT_EQ(timelines.at("fl-a-1").at.count(kPhaseExit), 0u);
+  EXPECT_EQ(timelines.at("fl-b-1").at.at(kPhaseRuntimeExec), 5000);
+  EXPECT_EQ(timelines.at("fl-b-1").at.at(kPhaseUserExec), 5034);
+  EXPECT_EQ(timelines.at("fl-b-1").at.at(kPhaseExit), 5040);
+}
+
 TEST(StartPhases, FirstListenOfTheContainerIsReady) {
   StartPhaseJoiner joiner;
   auto events = RunSession(100, "fl-a-1", 1000);

@@ -161,7 +161,7 @@ TEST_F(CriDriverTest, APodRunsAsCtrSeesItAndIsGoneOnceDeleted) {
   drivers::OpResult started = created.container->Start(60s);
   ASSERT_TRUE(started.status.ok()) << started.status.error().ToString();
 
-  // From outside: the first container's init in /proc, in a cgroup below the pod's, which is
+  // From outside: the last container's init in /proc, in a cgroup below the pod's, which is
   // below the node's.
   const drivers::ContainerIdentity identity = created.container->Identity();
   ASSERT_GT(identity.init_pid, 0);

@@ -404,7 +404,7 @@ TEST_F(PlatformRunTest, CriPodsOnHostAndCniNetworksSplitIntoSandboxCreateAndStar
   ASSERT_FALSE(result.is_null()) << output;
   const bool ebpf = PathExists("/sys/kernel/btf/vmlinux");
   Tally tally = TallySamples(result);
-  // The pause's task started before the pod's first container's: shim-stamped, per pod.
+  // The pause's task started before the pod's last container's: shim-stamped, per pod.
   std::map<std::string, int> sandbox_first;
   for (const auto& sample : result["samples"]) {
     if (sample["op"] != "run" || !sample["ok"].get<bool>() || !sample.contains("events")) continue;

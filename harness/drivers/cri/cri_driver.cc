@@ -41,11 +41,12 @@ class CriPod : public Container {
       : node_(node), id_(std::move(id)), config_(std::move(config)) {}
 
   const std::string& id() const override { return id_; }
-  // The pod's first container, named once created: a short command may have exited before its
-  // pid was asked for, and its probes' phases are still its own.
+  // The pod's last container (started last: the pod has started once its user process runs),
+  // named once created: a short command may have exited before its pid was asked for, and its
+  // probes' phases are still its own.
   ContainerIdentity Identity() const override {
     if (containers_.empty()) return {};
-    return {containers_.front(), config_.cgroup_parent.substr(1), init_pid_.load()};
+    return {containers_.back(), config_.cgroup_parent.substr(1), init_pid_.load()};
   }
   std::string& sandbox() { return sandbox_; }
   std::vector<std::string>& containers() { return containers_; }
@@ -137,7 +138,7 @@ class CriPod : public Container {
         timeout);
   }
   void LearnInitPid(Nanos timeout) {
-    auto status = node_->client().ContainerStatus(containers_.front(), true, timeout);
+    auto status = node_->client().ContainerStatus(containers_.back(), true, timeout);
     if (status.ok() && status->pid > 0) init_pid_ = status->pid;
   }
 
@@ -401,7 +402,7 @@ Created CriDriver::Make(const ContainerSpec& spec, bool start, Nanos timeout) {
     return OkStatus();
   });
   if (!made->containers().empty()) {
-    RecordPod(spec.id, made->sandbox(), made->containers().front());
+    RecordPod(spec.id, made->sandbox(), made->containers().back());
   }
   if (start && created.create.status.ok()) made->LearnInitPid(timeout);
   created.container = std::move(container);

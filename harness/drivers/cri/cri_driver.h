@@ -76,7 +76,7 @@ class CriDriver : public Driver {
   Created Run(const ContainerSpec& spec, Nanos timeout) override;
   Result<std::uint64_t> ResidentOverheadBytes() override { return nodes_.ResidentBytes(); }
   chaos::PlatformDaemon* Daemon(const std::string& node) override { return nodes_.Daemon(node); }
-  // Per pod: its first container's task_create and task_start, and its sandbox's as
+  // Per pod: its last container's task_create and task_start, and its sandbox's as
   // sandbox_task_create and sandbox_task_start.
   std::map<std::string, std::map<std::string, std::int64_t>> PlatformStamps() const override;
 
@@ -102,7 +102,7 @@ class CriDriver : public Driver {
   std::optional<cluster::SubnetLease> subnet_;  // the pods' addresses (network: cni)
 
   mutable std::mutex pods_mu_;
-  // faultline's id of a pod -> its sandbox's id and its first container's.
+  // faultline's id of a pod -> its sandbox's id and its last container's.
   std::map<std::string, std::pair<std::string, std::string>> pods_;
 };
 
