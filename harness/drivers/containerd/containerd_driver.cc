@@ -171,16 +171,9 @@ Result<std::string> ContainerdDriver::ImportImage(const PlatformNode& node,
 }
 
 ProbeScope ContainerdDriver::Probes() const {
-  ProbeScope scope;
-  // containerd -> shim -> runtime: sessions begin below each node's containerd. The
-  // controller's descendants also include a containerd that a platform fault started again.
-  nodes_.ForEach([&](const ContainerdNode& node) {
-    if (node.pid() > 0) scope.daemon_roots.push_back(node.pid());
-  });
-  scope.daemon_roots.push_back(getpid());
-  scope.runtimes = {config_.runtime};
-  scope.helpers = {"containerd-shim"};  // containerd-shim-runc-v2, cut to 15 characters
-  return scope;
+  std::vector<pid_t> containerds;
+  nodes_.ForEach([&](const ContainerdNode& node) { containerds.push_back(node.pid()); });
+  return ContainerdProbeScope(containerds, config_.runtime);
 }
 
 std::map<std::string, std::map<std::string, std::int64_t>> ContainerdDriver::PlatformStamps()

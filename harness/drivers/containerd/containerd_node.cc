@@ -1,5 +1,7 @@
 #include "harness/drivers/containerd/containerd_node.h"
 
+#include <unistd.h>
+
 #include "harness/core/cgroup.h"
 #include "harness/core/files.h"
 #include "harness/core/process.h"
@@ -145,6 +147,17 @@ Status ContainerdNode::ImportImage(const std::string& path) {
 Result<std::uint64_t> ContainerdNode::ResidentBytes() const {
   // The mount namespace holder is faultline's, not containerd's.
   return CgroupPssBytes(footprint_.platform_cgroup(), {mounts_.pid()});
+}
+
+ProbeScope ContainerdProbeScope(const std::vector<pid_t>& containerds, const std::string& runtime) {
+  ProbeScope scope;
+  for (pid_t pid : containerds) {
+    if (pid > 0) scope.daemon_roots.push_back(pid);
+  }
+  scope.daemon_roots.push_back(getpid());
+  scope.runtimes = {runtime};
+  scope.helpers = {"containerd-shim"};  // containerd-shim-runc-v2, cut to 15 characters
+  return scope;
 }
 
 Status UndoPlatformRecord(const nlohmann::json& data, const std::string& run_id,

@@ -97,6 +97,11 @@ class ContainerdNode {
   std::thread follower_;
 };
 
+// What eBPF sessions follow on nodes whose containerd pids are CONTAINERDS (0: not running):
+// containerd -> shim -> RUNTIME below each of them, and below the controller, whose descendants
+// also include a containerd that a platform fault started again.
+ProbeScope ContainerdProbeScope(const std::vector<pid_t>& containerds, const std::string& runtime);
+
 // Undoes a kPlatformRecord of a dead run whose directory is RUN_DIR (its cgroups, newer
 // records, were removed with every process in them before): mounts below the directory, and
 // the directory.

@@ -319,15 +319,9 @@ Result<std::string> CriDriver::ImportImage(const PlatformNode& node, const Image
 }
 
 ProbeScope CriDriver::Probes() const {
-  ProbeScope scope;
-  // containerd -> shim -> runtime, as for the containerd driver.
-  nodes_.ForEach([&](const CriNode& node) {
-    if (node.containerd().pid() > 0) scope.daemon_roots.push_back(node.containerd().pid());
-  });
-  scope.daemon_roots.push_back(getpid());
-  scope.runtimes = {config_.runtime};
-  scope.helpers = {"containerd-shim"};
-  return scope;
+  std::vector<pid_t> containerds;
+  nodes_.ForEach([&](const CriNode& node) { containerds.push_back(node.containerd().pid()); });
+  return containerd::ContainerdProbeScope(containerds, config_.runtime);
 }
 
 void CriDriver::RecordPod(const std::string& id, const std::string& sandbox,
