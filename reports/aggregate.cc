@@ -107,12 +107,15 @@ std::string MetricUnit(const std::string& metric) {
   return "";
 }
 
+std::string SampleMetric(const Sample& sample) {
+  return sample.op == "run" ? "start_latency" : "op_latency." + sample.op;
+}
+
 std::vector<MetricSeries> CollectMetrics(const Result& result) {
   Collector collector;
   for (const Sample& sample : result.samples) {
     // A "run" sample spans bundle preparation -> user process exec (probes) or start returned.
-    const std::string metric = sample.op == "run" ? "start_latency" : "op_latency." + sample.op;
-    MetricSeries& series = collector.At(sample.step, sample.target, metric);
+    MetricSeries& series = collector.At(sample.step, sample.target, SampleMetric(sample));
     if (!sample.ok) {
       ++series.failed[sample.repetition];
       continue;

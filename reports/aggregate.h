@@ -38,6 +38,8 @@ struct MetricSeries {
 // Failed samples are counted in `failed` and left out of the values. Order: steps as they
 // first appear in the result, then target, then metric (both lexicographic).
 std::vector<MetricSeries> CollectMetrics(const Result& result);
+// The metric a sample's duration is a value of: start_latency for "run", else op_latency.<op>.
+std::string SampleMetric(const Sample& sample);
 
 // One aggregate per series, over all repetitions.
 std::vector<Aggregate> ComputeAggregates(const Result& result);

@@ -37,6 +37,11 @@ struct TargetInfo {
   std::string driver;
   RuntimeInfo runtime;
   ImageInfo image;
+  // Every binary of the platform (the daemon's program, the OCI runtime behind it), as probed.
+  std::vector<RuntimeInfo> components;
+  // What the scenario set beyond the binaries, as written: "runtime.args", "env.NAME",
+  // "daemon.args", "daemon.config" (lists and mappings as JSON text).
+  std::map<std::string, std::string> settings;
 
   bool operator==(const TargetInfo&) const = default;
 };

@@ -73,10 +73,12 @@ json ToJson(const ImageInfo& i) {
 }
 
 json ToJson(const TargetInfo& t) {
-  return {{"name", Utf8(t.name)},
-          {"driver", Utf8(t.driver)},
-          {"runtime", ToJson(t.runtime)},
-          {"image", ToJson(t.image)}};
+  json components = json::array();
+  for (const auto& c : t.components) components.push_back(ToJson(c));
+  json settings = json::object();
+  for (const auto& [key, value] : t.settings) settings[Utf8(key)] = Utf8(value);
+  return {{"name", Utf8(t.name)},     {"driver", Utf8(t.driver)}, {"runtime", ToJson(t.runtime)},
+          {"image", ToJson(t.image)}, {"components", components}, {"settings", settings}};
 }
 
 json Strings(const std::vector<std::string>& v) {
@@ -396,6 +398,7 @@ Status Convert(const json& j, const std::string& path, WindowStats& out);
 Status Convert(const json& j, const std::string& path, DaemonOutcome& out);
 Status Convert(const json& j, const std::string& path, FaultRecord& out);
 Status Convert(const json& j, const std::string& path, GateQuad& out);
+Status Convert(const json& j, const std::string& path, GateMetric& out);
 Status Convert(const json& j, const std::string& path, GateOutcome& out);
 
 template <typename T>
@@ -487,6 +490,8 @@ Status Convert(const json& j, const std::string& path, TargetInfo& out) {
   FL_RETURN_IF_ERROR(Required(j, path, "name", out.name));
   FL_RETURN_IF_ERROR(Optional(j, path, "driver", out.driver));
   FL_RETURN_IF_ERROR(Optional(j, path, "runtime", out.runtime));
+  FL_RETURN_IF_ERROR(Optional(j, path, "components", out.components));
+  FL_RETURN_IF_ERROR(Optional(j, path, "settings", out.settings));
   return Optional(j, path, "image", out.image);
 }
 
@@ -689,20 +694,12 @@ Status Convert(const json& j, const std::string& path, GateQuad& out) {
   return Required(j, path, "contrast", out.contrast);
 }
 
-Status Convert(const json& j, const std::string& path, GateOutcome& out) {
+Status Convert(const json& j, const std::string& path, GateMetric& out) {
   FL_RETURN_IF_ERROR(ExpectObject(j, path));
-  FL_RETURN_IF_ERROR(Required(j, path, "base", out.base));
-  FL_RETURN_IF_ERROR(Required(j, path, "candidate", out.candidate));
-  FL_RETURN_IF_ERROR(Required(j, path, "step", out.step));
   FL_RETURN_IF_ERROR(Required(j, path, "metric", out.metric));
-  FL_RETURN_IF_ERROR(Optional(j, path, "seed", out.seed));
-  FL_RETURN_IF_ERROR(Optional(j, path, "tolerance", out.tolerance));
-  FL_RETURN_IF_ERROR(Optional(j, path, "detection", out.detection));
   FL_RETURN_IF_ERROR(Optional(j, path, "alpha", out.alpha));
-  FL_RETURN_IF_ERROR(Optional(j, path, "max_quads", out.max_quads));
   FL_RETURN_IF_ERROR(Required(j, path, "quads", out.quads));
-  FL_RETURN_IF_ERROR(Required(j, path, "verdict", out.verdict));
-  FL_RETURN_IF_ERROR(Optional(j, path, "reason", out.reason));
+  FL_RETURN_IF_ERROR(Optional(j, path, "verdict", out.verdict));
   FL_RETURN_IF_ERROR(Optional(j, path, "ratio", out.ratio));
   FL_RETURN_IF_ERROR(Optional(j, path, "low", out.low));
   FL_RETURN_IF_ERROR(Optional(j, path, "high", out.high));
@@ -710,6 +707,22 @@ Status Convert(const json& j, const std::string& path, GateOutcome& out) {
   if (std::isnan(out.high)) out.high = std::numeric_limits<double>::infinity();
   FL_RETURN_IF_ERROR(Optional(j, path, "fail_evidence", out.fail_evidence));
   return Optional(j, path, "pass_evidence", out.pass_evidence);
+}
+
+Status Convert(const json& j, const std::string& path, GateOutcome& out) {
+  FL_RETURN_IF_ERROR(ExpectObject(j, path));
+  FL_RETURN_IF_ERROR(Required(j, path, "base", out.base));
+  FL_RETURN_IF_ERROR(Required(j, path, "candidate", out.candidate));
+  FL_RETURN_IF_ERROR(Required(j, path, "step", out.step));
+  FL_RETURN_IF_ERROR(Optional(j, path, "seed", out.seed));
+  FL_RETURN_IF_ERROR(Optional(j, path, "tolerance", out.tolerance));
+  FL_RETURN_IF_ERROR(Optional(j, path, "detection", out.detection));
+  FL_RETURN_IF_ERROR(Optional(j, path, "alpha", out.alpha));
+  FL_RETURN_IF_ERROR(Optional(j, path, "max_quads", out.max_quads));
+  FL_RETURN_IF_ERROR(Required(j, path, "quads", out.quads));
+  FL_RETURN_IF_ERROR(Required(j, path, "metrics", out.metrics));
+  FL_RETURN_IF_ERROR(Required(j, path, "verdict", out.verdict));
+  return Optional(j, path, "reason", out.reason);
 }
 
 Status ConvertResult(const json& j, reports::Result& out) {
@@ -777,23 +790,23 @@ nlohmann::json ToJson(const reports::Result& result) {
   if (!result.signals.empty()) j["signals"] = Array(result.signals);
   if (result.gate) {
     const GateOutcome& g = *result.gate;
-    j["gate"] = {{"base", Utf8(g.base)},
-                 {"candidate", Utf8(g.candidate)},
-                 {"step", Utf8(g.step)},
-                 {"metric", g.metric},
-                 {"seed", g.seed},
-                 {"tolerance", g.tolerance},
-                 {"detection", g.detection},
-                 {"alpha", g.alpha},
-                 {"max_quads", g.max_quads},
-                 {"quads", Array(g.quads)},
-                 {"verdict", g.verdict},
-                 {"reason", Utf8(g.reason)},
-                 {"ratio", Finite(g.ratio)},
-                 {"low", Finite(g.low)},
-                 {"high", Finite(g.high)},
-                 {"fail_evidence", Finite(g.fail_evidence)},
-                 {"pass_evidence", Finite(g.pass_evidence)}};
+    json metrics = json::array();
+    for (const GateMetric& m : g.metrics) {
+      metrics.push_back({{"metric", Utf8(m.metric)},
+                         {"alpha", m.alpha},
+                         {"quads", Array(m.quads)},
+                         {"verdict", m.verdict},
+                         {"ratio", Finite(m.ratio)},
+                         {"low", Finite(m.low)},
+                         {"high", Finite(m.high)},
+                         {"fail_evidence", Finite(m.fail_evidence)},
+                         {"pass_evidence", Finite(m.pass_evidence)}});
+    }
+    j["gate"] = {
+        {"base", Utf8(g.base)}, {"candidate", Utf8(g.candidate)}, {"step", Utf8(g.step)},
+        {"seed", g.seed},       {"tolerance", g.tolerance},       {"detection", g.detection},
+        {"alpha", g.alpha},     {"max_quads", g.max_quads},       {"quads", g.quads},
+        {"metrics", metrics},   {"verdict", g.verdict},           {"reason", Utf8(g.reason)}};
   }
   return j;
 }

@@ -168,19 +168,28 @@ reports::Result FullResult() {
   gate.base = "runc";
   gate.candidate = "runc-next";
   gate.step = "storm";
-  gate.metric = "start_latency";
   gate.seed = 11;
   gate.tolerance = 0.03;
   gate.detection = 0.1;
   gate.alpha = 0.01;
   gate.max_quads = 60;
-  gate.quads = {{"BAAB", {0.0125, 0.01, 0.0101, 0.0124}, 0.21}};
+  gate.quads = 1;
+  GateMetric metric;
+  metric.metric = "start_latency";
+  metric.alpha = 0.005;
+  metric.quads = {{"BAAB", {0.0125, 0.01, 0.0101, 0.0124}, 0.21}};
+  metric.verdict = "fail";
+  metric.ratio = 1.24;
+  metric.low = 1.1;
+  metric.high = 1.4;
+  metric.fail_evidence = 120;
+  metric.pass_evidence = 0.1;
+  GateMetric open = metric;
+  open.metric = "op_latency.create";
+  open.verdict = "";
+  open.high = INFINITY;
+  gate.metrics = {metric, open};
   gate.verdict = "fail";
-  gate.ratio = 1.24;
-  gate.low = 1.1;
-  gate.high = 1.4;
-  gate.fail_evidence = 120;
-  gate.pass_evidence = 0.1;
   r.gate = gate;
   return r;
 }
@@ -215,14 +224,14 @@ TEST(ResultJson, OptionalFieldsOmitted) {
 
 TEST(ResultJson, AGatesOpenBoundIsNullAndReadsBackOpen) {
   reports::Result open = FullResult();
-  open.gate->low = 0;
-  open.gate->high = INFINITY;
+  open.gate->metrics[0].low = 0;
+  open.gate->metrics[0].high = INFINITY;
   const nlohmann::json j = ToJson(open);
-  EXPECT_TRUE(j["gate"]["high"].is_null());
-  EXPECT_EQ(j["gate"]["quads"][0]["medians"].size(), 4u);
+  EXPECT_TRUE(j["gate"]["metrics"][0]["high"].is_null());
+  EXPECT_EQ(j["gate"]["metrics"][0]["quads"][0]["medians"].size(), 4u);
   auto back = FromJson(j);
   ASSERT_TRUE(back.ok()) << back.error().ToString();
-  EXPECT_TRUE(std::isinf(back->gate->high));
+  EXPECT_TRUE(std::isinf(back->gate->metrics[0].high));
   EXPECT_TRUE(*back == open);
   reports::Result none = FullResult();
   none.gate.reset();

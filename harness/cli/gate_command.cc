@@ -18,19 +18,25 @@ namespace {
 
 constexpr const char* kHelp =
     R"(usage: faultline gate SCENARIO [--base TARGET] [--candidate TARGET] [--step STEP]
-                      [--tolerance PCT] [--detection PCT] [--alpha P] [--max-quads N]
-                      [--seed N] [--out DIR] [--junit FILE] [--markdown FILE] [--no-probes]
+                      [--metric METRIC]... [--tolerance PCT] [--detection PCT] [--alpha P]
+                      [--max-quads N] [--seed N] [--out DIR] [--junit FILE] [--markdown FILE]
+                      [--no-probes]
 
 Gates CANDIDATE against BASE (two targets of SCENARIO) inside one run: the step STEP (a start
 step; default the scenario's only recorded one) runs in quads of four slots, ABBA or BAAB by a
-seeded coin, each slot one execution of the step summarised by its median start_latency. After
-each quad an anytime-valid sequential test decides, and the run stops as soon as it can:
-  FAIL          the candidate is shown slower than the base by more than --tolerance (3%)
-  PASS          it is shown slower by less than --detection (10%)
+seeded coin, each slot one execution of the step summarised by its median of each METRIC
+(start_latency, or op_latency.<operation> such as op_latency.create; default start_latency).
+After each quad an anytime-valid sequential test per metric decides, and the run stops as soon
+as it can:
+  FAIL          the candidate is shown slower than the base by more than --tolerance (3%) on
+                some metric
+  PASS          it is shown slower by less than --detection (10%) on every metric
   INCONCLUSIVE  neither, after --max-quads quads (60)
 Either wrong verdict has probability at most --alpha (0.01), whatever the host's drift: the
-bound comes from the random order alone. The ratio B/A (Hodges-Lehmann) and its anytime-valid
-confidence sequence are printed after every quad and written to DIR/result.json (`gate`).
+bound comes from the random order alone, and several metrics share it (each is tested at
+alpha / metrics, Bonferroni). The ratio B/A (Hodges-Lehmann) of each metric and its
+anytime-valid confidence sequence are printed after every quad and written to
+DIR/result.json (`gate`).
 Other targets of SCENARIO are left out; its steps that record nothing run once per target
 first, as warm-ups. SCENARIO's `gate:` section gives defaults for every option but the seed
 and the outputs; --base and --candidate are required without it.
@@ -97,6 +103,8 @@ int GateCommand(const Args& args) {
       gate.candidate = value;
     } else if (arg == "--step") {
       gate.step = value;
+    } else if (arg == "--metric") {
+      gate.metrics.push_back(value);
     } else if (arg == "--out") {
       request.out_dir = value;
     } else if (arg == "--junit") {
@@ -134,6 +142,7 @@ int GateCommand(const Args& args) {
   if (gate.base.empty()) gate.base = defaults.base;
   if (gate.candidate.empty()) gate.candidate = defaults.candidate;
   if (gate.step.empty()) gate.step = defaults.step;
+  if (gate.metrics.empty()) gate.metrics = defaults.metrics;
   gate.config.tolerance = tolerance.value_or(defaults.tolerance.value_or(gate.config.tolerance));
   gate.config.detection = detection.value_or(defaults.detection.value_or(gate.config.detection));
   gate.config.alpha = alpha.value_or(defaults.alpha.value_or(gate.config.alpha));

@@ -20,6 +20,7 @@
 #include <future>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -111,18 +112,35 @@ Result<ProcessOutcome> RunProcess(const ProcessSpec& spec) {
   auto on_exit = bp::on_exit([&](int, const std::error_code&) { exited = true; });
   std::unique_ptr<bp::child> child;
   try {
+    auto spawn = [&](auto&&... environment) {
+      if (spec.output_file.empty()) {
+        child = std::make_unique<bp::child>(bp::exe = exe, bp::args = args, bp::std_in.close(),
+                                            bp::std_out > out, bp::std_err > err, ioc, ChildSetup{},
+                                            on_exit, environment...);
+      } else {
+        child = std::make_unique<bp::child>(
+            bp::exe = exe, bp::args = args,
+            bp::std_in<bp::null, (bp::std_out & bp::std_err)> boost::filesystem::path(
+                spec.output_file),
+            ioc, ChildSetup{}, on_exit, environment...);
+      }
+    };
+    // The environment is copied only when the target sets some: none on the usual path.
+    std::optional<bp::environment> environment;
+    if (!spec.env.empty()) {
+      environment.emplace(boost::this_process::environment());
+      for (const std::string& assignment : spec.env) {
+        const auto equals = assignment.find('=');
+        (*environment)[assignment.substr(0, equals)] =
+            equals == std::string::npos ? "" : assignment.substr(equals + 1);
+      }
+    }
     std::lock_guard lock(g_spawn_mu);
     outcome.start_ns = BootNowNs();
-    if (spec.output_file.empty()) {
-      child = std::make_unique<bp::child>(bp::exe = exe, bp::args = args, bp::std_in.close(),
-                                          bp::std_out > out, bp::std_err > err, ioc, ChildSetup{},
-                                          on_exit);
+    if (environment) {
+      spawn(*environment);
     } else {
-      child = std::make_unique<bp::child>(
-          bp::exe = exe, bp::args = args,
-          bp::std_in<bp::null, (bp::std_out & bp::std_err)> boost::filesystem::path(
-              spec.output_file),
-          ioc, ChildSetup{}, on_exit);
+      spawn();
     }
     g_managed.insert(child->id());
   } catch (const std::exception& e) {

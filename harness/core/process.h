@@ -22,6 +22,7 @@ struct ProcessSpec {
   // the program hands its stdio to long-lived descendants (a container's init), which would
   // otherwise keep the pipes open.
   std::string output_file;
+  std::vector<std::string> env;  // NAME=VALUE set over the controller's environment
 };
 
 struct ProcessOutcome {

@@ -30,7 +30,7 @@ const std::vector<DriverSpec>& DriverCatalog() {
        {{"runtime", {"runc", "crun"}, true}},
        "",
        {},
-       true},
+       /*runtime_args=*/true},
       {"docker",
        "Docker Engine: a private dockerd with its own containerd per node, inside the node, "
        "driven through the Engine API on its unix socket",
@@ -39,23 +39,58 @@ const std::vector<DriverSpec>& DriverCatalog() {
         // An existing daemon's socket instead (cluster: local only): faultline then touches
         // only the containers and the image it made, and starts or kills no daemon.
         // (the schema checks that it is unix:///PATH)
-        {"endpoint", {}, false}},
+        {"endpoint", {}, false},
+        {"daemon", {}, false}},
        "dockerd",
-       {"endpoint"}},
+       {"endpoint"},
+       /*runtime_args=*/true,
+       {"--config-file",
+        "--containerd",
+        "--data-root",
+        "--exec-root",
+        "--pidfile",
+        "-p",
+        "-H",
+        "--host",
+        "--bridge",
+        "-b",
+        "--iptables",
+        "--ip6tables",
+        "--ip-forward",
+        "--ip-masq",
+        "--userland-proxy",
+        "--storage-driver",
+        "-s",
+        "--exec-opt",
+        "--cgroup-parent",
+        "--live-restore",
+        "--add-runtime",
+        "--default-runtime"},
+       /*daemon_config=*/true,
+       {"containerd", "data-root", "exec-root", "pidfile", "hosts", "bridge", "iptables",
+        "ip6tables", "ip-forward", "ip-masq", "userland-proxy", "storage-driver", "exec-opts",
+        "cgroup-parent", "live-restore", "runtimes", "default-runtime"}},
       {"podman",
        "Podman: per node its own store and configuration, through the libpod API service "
        "started inside the node (via: service) or one podman command per operation (via: cli)",
-       {{"runtime", {"runc", "crun"}, false}, {"via", {"service", "cli"}, false}},
+       {{"runtime", {"runc", "crun"}, false},
+        {"via", {"service", "cli"}, false},
+        {"daemon", {}, false}},
        "podman system service",
-       {"via=cli"}},
+       {"via=cli"},
+       /*runtime_args=*/true,
+       {"--root", "--runroot", "--runtime", "--cgroup-manager", "--storage-driver", "--tmpdir",
+        "--url", "--remote", "-r", "--connection", "-c", "--events-backend", "--network-config-dir",
+        "--volumepath", "--cni-config-dir"}},
       {"containerd",
        "containerd through its gRPC API: a private containerd per node, inside the node, "
        "containers made as its own client makes them (snapshot, container, task) in namespace "
        "faultline",
-       {{"runtime", {"runc", "crun"}, false}},
+       {{"runtime", {"runc", "crun"}, false}, {"daemon", {}, false}},
        "containerd",
        {},
-       true},
+       /*runtime_args=*/false,
+       {"--config", "-c", "--address", "-a", "--root", "--state"}},
       {"cri",
        "the kubelet's path: containerd's CRI plugin, a private containerd per node inside the "
        "node, pods started through the CRI as the kubelet starts them (RunPodSandbox with a "
@@ -63,10 +98,12 @@ const std::vector<DriverSpec>& DriverCatalog() {
        {{"runtime", {"runc", "crun"}, false},
         {"network", {"host", "cni"}, false},
         // {containers: N}: each pod's containers (the schema checks the mapping)
-        {"pod", {}, false}},
+        {"pod", {}, false},
+        {"daemon", {}, false}},
        "containerd",
        {},
-       true},
+       /*runtime_args=*/false,
+       {"--config", "-c", "--address", "-a", "--root", "--state"}},
   };
   return catalog;
 }
@@ -79,7 +116,8 @@ const DriverSpec* FindDriverSpec(const std::string& name) {
 }
 
 const std::vector<std::string>& CommonTargetFields() {
-  static const std::vector<std::string> fields = {"name", "driver", "image", "resources", "node"};
+  static const std::vector<std::string> fields = {"name",      "driver", "image",
+                                                  "resources", "node",   "env"};
   return fields;
 }
 

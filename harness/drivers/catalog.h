@@ -26,8 +26,14 @@ struct DriverSpec {
   // Fields with which faultline runs no daemon of its own after all: "via=cli" (that value),
   // "endpoint" (present at all: the daemon is someone else's).
   std::vector<std::string> no_daemon_when;
-  // Whether `runtime` may name its binary by path ({name, path}) instead of finding it in PATH.
-  bool runtime_by_path = false;
+  // Whether runtime.args reach the runtime (containerd's runc shim passes it none).
+  bool runtime_args = false;
+  // `daemon: {path, args, config}` (a field of its own when taken): the program's flags that
+  // faultline sets itself, which args may not set again, and whether `config` is taken, with
+  // the keys of it that faultline sets.
+  std::vector<std::string> owned_flags;
+  bool daemon_config = false;
+  std::vector<std::string> owned_config;
 
   const DriverField* FindField(const std::string& field) const;
 };

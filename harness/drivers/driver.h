@@ -28,6 +28,17 @@ struct RuntimeInfo {
   std::string sha256;
 };
 
+// The program to run: PATH (given by the target) when set, else NAME (found in PATH).
+inline std::string ProgramOf(const std::string& name, const std::string& path) {
+  return path.empty() ? name : path;
+}
+
+// The kernel's command name of a process that executed PATH (the probes match runtimes by it):
+// its last component, cut to 15 characters.
+inline std::string CommandNameOf(const std::string& path) {
+  return path.substr(path.rfind('/') + 1).substr(0, 15);
+}
+
 // When an operation ran, as CLOCK_BOOTTIME ns, and how it ended.
 struct OpResult {
   std::int64_t start_ns = 0;
@@ -123,6 +134,9 @@ class Driver {
  public:
   virtual ~Driver() = default;
   virtual const RuntimeInfo& runtime() const = 0;
+  // Every binary of the target's platform, with its version and digest: the daemon's program
+  // and the OCI runtime behind it (what an upgrade changes).
+  virtual std::vector<RuntimeInfo> components() const { return {runtime()}; }
   // The node's platform daemon, journaled before it starts (a no-op for daemonless drivers).
   virtual Status StartPlatform(const PlatformNode& node) = 0;
   // Stops what StartPlatform started on NODE and releases its journal records. Idempotent.

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "harness/core/files.h"
+#include "harness/core/process.h"
 #include "harness/drivers/docker/docker_kind.h"
 #include "harness/drivers/oci/oci_kind.h"
 #include "harness/drivers/podman/podman_kind.h"
@@ -76,12 +77,39 @@ Status RequireInPath(const scenario::Target& target, const std::vector<std::stri
                      const std::string& packages) {
   for (const auto& program : programs) {
     if (FindExecutable(program).empty()) {
+      if (program.front() == '/') {
+        return FailedPrecondition("target " + target.name + ": " + program +
+                                  " is not an executable file");
+      }
       return FailedPrecondition("target " + target.name + ": " + program +
                                 " not found in PATH (install the Debian packages " + packages +
                                 ")");
     }
   }
   return OkStatus();
+}
+
+Result<RuntimeInfo> ProbeProgram(const std::string& name, const std::string& path,
+                                 const std::string& package,
+                                 const std::function<std::string(const std::string&)>& version_of) {
+  RuntimeInfo info;
+  info.name = name;
+  info.path = FindExecutable(ProgramOf(name, path));
+  if (info.path.empty()) {
+    if (!path.empty()) return FailedPrecondition(path + " is not an executable file");
+    return FailedPrecondition(name + " not found in PATH (install the Debian package " + package +
+                              ")");
+  }
+  FL_ASSIGN_OR_RETURN(std::string version, RunForOutput({info.path, "--version"}));
+  info.version = version_of(version);
+  FL_ASSIGN_OR_RETURN(info.sha256, Sha256File(info.path));
+  return info;
+}
+
+std::vector<std::string> EnvAssignments(const scenario::Target& target) {
+  std::vector<std::string> assignments;
+  for (const auto& [name, value] : target.env) assignments.push_back(name + "=" + value);
+  return assignments;
 }
 
 const std::vector<const DriverKind*>& DriverKinds() {

@@ -3,6 +3,7 @@
 // code outside harness/drivers/<name>/ names a runtime or a daemon.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -59,10 +60,18 @@ class DriverKind {
   virtual Status Undo(const JournalEntry& entry, const UndoContext& context) const = 0;
 };
 
-// FailedPrecondition naming the first of PROGRAMS that TARGET needs and PATH lacks, and the
-// Debian PACKAGES that bring them.
+// FailedPrecondition naming the first of PROGRAMS that TARGET needs and PATH lacks (or, for an
+// absolute path, that is no executable), and the Debian PACKAGES that bring them.
 Status RequireInPath(const scenario::Target& target, const std::vector<std::string>& programs,
                      const std::string& packages);
+// A platform's program NAME (the binary at PATH when given, else found in PATH): its version, as
+// VERSION_OF reads it from `--version`, and its digest. FailedPrecondition naming the Debian
+// PACKAGE when it is missing.
+Result<RuntimeInfo> ProbeProgram(const std::string& name, const std::string& path,
+                                 const std::string& package,
+                                 const std::function<std::string(const std::string&)>& version_of);
+// TARGET's env as NAME=VALUE assignments.
+std::vector<std::string> EnvAssignments(const scenario::Target& target);
 
 // One per catalog entry, in the catalog's order.
 const std::vector<const DriverKind*>& DriverKinds();

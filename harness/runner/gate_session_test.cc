@@ -33,6 +33,20 @@ GateRequest Request() {
   return request;
 }
 
+// A slot's samples: one successful sample of OP per value (seconds).
+std::vector<reports::Sample> Samples(const std::vector<double>& values,
+                                     const std::string& op = "run") {
+  std::vector<reports::Sample> samples;
+  for (double value : values) {
+    reports::Sample sample;
+    sample.op = op;
+    sample.ok = true;
+    sample.duration_ns = static_cast<std::int64_t>(value * 1e9);
+    samples.push_back(sample);
+  }
+  return samples;
+}
+
 class GateSessionTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -42,18 +56,26 @@ class GateSessionTest : public ::testing::Test {
   }
   const std::string& TargetOf(const Execution& e) { return plan_.targets[e.target].target->name; }
   // Runs SESSION to its end with slots whose values are NOISE around 10 ms, times RATIO for the
-  // candidate, drifting upward by half over the run; returns the quads used.
-  int RunToEnd(GateSession& session, double ratio, double noise, std::uint64_t seed) {
+  // candidate, drifting upward by half over the run; returns the quads used. Each slot has
+  // start_latency samples and op_latency.create samples, the latter times CREATE_RATIO for the
+  // candidate.
+  int RunToEnd(GateSession& session, double ratio, double noise, std::uint64_t seed,
+               double create_ratio = 1.0) {
     std::mt19937_64 random(seed);
     std::normal_distribution<double> jitter(0, noise);
     int slots = 0;
     while (auto next = session.Next()) {
       const double drift = 1 + 0.5 * slots / 240.0;
-      const double scale = TargetOf(*next) == "next" ? ratio : 1.0;
-      std::vector<double> values;
-      for (int i = 0; i < 5; ++i)
-        values.push_back(0.010 * drift * scale * std::exp(jitter(random)));
-      session.SlotDone(values);
+      const bool candidate = TargetOf(*next) == "next";
+      std::vector<double> starts, creates;
+      for (int i = 0; i < 5; ++i) {
+        starts.push_back(0.010 * drift * (candidate ? ratio : 1.0) * std::exp(jitter(random)));
+        creates.push_back(0.004 * drift * (candidate ? create_ratio : 1.0) *
+                          std::exp(jitter(random)));
+      }
+      std::vector<reports::Sample> samples = Samples(starts);
+      for (auto& create : Samples(creates, "create")) samples.push_back(create);
+      session.SlotDone(samples);
       ++slots;
     }
     EXPECT_EQ(slots % 4, 0);
@@ -76,10 +98,13 @@ TEST_F(GateSessionTest, EachQuadRunsBothTargetsTwiceInTheSeededOrder) {
       EXPECT_EQ(next->step->name, "storm");
       EXPECT_EQ(next->repetition, static_cast<std::uint32_t>(quad * 4 + slot));
       EXPECT_EQ(TargetOf(*next), reports::RunsCandidate(order, slot) ? "next" : "base");
-      session->SlotDone({0.01, 0.011, 0.012});
+      session->SlotDone(Samples({0.01, 0.011, 0.012}));
     }
   }
-  EXPECT_EQ(session->outcome().quads.size(), 5u);
+  EXPECT_EQ(session->outcome().quads, 5);
+  ASSERT_EQ(session->outcome().metrics.size(), 1u);
+  EXPECT_EQ(session->outcome().metrics[0].metric, "start_latency");
+  EXPECT_EQ(session->outcome().metrics[0].quads.size(), 5u);
   EXPECT_EQ(session->outcome().seed, 42u);
   // The warm-up runs once for each of the two targets first; the other target and the
   // ungated ramp not at all.
@@ -94,13 +119,14 @@ TEST_F(GateSessionTest, PassesTwinsAndFailsASlowerCandidateWithTheRatioBracketed
   const int twin_quads = RunToEnd(*twins, 1.0, 0.04, 1);
   EXPECT_EQ(twins->outcome().verdict, "pass");
   EXPECT_LE(twin_quads, 30);
-  EXPECT_LT(twins->outcome().low, 1.0);
-  EXPECT_GT(twins->outcome().high, 1.0);
+  EXPECT_LT(twins->outcome().metrics[0].low, 1.0);
+  EXPECT_GT(twins->outcome().metrics[0].high, 1.0);
 
   auto slow = GateSession::Create(plan_, Request());
   ASSERT_TRUE(slow.ok());
   RunToEnd(*slow, 1.25, 0.04, 2);
-  const reports::GateOutcome& out = slow->outcome();
+  EXPECT_EQ(slow->outcome().verdict, "fail");
+  const reports::GateMetric& out = slow->outcome().metrics[0];
   EXPECT_EQ(out.verdict, "fail");
   EXPECT_GT(out.fail_evidence, 1 / out.alpha);
   EXPECT_LT(out.low, 1.25);
@@ -114,13 +140,46 @@ TEST_F(GateSessionTest, ASlotWithoutAStartStopsItInconclusive) {
   auto session = GateSession::Create(plan_, Request());
   ASSERT_TRUE(session.ok());
   ASSERT_TRUE(session->Next().has_value());
-  session->SlotDone({0.01});
+  session->SlotDone(Samples({0.01}));
   ASSERT_TRUE(session->Next().has_value());
-  session->SlotDone({});
+  session->SlotDone(Samples({0.01}, "create"));
   EXPECT_FALSE(session->Next().has_value());
   EXPECT_EQ(session->outcome().verdict, "inconclusive");
-  EXPECT_EQ(session->outcome().reason, "slot 2 of quad 1 had no successful start");
-  EXPECT_TRUE(session->outcome().quads.empty());
+  EXPECT_EQ(session->outcome().reason,
+            "slot 2 of quad 1 had no successful sample of start_latency");
+  EXPECT_EQ(session->outcome().quads, 0);
+}
+
+// Several metrics share alpha (Bonferroni): one slower metric FAILs the gate, named, while the
+// unchanged one may still be undecided; twins on both PASS only once both have.
+TEST_F(GateSessionTest, SeveralMetricsShareAlphaAndOneSlowerMetricFailsTheGate) {
+  GateRequest request = Request();
+  request.metrics = {"start_latency", "op_latency.create"};
+  auto slow = GateSession::Create(plan_, request);
+  ASSERT_TRUE(slow.ok()) << slow.error().ToString();
+  ASSERT_EQ(slow->outcome().metrics.size(), 2u);
+  EXPECT_DOUBLE_EQ(slow->outcome().alpha, 0.01);
+  EXPECT_DOUBLE_EQ(slow->outcome().metrics[0].alpha, 0.005);
+  EXPECT_DOUBLE_EQ(slow->outcome().metrics[1].alpha, 0.005);
+  RunToEnd(*slow, 1.0, 0.04, 3, /*create_ratio=*/1.3);
+  EXPECT_EQ(slow->outcome().verdict, "fail");
+  EXPECT_EQ(slow->outcome().metrics[1].verdict, "fail");
+  EXPECT_NE(slow->outcome().metrics[0].verdict, "fail");
+  EXPECT_GT(slow->outcome().metrics[1].fail_evidence, 1 / 0.005);
+  EXPECT_NEAR(slow->outcome().metrics[1].ratio, 1.3, 0.06);
+
+  auto twins = GateSession::Create(plan_, request);
+  ASSERT_TRUE(twins.ok());
+  const int quads = RunToEnd(*twins, 1.0, 0.04, 4);
+  EXPECT_EQ(twins->outcome().verdict, "pass");
+  for (const auto& metric : twins->outcome().metrics) {
+    EXPECT_EQ(metric.verdict, "pass") << metric.metric;
+    EXPECT_GT(metric.pass_evidence, 1 / 0.005) << metric.metric;
+    EXPECT_LE(static_cast<int>(metric.quads.size()), quads) << metric.metric;
+  }
+  // The one decided last took every quad.
+  EXPECT_TRUE(static_cast<int>(twins->outcome().metrics[0].quads.size()) == quads ||
+              static_cast<int>(twins->outcome().metrics[1].quads.size()) == quads);
 }
 
 TEST_F(GateSessionTest, RefusesWhatItCannotGate) {
@@ -138,6 +197,16 @@ TEST_F(GateSessionTest, RefusesWhatItCannotGate) {
   EXPECT_NE(with([](GateRequest& r) { r.step = "warmup"; }).find("not a recorded start step"),
             std::string::npos);
   EXPECT_NE(with([](GateRequest& r) { r.config.detection = 0.01; }), "");
+  EXPECT_EQ(with([](GateRequest& r) { r.metrics = {"memory"}; }),
+            "--metric: expected start_latency, op_latency.<operation> (a start step's samples) "
+            "or recovery_time, got 'memory'");
+  EXPECT_EQ(with([](GateRequest& r) { r.metrics = {"recovery_time"}; }),
+            "--metric: recovery_time needs a platform.* fault bound to step 'storm' (its "
+            "daemon's recovery is timed in each slot)");
+  EXPECT_EQ(with([](GateRequest& r) {
+              r.metrics = {"op_latency.create", "op_latency.create"};
+            }),
+            "--metric: 'op_latency.create' is gated twice");
 }
 
 }  // namespace

@@ -56,6 +56,20 @@ Result<std::unique_ptr<Journal>> OpenNewRunJournal() {
   }
 }
 
+// What TARGET sets beyond its binaries, for the result (reports::TargetInfo::settings).
+std::map<std::string, std::string> TargetSettings(const scenario::Target& target) {
+  std::map<std::string, std::string> settings;
+  if (!target.runtime_args.empty()) {
+    settings["runtime.args"] = nlohmann::json(target.runtime_args).dump();
+  }
+  for (const auto& [name, value] : target.env) settings["env." + name] = value;
+  if (!target.daemon.args.empty()) {
+    settings["daemon.args"] = nlohmann::json(target.daemon.args).dump();
+  }
+  if (!target.daemon.config.empty()) settings["daemon.config"] = target.daemon.config;
+  return settings;
+}
+
 // Everything a run owns, torn down in reverse order of creation whatever happened.
 struct RunResources {
   std::unique_ptr<Journal> journal;
@@ -302,11 +316,19 @@ Result<RunOutcome> RunScenario(const Plan& plan, const RunOptions& options) {
     for (std::size_t t = 0; t < plan.targets.size(); ++t) {
       const images::PreparedImage& image = prepared[plan.targets[t].image];
       const drivers::RuntimeInfo& runtime = resources.drivers[t]->runtime();
-      result.context.targets.push_back(
-          {plan.targets[t].target->name,
-           plan.targets[t].target->driver,
-           {runtime.name, runtime.version, runtime.path, runtime.sha256},
-           {image.reference, image.digest, image.digest_of}});
+      auto info = [](const drivers::RuntimeInfo& r) {
+        return reports::RuntimeInfo{r.name, r.version, r.path, r.sha256};
+      };
+      std::vector<reports::RuntimeInfo> components;
+      for (const auto& component : resources.drivers[t]->components()) {
+        components.push_back(info(component));
+      }
+      result.context.targets.push_back({plan.targets[t].target->name,
+                                        plan.targets[t].target->driver,
+                                        info(runtime),
+                                        {image.reference, image.digest, image.digest_of},
+                                        std::move(components),
+                                        TargetSettings(*plan.targets[t].target)});
     }
     return OkStatus();
   }();
@@ -475,7 +497,7 @@ Result<RunOutcome> RunScenario(const Plan& plan, const RunOptions& options) {
       if (slot->repetition % 4 == 0) {
         ProbeHostSpeed(static_cast<int>(slot->repetition / 4), host_speed);
       }
-      const std::size_t first = result.samples.size();
+      const std::size_t first = result.samples.size(), first_fault = result.faults.size();
       if (!cancelled()) execute(*slot);
       if (cancelled()) {
         gate->Stop("interrupted");
@@ -492,11 +514,9 @@ Result<RunOutcome> RunScenario(const Plan& plan, const RunOptions& options) {
         std::lock_guard lock(platform_ids_mu);
         probes::JoinPhases(samples, joiner.Timelines(), platform_ids);
       }
-      std::vector<double> latencies;
-      for (const auto& sample : samples) {
-        if (sample.op == "run" && sample.ok) latencies.push_back(sample.duration_ns / 1e9);
-      }
-      gate->SlotDone(latencies);
+      gate->SlotDone(samples, std::vector<reports::FaultRecord>(
+                                  result.faults.begin() + static_cast<std::ptrdiff_t>(first_fault),
+                                  result.faults.end()));
     }
     result.gate = gate->outcome();
   } else {
@@ -514,8 +534,7 @@ Result<RunOutcome> RunScenario(const Plan& plan, const RunOptions& options) {
   Append(result.faults, run_faults.Stop());
   result.interrupted = options.cancel && options.cancel->load();
   if (!result.interrupted) {
-    ProbeHostSpeed(gate ? static_cast<int>(gate->outcome().quads.size())
-                        : static_cast<int>(scenario.repetitions),
+    ProbeHostSpeed(gate ? gate->outcome().quads : static_cast<int>(scenario.repetitions),
                    host_speed);
   }
   result.host_speed = std::move(host_speed);

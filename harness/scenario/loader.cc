@@ -200,12 +200,22 @@ class Builder {
       if (runtime.IsMap()) {
         t.runtime = runtime["name"].Scalar();
         if (const YAML::Node binary = runtime["path"]) t.runtime_path = Resolve(binary.Scalar());
+        if (const YAML::Node args = runtime["args"]) t.runtime_args = Strings(args);
       } else {
         t.runtime = runtime.Scalar();
       }
     }
     t.name = node["name"] ? node["name"].Scalar() : !t.runtime.empty() ? t.runtime : t.driver;
+    if (const YAML::Node env = node["env"]) {
+      for (const auto& item : env) t.env[item.first.Scalar()] = item.second.Scalar();
+    }
+    if (const YAML::Node daemon = node["daemon"]) {
+      if (const YAML::Node binary = daemon["path"]) t.daemon.path = Resolve(binary.Scalar());
+      if (const YAML::Node args = daemon["args"]) t.daemon.args = Strings(args);
+      if (const YAML::Node config = daemon["config"]) t.daemon.config = ToJson(config).dump();
+    }
     CheckDriverFields(node, path, t.driver, t.options);
+    CheckSettings(node, path, t);
     t.where = Where(file_, node.Mark());
     if (const YAML::Node image = node["image"]) t.image = BuildImage(image.Scalar());
     if (const YAML::Node r = node["resources"]) {
@@ -245,6 +255,7 @@ class Builder {
       const YAML::Node written = node[field.name];
       std::string allowed;
       for (const auto& v : field.values) allowed += (allowed.empty() ? "" : " or ") + v;
+      if (field.name == "daemon") continue;  // typed: BuildTarget and CheckSettings
       if (written && written.IsMap() && field.name != "runtime") {
         // A mapping (pod: {containers: 2}) as dotted keys: pod.containers.
         for (const auto& item : written) {
@@ -253,13 +264,13 @@ class Builder {
         continue;
       }
       if (written && field.name != "runtime") options[field.name] = written.Scalar();
-      // runtime: {name, path}: the name is checked as the plain form is.
+      // runtime: {name, path, args}: the name is checked as the plain form is.
       const bool by_path = written && written.IsMap() && field.name == "runtime";
-      if (by_path && written["path"] && !spec->runtime_by_path) {
-        Report(written["path"].Mark(), path + ".runtime.path",
+      if (by_path && written["args"] && !spec->runtime_args) {
+        Report(written["args"].Mark(), path + ".runtime.args",
                "driver '" + driver +
-                   "' takes its runtime by name only (runc or crun found in PATH); a runtime by "
-                   "path works with the oci, containerd and cri drivers");
+                   "' cannot pass arguments to its runtime (containerd's runc shim calls it with "
+                   "its own); runtime args work with the oci, docker and podman drivers");
       }
       const YAML::Node value = by_path ? written["name"] : written;
       if (!value) {
@@ -275,6 +286,73 @@ class Builder {
         Report(value.Mark(), path + "." + field.name,
                "driver '" + driver + "' takes " + field.name + " " + allowed + ", got '" +
                    value.Scalar() + "'");
+      }
+    }
+  }
+
+  // What the driver table says of runtime args, env and daemon: flags and daemon.json keys that
+  // faultline sets itself cannot be set again (a second --data-root would move the platform's
+  // state where faultline does not clean up), and someone else's daemon is not ours to set.
+  void CheckSettings(const YAML::Node& node, const std::string& path, const Target& t) {
+    const drivers::DriverSpec* spec = drivers::FindDriverSpec(t.driver);
+    if (!spec) return;
+    const YAML::Node env = node["env"] ? node["env"] : YAML::Node(YAML::NodeType::Map);
+    for (const auto& item : env) {
+      const std::string name = item.first.Scalar();
+      if (!name.empty() && !std::isdigit(static_cast<unsigned char>(name[0])) &&
+          name.find_first_not_of(
+              "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") ==
+              std::string::npos) {
+        continue;
+      }
+      Report(item.first.Mark(), path + ".env",
+             "'" + name + "' is not a variable name (letters, digits and _, not first a digit)");
+    }
+    if (t.options.count("endpoint")) {
+      for (const char* field : {"env", "daemon", "runtime"}) {
+        if (!node[field] || (std::string(field) == "runtime" && !node[field].IsMap())) continue;
+        Report(node[field].Mark(), path + "." + field,
+               std::string("an existing daemon (endpoint) runs as its owner set it up: faultline "
+                           "sets no ") +
+                   (std::string(field) == "runtime" ? "runtime path or args" : field) + " for it");
+      }
+      return;
+    }
+    const YAML::Node daemon = node["daemon"];
+    if (!daemon) return;
+    const std::string at = path + ".daemon";
+    if (const YAML::Node args = daemon["args"]) {
+      for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string arg = args[i].Scalar();
+        const std::string flag = arg.substr(0, arg.find('='));
+        if (std::find(spec->owned_flags.begin(), spec->owned_flags.end(), flag) ==
+            spec->owned_flags.end()) {
+          continue;
+        }
+        Report(args[i].Mark(), at + ".args[" + std::to_string(i) + "]",
+               "faultline sets " + flag + " itself for the " + t.driver +
+                   " driver (its state stays where faultline cleans up); flags it sets: " +
+                   Join(spec->owned_flags));
+      }
+    }
+    if (const YAML::Node config = daemon["config"]) {
+      if (!spec->daemon_config) {
+        Report(config.Mark(), at + ".config",
+               "driver '" + t.driver +
+                   "' takes no daemon config (faultline writes its configuration whole); config "
+                   "works with the docker driver (daemon.json)");
+        return;
+      }
+      for (const auto& item : config) {
+        const std::string key = item.first.Scalar();
+        if (std::find(spec->owned_config.begin(), spec->owned_config.end(), key) ==
+            spec->owned_config.end()) {
+          continue;
+        }
+        Report(item.first.Mark(), at + ".config." + key,
+               "faultline sets '" + key + "' itself for the " + t.driver +
+                   " driver (use the target's runtime and live_restore fields); keys it sets: " +
+                   Join(spec->owned_config));
       }
     }
   }
@@ -312,6 +390,16 @@ class Builder {
       if (const YAML::Node n = node[field]) *value = ScalarNumber(n);
     }
     if (const YAML::Node n = node["max_quads"]) gate.max_quads = U32(n);
+    if (const YAML::Node metrics = node["metrics"]) {
+      gate.metrics = Strings(metrics);
+      for (std::size_t i = 0; i < metrics.size(); ++i) {
+        const auto first = std::find(gate.metrics.begin(), gate.metrics.end(), gate.metrics[i]);
+        if (first != gate.metrics.begin() + static_cast<std::ptrdiff_t>(i)) {
+          Report(metrics[i].Mark(), "gate.metrics[" + std::to_string(i) + "]",
+                 "'" + gate.metrics[i] + "' is gated twice");
+        }
+      }
+    }
     if (gate.tolerance.value_or(0.03) >= gate.detection.value_or(0.10)) {
       Report(node.Mark(), "gate",
              "tolerance (the slowdown that FAILs) must be below detection (the size a PASS "

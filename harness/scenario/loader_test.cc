@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -204,12 +205,56 @@ std::vector<BadCase> BadCases() {
       {"steady workload over an hour", "bad.yaml",
        head + "steps:\n  - {name: s, workload: {kind: steady, duration: 2h}}\n",
        "bad.yaml:5:50: steps[0].workload.duration: a steady workload runs at most 1h, got 2h"},
-      {"runtime by path for docker", "bad.yaml",
-       "version: 1\nname: x\ntarget: {driver: docker, runtime: {name: runc, path: /opt/runc}}\n" +
+      {"runtime args where the shim passes none", "bad.yaml",
+       "version: 1\nname: x\ntarget: {driver: containerd, runtime: {name: runc, args: "
+       "[--debug]}}\n" +
            ok_steps,
-       "bad.yaml:3:54: target.runtime.path: driver 'docker' takes its runtime by name only (runc "
-       "or "
-       "crun found in PATH); a runtime by path works with the oci, containerd and cri drivers"},
+       "bad.yaml:3:58: target.runtime.args: driver 'containerd' cannot pass arguments to its "
+       "runtime (containerd's runc shim calls it with its own); runtime args work with the oci, "
+       "docker and podman drivers"},
+      {"a daemon flag faultline sets", "bad.yaml",
+       "version: 1\nname: x\ntarget: {driver: docker, daemon: {args: [--debug, "
+       "--data-root=/var/lib/x]}}\n" +
+           ok_steps,
+       "bad.yaml:3:51: target.daemon.args[1]: faultline sets --data-root itself for the docker "
+       "driver (its state stays where faultline cleans up); flags it sets: --config-file, "
+       "--containerd, --data-root, --exec-root, --pidfile, -p, -H, --host, --bridge, -b, "
+       "--iptables, --ip6tables, --ip-forward, --ip-masq, --userland-proxy, --storage-driver, -s, "
+       "--exec-opt, --cgroup-parent, --live-restore, --add-runtime, --default-runtime"},
+      {"a daemon.json key faultline sets", "bad.yaml",
+       "version: 1\nname: x\ntarget: {driver: docker, daemon: {config: {debug: true, "
+       "live-restore: true}}}\n" +
+           ok_steps,
+       "bad.yaml:3:57: target.daemon.config.live-restore: faultline sets 'live-restore' itself "
+       "for the docker driver (use the target's runtime and live_restore fields); keys it sets: "
+       "containerd, data-root, exec-root, pidfile, hosts, bridge, iptables, ip6tables, "
+       "ip-forward, ip-masq, userland-proxy, storage-driver, exec-opts, cgroup-parent, "
+       "live-restore, runtimes, default-runtime"},
+      {"daemon config for containerd", "bad.yaml",
+       "version: 1\nname: x\ntarget: {driver: containerd, daemon: {config: {a: 1}}}\n" + ok_steps,
+       "bad.yaml:3:47: target.daemon.config: driver 'containerd' takes no daemon config "
+       "(faultline writes its configuration whole); config works with the docker driver "
+       "(daemon.json)"},
+      {"no daemon for the oci driver", "bad.yaml",
+       "version: 1\nname: x\ntarget: {driver: oci, runtime: runc, daemon: {args: [-x]}}\n" +
+           ok_steps,
+       "bad.yaml:3:38: target.daemon: driver 'oci' takes no field 'daemon' (its own fields: "
+       "runtime)"},
+      {"settings for someone else's daemon", "bad.yaml",
+       "version: 1\nname: x\ncluster: {kind: local}\ntarget: {driver: docker, endpoint: "
+       "'unix:///run/docker.sock', env: {A: b}}\n" +
+           ok_steps,
+       "bad.yaml:4:68: target.env: an existing daemon (endpoint) runs as its owner set it up: "
+       "faultline sets no env for it"},
+      {"not a variable name", "bad.yaml",
+       "version: 1\nname: x\ntarget: {driver: oci, runtime: runc, env: {1A: b}}\n" + ok_steps,
+       "bad.yaml:3:44: target.env: '1A' is not a variable name (letters, digits and _, not "
+       "first a digit)"},
+      {"an env value that is not a string", "bad.yaml",
+       "version: 1\nname: x\ntarget: {driver: oci, runtime: runc, env: {GOMAXPROCS: 2}}\n" +
+           ok_steps,
+       "bad.yaml:3:56: target.env.GOMAXPROCS: expected a string, got 2 (quote it to make it a "
+       "string)"},
       {"runtime by path without its name", "bad.yaml",
        "version: 1\nname: x\ntarget: {driver: oci, runtime: {path: /opt/runc}}\n" + ok_steps,
        "bad.yaml:3:23: target.runtime: missing required field 'name'"},
@@ -633,6 +678,14 @@ TEST_F(ScenarioFileTest, RuntimePathsResolveAgainstTheFilesDirectory) {
             "  - {driver: oci, runtime: runc, name: base}\n"
             "  - {driver: oci, runtime: {name: runc, path: ../next/runc}, name: next}\n"
             "  - {driver: containerd, runtime: {name: crun, path: /opt/crun}}\n"
+            "  - driver: docker\n"
+            "    name: docker-next\n"
+            "    runtime: {name: runc, path: ../next/runc, args: [--debug]}\n"
+            "    env: {GOMAXPROCS: '1', HTTP_PROXY: ''}\n"
+            "    daemon:\n"
+            "      path: ../next/dockerd\n"
+            "      args: [--log-level=debug]\n"
+            "      config: {max-concurrent-uploads: 3, features: {buildkit: false}}\n"
             "steps: [{name: a, workload: {kind: start, count: 1}}]\n");
   auto loaded = LoadScenarioFile(p.string());
   ASSERT_TRUE(loaded.ok()) << loaded.error().message;
@@ -642,6 +695,16 @@ TEST_F(ScenarioFileTest, RuntimePathsResolveAgainstTheFilesDirectory) {
   EXPECT_EQ(loaded->targets[2].runtime, "crun");
   EXPECT_EQ(loaded->targets[2].runtime_path, "/opt/crun");
   EXPECT_EQ(loaded->targets[2].name, "crun");
+  const Target& docker = loaded->targets[3];
+  EXPECT_EQ(docker.runtime_path, (dir_ / "next/runc").string());
+  EXPECT_EQ(docker.runtime_args, std::vector<std::string>{"--debug"});
+  EXPECT_EQ(docker.env,
+            (std::map<std::string, std::string>{{"GOMAXPROCS", "1"}, {"HTTP_PROXY", ""}}));
+  EXPECT_EQ(docker.daemon.path, (dir_ / "next/dockerd").string());
+  EXPECT_EQ(docker.daemon.args, std::vector<std::string>{"--log-level=debug"});
+  EXPECT_EQ(
+      nlohmann::json::parse(docker.daemon.config),
+      nlohmann::json::parse(R"({"max-concurrent-uploads": 3, "features": {"buildkit": false}})"));
 }
 
 TEST(LoadScenario, GateSectionFillsTheModel) {

@@ -42,12 +42,27 @@ struct Resources {
   bool operator==(const Resources&) const = default;
 };
 
+// `daemon:` of a target whose driver runs a platform program per node (dockerd, containerd,
+// podman): what a platform team changes between a baseline and a candidate.
+struct DaemonSettings {
+  std::string path;               // its binary, absolute; empty: found in PATH
+  std::vector<std::string> args;  // flags added to faultline's own
+  std::string config;             // docker: a JSON object merged into daemon.json; empty: none
+
+  bool operator==(const DaemonSettings&) const = default;
+};
+
 struct Target {
   std::string name;     // unique; defaults to the runtime ("runc")
   std::string driver;   // an entry of the driver table: "oci", "docker"
   std::string runtime;  // the OCI runtime: "runc" | "crun"; empty: the driver's default
   // Its binary ({name, path}: a build being upgraded to), absolute; empty: found in PATH.
   std::string runtime_path;
+  std::vector<std::string> runtime_args;  // global options before every runtime command
+  // NAME=VALUE over the controller's environment, for what faultline starts for this target:
+  // the runtime (oci) or the platform's program (dockerd, containerd, podman).
+  std::map<std::string, std::string> env;
+  DaemonSettings daemon;
   // The driver's other fields as written (the driver table says which), e.g. live_restore.
   std::map<std::string, std::string> options;
   ImageRef image;
@@ -187,8 +202,9 @@ struct Fault {
 
 // `gate:`: what `faultline gate SCENARIO` compares and how, unless its options say otherwise.
 struct GateDefaults {
-  std::string base, candidate;  // target names; empty: given on the command line
-  std::string step;             // a recorded start step; empty: the only one there is
+  std::string base, candidate;       // target names; empty: given on the command line
+  std::string step;                  // a recorded start step; empty: the only one there is
+  std::vector<std::string> metrics;  // gated together; empty: start_latency
   std::optional<double> tolerance, detection, alpha;  // fractions
   std::optional<std::uint32_t> max_quads;
   SourceLocation where;

@@ -774,4 +774,18 @@ const nlohmann::json& ScenarioSchema() {
   return *kSchema;
 }
 
+json ToJson(const YAML::Node& node) {
+  if (node.IsMap()) {
+    json object = json::object();
+    for (const auto& item : node) object[item.first.Scalar()] = ToJson(item.second);
+    return object;
+  }
+  if (node.IsSequence()) {
+    json array = json::array();
+    for (const auto& item : node) array.push_back(ToJson(item));
+    return array;
+  }
+  return ScalarToJson(node);
+}
+
 }  // namespace faultline::scenario

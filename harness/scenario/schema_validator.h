@@ -52,6 +52,8 @@ ScalarKind ClassifyScalar(const YAML::Node& node);
 std::optional<bool> ScalarBoolean(const YAML::Node& node);
 std::optional<std::int64_t> ScalarInteger(const YAML::Node& node);  // nullopt on overflow too
 std::optional<double> ScalarNumber(const YAML::Node& node);         // integers included
+// The node as JSON data, its scalars read as ClassifyScalar says.
+nlohmann::json ToJson(const YAML::Node& node);
 
 // The candidate closest to `word` by edit distance (transpositions count once), or "" when none
 // is close enough to be a plausible typo.

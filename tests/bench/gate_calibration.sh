@@ -89,8 +89,11 @@ evaluate() {
   for spec in $jobs; do
     kind=${spec%:*}
     [[ -d $work/$kind ]] || continue
+    # A result's gate: its first metric's ratio; the quads run (a list of quads in results
+    # written before the gate took several metrics).
     jq -s --arg kind "$kind" '
-      map(.gate) as $g | ($g | length) as $n
+      map(.gate | {verdict, quads: (if (.quads | type) == "array" then .quads else [range(.quads)] end),
+                   ratio: (.metrics[0].ratio // .ratio)}) as $g | ($g | length) as $n
       | def count(v): [$g[] | select(.verdict == v)] | length;
       def median: sort | if length == 0 then null else .[(length - 1) / 2 | floor] end;
       "\($kind): \($n) jobs, pass \(count("pass")), fail \(count("fail")), inconclusive \(count("inconclusive")), median quads \([$g[].quads | length] | median), median ratio \([$g[].ratio] | median)"' \

@@ -33,15 +33,15 @@ TEST(ContainerdClientTest, ReadsTheVersionNamespacesAndContainersOfARealContaine
   {
     auto runc = drivers::oci::ProbeOciRuntime("runc");
     ASSERT_TRUE(runc.ok());
-    auto node = drivers::docker::DockerNode::Start({{"local", "", "faultline/ctrdcl01", ""},
-                                                    "ctrdcl01",
-                                                    "cl",
-                                                    dir,
-                                                    "runc",
-                                                    runc->path,
-                                                    false,
-                                                    FAULTLINE_BINARY,
-                                                    journal->get()});
+    drivers::docker::DockerNodeConfig config;
+    config.node = {"local", "", "faultline/ctrdcl01", ""};
+    config.run_id = "ctrdcl01";
+    config.target = "cl";
+    config.dir = dir;
+    config.runtime = {"runc", runc->path, false, {}};
+    config.self_exe = FAULTLINE_BINARY;
+    config.journal = journal->get();
+    auto node = drivers::docker::DockerNode::Start(std::move(config));
     ASSERT_TRUE(node.ok()) << node.error().ToString();
     drivers::containerd::ContainerdClient client(dir + "/containerd.sock");
 

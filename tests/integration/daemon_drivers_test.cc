@@ -236,15 +236,15 @@ TEST_F(DockerDriverTest, AnExistingDaemonKeepsEverythingThatIsNotTheRunsOwn) {
   {
     auto runc = drivers::oci::ProbeOciRuntime("runc");
     ASSERT_TRUE(runc.ok());
-    auto engine = drivers::docker::DockerNode::Start({{"local", "", "faultline/userdk01", ""},
-                                                      "userdk01",
-                                                      "user",
-                                                      (*users)->run_dir() + "/d",
-                                                      "runc",
-                                                      runc->path,
-                                                      false,
-                                                      FAULTLINE_BINARY,
-                                                      users->get()});
+    drivers::docker::DockerNodeConfig config;
+    config.node = {"local", "", "faultline/userdk01", ""};
+    config.run_id = "userdk01";
+    config.target = "user";
+    config.dir = (*users)->run_dir() + "/d";
+    config.runtime = {"runc", runc->path, false, {}};
+    config.self_exe = FAULTLINE_BINARY;
+    config.journal = users->get();
+    auto engine = drivers::docker::DockerNode::Start(std::move(config));
     ASSERT_TRUE(engine.ok()) << engine.error().ToString();
     drivers::docker::EngineApi& api = (*engine)->api();
     // The user's image and container, unlabelled.

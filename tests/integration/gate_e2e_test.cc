@@ -46,12 +46,15 @@ class GateE2eTest : public ::testing::Test {
                                "gate: {base: base, candidate: next}\n";
     return path;
   }
-  // `faultline gate` of SCENARIO; its exit code and output, and the result's gate section.
-  std::pair<int, std::string> Gate(const std::string& scenario, const Env& env = {}) {
-    auto [code, output] =
-        RunFaultline({"gate", scenario, "--seed", "11", "--out", dir_ + "/out", "--junit",
-                      dir_ + "/gate.xml", "--markdown", dir_ + "/gate.md"},
-                     state_, env);
+  // `faultline gate` of SCENARIO with the options MORE; its exit code and output, and the
+  // result's gate section.
+  std::pair<int, std::string> Gate(const std::string& scenario, const Env& env = {},
+                                   const std::vector<std::string>& more = {}) {
+    std::vector<std::string> args = {"gate",       scenario,         "--seed",  "11",
+                                     "--out",      dir_ + "/out",    "--junit", dir_ + "/gate.xml",
+                                     "--markdown", dir_ + "/gate.md"};
+    args.insert(args.end(), more.begin(), more.end());
+    auto [code, output] = RunFaultline(args, state_, env);
     result_ = nlohmann::json::parse(Slurp(dir_ + "/out/result.json"), nullptr, false);
     return {code, output};
   }
@@ -60,10 +63,16 @@ class GateE2eTest : public ::testing::Test {
   nlohmann::json result_;
 };
 
+// Gated on two metrics at once (start_latency and the create call), sharing alpha.
 TEST_F(GateE2eTest, TheSameRuntimeGivenByPathDoesNotFail) {
-  auto [code, output] = Gate(Scenario(runc_));
+  auto [code, output] =
+      Gate(Scenario(runc_), {}, {"--metric", "start_latency", "--metric", "op_latency.create"});
   ASSERT_FALSE(result_.is_discarded()) << output;
   const nlohmann::json& gate = result_["gate"];
+  ASSERT_EQ(gate["metrics"].size(), 2u) << gate.dump();
+  EXPECT_EQ(gate["metrics"][1]["metric"], "op_latency.create");
+  EXPECT_DOUBLE_EQ(gate["metrics"][1]["alpha"].get<double>(), 0.005);
+  for (const auto& metric : gate["metrics"]) EXPECT_NE(metric["verdict"], "fail") << gate.dump();
   // PASS (exit 0) normally, within the cap; INCONCLUSIVE (5) on a host too noisy to show a
   // 10% bound in 60 quads; never FAIL.
   EXPECT_TRUE(code == 0 || code == 5) << output;
@@ -71,7 +80,8 @@ TEST_F(GateE2eTest, TheSameRuntimeGivenByPathDoesNotFail) {
   EXPECT_EQ(gate["seed"], 11);
   EXPECT_EQ(gate["base"], "base");
   EXPECT_EQ(gate["candidate"], "next");
-  EXPECT_GT(gate["quads"].size(), 0u);
+  const std::size_t quads = gate["quads"].get<std::size_t>();
+  EXPECT_GT(quads, 0u);
   EXPECT_NE(output.find("quad 1 "), std::string::npos) << output;
   // Each quad ran both sides twice: the samples' repetitions are the slots.
   std::map<std::string, int> runs;
@@ -80,11 +90,12 @@ TEST_F(GateE2eTest, TheSameRuntimeGivenByPathDoesNotFail) {
       ++runs[sample["target"].get<std::string>()];
     }
   }
-  EXPECT_EQ(runs["base"], static_cast<int>(gate["quads"].size()) * 2 * 5);
+  EXPECT_EQ(runs["base"], static_cast<int>(quads) * 2 * 5);
   EXPECT_EQ(runs["next"], runs["base"]);
   // Each slot's median is that of its start_latency as the result has it (kernel phases joined
   // at the end of the run): the gate joined the probes' events of each slot alike.
-  for (std::size_t slot = 0; slot < gate["quads"].size() * 4; ++slot) {
+  const nlohmann::json& start_quads = gate["metrics"][0]["quads"];
+  for (std::size_t slot = 0; slot < start_quads.size() * 4; ++slot) {
     std::vector<double> latencies;
     for (const auto& sample : result_["samples"]) {
       if (sample["step"] == "storm" && sample["op"] == "run" && sample["ok"] == true &&
@@ -94,7 +105,7 @@ TEST_F(GateE2eTest, TheSameRuntimeGivenByPathDoesNotFail) {
     }
     ASSERT_EQ(latencies.size(), 5u) << slot;
     std::sort(latencies.begin(), latencies.end());
-    EXPECT_DOUBLE_EQ(gate["quads"][slot / 4]["medians"][slot % 4].get<double>(), latencies[2])
+    EXPECT_DOUBLE_EQ(start_quads[slot / 4]["medians"][slot % 4].get<double>(), latencies[2])
         << slot;
   }
   // Both runtimes recorded as run, the candidate's from its path.
@@ -117,9 +128,11 @@ TEST_F(GateE2eTest, ARuntimeSlowedInEveryCallFails) {
   const nlohmann::json& gate = result_["gate"];
   EXPECT_EQ(code, 1) << output;
   EXPECT_EQ(gate["verdict"], "fail") << gate.dump();
-  EXPECT_GT(gate["ratio"].get<double>(), 1.15) << gate.dump();
-  EXPECT_GT(gate["fail_evidence"].get<double>(), 1 / gate["alpha"].get<double>());
-  EXPECT_LT(gate["quads"].size(), 60u);
+  ASSERT_EQ(gate["metrics"].size(), 1u) << gate.dump();
+  const nlohmann::json& start = gate["metrics"][0];
+  EXPECT_GT(start["ratio"].get<double>(), 1.15) << gate.dump();
+  EXPECT_GT(start["fail_evidence"].get<double>(), 1 / gate["alpha"].get<double>());
+  EXPECT_LT(gate["quads"].get<int>(), 60);
   EXPECT_NE(output.find("FAIL: the candidate is shown slower by more than 3%"), std::string::npos)
       << output;
   EXPECT_NE(Slurp(dir_ + "/gate.xml").find("<failure type=\"regressed\""), std::string::npos);
@@ -149,6 +162,62 @@ TEST_F(GateE2eTest, BadRequestsExitTwoBeforeAnythingRuns) {
       {"gate", Scenario(dir_ + "/missing/runc"), "--base", "base", "--candidate", "next"}, state_);
   EXPECT_EQ(code, 3) << output;
   EXPECT_NE(output.find("is not an executable file"), std::string::npos) << output;
+}
+
+// The shipped upgrade drill as an A/A rehearsal (next/ links the installed containerd and runc),
+// cut to three quads: both metrics are gated, at alpha / 2 each, and every slot restarted its
+// own side's containerd, whose recovery time is the slot's value. Three quads cannot decide
+// (a bet at most doubles per quad), so the run ends INCONCLUSIVE at the cap.
+TEST_F(GateE2eTest, TheUpgradeDrillGatesStartsAndRecoveryUnderADaemonRestart) {
+  FL_REQUIRE_ROOT_RUNTIME("containerd");
+  const std::string scenario = dir_ + "/upgrade-drill.yaml";
+  ASSERT_TRUE(WriteFileAtomic(scenario, Slurp(std::string(FAULTLINE_SOURCE_DIR) +
+                                              "/scenarios/upgrade-drill.yaml"))
+                  .ok());
+  ASSERT_TRUE(MakeDirs(dir_ + "/next").ok());
+  for (const char* program : {"containerd", "runc"}) {
+    ASSERT_EQ(symlink(FindExecutable(program).c_str(), (dir_ + "/next/" + program).c_str()), 0);
+  }
+  auto [code, output] = Gate(scenario, {}, {"--max-quads", "3"});
+  ASSERT_FALSE(result_.is_discarded()) << output;
+  EXPECT_EQ(code, 5) << output;
+  const nlohmann::json& gate = result_["gate"];
+  EXPECT_EQ(gate["verdict"], "inconclusive") << gate.dump();
+  EXPECT_EQ(gate["quads"], 3);
+  ASSERT_EQ(gate["metrics"].size(), 2u) << gate.dump();
+  EXPECT_EQ(gate["metrics"][0]["metric"], "start_latency");
+  EXPECT_EQ(gate["metrics"][1]["metric"], "recovery_time");
+  for (const auto& metric : gate["metrics"]) {
+    EXPECT_DOUBLE_EQ(metric["alpha"].get<double>(), 0.005);
+    ASSERT_EQ(metric["quads"].size(), 3u) << metric.dump();
+  }
+  // Each slot's recovery time is its one restart's, on the side that ran the slot.
+  std::vector<std::string> slot_targets;
+  std::vector<double> recoveries;
+  for (const auto& fault : result_["faults"]) {
+    if (fault["step"] != "drill") continue;
+    EXPECT_EQ(fault["kind"], "platform.daemon_restart");
+    ASSERT_TRUE(fault["recovery_time_s"].is_number()) << fault.dump();
+    slot_targets.push_back(fault["target"]);
+    recoveries.push_back(fault["recovery_time_s"]);
+  }
+  ASSERT_EQ(recoveries.size(), 12u) << result_["faults"].dump();
+  const nlohmann::json& recovery_quads = gate["metrics"][1]["quads"];
+  for (std::size_t slot = 0; slot < 12; ++slot) {
+    const nlohmann::json& quad = recovery_quads[slot / 4];
+    EXPECT_DOUBLE_EQ(quad["medians"][slot % 4].get<double>(), recoveries[slot]) << slot;
+    // ABBA or BAAB: slot 0 runs the candidate in BAAB, the base in ABBA.
+    const bool candidate_first = quad["order"] == "BAAB";
+    const bool candidate = (slot % 4 == 0 || slot % 4 == 3) == candidate_first;
+    EXPECT_EQ(slot_targets[slot], candidate ? "candidate" : "base") << slot;
+  }
+  // The candidate's containerd was the one under next/, as the result records it.
+  bool by_path = false;
+  for (const auto& target : result_["context"]["targets"]) {
+    by_path |= target["name"] == "candidate" &&
+               target["components"][0]["path"] == dir_ + "/next/containerd";
+  }
+  EXPECT_TRUE(by_path) << result_["context"].dump();
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "harness/core/files.h"
@@ -446,6 +447,135 @@ steps:
   ASSERT_TRUE(WaitForProcesses("containerd-shim-runc-v2 .*" + state_, 4))
       << Slurp(state_ + "/log.txt");
   KillAndRecover(run, {"containerd.platform", "subnet"});
+}
+
+// The pids whose command lines match PATTERN (pgrep -f).
+std::vector<pid_t> Pids(const std::string& pattern) {
+  std::vector<pid_t> pids;
+  auto found = RunForOutput({"pgrep", "-f", pattern});
+  if (!found.ok()) return pids;
+  std::istringstream lines(*found);
+  for (pid_t pid; lines >> pid;) pids.push_back(pid);
+  return pids;
+}
+
+// /proc/PID/cmdline or environ as its NUL-separated words.
+std::vector<std::string> ProcWords(pid_t pid, const std::string& file) {
+  std::vector<std::string> words;
+  auto text = ReadFile("/proc/" + std::to_string(pid) + "/" + file);
+  if (!text.ok()) return words;
+  std::istringstream parts(*text);
+  for (std::string word; std::getline(parts, word, '\0');) words.push_back(word);
+  return words;
+}
+
+bool Has(const std::vector<std::string>& words, const std::string& word) {
+  return std::find(words.begin(), words.end(), word) != words.end();
+}
+
+// What a platform team changes between a baseline and a candidate, set per target and seen from
+// outside while the run goes: the platform's program by path with extra flags and its
+// environment, the runtime by path with global options (docker through daemon.json's runtimes,
+// podman as --runtime-flag), and docker's daemon.json keys (its own CLI agreeing); the result
+// records each binary and setting.
+TEST_F(PlatformRunTest, UpgradeSettingsReachEachPlatformsProgramAndRuntime) {
+  for (const char* program : {"dockerd", "podman", "containerd", "runc"}) Require(program);
+  const std::string wrapper = RUNTIME_WRAPPER;
+  // next/: the platforms' programs at an upgrade's paths; rt-*/runc: the runtime wrapper, which
+  // runs the installed runc and notes every call's arguments in its argv.log.
+  ASSERT_TRUE(MakeDirs(state_ + "/next", 0755).ok());
+  for (const char* program : {"dockerd", "podman", "containerd"}) {
+    ASSERT_EQ(symlink(FindExecutable(program).c_str(), (state_ + "/next/" + program).c_str()), 0);
+  }
+  for (const char* platform : {"docker", "podman", "containerd"}) {
+    const std::string dir = state_ + "/rt-" + platform;
+    ASSERT_TRUE(MakeDirs(dir, 0755).ok());
+    ASSERT_EQ(symlink(wrapper.c_str(), (dir + "/runc").c_str()), 0);
+    ASSERT_TRUE(WriteFileAtomic(dir + "/real_runtime", FindExecutable("runc")).ok());
+    ASSERT_TRUE(WriteFileAtomic(dir + "/argv.log", "").ok());
+  }
+  Spawned run = Spawn(R"(version: 1
+name: upgrade-settings
+targets:
+  - name: docker-next
+    driver: docker
+    runtime: {name: runc, path: rt-docker/runc, args: [--debug]}
+    env: {FL_TEST_MARK: docker-next}
+    daemon: {path: next/dockerd, args: [--log-level=debug], config: {debug: true}}
+  - name: podman-next
+    driver: podman
+    runtime: {name: runc, path: rt-podman/runc, args: [--debug]}
+    env: {FL_TEST_MARK: podman-next}
+    daemon: {path: next/podman, args: [--log-level=debug]}
+  - name: containerd-next
+    driver: containerd
+    runtime: {name: runc, path: rt-containerd/runc}
+    env: {FL_TEST_MARK: containerd-next}
+    daemon: {path: next/containerd, args: [--log-level=debug]}
+cluster: {nodes: 1}
+steps:
+  - name: storm
+    workload: {kind: start, count: 3, command: [sleep, "3"]}
+)");
+  // Each platform's program, while it runs: its binary, flags and environment.
+  const std::map<std::string, std::string> programs = {
+      {"docker-next", state_ + "/next/dockerd"},
+      {"podman-next", state_ + "/next/podman .*system service"},
+      {"containerd-next", state_ + "/next/containerd"}};
+  for (const auto& [target, pattern] : programs) {
+    ASSERT_TRUE(WaitForProcesses(pattern, 1)) << target << Slurp(state_ + "/log.txt");
+    const pid_t pid = Pids(pattern).front();
+    const auto argv = ProcWords(pid, "cmdline");
+    EXPECT_EQ(argv.front(), pattern.substr(0, pattern.find(' '))) << target;
+    EXPECT_TRUE(Has(argv, "--log-level=debug")) << target;
+    EXPECT_TRUE(Has(ProcWords(pid, "environ"), "FL_TEST_MARK=" + target)) << target;
+  }
+  // docker's containerd is its program's too, with the same environment.
+  const auto dockerd = ProcWords(Pids(state_ + "/next/dockerd").front(), "cmdline");
+  const auto socket = std::find(dockerd.begin(), dockerd.end(), "-H");
+  ASSERT_NE(socket, dockerd.end());
+  const auto containerd_socket = std::find(dockerd.begin(), dockerd.end(), "--containerd");
+  ASSERT_NE(containerd_socket, dockerd.end());
+  const std::string config_dir = containerd_socket[1].substr(0, containerd_socket[1].rfind('/'));
+  EXPECT_FALSE(Pids("^containerd --config " + config_dir.substr(0, config_dir.rfind('/'))).empty());
+  // daemon.json's debug: true, as Docker's own CLI reports it.
+  auto debug = RunForOutput({"docker", "-H", socket[1], "info", "--format", "{{.Debug}}"});
+  ASSERT_TRUE(debug.ok()) << debug.error().ToString();
+  EXPECT_EQ(*debug, "true\n");
+
+  EXPECT_EQ(WaitExit(run.pid, 300), 0) << Slurp(state_ + "/log.txt");
+  const auto result = nlohmann::json::parse(Slurp(state_ + "/out/result.json"), nullptr, false);
+  ASSERT_FALSE(result.is_discarded());
+  Tally tally = TallySamples(result);
+  for (const auto& [target, pattern] : programs) {
+    EXPECT_EQ(tally.ok_ops[target]["start"], 3) << target << result["samples"].dump();
+  }
+  // Every container's create went through the runtime by path, with its global options.
+  for (const char* platform : {"docker", "podman", "containerd"}) {
+    const std::string calls = Slurp(state_ + "/rt-" + platform + "/argv.log");
+    std::istringstream lines(calls);
+    int creates = 0;
+    for (std::string line; std::getline(lines, line);) {
+      if (line.find(" create ") == std::string::npos) continue;
+      ++creates;
+      EXPECT_EQ(line.rfind("--debug ", 0) == 0, std::string(platform) != "containerd")
+          << platform << ": " << line;
+    }
+    EXPECT_EQ(creates, 3) << platform << ":\n" << calls;
+  }
+  // The result names each binary and setting.
+  std::map<std::string, nlohmann::json> targets;
+  for (const auto& target : result["context"]["targets"]) targets[target["name"]] = target;
+  const auto& docker = targets["docker-next"];
+  ASSERT_EQ(docker["components"].size(), 2u) << docker.dump();
+  EXPECT_EQ(docker["components"][0]["path"], state_ + "/next/dockerd");
+  EXPECT_EQ(docker["components"][1]["path"], state_ + "/rt-docker/runc");
+  EXPECT_EQ(docker["components"][1]["sha256"].get<std::string>().size(), 64u);
+  EXPECT_EQ(docker["settings"]["runtime.args"], R"(["--debug"])");
+  EXPECT_EQ(docker["settings"]["env.FL_TEST_MARK"], "docker-next");
+  EXPECT_EQ(docker["settings"]["daemon.config"], R"({"debug":true})");
+  EXPECT_EQ(targets["containerd-next"]["components"][0]["path"], state_ + "/next/containerd");
+  EXPECT_EQ(targets["podman-next"]["components"][0]["path"], state_ + "/next/podman");
 }
 
 }  // namespace

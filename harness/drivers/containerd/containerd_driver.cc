@@ -10,6 +10,7 @@
 #include "harness/drivers/daemon/daemon_control.h"
 #include "harness/drivers/oci/oci_driver.h"
 #include "harness/drivers/oci/oci_spec.h"
+#include "harness/drivers/registry.h"
 #include "harness/images/image_archive.h"
 
 namespace faultline::drivers::containerd {
@@ -93,32 +94,21 @@ std::string VersionWord(const std::string& text) {
 
 }  // namespace
 
-Result<RuntimeInfo> ProbeContainerd() {
-  RuntimeInfo info;
-  info.name = "containerd";
-  info.path = FindExecutable("containerd");
-  if (info.path.empty()) {
-    return FailedPrecondition(
-        "containerd not found in PATH (install the Debian package "
-        "containerd)");
-  }
-  FL_ASSIGN_OR_RETURN(std::string version, RunForOutput({info.path, "--version"}));
-  info.version = VersionWord(version);
-  FL_ASSIGN_OR_RETURN(info.sha256, Sha256File(info.path));
-  return info;
+Result<RuntimeInfo> ProbeContainerd(const std::string& path) {
+  return ProbeProgram("containerd", path, "containerd", VersionWord);
 }
 
 ContainerdDriver::ContainerdDriver(ContainerdDriverConfig config, RuntimeInfo info,
-                                   std::string runtime_path)
-    : config_(std::move(config)), info_(std::move(info)), runtime_path_(std::move(runtime_path)) {}
+                                   RuntimeInfo oci_runtime)
+    : config_(std::move(config)), info_(std::move(info)), oci_runtime_(std::move(oci_runtime)) {}
 
 Result<std::unique_ptr<ContainerdDriver>> ContainerdDriver::Open(ContainerdDriverConfig config) {
   if (config.runtime.empty()) config.runtime = "runc";
-  FL_ASSIGN_OR_RETURN(RuntimeInfo info, ProbeContainerd());
+  FL_ASSIGN_OR_RETURN(RuntimeInfo info, ProbeContainerd(config.daemon.path));
   FL_ASSIGN_OR_RETURN(RuntimeInfo runtime,
                       oci::ProbeOciRuntime(config.runtime, config.runtime_path));
   return std::unique_ptr<ContainerdDriver>(
-      new ContainerdDriver(std::move(config), std::move(info), runtime.path));
+      new ContainerdDriver(std::move(config), std::move(info), std::move(runtime)));
 }
 
 Status ContainerdDriver::StartPlatform(const PlatformNode& node) {
@@ -130,6 +120,8 @@ Status ContainerdDriver::StartPlatform(const PlatformNode& node) {
   config.dir = config_.run_dir + "/c" + Sha256Hex(config_.target).substr(0, 8) + "-" + node.name;
   config.self_exe = config_.self_exe;
   config.journal = config_.journal;
+  config.daemon = config_.daemon;
+  config.env = config_.env;
   FL_ASSIGN_OR_RETURN(auto started, ContainerdNode::Start(std::move(config)));
   ContainerdNode* platform = started.get();
   auto daemon = std::make_unique<DaemonControl>(
@@ -173,7 +165,7 @@ Result<std::string> ContainerdDriver::ImportImage(const PlatformNode& node,
 ProbeScope ContainerdDriver::Probes() const {
   std::vector<pid_t> containerds;
   nodes_.ForEach([&](const ContainerdNode& node) { containerds.push_back(node.pid()); });
-  return ContainerdProbeScope(containerds, config_.runtime);
+  return ContainerdProbeScope(containerds, CommandNameOf(oci_runtime_.path));
 }
 
 std::map<std::string, std::map<std::string, std::int64_t>> ContainerdDriver::PlatformStamps()
@@ -210,7 +202,7 @@ Created ContainerdDriver::Make(const ContainerSpec& spec, bool start, Nanos time
   record.labels = {{kRunLabel, config_.run_id}};
   record.image = image_;
   record.runtime = kRuncShim;
-  record.runc = {runtime_path_, node->runtime_root()};
+  record.runc = {oci_runtime_.path, node->runtime_root()};
   record.spec_json = oci::MakeRuntimeConfig(spec, "/" + cgroup).dump();
   record.snapshotter = kSnapshotter;
   record.snapshot_key = spec.id;

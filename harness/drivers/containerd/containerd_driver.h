@@ -23,17 +23,21 @@ struct ContainerdDriverConfig {
   std::string run_dir;
   Journal* journal = nullptr;
   std::string self_exe;
-  std::string runtime_path;  // the runtime's binary, behind the shim; empty: found in PATH
+  std::string runtime_path;         // the runtime's binary, behind the shim; empty: found in PATH
+  scenario::DaemonSettings daemon;  // containerd's binary and extra flags
+  std::vector<std::string> env;     // NAME=VALUE for containerd (and so its shims and runtime)
 };
 
-// containerd's version and digest, as doctor and the result report them.
-Result<RuntimeInfo> ProbeContainerd();
+// containerd's version and digest (the binary at PATH, else found in PATH), as doctor and the
+// result report them.
+Result<RuntimeInfo> ProbeContainerd(const std::string& path = "");
 
 class ContainerdDriver : public Driver {
  public:
   static Result<std::unique_ptr<ContainerdDriver>> Open(ContainerdDriverConfig config);
 
   const RuntimeInfo& runtime() const override { return info_; }
+  std::vector<RuntimeInfo> components() const override { return {info_, oci_runtime_}; }
   Status StartPlatform(const PlatformNode& node) override;
   Status StopPlatform(const PlatformNode& node) override;
   Result<std::string> ImportImage(const PlatformNode& node, const ImageSource& image) override;
@@ -48,12 +52,12 @@ class ContainerdDriver : public Driver {
   ContainerdNode* Node(const std::string& node) { return nodes_.Find(node); }
 
  private:
-  ContainerdDriver(ContainerdDriverConfig config, RuntimeInfo info, std::string runtime_path);
+  ContainerdDriver(ContainerdDriverConfig config, RuntimeInfo info, RuntimeInfo oci_runtime);
   Created Make(const ContainerSpec& spec, bool start, Nanos timeout);
 
   ContainerdDriverConfig config_;
   RuntimeInfo info_;
-  std::string runtime_path_;
+  RuntimeInfo oci_runtime_;  // behind the shim
   NodePlatforms<ContainerdNode> nodes_;
   std::string image_;     // the imported image's reference
   std::string archive_;   // the image archive, written once, imported into every node

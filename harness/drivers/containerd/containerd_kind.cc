@@ -20,15 +20,7 @@ class ContainerdKind : public DriverKind {
   const DriverSpec& spec() const override { return *FindDriverSpec("containerd"); }
 
   Status Preflight(const scenario::Target& target, const HostInfo&) const override {
-    if (target.runtime_path.empty()) {
-      return RequireInPath(target, {"containerd", kHelpers[0], kHelpers[1], RuntimeOf(target)},
-                           "containerd and " + RuntimeOf(target));
-    }
-    FL_RETURN_IF_ERROR(
-        RequireInPath(target, {"containerd", kHelpers[0], kHelpers[1]}, "containerd"));
-    auto runtime = oci::ProbeOciRuntime(RuntimeOf(target), target.runtime_path);
-    if (!runtime.ok()) return std::move(runtime).error().With("target " + target.name);
-    return OkStatus();
+    return PreflightContainerd(target, RuntimeOf(target));
   }
 
   bool NeedsPrivateV1View(const scenario::Target& target, CgroupMode mode) const override {
@@ -63,6 +55,8 @@ class ContainerdKind : public DriverKind {
     config.target = target.name;
     config.runtime = RuntimeOf(target);
     config.runtime_path = target.runtime_path;
+    config.daemon = target.daemon;
+    config.env = EnvAssignments(target);
     config.run_id = env.journal->run_id();
     config.run_dir = env.run_dir;
     config.journal = env.journal;
@@ -79,6 +73,15 @@ class ContainerdKind : public DriverKind {
 };
 
 }  // namespace
+
+Status PreflightContainerd(const scenario::Target& target, const std::string& runtime) {
+  FL_RETURN_IF_ERROR(
+      RequireInPath(target, {ProgramOf("containerd", target.daemon.path), kHelpers[0], kHelpers[1]},
+                    "containerd"));
+  auto probed = oci::ProbeOciRuntime(runtime, target.runtime_path);
+  if (!probed.ok()) return std::move(probed).error().With("target " + target.name);
+  return OkStatus();
+}
 
 const DriverKind& Kind() {
   static const ContainerdKind kind;

@@ -7,4 +7,8 @@ namespace faultline::drivers::containerd {
 
 const DriverKind& Kind();
 
+// What a target that runs containerd needs (the containerd and cri drivers): containerd (or its
+// daemon.path), the runc shim, ctr, and RUNTIME (or its runtime.path).
+Status PreflightContainerd(const scenario::Target& target, const std::string& runtime);
+
 }  // namespace faultline::drivers::containerd

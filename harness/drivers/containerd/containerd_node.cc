@@ -55,16 +55,14 @@ Status ContainerdNode::Launch() {
   }
 
   client_ = std::make_unique<ContainerdClient>(instance.socket());
-  NodeDaemonSpec spec{"mount namespace holder",
-                      config_.self_exe,
-                      config_.node,
-                      footprint_.platform_cgroup(),
-                      {},
-                      {},
+  NodeDaemonSpec spec{"mount namespace holder",       config_.self_exe, config_.node,
+                      footprint_.platform_cgroup(),   config_.env,      {},
                       config_.dir + "/containerd.log"};
   FL_ASSIGN_OR_RETURN(mounts_, StartMountNamespaceHolder(spec, binds, kReadyTimeout));
   spec.name = "containerd";
-  spec.argv = {"containerd", "--config", config_.dir + "/containerd.toml"};
+  spec.argv = {ProgramOf("containerd", config_.daemon.path), "--config",
+               config_.dir + "/containerd.toml"};
+  spec.argv.insert(spec.argv.end(), config_.daemon.args.begin(), config_.daemon.args.end());
   spec.mount_ns = MountNamespaceOf(mounts_);
   FL_ASSIGN_OR_RETURN(containerd_, NodeDaemon::Start(
                                        spec,

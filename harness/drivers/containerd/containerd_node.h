@@ -41,7 +41,9 @@ struct ContainerdNodeConfig {
   // The CRI plugin on, with these settings (the cri driver); its pods' CNI state then stays in
   // the node's directory (its var-lib-cni covers /var/lib/cni).
   std::optional<CriSettings> cri;
-  std::string metrics_address;  // containerd's Prometheus endpoint (in the node); "": none
+  std::string metrics_address;      // containerd's Prometheus endpoint (in the node); "": none
+  scenario::DaemonSettings daemon;  // containerd's binary and extra flags
+  std::vector<std::string> env;     // NAME=VALUE for containerd
 };
 
 class ContainerdNode {

@@ -194,8 +194,8 @@ std::string PauseProgram() {
 CriNode::CriNode(std::unique_ptr<containerd::ContainerdNode> containerd)
     : containerd_(std::move(containerd)), client_(containerd_->socket()) {}
 
-CriDriver::CriDriver(CriDriverConfig config, RuntimeInfo info, std::string runtime_path)
-    : config_(std::move(config)), info_(std::move(info)), runtime_path_(std::move(runtime_path)) {}
+CriDriver::CriDriver(CriDriverConfig config, RuntimeInfo info, RuntimeInfo oci_runtime)
+    : config_(std::move(config)), info_(std::move(info)), oci_runtime_(std::move(oci_runtime)) {}
 
 CriDriver::~CriDriver() {
   if (subnet_) {
@@ -206,7 +206,7 @@ CriDriver::~CriDriver() {
 
 Result<std::unique_ptr<CriDriver>> CriDriver::Open(CriDriverConfig config) {
   if (config.runtime.empty()) config.runtime = "runc";
-  FL_ASSIGN_OR_RETURN(RuntimeInfo info, containerd::ProbeContainerd());
+  FL_ASSIGN_OR_RETURN(RuntimeInfo info, containerd::ProbeContainerd(config.daemon.path));
   FL_ASSIGN_OR_RETURN(RuntimeInfo runtime,
                       oci::ProbeOciRuntime(config.runtime, config.runtime_path));
   if (PauseProgram().empty()) {
@@ -214,7 +214,7 @@ Result<std::unique_ptr<CriDriver>> CriDriver::Open(CriDriverConfig config) {
                               config.self_exe);
   }
   return std::unique_ptr<CriDriver>(
-      new CriDriver(std::move(config), std::move(info), runtime.path));
+      new CriDriver(std::move(config), std::move(info), std::move(runtime)));
 }
 
 Status CriDriver::PreparePauseImage() {
@@ -259,9 +259,11 @@ Status CriDriver::StartPlatform(const PlatformNode& node) {
   config.dir = config_.run_dir + "/k" + Sha256Hex(config_.target).substr(0, 8) + "-" + node.name;
   config.self_exe = config_.self_exe;
   config.journal = config_.journal;
+  config.daemon = config_.daemon;
+  config.env = config_.env;
   config.ns = kCriNamespace;
   config.metrics_address = config_.metrics_address;
-  config.cri = CriSettings{pause_image_, runtime_path_, conflist, !CanLowerOomScore()};
+  config.cri = CriSettings{pause_image_, oci_runtime_.path, conflist, !CanLowerOomScore()};
   FL_ASSIGN_OR_RETURN(auto started, containerd::ContainerdNode::Start(std::move(config)));
   auto platform = std::make_unique<CriNode>(std::move(started));
   CriNode* cri = platform.get();
@@ -321,7 +323,7 @@ Result<std::string> CriDriver::ImportImage(const PlatformNode& node, const Image
 ProbeScope CriDriver::Probes() const {
   std::vector<pid_t> containerds;
   nodes_.ForEach([&](const CriNode& node) { containerds.push_back(node.containerd().pid()); });
-  return containerd::ContainerdProbeScope(containerds, config_.runtime);
+  return containerd::ContainerdProbeScope(containerds, CommandNameOf(oci_runtime_.path));
 }
 
 void CriDriver::RecordPod(const std::string& id, const std::string& sandbox,

@@ -33,7 +33,9 @@ struct CriDriverConfig {
   std::string run_dir;
   Journal* journal = nullptr;
   std::string self_exe;
-  std::string runtime_path;  // the runtime's binary, behind the shim; empty: found in PATH
+  std::string runtime_path;         // the runtime's binary, behind the shim; empty: found in PATH
+  scenario::DaemonSettings daemon;  // containerd's binary and extra flags
+  std::vector<std::string> env;     // NAME=VALUE for containerd (and so its shims and runtime)
   bool host_network = true;  // network: host (the node's namespace) | cni (a bridge per node)
   int containers_per_pod = 1;
   // containerd's Prometheus endpoint, host:port in the node's network namespace (its CRI
@@ -65,6 +67,7 @@ class CriDriver : public Driver {
   ~CriDriver() override;
 
   const RuntimeInfo& runtime() const override { return info_; }
+  std::vector<RuntimeInfo> components() const override { return {info_, oci_runtime_}; }
   Status StartPlatform(const PlatformNode& node) override;
   Status StopPlatform(const PlatformNode& node) override;
   Result<std::string> ImportImage(const PlatformNode& node, const ImageSource& image) override;
@@ -84,7 +87,7 @@ class CriDriver : public Driver {
   CriNode* Node(const std::string& node) { return nodes_.Find(node); }
 
  private:
-  CriDriver(CriDriverConfig config, RuntimeInfo info, std::string runtime_path);
+  CriDriver(CriDriverConfig config, RuntimeInfo info, RuntimeInfo oci_runtime);
   Created Make(const ContainerSpec& spec, bool start, Nanos timeout);
   Status PreparePauseImage();
   // The CNI configuration list of the target's pod network; "" for host network.
@@ -93,7 +96,7 @@ class CriDriver : public Driver {
 
   CriDriverConfig config_;
   RuntimeInfo info_;
-  std::string runtime_path_;
+  RuntimeInfo oci_runtime_;  // behind the shim
   NodePlatforms<CriNode> nodes_;
   std::string image_;          // the workload image's reference
   std::string archive_;        // its archive, written once, imported into every node

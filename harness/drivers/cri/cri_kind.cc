@@ -2,6 +2,7 @@
 
 #include "harness/core/files.h"
 #include "harness/drivers/containerd/containerd_driver.h"
+#include "harness/drivers/containerd/containerd_kind.h"
 #include "harness/drivers/cri/cri_driver.h"
 #include "harness/drivers/oci/oci_driver.h"
 
@@ -31,10 +32,7 @@ class CriKind : public DriverKind {
   const DriverSpec& spec() const override { return *FindDriverSpec("cri"); }
 
   Status Preflight(const scenario::Target& target, const HostInfo&) const override {
-    FL_RETURN_IF_ERROR(
-        RequireInPath(target, {"containerd", "containerd-shim-runc-v2", "ctr"}, "containerd"));
-    auto runtime = oci::ProbeOciRuntime(RuntimeOf(target), target.runtime_path);
-    if (!runtime.ok()) return std::move(runtime).error().With("target " + target.name);
+    FL_RETURN_IF_ERROR(containerd::PreflightContainerd(target, RuntimeOf(target)));
     if (PauseProgram().empty()) {
       return FailedPrecondition("target " + target.name +
                                 ": faultline-pause not found beside faultline (build it with "
@@ -93,6 +91,8 @@ class CriKind : public DriverKind {
     config.target = target.name;
     config.runtime = RuntimeOf(target);
     config.runtime_path = target.runtime_path;
+    config.daemon = target.daemon;
+    config.env = EnvAssignments(target);
     config.run_id = env.journal->run_id();
     config.run_dir = env.run_dir;
     config.journal = env.journal;

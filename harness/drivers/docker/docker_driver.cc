@@ -78,21 +78,21 @@ std::string VersionWord(const std::string& text) {
 
 }  // namespace
 
-Result<RuntimeInfo> ProbeDockerd() {
-  RuntimeInfo info;
-  info.name = "dockerd";
-  info.path = FindExecutable("dockerd");
-  if (info.path.empty()) {
-    return FailedPrecondition("dockerd not found in PATH (install the Debian package docker.io)");
-  }
-  FL_ASSIGN_OR_RETURN(std::string version, RunForOutput({info.path, "--version"}));
-  info.version = VersionWord(version);
-  FL_ASSIGN_OR_RETURN(info.sha256, Sha256File(info.path));
-  return info;
+Result<RuntimeInfo> ProbeDockerd(const std::string& path) {
+  return ProbeProgram("dockerd", path, "docker.io", VersionWord);
 }
 
-DockerDriver::DockerDriver(DockerDriverConfig config, RuntimeInfo info, std::string runtime_path)
-    : config_(std::move(config)), info_(std::move(info)), runtime_path_(std::move(runtime_path)) {}
+DockerDriver::DockerDriver(DockerDriverConfig config, RuntimeInfo info, RuntimeInfo oci_runtime)
+    : config_(std::move(config)), info_(std::move(info)), oci_runtime_(std::move(oci_runtime)) {}
+
+std::vector<RuntimeInfo> DockerDriver::components() const {
+  if (oci_runtime_.path.empty()) return {info_};
+  return {info_, oci_runtime_};
+}
+
+EngineRuntime DockerDriver::engine_runtime() const {
+  return {config_.runtime, oci_runtime_.path, !config_.runtime_path.empty(), config_.runtime_args};
+}
 
 Result<std::unique_ptr<DockerDriver>> DockerDriver::Open(DockerDriverConfig config) {
   if (config.runtime.empty()) config.runtime = "runc";
@@ -105,12 +105,13 @@ Result<std::unique_ptr<DockerDriver>> DockerDriver::Open(DockerDriverConfig conf
                                              config.endpoint);
     }
     RuntimeInfo info{"dockerd", version->value("Version", ""), "unix://" + config.endpoint, ""};
-    return std::unique_ptr<DockerDriver>(new DockerDriver(std::move(config), std::move(info), ""));
+    return std::unique_ptr<DockerDriver>(new DockerDriver(std::move(config), std::move(info), {}));
   }
-  FL_ASSIGN_OR_RETURN(RuntimeInfo info, ProbeDockerd());
-  FL_ASSIGN_OR_RETURN(RuntimeInfo runtime, oci::ProbeOciRuntime(config.runtime));
+  FL_ASSIGN_OR_RETURN(RuntimeInfo info, ProbeDockerd(config.daemon.path));
+  FL_ASSIGN_OR_RETURN(RuntimeInfo runtime,
+                      oci::ProbeOciRuntime(config.runtime, config.runtime_path));
   return std::unique_ptr<DockerDriver>(
-      new DockerDriver(std::move(config), std::move(info), runtime.path));
+      new DockerDriver(std::move(config), std::move(info), std::move(runtime)));
 }
 
 Status DockerDriver::StartPlatform(const PlatformNode& node) {
@@ -126,9 +127,10 @@ Status DockerDriver::StartPlatform(const PlatformNode& node) {
   config.target = config_.target;
   // Short: unix socket paths hold at most 107 bytes.
   config.dir = config_.run_dir + "/d" + Sha256Hex(config_.target).substr(0, 8) + "-" + node.name;
-  config.runtime = config_.runtime;
-  config.runtime_path = runtime_path_;
+  config.runtime = engine_runtime();
   config.live_restore = config_.live_restore;
+  config.daemon = config_.daemon;
+  config.env = config_.env;
   config.self_exe = config_.self_exe;
   config.journal = config_.journal;
   FL_ASSIGN_OR_RETURN(auto started, DockerNode::Start(std::move(config)));
@@ -171,7 +173,7 @@ ProbeScope DockerDriver::Probes() const {
   nodes_.ForEach([&](const DockerPlatform& node) {
     if (node.containerd_pid() > 0) scope.daemon_roots.push_back(node.containerd_pid());
   });
-  scope.runtimes = {config_.runtime};
+  scope.runtimes = {oci_runtime_.path.empty() ? config_.runtime : CommandNameOf(oci_runtime_.path)};
   scope.helpers = {"containerd-shim"};  // containerd-shim-runc-v2, cut to 15 characters
   return scope;
 }
@@ -182,7 +184,9 @@ Created DockerDriver::Make(const ContainerSpec& spec, bool start, Nanos timeout)
   Created created;
   created.prepare.start_ns = created.prepare.end_ns = BootNowNs();
   const json body =
-      CreateBody(spec, image_, config_.runtime, config_.run_id, node->cgroup_parent());
+      CreateBody(spec, image_,
+                 config_.endpoint.empty() ? EngineRuntimeName(engine_runtime()) : config_.runtime,
+                 config_.run_id, node->cgroup_parent());
   auto container = std::make_unique<DockerContainer>(node->api(), spec.id, node);
   created.create = TimedCall([&]() -> Status {
     auto id = node->api().Create(spec.id, body, timeout);

@@ -25,16 +25,22 @@ struct DockerDriverConfig {
   std::string run_dir;
   Journal* journal = nullptr;
   std::string self_exe;
+  std::string runtime_path;               // the runtime's binary; empty: found in PATH
+  std::vector<std::string> runtime_args;  // its global options
+  scenario::DaemonSettings daemon;        // dockerd's binary, extra flags, daemon.json keys
+  std::vector<std::string> env;           // NAME=VALUE for dockerd and its containerd
 };
 
-// dockerd's and containerd's versions and digests, as doctor and the result report them.
-Result<RuntimeInfo> ProbeDockerd();
+// dockerd's version and digest (the binary at PATH, else found in PATH), as doctor and the
+// result report them.
+Result<RuntimeInfo> ProbeDockerd(const std::string& path = "");
 
 class DockerDriver : public Driver {
  public:
   static Result<std::unique_ptr<DockerDriver>> Open(DockerDriverConfig config);
 
   const RuntimeInfo& runtime() const override { return info_; }
+  std::vector<RuntimeInfo> components() const override;
   Status StartPlatform(const PlatformNode& node) override;
   Status StopPlatform(const PlatformNode& node) override;
   Result<std::string> ImportImage(const PlatformNode& node, const ImageSource& image) override;
@@ -48,12 +54,13 @@ class DockerDriver : public Driver {
   DockerPlatform* Node(const std::string& node) { return nodes_.Find(node); }
 
  private:
-  DockerDriver(DockerDriverConfig config, RuntimeInfo info, std::string runtime_path);
+  DockerDriver(DockerDriverConfig config, RuntimeInfo info, RuntimeInfo oci_runtime);
+  EngineRuntime engine_runtime() const;
   Created Make(const ContainerSpec& spec, bool start, Nanos timeout);
 
   DockerDriverConfig config_;
   RuntimeInfo info_;
-  std::string runtime_path_;
+  RuntimeInfo oci_runtime_;  // behind the shim; empty with an endpoint (the daemon's business)
   NodePlatforms<DockerPlatform> nodes_;
   std::string image_;    // the loaded image's reference
   std::string archive_;  // the image archive, written once, loaded into every node

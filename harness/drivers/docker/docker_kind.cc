@@ -22,7 +22,9 @@ class DockerKind : public DriverKind {
   Status Preflight(const scenario::Target& target, const HostInfo&) const override {
     // An existing daemon (endpoint) needs nothing here; it must answer when the run opens it.
     if (target.options.count("endpoint")) return OkStatus();
-    return RequireInPath(target, {"dockerd", kHelpers[0], kHelpers[1], RuntimeOf(target)},
+    return RequireInPath(target,
+                         {ProgramOf("dockerd", target.daemon.path), kHelpers[0], kHelpers[1],
+                          ProgramOf(RuntimeOf(target), target.runtime_path)},
                          "docker.io, containerd and " + RuntimeOf(target));
   }
 
@@ -64,6 +66,10 @@ class DockerKind : public DriverKind {
     DockerDriverConfig config;
     config.target = target.name;
     config.runtime = RuntimeOf(target);
+    config.runtime_path = target.runtime_path;
+    config.runtime_args = target.runtime_args;
+    config.daemon = target.daemon;
+    config.env = EnvAssignments(target);
     auto live = target.options.find("live_restore");
     config.live_restore = live != target.options.end() && live->second == "true";
     if (auto endpoint = target.options.find("endpoint"); endpoint != target.options.end()) {

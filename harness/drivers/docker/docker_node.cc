@@ -42,15 +42,17 @@ Status DockerNode::Launch() {
   FL_RETURN_IF_ERROR(footprint_.Claim(kPlatformRecord, {}));
   const ContainerdInstance containerd{config_.dir};
   FL_RETURN_IF_ERROR(WriteFileAtomic(config_.dir + "/containerd.toml", containerd.Config()));
-  // An empty daemon.json: the host's /etc/docker/daemon.json is not ours to follow.
-  FL_RETURN_IF_ERROR(WriteFileAtomic(config_.dir + "/daemon.json", "{}\n"));
+  // Our own daemon.json (the host's /etc/docker/daemon.json is not ours to follow): the
+  // target's keys and its runtime.
+  FL_ASSIGN_OR_RETURN(std::string daemon_json, DaemonJson(config_.daemon.config, config_.runtime));
+  FL_RETURN_IF_ERROR(WriteFileAtomic(config_.dir + "/daemon.json", daemon_json));
   FL_RETURN_IF_ERROR(MakeDirs(containerd.run_containerd(), 0700));
 
   NodeDaemonSpec spec{"mount namespace holder",
                       config_.self_exe,
                       config_.node,
                       footprint_.platform_cgroup(),
-                      {},
+                      config_.env,
                       {},
                       log_};
   // dockerd shares it too: the root file systems it mounts must be seen by the shims' runtime
@@ -71,18 +73,17 @@ Status DockerNode::Launch() {
                                        kReadyTimeout));
 
   spec.name = "dockerd";
-  spec.argv = {
-      "dockerd", "--config-file", config_.dir + "/daemon.json", "--containerd", containerd_socket,
-      "--data-root", config_.dir + "/docker", "--exec-root", config_.dir + "/exec", "--pidfile",
-      config_.dir + "/docker.pid", "-H", "unix://" + api_.socket(),
-      // The node's network is the containers' network: no bridge, no NAT, no rules.
-      "--bridge=none", "--iptables=false", "--ip6tables=false", "--ip-forward=false",
-      "--ip-masq=false", "--userland-proxy=false", "--storage-driver", "overlay2", "--exec-opt",
-      "native.cgroupdriver=cgroupfs", "--cgroup-parent", "/" + footprint_.containers_cgroup()};
+  spec.argv = {ProgramOf("dockerd", config_.daemon.path), "--config-file",
+               config_.dir + "/daemon.json", "--containerd", containerd_socket, "--data-root",
+               config_.dir + "/docker", "--exec-root", config_.dir + "/exec", "--pidfile",
+               config_.dir + "/docker.pid", "-H", "unix://" + api_.socket(),
+               // The node's network is the containers' network: no bridge, no NAT, no rules.
+               "--bridge=none", "--iptables=false", "--ip6tables=false", "--ip-forward=false",
+               "--ip-masq=false", "--userland-proxy=false", "--storage-driver", "overlay2",
+               "--exec-opt", "native.cgroupdriver=cgroupfs", "--cgroup-parent",
+               "/" + footprint_.containers_cgroup()};
   if (config_.live_restore) spec.argv.push_back("--live-restore");
-  if (config_.runtime == "crun") {
-    spec.argv.insert(spec.argv.end(), {"--add-runtime", "crun=" + config_.runtime_path});
-  }
+  spec.argv.insert(spec.argv.end(), config_.daemon.args.begin(), config_.daemon.args.end());
   FL_ASSIGN_OR_RETURN(dockerd_, NodeDaemon::Start(
                                     spec,
                                     [&](pid_t) -> Status {

@@ -12,6 +12,7 @@
 #include "harness/drivers/daemon/host_mount_point.h"
 #include "harness/drivers/daemon/node_daemon.h"
 #include "harness/drivers/daemon/platform_footprint.h"
+#include "harness/drivers/docker/daemon_config.h"
 #include "harness/drivers/docker/docker_events.h"
 #include "harness/drivers/docker/docker_platform.h"
 #include "harness/drivers/docker/engine_api.h"
@@ -25,12 +26,13 @@ inline constexpr const char* kPlatformRecord = "docker.platform";
 struct DockerNodeConfig {
   PlatformNode node;
   std::string run_id;
-  std::string target;        // the target's name, in cgroup names
-  std::string dir;           // private state: sockets, data roots, logs
-  std::string runtime;       // "runc" | "crun" behind containerd's shim
-  std::string runtime_path;  // its binary
+  std::string target;     // the target's name, in cgroup names
+  std::string dir;        // private state: sockets, data roots, logs
+  EngineRuntime runtime;  // behind containerd's shim
   bool live_restore = false;
-  std::string self_exe;  // `faultline _node-exec` puts the daemons into the node
+  scenario::DaemonSettings daemon;  // dockerd's binary, extra flags, daemon.json keys
+  std::vector<std::string> env;     // NAME=VALUE for dockerd and its containerd
+  std::string self_exe;             // `faultline _node-exec` puts the daemons into the node
   Journal* journal = nullptr;
 };
 

@@ -55,7 +55,9 @@ class OciContainer : public Container {
   OpResult Prepare(const ContainerSpec& spec) {
     OpResult op;
     auto seq = driver_->config().journal->Acquire(kContainerRecord,
-                                                  {{"runtime_argv", driver_->RuntimeArgv()},
+                                                  {{"runtime", driver_->config().runtime},
+                                                   {"runtime_argv", driver_->RuntimeArgv()},
+                                                   {"env", driver_->config().env},
                                                    {"id", id_},
                                                    {"rootfs", rootfs()},
                                                    {"dir", dir_}});
@@ -74,7 +76,8 @@ class OciContainer : public Container {
     std::vector<std::string> argv = driver_->RuntimeArgv();
     argv.insert(argv.end(), args.begin(), args.end());
     const std::string what = driver_->runtime().name + " " + args.front();
-    return FromOutcome(what, RunProcess({argv, timeout, to_file ? output_log() : ""}));
+    return FromOutcome(
+        what, RunProcess({argv, timeout, to_file ? output_log() : "", driver_->config().env}));
   }
 
   OpResult Start(Nanos timeout) override { return Runtime({"start", id_}, timeout, false); }
@@ -118,7 +121,8 @@ class OciContainer : public Container {
   Result<ContainerStatus> State(Nanos timeout) override {
     std::vector<std::string> argv = driver_->RuntimeArgv();
     argv.insert(argv.end(), {"state", id_});
-    FL_ASSIGN_OR_RETURN(ProcessOutcome outcome, RunProcess({argv, timeout, ""}));
+    FL_ASSIGN_OR_RETURN(ProcessOutcome outcome,
+                        RunProcess({argv, timeout, "", driver_->config().env}));
     if (!outcome.ok()) {
       if (outcome.err.find("does not exist") != std::string::npos ||
           outcome.err.find("No such file or directory") != std::string::npos) {
@@ -222,7 +226,10 @@ ProbeScope OciDriver::Probes() const {
 }
 
 std::vector<std::string> OciDriver::RuntimeArgv() const {
-  return {info_.path, "--root", state_root_};
+  std::vector<std::string> argv = {info_.path};
+  argv.insert(argv.end(), config_.runtime_args.begin(), config_.runtime_args.end());
+  argv.insert(argv.end(), {"--root", state_root_});
+  return argv;
 }
 
 Created OciDriver::CreateWith(const char* verb, const ContainerSpec& spec, Nanos timeout) {

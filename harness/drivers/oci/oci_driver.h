@@ -10,7 +10,7 @@
 
 namespace faultline::drivers::oci {
 
-// The journal record of one container: {runtime_argv, id, rootfs, dir}.
+// The journal record of one container: {runtime, runtime_argv, env, id, rootfs, dir}.
 inline constexpr const char* kContainerRecord = "container";
 
 struct OciDriverConfig {
@@ -18,7 +18,9 @@ struct OciDriverConfig {
   std::string run_dir;        // the run's state directory; bundles and runtime state go below
   std::string cgroup_parent;  // relative cgroup under which each container gets its own
   Journal* journal = nullptr;
-  std::string runtime_path;  // the runtime's binary; empty: looked up in PATH
+  std::string runtime_path;               // the runtime's binary; empty: looked up in PATH
+  std::vector<std::string> runtime_args;  // global options before every command
+  std::vector<std::string> env;           // NAME=VALUE for every runtime call
 };
 
 // The runtime's binary (PATH when given, else RUNTIME looked up in PATH), its version and
@@ -40,7 +42,7 @@ class OciDriver : public Driver {
   Created Run(const ContainerSpec& spec, Nanos timeout) override;
   Result<std::uint64_t> ResidentOverheadBytes() override { return std::uint64_t{0}; }
 
-  // The runtime invocation prefix: binary plus its private state root.
+  // The runtime invocation prefix: binary, the target's global options, its private state root.
   std::vector<std::string> RuntimeArgv() const;
   const OciDriverConfig& config() const { return config_; }
   const std::string& lower_rootfs() const { return lower_rootfs_; }

@@ -57,8 +57,9 @@ class OciKind : public DriverKind {
   Result<std::unique_ptr<Driver>> Open(const scenario::Target& target,
                                        const DriverEnvironment& env) const override {
     FL_ASSIGN_OR_RETURN(
-        auto driver, OciDriver::Open({target.runtime, env.run_dir, env.cgroup_parent, env.journal,
-                                      target.runtime_path}));
+        auto driver,
+        OciDriver::Open({target.runtime, env.run_dir, env.cgroup_parent, env.journal,
+                         target.runtime_path, target.runtime_args, EnvAssignments(target)}));
     return std::unique_ptr<Driver>(std::move(driver));
   }
 
@@ -80,15 +81,18 @@ class OciKind : public DriverKind {
     if (context.run_id.empty() || id.rfind("fl-" + context.run_id + "-", 0) != 0) {
       return refuse("container " + id);
     }
-    if (runtime_argv.size() != 3 || runtime_argv[1] != "--root" ||
-        !PathInside(runtime_argv[2], context.run_dir, false)) {
+    // BINARY [GLOBAL OPTIONS...] --root STATE
+    const std::size_t size = runtime_argv.size();
+    if (size < 3 || runtime_argv[size - 2] != "--root" ||
+        !PathInside(runtime_argv.back(), context.run_dir, false)) {
       return refuse("container " + id + " of an unexpected runtime invocation");
     }
+    // The runtime's binary: runc or crun in PATH, or one given by path ({name, path}).
     const std::string& binary = runtime_argv[0];
-    const std::string name = binary.substr(binary.rfind('/') + 1);
+    const std::string name = data.value("runtime", binary.substr(binary.rfind('/') + 1));
     const auto& runtimes = spec().FindField("runtime")->values;
-    if (std::find(runtimes.begin(), runtimes.end(), name) == runtimes.end() ||
-        FindExecutable(name) != binary) {
+    if (std::find(runtimes.begin(), runtimes.end(), name) == runtimes.end() || binary.empty() ||
+        binary[0] != '/' || FindExecutable(binary) != binary) {
       return refuse("container " + id + " via " + binary);
     }
     if (!PathInside(rootfs, context.run_dir, false) || !PathInside(dir, context.run_dir, false)) {
@@ -101,10 +105,12 @@ class OciKind : public DriverKind {
     }
     argv.insert(argv.end(), runtime_argv.begin(), runtime_argv.end());
     argv.insert(argv.end(), {"delete", "--force", id});
-    FL_ASSIGN_OR_RETURN(ProcessOutcome deleted, RunProcess({argv, kUndoTimeout, ""}));
+    FL_ASSIGN_OR_RETURN(
+        ProcessOutcome deleted,
+        RunProcess({argv, kUndoTimeout, "", data.value("env", std::vector<std::string>{})}));
     // A container the runtime does not know is gone already; its state root lives in the run
     // directory, so a run whose directory survived still has it.
-    if (!deleted.ok() && PathExists(runtime_argv[2] + "/" + id)) {
+    if (!deleted.ok() && PathExists(runtime_argv.back() + "/" + id)) {
       return Unavailable("cannot delete container " + id + ": " + deleted.Describe());
     }
     // EINVAL: not a mount point (already unmounted, or made in a namespace that died with it).

@@ -144,30 +144,26 @@ class PodmanContainer : public Container {
 
 }  // namespace
 
-Result<RuntimeInfo> ProbePodman() {
-  RuntimeInfo info;
-  info.name = "podman";
-  info.path = FindExecutable("podman");
-  if (info.path.empty()) {
-    return FailedPrecondition("podman not found in PATH (install the Debian package podman)");
-  }
-  FL_ASSIGN_OR_RETURN(std::string version, RunForOutput({info.path, "--version"}));
-  // "podman version 4.3.1"
-  std::istringstream words(version.substr(0, version.find('\n')));
-  std::string word;
-  while (words >> word) info.version = word;
-  FL_ASSIGN_OR_RETURN(info.sha256, Sha256File(info.path));
-  return info;
+Result<RuntimeInfo> ProbePodman(const std::string& path) {
+  return ProbeProgram("podman", path, "podman", [](const std::string& text) {
+    // "podman version 4.3.1": the last word of the first line.
+    std::istringstream words(text.substr(0, text.find('\n')));
+    std::string word, last;
+    while (words >> word) last = word;
+    return last;
+  });
 }
 
-PodmanDriver::PodmanDriver(PodmanDriverConfig config, RuntimeInfo info)
-    : config_(std::move(config)), info_(std::move(info)) {}
+PodmanDriver::PodmanDriver(PodmanDriverConfig config, RuntimeInfo info, RuntimeInfo oci_runtime)
+    : config_(std::move(config)), info_(std::move(info)), oci_runtime_(std::move(oci_runtime)) {}
 
 Result<std::unique_ptr<PodmanDriver>> PodmanDriver::Open(PodmanDriverConfig config) {
   if (config.runtime.empty()) config.runtime = "crun";
-  FL_ASSIGN_OR_RETURN(RuntimeInfo info, ProbePodman());
-  FL_RETURN_IF_ERROR(oci::ProbeOciRuntime(config.runtime).status());
-  return std::unique_ptr<PodmanDriver>(new PodmanDriver(std::move(config), std::move(info)));
+  FL_ASSIGN_OR_RETURN(RuntimeInfo info, ProbePodman(config.daemon.path));
+  FL_ASSIGN_OR_RETURN(RuntimeInfo runtime,
+                      oci::ProbeOciRuntime(config.runtime, config.runtime_path));
+  return std::unique_ptr<PodmanDriver>(
+      new PodmanDriver(std::move(config), std::move(info), std::move(runtime)));
 }
 
 Status PodmanDriver::StartPlatform(const PlatformNode& node) {
@@ -179,7 +175,11 @@ Status PodmanDriver::StartPlatform(const PlatformNode& node) {
   config.dir = config_.run_dir + "/p" + Sha256Hex(config_.target).substr(0, 8) + "-" + node.name;
   config.runroot = RunRootFor(config_.run_id, config_.target + "/" + node.name);
   config.runtime = config_.runtime;
+  config.runtime_path = config_.runtime_path;
+  config.runtime_args = config_.runtime_args;
   config.service = config_.service;
+  config.daemon = config_.daemon;
+  config.env = config_.env;
   config.self_exe = config_.self_exe;
   config.journal = config_.journal;
   FL_ASSIGN_OR_RETURN(auto started, PodmanNode::Start(std::move(config)));
@@ -235,7 +235,7 @@ ProbeScope PodmanDriver::Probes() const {
     if (node.service_pid() > 0) scope.daemon_roots.push_back(node.service_pid());
   });
   scope.daemon_roots.push_back(getpid());
-  scope.runtimes = {config_.runtime};
+  scope.runtimes = {CommandNameOf(oci_runtime_.path)};
   scope.helpers = {"conmon"};
   return scope;
 }

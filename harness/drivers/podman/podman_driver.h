@@ -24,15 +24,21 @@ struct PodmanDriverConfig {
   std::string run_dir;
   Journal* journal = nullptr;
   std::string self_exe;
+  std::string runtime_path;               // the runtime's binary; empty: Podman's own search
+  std::vector<std::string> runtime_args;  // its global options
+  scenario::DaemonSettings daemon;        // podman's binary and extra global flags
+  std::vector<std::string> env;           // NAME=VALUE for every podman process
 };
 
-Result<RuntimeInfo> ProbePodman();
+// podman's version and digest (the binary at PATH, else found in PATH).
+Result<RuntimeInfo> ProbePodman(const std::string& path = "");
 
 class PodmanDriver : public Driver {
  public:
   static Result<std::unique_ptr<PodmanDriver>> Open(PodmanDriverConfig config);
 
   const RuntimeInfo& runtime() const override { return info_; }
+  std::vector<RuntimeInfo> components() const override { return {info_, oci_runtime_}; }
   Status StartPlatform(const PlatformNode& node) override;
   Status StopPlatform(const PlatformNode& node) override;
   Result<std::string> ImportImage(const PlatformNode& node, const ImageSource& image) override;
@@ -45,11 +51,12 @@ class PodmanDriver : public Driver {
   PodmanNode* Node(const std::string& node) { return nodes_.Find(node); }
 
  private:
-  PodmanDriver(PodmanDriverConfig config, RuntimeInfo info);
+  PodmanDriver(PodmanDriverConfig config, RuntimeInfo info, RuntimeInfo oci_runtime);
   Created Make(const ContainerSpec& spec, bool start, Nanos timeout);
 
   PodmanDriverConfig config_;
   RuntimeInfo info_;
+  RuntimeInfo oci_runtime_;
   NodePlatforms<PodmanNode> nodes_;
   std::string image_;
   std::string archive_;

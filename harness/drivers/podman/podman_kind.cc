@@ -21,7 +21,9 @@ class PodmanKind : public DriverKind {
   const DriverSpec& spec() const override { return *FindDriverSpec("podman"); }
 
   Status Preflight(const scenario::Target& target, const HostInfo&) const override {
-    return RequireInPath(target, {"podman", "conmon", RuntimeOf(target)},
+    return RequireInPath(target,
+                         {ProgramOf("podman", target.daemon.path), "conmon",
+                          ProgramOf(RuntimeOf(target), target.runtime_path)},
                          "podman and " + RuntimeOf(target));
   }
 
@@ -53,7 +55,11 @@ class PodmanKind : public DriverKind {
     PodmanDriverConfig config;
     config.target = target.name;
     config.runtime = RuntimeOf(target);
+    config.runtime_path = target.runtime_path;
+    config.runtime_args = target.runtime_args;
     config.service = ViaService(target);
+    config.daemon = target.daemon;
+    config.env = EnvAssignments(target);
     config.run_id = env.journal->run_id();
     config.run_dir = env.run_dir;
     config.journal = env.journal;

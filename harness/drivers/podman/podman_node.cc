@@ -19,7 +19,8 @@ namespace {
 constexpr auto kReadyTimeout = std::chrono::seconds(60);
 constexpr auto kEventsPoll = std::chrono::milliseconds(2);
 
-std::string ContainersConf(const std::string& dir, const std::string& runtime) {
+std::string ContainersConf(const std::string& dir, const std::string& runtime,
+                           const std::string& runtime_path) {
   return "[containers]\n"
          // The host may not raise limits (no CAP_SYS_RESOURCE): podman's defaults ask for more.
          "default_ulimits = [\"nofile=20000:20000\", \"nproc=32768:32768\"]\n"
@@ -47,7 +48,21 @@ std::string ContainersConf(const std::string& dir, const std::string& runtime) {
          "\"\n"
          "[network]\n"
          "network_config_dir = \"" +
-         dir + "/networks\"\n";
+         dir + "/networks\"\n" +
+         // A runtime by path: the only binary Podman may use under the runtime's name.
+         (runtime_path.empty()
+              ? ""
+              : "[engine.runtimes]\n" + runtime + " = [\"" + runtime_path + "\"]\n");
+}
+
+// --runtime-flag takes a runtime option without its leading dashes.
+std::vector<std::string> RuntimeFlags(const std::vector<std::string>& options) {
+  std::vector<std::string> flags;
+  for (const std::string& option : options) {
+    flags.push_back("--runtime-flag=" +
+                    option.substr(std::min(option.find_first_not_of('-'), option.size())));
+  }
+  return flags;
 }
 
 std::string StorageConf(const std::string& dir, const std::string& runroot) {
@@ -109,7 +124,9 @@ PodmanNode::PodmanNode(PodmanNodeConfig config)
       events_(config_.dir + "/events.log"),
       log_(config_.dir + "/service.log"),
       env_({"CONTAINERS_CONF=" + config_.dir + "/containers.conf",
-            "CONTAINERS_STORAGE_CONF=" + config_.dir + "/storage.conf"}) {}
+            "CONTAINERS_STORAGE_CONF=" + config_.dir + "/storage.conf"}) {
+  env_.insert(env_.end(), config_.env.begin(), config_.env.end());
+}
 
 PodmanNode::~PodmanNode() {
   (void)Stop();
@@ -128,7 +145,11 @@ NodeDaemonSpec PodmanNode::Spec(const std::string& name, std::vector<std::string
   NodeDaemonSpec spec{name, config_.self_exe, config_.node, footprint_.platform_cgroup(), env_, {},
                       log_};
   spec.mount_ns = MountNamespaceOf(mounts_);
-  spec.argv = {"podman", "--root", config_.dir + "/root", "--runroot", config_.runroot};
+  spec.argv = {ProgramOf("podman", config_.daemon.path), "--root", config_.dir + "/root",
+               "--runroot", config_.runroot};
+  const std::vector<std::string> runtime_flags = RuntimeFlags(config_.runtime_args);
+  spec.argv.insert(spec.argv.end(), runtime_flags.begin(), runtime_flags.end());
+  spec.argv.insert(spec.argv.end(), config_.daemon.args.begin(), config_.daemon.args.end());
   spec.argv.insert(spec.argv.end(), args.begin(), args.end());
   return spec;
 }
@@ -143,8 +164,9 @@ Status PodmanNode::Launch() {
   FL_RETURN_IF_ERROR(MakeDirs(config_.dir + "/tmp", 0700));
   FL_RETURN_IF_ERROR(MakeDirs(config_.runroot, 0700));
   FL_RETURN_IF_ERROR(MakeDirs(config_.dir + "/var-lib-containers", 0700));
-  FL_RETURN_IF_ERROR(WriteFileAtomic(config_.dir + "/containers.conf",
-                                     ContainersConf(config_.dir, config_.runtime)));
+  FL_RETURN_IF_ERROR(
+      WriteFileAtomic(config_.dir + "/containers.conf",
+                      ContainersConf(config_.dir, config_.runtime, config_.runtime_path)));
   FL_RETURN_IF_ERROR(
       WriteFileAtomic(config_.dir + "/storage.conf", StorageConf(config_.dir, config_.runroot)));
   FL_RETURN_IF_ERROR(WriteFileAtomic(events_, ""));

@@ -31,8 +31,12 @@ struct PodmanNodeConfig {
   std::string dir;
   // Podman refuses a run root of over 50 characters: a short one of its own (RunRootFor).
   std::string runroot;
-  std::string runtime;  // "crun" (default) | "runc"
-  bool service = true;  // false: via cli
+  std::string runtime;                    // "crun" (default) | "runc"
+  std::string runtime_path;               // its binary; empty: Podman's own search
+  std::vector<std::string> runtime_args;  // its global options (--runtime-flag)
+  bool service = true;                    // false: via cli
+  scenario::DaemonSettings daemon;        // podman's binary and extra global flags
+  std::vector<std::string> env;           // NAME=VALUE for every podman process
   std::string self_exe;
   Journal* journal = nullptr;
 };
