@@ -11,6 +11,7 @@
 #include "chaos/cgroup_control.h"
 #include "chaos/fault_journal.h"
 #include "harness/core/clock.h"
+#include "tests/integration/host_state.h"
 #include "tests/integration/oci_fixture.h"
 
 namespace faultline::testing {
@@ -88,8 +89,7 @@ TEST_F(ContainerFaultsTest, OomMakesTheKernelKillInsideTheContainerAndRevertRest
   auto victim = Sleeper("oom");
   ASSERT_TRUE(victim);
   auto before = chaos::OomKillCount(victim->Identity().cgroup);
-  if (!before.ok())
-    GTEST_SKIP() << "SKIPPED (host lacks a capability): " << before.error().ToString();
+  if (!before.ok()) FL_SKIP_LACKING("root", before.error().ToString());
   const std::string dir = MemoryCgroupDir(victim->Identity().cgroup);
   const std::string limit_file =
       PathExists(dir + "/memory.limit_in_bytes") ? "/memory.limit_in_bytes" : "/memory.max";

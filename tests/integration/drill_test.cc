@@ -35,7 +35,7 @@ class DrillTest : public ::testing::Test {
   void SetUp() override {
     FL_REQUIRE_ROOT_RUNTIME("runc");
     if (FindExecutable("ip").empty() || FindExecutable("iptables").empty()) {
-      GTEST_SKIP() << "SKIPPED (host lacks a capability): ip or iptables not installed";
+      FL_SKIP_LACKING("root", "ip or iptables not installed");
     }
     state_ = TempDir("state");
     dir_ = TempDir("work");
@@ -239,7 +239,7 @@ faults:
 // node when the TTL passes and releases the record.
 TEST_F(DrillTest, WatchdogRevertsAFaultWhoseTtlPassedAfterTheControllerDied) {
   auto freezer = chaos::HostFreezer();
-  if (!freezer.ok()) GTEST_SKIP() << "SKIPPED (host lacks a capability): no cgroup freezer";
+  if (!freezer.ok()) FL_SKIP_LACKING("root", "no cgroup freezer");
   const std::string scenario = WriteScenario(R"(version: 1
 name: drill-watchdog
 target: {driver: oci, runtime: runc, image: busybox}

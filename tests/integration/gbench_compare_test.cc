@@ -16,12 +16,12 @@ constexpr const char* kScipy = "/usr/lib/python3/dist-packages/scipy";
 
 TEST(GbenchCompare, CompareToolReadsTwoExports) {
   if (!PathExists(kCompare) || !PathExists(kPython)) {
-    GTEST_SKIP() << "SKIPPED (host lacks a capability): " << kCompare
-                 << " missing (Debian package libbenchmark-tools)";
+    FL_SKIP_LACKING("tools",
+                    std::string(kCompare) + " missing (Debian package libbenchmark-tools)");
   }
   if (!PathExists(kScipy)) {
-    GTEST_SKIP() << "SKIPPED (host lacks a capability): " << kScipy
-                 << " missing, compare.py needs it (Debian package python3-scipy)";
+    FL_SKIP_LACKING("tools", std::string(kScipy) +
+                                 " missing, compare.py needs it (Debian package python3-scipy)");
   }
   const std::string dir = TempDir("gbench");
   const std::string base = dir + "/base.json", now = dir + "/new.json";

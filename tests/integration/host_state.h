@@ -20,11 +20,26 @@ std::vector<std::string> Leftovers(const std::string& state_root);
 // (the sockets of every containerd's shims). A test compares it before and after.
 std::vector<std::string> SharedPlatformDirs();
 
-// Skips the current test, loudly, unless running as root with runc installed.
-#define FL_REQUIRE_ROOT_RUNTIME(runtime)                                                  \
-  do {                                                                                    \
-    std::string fl_why = ::faultline::testing::MissingCapability(runtime);                \
-    if (!fl_why.empty()) GTEST_SKIP() << "SKIPPED (host lacks a capability): " << fl_why; \
+// Whether FAULTLINE_REQUIRE (a comma-separated list of capabilities, or "all") names
+// CAPABILITY ("root", "bpf"): a host that should run such tests fails those that would skip.
+bool Required(const std::string& capability);
+
+// Skips the current test, loudly, because the host lacks CAPABILITY (WHY says what); fails it
+// instead when FAULTLINE_REQUIRE names the capability.
+#define FL_SKIP_LACKING(capability, why)                                                     \
+  do {                                                                                       \
+    const std::string fl_why = (why);                                                        \
+    if (::faultline::testing::Required(capability)) {                                        \
+      GTEST_FAIL() << "FAILED (FAULTLINE_REQUIRE names " << (capability) << "): " << fl_why; \
+    }                                                                                        \
+    GTEST_SKIP() << "SKIPPED (host lacks a capability): " << fl_why;                         \
+  } while (0)
+
+// Skips the current test (FL_SKIP_LACKING root) unless running as root with RUNTIME installed.
+#define FL_REQUIRE_ROOT_RUNTIME(runtime)                                       \
+  do {                                                                         \
+    std::string fl_missing = ::faultline::testing::MissingCapability(runtime); \
+    if (!fl_missing.empty()) FL_SKIP_LACKING("root", fl_missing);              \
   } while (0)
 std::string MissingCapability(const std::string& runtime);
 

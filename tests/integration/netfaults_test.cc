@@ -82,9 +82,10 @@ std::vector<std::string> ProcessesRunning(const std::string& program) {
 class NetFaultsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (geteuid() != 0) GTEST_SKIP() << "SKIPPED (host lacks a capability): not root";
+    if (geteuid() != 0) FL_SKIP_LACKING("root", "not root");
     for (const char* tool : {"ip", "iptables", "tc", "nsenter", "unshare"}) {
-      if (FindExecutable(tool).empty()) GTEST_SKIP() << "SKIPPED: " << tool << " not installed";
+      if (FindExecutable(tool).empty())
+        FL_SKIP_LACKING("root", std::string(tool) + " not installed");
     }
     state_ = TempDir("netfaults");
     setenv("FAULTLINE_STATE_DIR", state_.c_str(), 1);
@@ -357,7 +358,7 @@ TEST_F(NetFaultsTest, DelayJitterSpreadsAroundTheDelay) {
 }
 
 TEST_F(NetFaultsTest, CpuStressLoadsTheNodeCgroupUntilReverted) {
-  if (FindExecutable("stress-ng").empty()) GTEST_SKIP() << "SKIPPED: stress-ng not installed";
+  if (FindExecutable("stress-ng").empty()) FL_SKIP_LACKING("root", "stress-ng not installed");
   auto mechanism = Mechanism("node.cpu_stress");
   ASSERT_TRUE(mechanism);
   FaultParams params = topology_->Params("node.cpu_stress");
@@ -387,7 +388,7 @@ TEST_F(NetFaultsTest, CpuStressLoadsTheNodeCgroupUntilReverted) {
 }
 
 TEST_F(NetFaultsTest, MemoryStressRaisesNodeMemoryUntilReverted) {
-  if (FindExecutable("stress-ng").empty()) GTEST_SKIP() << "SKIPPED: stress-ng not installed";
+  if (FindExecutable("stress-ng").empty()) FL_SKIP_LACKING("root", "stress-ng not installed");
   auto mechanism = Mechanism("node.memory_stress");
   ASSERT_TRUE(mechanism);
   FaultParams params = topology_->Params("node.memory_stress");

@@ -34,7 +34,7 @@ class PlatformRunTest : public ::testing::Test {
  protected:
   void Require(const std::string& daemon) {
     std::string why = testing::MissingCapability(daemon);
-    if (!why.empty()) GTEST_SKIP() << "SKIPPED (host lacks a capability): " << why;
+    if (!why.empty()) FL_SKIP_LACKING("root", why);
     if (!state_.empty()) return;  // a second platform of the same test
     state_ = TempDir("platform");
     shared_dirs_ = SharedPlatformDirs();
@@ -515,7 +515,7 @@ targets:
 cluster: {nodes: 1}
 steps:
   - name: storm
-    workload: {kind: start, count: 3, command: [sleep, "3"]}
+    workload: {kind: start, count: 3, command: [sleep, "1"]}
 )");
   // Each platform's program, while it runs: its binary, flags and environment.
   const std::map<std::string, std::string> programs = {

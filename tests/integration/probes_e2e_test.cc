@@ -106,9 +106,9 @@ bool BpfReady() {
   return access("/sys/kernel/btf/vmlinux", R_OK) == 0 && geteuid() == 0;
 }
 
-#define FL_REQUIRE_BPF()                                                                      \
-  do {                                                                                        \
-    if (!BpfReady()) GTEST_SKIP() << "SKIPPED (host lacks a capability): no BTF or not root"; \
+#define FL_REQUIRE_BPF()                                           \
+  do {                                                             \
+    if (!BpfReady()) FL_SKIP_LACKING("bpf", "no BTF or not root"); \
   } while (0)
 
 TEST_F(ProbesTest, RuncCreateStartPhasesInOrder) {
@@ -165,7 +165,7 @@ TEST_F(ProbesTest, SwitchedOffRunSaysDegraded) {
 // kernel itself refuses to load the programs; the reason is reported, not a crash.
 TEST_F(ProbesTest, LoadRefusedByTheKernelIsReported) {
   FL_REQUIRE_BPF();
-  if (FindExecutable("setpriv").empty()) GTEST_SKIP() << "SKIPPED: no setpriv (util-linux)";
+  if (FindExecutable("setpriv").empty()) FL_SKIP_LACKING("bpf", "no setpriv (util-linux)");
   auto outcome = RunProcess({{"setpriv", "--bounding-set=-all", "--inh-caps=-all", FAULTLINE_BINARY,
                               "trace", "--duration", "1s"},
                              std::chrono::seconds(30),

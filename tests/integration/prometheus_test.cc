@@ -104,8 +104,9 @@ TEST(PrometheusLive, ScrapedByPrometheusPushedToPushgatewayCheckedByPromtool) {
   FL_REQUIRE_ROOT_RUNTIME("runc");
   for (const char* tool : {"prometheus", "prometheus-pushgateway", "promtool"}) {
     if (FindExecutable(tool).empty()) {
-      GTEST_SKIP() << "SKIPPED (host lacks a capability): " << tool
-                   << " not installed (Debian packages prometheus, prometheus-pushgateway)";
+      FL_SKIP_LACKING("root", std::string(tool) +
+                                  " not installed (Debian packages prometheus, "
+                                  "prometheus-pushgateway)");
     }
   }
   const std::string dir = TempDir("prom");

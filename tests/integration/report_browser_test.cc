@@ -83,8 +83,7 @@ class ReportBrowserTest : public ::testing::Test {
   void SetUp() override {
     chromium_ = FindExecutable("chromium");
     if (chromium_.empty()) {
-      GTEST_SKIP() << "SKIPPED (host lacks a capability): chromium not installed (Debian "
-                      "package chromium)";
+      FL_SKIP_LACKING("tools", "chromium not installed (Debian package chromium)");
     }
     dir_ = TempDir("report");
   }

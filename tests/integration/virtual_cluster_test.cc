@@ -35,7 +35,7 @@ class ClusterTest : public ::testing::Test {
  protected:
   void SetUp() override {
     FL_REQUIRE_ROOT_RUNTIME("runc");
-    if (FindExecutable("ip").empty()) GTEST_SKIP() << "SKIPPED (host lacks a capability): no ip";
+    if (FindExecutable("ip").empty()) FL_SKIP_LACKING("root", "no ip");
     state_ = TempDir("cluster-state");
     dir_ = TempDir("cluster-work");
   }
