@@ -254,13 +254,14 @@ Status Preflight(const Plan& plan, const RunOptions& options, const HostInfo& ho
 
 Result<RunOutcome> RunScenario(const Plan& plan, const RunOptions& options) {
   const scenario::Scenario& scenario = *plan.scenario;
-  const HostInfo host = ProbeHost();
-  FL_RETURN_IF_ERROR(Preflight(plan, options, host));
+  // The gate's request is input: refused before the host is looked at.
   std::optional<GateSession> gate;
   if (options.gate) {
     FL_ASSIGN_OR_RETURN(GateSession session, GateSession::Create(plan, *options.gate));
     gate.emplace(std::move(session));
   }
+  const HostInfo host = ProbeHost();
+  FL_RETURN_IF_ERROR(Preflight(plan, options, host));
   RunResources resources;
   FL_ASSIGN_OR_RETURN(resources.journal, OpenNewRunJournal());
   const std::string run_id = resources.journal->run_id();

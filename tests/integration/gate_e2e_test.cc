@@ -158,6 +158,13 @@ TEST_F(GateE2eTest, BadRequestsExitTwoBeforeAnythingRuns) {
       {"gate", scenario, "--base", "base", "--candidate", "next", "--tolerance", "3"}, state_);
   EXPECT_EQ(code, 2) << output;
   EXPECT_NE(output.find("--tolerance: expected a fraction"), std::string::npos) << output;
+  std::tie(code, output) = RunFaultline({"gate", scenario, "--base", "base", "--candidate", "next",
+                                         "--metric", "start_latency", "--metric", "memory"},
+                                        state_);
+  EXPECT_EQ(code, 2) << output;
+  EXPECT_NE(output.find("--metric: expected start_latency, op_latency.<operation>"),
+            std::string::npos)
+      << output;
   std::tie(code, output) = RunFaultline(
       {"gate", Scenario(dir_ + "/missing/runc"), "--base", "base", "--candidate", "next"}, state_);
   EXPECT_EQ(code, 3) << output;
