@@ -296,17 +296,17 @@ class Builder {
   void CheckSettings(const YAML::Node& node, const std::string& path, const Target& t) {
     const drivers::DriverSpec* spec = drivers::FindDriverSpec(t.driver);
     if (!spec) return;
-    const YAML::Node env = node["env"] ? node["env"] : YAML::Node(YAML::NodeType::Map);
-    for (const auto& item : env) {
-      const std::string name = item.first.Scalar();
-      if (!name.empty() && !std::isdigit(static_cast<unsigned char>(name[0])) &&
-          name.find_first_not_of(
-              "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") ==
-              std::string::npos) {
-        continue;
+    if (const YAML::Node env = node["env"]) {
+      for (const auto& item : env) {
+        const std::string name = item.first.Scalar();
+        const bool variable = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0])) &&
+                              std::all_of(name.begin(), name.end(), [](unsigned char c) {
+                                return std::isalnum(c) || c == '_';
+                              });
+        if (variable) continue;
+        Report(item.first.Mark(), path + ".env",
+               "'" + name + "' is not a variable name (letters, digits and _, not first a digit)");
       }
-      Report(item.first.Mark(), path + ".env",
-             "'" + name + "' is not a variable name (letters, digits and _, not first a digit)");
     }
     if (t.options.count("endpoint")) {
       for (const char* field : {"env", "daemon", "runtime"}) {
