@@ -4,8 +4,9 @@
 # by path, each behind the runtime wrapper (tests/integration/runtime_wrapper.cc), which sleeps
 # the milliseconds in the `delay_ms` file beside it in every runtime call:
 #   aa       both 0: false FAILs (target: at most 1%)
-#   pP       the candidate slowed by P% of the base's median start_latency (create + start: two
-#            calls of P% x median / 2 each): the detection rate and the quads to a verdict
+#   pP       the candidate slowed by P% of the base's median start_latency, measured by a short
+#            run just before the job (create + start: two calls of P% x median / 2 each): the
+#            detection rate and the quads to a verdict
 #   hog      as aa, with a CPU hog (a busy loop) on the other core for the whole job
 # Jobs of all kinds are interleaved index by index, so a drift of the host hits every kind.
 #
@@ -37,13 +38,16 @@ steps:
   - {name: warmup, record: false, workload: {kind: start, count: 3}}
   - {name: storm, workload: {kind: start, count: 5, command: ["true"]}}
 YAML
-  # The base's median start_latency, from one short run, sets the injected delays.
-  if [[ ! -f $work/median_ms ]]; then
-    echo 0 >"$work/b/delay_ms"
-    FL_REAL_RUNTIME=$runc "$faultline" run "$work/gate.yaml" --out "$work/probe" >/dev/null 2>&1
-    jq '[.aggregates[] | select(.step == "storm" and .metric == "start_latency") | .p50]
-        | add / length * 1000' "$work/probe/result.json" >"$work/median_ms"
-  fi
+}
+
+# The base's median start_latency now (ms), from one short run of both targets undelayed, into
+# FILE: a slowdown is a fraction of the latency of the moment, not of a median measured once
+# (the host's load moves it: 86 ms idle here, 200 ms while a build ran).
+measure_median() {
+  echo 0 >"$work/b/delay_ms"
+  FL_REAL_RUNTIME=$runc "$faultline" run "$work/gate.yaml" --out "$work/probe" >/dev/null 2>&1
+  jq '[.aggregates[] | select(.step == "storm" and .metric == "start_latency") | .p50]
+      | add / length * 1000' "$work/probe/result.json" >"$1"
 }
 
 # One job of KIND, index I: skipped when it has a result.
@@ -53,8 +57,11 @@ job() {
   mkdir -p "$dir"
   case $kind in
   aa | hog) echo 0 >"$work/b/delay_ms" ;;
-  p*) jq -n --argjson m "$(cat "$work/median_ms")" --argjson p "${kind#p}" \
-    '$m * $p / 100 / 2' >"$work/b/delay_ms" ;;
+  p*)
+    measure_median "$dir/median_ms"
+    jq -n --argjson m "$(cat "$dir/median_ms")" --argjson p "${kind#p}" \
+      '$m * $p / 100 / 2' >"$work/b/delay_ms"
+    ;;
   esac
   if [[ $kind == hog ]]; then
     taskset -c 1 timeout 600 yes >/dev/null &
@@ -85,7 +92,7 @@ collect() {
 # Per kind: jobs, PASS / FAIL / INCONCLUSIVE, the median quads to a verdict, the median ratio.
 evaluate() {
   local spec kind
-  echo "median start_latency of the base: $(cat "$work/median_ms") ms"
+  echo "median start_latency of the base before each slowed job (ms): $(cat "$work"/p*/*/median_ms 2>/dev/null | jq -s -c 'sort | {min: .[0], median: .[length / 2 | floor], max: .[-1]}')"
   for spec in $jobs; do
     kind=${spec%:*}
     [[ -d $work/$kind ]] || continue
