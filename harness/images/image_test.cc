@@ -11,6 +11,7 @@
 
 #include "harness/core/files.h"
 #include "harness/core/process.h"
+#include "tests/require.h"
 
 namespace faultline::images {
 namespace {
@@ -21,7 +22,7 @@ class ImageTest : public ::testing::Test {
     char dir[] = "/tmp/fl-image-XXXXXX";
     ASSERT_NE(mkdtemp(dir), nullptr);
     dir_ = dir;
-    if (!FindStaticBusybox().ok()) GTEST_SKIP() << "busybox-static is not installed";
+    if (!FindStaticBusybox().ok()) FL_SKIP_LACKING("tools", "busybox-static is not installed");
   }
   void TearDown() override { (void)RemoveTree(dir_); }
 
@@ -261,23 +262,16 @@ TEST_F(ImageTest, WhiteoutOfAMissingPathIsHarmless) {
   EXPECT_FALSE(PathExists(rootfs + "/f/.wh.y"));
 }
 
-// A directory the layer names carries its mode and owner onto the existing one; a directory only
-// implied by deeper members leaves the lower layer's metadata alone.
-TEST_F(ImageTest, ExplicitDirectoriesCarryMetadataImpliedOnesDoNot) {
-  const bool root = geteuid() == 0;
+// A directory the layer names carries its mode onto the existing one; a directory only implied
+// by deeper members leaves the lower layer's mode alone.
+TEST_F(ImageTest, ExplicitDirectoriesCarryTheirModeImpliedOnesDoNot) {
   Write(dir_ + "/lower/tmp/.keep", "");
   ASSERT_EQ(chmod((dir_ + "/lower/tmp").c_str(), 01777), 0);
   Write(dir_ + "/lower/data/old", "old\n");
-  if (root) {
-    ASSERT_EQ(chown((dir_ + "/lower/data/old").c_str(), 1234, 1234), 0);
-  }
   std::string lower = TarGz(dir_ + "/lower");
   Write(dir_ + "/upper/tmp/x", "");
   Write(dir_ + "/upper/data/new", "new\n");
   ASSERT_EQ(chmod((dir_ + "/upper/data").c_str(), 0710), 0);
-  if (root) {
-    ASSERT_EQ(chown((dir_ + "/upper/data").c_str(), 42, 43), 0);
-  }
   std::string layout = MakeLayout({lower, TarGz(dir_ + "/upper", {"./tmp/x", "./data"})});
 
   const std::string rootfs = dir_ + "/rootfs";
@@ -291,13 +285,35 @@ TEST_F(ImageTest, ExplicitDirectoriesCarryMetadataImpliedOnesDoNot) {
   ASSERT_EQ(lstat((rootfs + "/data").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 07777, 0710u);
   EXPECT_TRUE(PathExists(rootfs + "/data/new"));
+  EXPECT_TRUE(PathExists(rootfs + "/data/old"));
+}
+
+// The same for owners, which only root can give: members keep theirs, a directory the layer
+// names takes its owner, an implied one keeps the lower layer's.
+TEST_F(ImageTest, ExplicitDirectoriesCarryTheirOwnerImpliedOnesDoNot) {
+  if (geteuid() != 0) FL_SKIP_LACKING("root", "giving files another owner needs root");
+  Write(dir_ + "/lower/tmp/.keep", "");
+  ASSERT_EQ(chown((dir_ + "/lower/tmp").c_str(), 7, 7), 0);
+  Write(dir_ + "/lower/data/old", "old\n");
+  ASSERT_EQ(chown((dir_ + "/lower/data/old").c_str(), 1234, 1234), 0);
+  std::string lower = TarGz(dir_ + "/lower");
+  Write(dir_ + "/upper/tmp/x", "");
+  ASSERT_EQ(chown((dir_ + "/upper/tmp").c_str(), 8, 8), 0);
+  Write(dir_ + "/upper/data/new", "new\n");
+  ASSERT_EQ(chown((dir_ + "/upper/data").c_str(), 42, 43), 0);
+  std::string layout = MakeLayout({lower, TarGz(dir_ + "/upper", {"./tmp/x", "./data"})});
+
+  const std::string rootfs = dir_ + "/rootfs";
+  auto digest = UnpackOciLayout(layout, rootfs);
+  ASSERT_TRUE(digest.ok()) << digest.error().ToString();
+  struct stat st {};
+  ASSERT_EQ(lstat((rootfs + "/tmp").c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, 7u);
   ASSERT_EQ(lstat((rootfs + "/data/old").c_str(), &st), 0);
-  if (root) {
-    EXPECT_EQ(st.st_uid, 1234u);
-    ASSERT_EQ(lstat((rootfs + "/data").c_str(), &st), 0);
-    EXPECT_EQ(st.st_uid, 42u);
-    EXPECT_EQ(st.st_gid, 43u);
-  }
+  EXPECT_EQ(st.st_uid, 1234u);
+  ASSERT_EQ(lstat((rootfs + "/data").c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, 42u);
+  EXPECT_EQ(st.st_gid, 43u);
 }
 
 TEST_F(ImageTest, UnreadableLayerFailsAndLeavesNoStaging) {

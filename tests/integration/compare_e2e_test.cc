@@ -103,13 +103,15 @@ TEST_F(CompareE2eTest, TwinTargetsOfOneRunRaiseNoAlarm) {
         "op_latency.exit", "op_latency.delete", "op_latency.lifecycle"}) {
     EXPECT_TRUE(names.count(metric)) << metric << " missing: " << json.dump(2);
   }
-  // No false alarm at the default settings: nothing regressed or improved. A significant
-  // metric is allowed here, because alpha 0.05 admits one by definition in up to 5% of A/A
-  // pairs (measured: docs/PERFORMANCE.md). The test is therefore repeated at alpha 0.001:
-  // nothing significant at all.
+  // No false alarm at the default settings: every metric tested, nothing regressed or improved.
+  // A significant change whose interval reaches inside the threshold (inconclusive) is allowed
+  // here, because alpha 0.05 admits one by definition in up to 5% of A/A pairs (measured:
+  // docs/PERFORMANCE.md). The test is therefore repeated at alpha 0.001: no change at all.
   for (const auto& m : json["metrics"]) {
     EXPECT_EQ(m["target"], "a vs b") << m.dump();
-    EXPECT_TRUE(m["verdict"] == "no change" || m["verdict"] == "inconclusive") << m.dump();
+    EXPECT_EQ(m["tested"], true) << m.dump();
+    EXPECT_NE(m["verdict"], "regressed") << m.dump();
+    EXPECT_NE(m["verdict"], "improved") << m.dump();
     EXPECT_EQ(m["level"], "repetition") << m.dump();
     EXPECT_EQ(m["base_values"], 10) << m.dump();
   }

@@ -73,10 +73,10 @@ TEST_F(GateE2eTest, TheSameRuntimeGivenByPathDoesNotFail) {
   EXPECT_EQ(gate["metrics"][1]["metric"], "op_latency.create");
   EXPECT_DOUBLE_EQ(gate["metrics"][1]["alpha"].get<double>(), 0.005);
   for (const auto& metric : gate["metrics"]) EXPECT_NE(metric["verdict"], "fail") << gate.dump();
-  // PASS (exit 0) normally, within the cap; INCONCLUSIVE (5) on a host too noisy to show a
-  // 10% bound in 60 quads; never FAIL.
-  EXPECT_TRUE(code == 0 || code == 5) << output;
-  EXPECT_EQ(gate["verdict"], code == 0 ? "pass" : "inconclusive") << gate.dump();
+  // PASS (exit 0) within the cap of 60 quads: measured here, 111 of 111 A/A jobs PASSed in at
+  // most 26 (docs/PERFORMANCE.md), a CPU hog beside them included.
+  EXPECT_EQ(code, 0) << output;
+  EXPECT_EQ(gate["verdict"], "pass") << gate.dump();
   EXPECT_EQ(gate["seed"], 11);
   EXPECT_EQ(gate["base"], "base");
   EXPECT_EQ(gate["candidate"], "next");

@@ -87,16 +87,6 @@ std::vector<std::string> Leftovers(const std::string& state_root) {
   return found;
 }
 
-bool Required(const std::string& capability) {
-  const char* list = std::getenv("FAULTLINE_REQUIRE");
-  if (!list) return false;
-  std::stringstream names(list);
-  for (std::string name; std::getline(names, name, ',');) {
-    if (name == capability || name == "all") return true;
-  }
-  return false;
-}
-
 std::string MissingCapability(const std::string& runtime) {
   if (geteuid() != 0) return "not root";
   if (FindExecutable(runtime).empty()) return runtime + " not installed";

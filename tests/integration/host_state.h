@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/require.h"
+
 namespace faultline::testing {
 
 // Everything under STATE_ROOT's runs/, clusters/ and subnets/, fl-* network namespaces,
@@ -19,21 +21,6 @@ std::vector<std::string> Leftovers(const std::string& state_root);
 // now: whether /run/containerd and /var/lib/containers exist, and what /run/containerd/s holds
 // (the sockets of every containerd's shims). A test compares it before and after.
 std::vector<std::string> SharedPlatformDirs();
-
-// Whether FAULTLINE_REQUIRE (a comma-separated list of capabilities, or "all") names
-// CAPABILITY ("root", "bpf"): a host that should run such tests fails those that would skip.
-bool Required(const std::string& capability);
-
-// Skips the current test, loudly, because the host lacks CAPABILITY (WHY says what); fails it
-// instead when FAULTLINE_REQUIRE names the capability.
-#define FL_SKIP_LACKING(capability, why)                                                     \
-  do {                                                                                       \
-    const std::string fl_why = (why);                                                        \
-    if (::faultline::testing::Required(capability)) {                                        \
-      GTEST_FAIL() << "FAILED (FAULTLINE_REQUIRE names " << (capability) << "): " << fl_why; \
-    }                                                                                        \
-    GTEST_SKIP() << "SKIPPED (host lacks a capability): " << fl_why;                         \
-  } while (0)
 
 // Skips the current test (FL_SKIP_LACKING root) unless running as root with RUNTIME installed.
 #define FL_REQUIRE_ROOT_RUNTIME(runtime)                                       \

@@ -517,21 +517,24 @@ steps:
   - name: storm
     workload: {kind: start, count: 3, command: [sleep, "1"]}
 )");
-  // Each platform's program, while it runs: its binary, flags and environment.
+  // Each platform's program, while it runs: its binary, flags and environment. The patterns name
+  // a flag faultline always gives the daemon, so that preflight's `PROGRAM --version` of the
+  // same binary is never taken for it.
   const std::map<std::string, std::string> programs = {
-      {"docker-next", state_ + "/next/dockerd"},
+      {"docker-next", state_ + "/next/dockerd --config-file"},
       {"podman-next", state_ + "/next/podman .*system service"},
-      {"containerd-next", state_ + "/next/containerd"}};
+      {"containerd-next", state_ + "/next/containerd --config"}};
   for (const auto& [target, pattern] : programs) {
     ASSERT_TRUE(WaitForProcesses(pattern, 1)) << target << Slurp(state_ + "/log.txt");
     const pid_t pid = Pids(pattern).front();
     const auto argv = ProcWords(pid, "cmdline");
+    ASSERT_FALSE(argv.empty()) << target << ": gone before it was read";
     EXPECT_EQ(argv.front(), pattern.substr(0, pattern.find(' '))) << target;
     EXPECT_TRUE(Has(argv, "--log-level=debug")) << target;
     EXPECT_TRUE(Has(ProcWords(pid, "environ"), "FL_TEST_MARK=" + target)) << target;
   }
   // docker's containerd is its program's too, with the same environment.
-  const auto dockerd = ProcWords(Pids(state_ + "/next/dockerd").front(), "cmdline");
+  const auto dockerd = ProcWords(Pids(programs.at("docker-next")).front(), "cmdline");
   const auto socket = std::find(dockerd.begin(), dockerd.end(), "-H");
   ASSERT_NE(socket, dockerd.end());
   const auto containerd_socket = std::find(dockerd.begin(), dockerd.end(), "--containerd");
