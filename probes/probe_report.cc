@@ -37,6 +37,12 @@ void ApplyProbeEvents(const std::vector<ProbeEvent>& events, const ProbeStats& s
   report.samples_joined = joined.joined;
   report.samples_unjoined = joined.unjoined;
   result.probes = report;
+  if (joined.unjoined > 0) {
+    result.validity.push_back(
+        std::to_string(joined.unjoined) + " of " + std::to_string(joined.joined + joined.unjoined) +
+        " successful starts without kernel phases: start_latency covers only the others "
+        "(op_latency.run_wall has every start's wall-clock span)");
+  }
 
   for (const StepWindow& w : windows) {
     const SignalCounts c = signals.CountSignals(w.from_ns, w.to_ns);

@@ -136,6 +136,9 @@ JoinStats JoinPhases(std::vector<reports::Sample>& samples,
       if (platform_id != platform_ids.end()) found = timelines.find(platform_id->second);
     }
     if (found == timelines.end() || !found->second.at.count(kPhaseUserExec)) {
+      // Its wall-clock span only: a start_latency that ends at the exec for some starts and at
+      // the start call's return for others would mix two definitions.
+      sample.op = "run_wall";
       ++stats.unjoined;
       continue;
     }

@@ -50,9 +50,10 @@ struct JoinStats {
 
 // For every "run" sample with a timeline: phases (ns from the sample's start_ns), the run
 // sample then ends at the user process exec, and a "run_wall" sample keeps the span to the
-// runtime call's return. A sample's timeline is found by its container name, else by the id
-// its platform gave it (PLATFORM_IDS: faultline's name -> the platform's id, which a daemon's
-// runtime invocation carries).
+// runtime call's return; a successful "run" sample without one becomes "run_wall" alone (never
+// a start_latency of another definition). A sample's timeline is found by its container name, else
+// by the id its platform gave it (PLATFORM_IDS: faultline's name -> the platform's id, which a
+// daemon's runtime invocation carries).
 JoinStats JoinPhases(std::vector<reports::Sample>& samples,
                      const std::map<std::string, StartTimeline>& timelines,
                      const std::map<std::string, std::string>& platform_ids = {});

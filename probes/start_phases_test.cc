@@ -211,7 +211,8 @@ TEST(StartPhases, MissingEventsLeaveGapsNotWrongValues) {
   EXPECT_EQ(stats.joined, 0u);
   EXPECT_EQ(stats.unjoined, 1u);
   EXPECT_EQ(samples.size(), 1u);
-  EXPECT_EQ(samples[0].duration_ns, 60);  // stays the wall-clock span
+  EXPECT_EQ(samples[0].op, "run_wall");   // no start_latency of another definition
+  EXPECT_EQ(samples[0].duration_ns, 60);  // the wall-clock span
 }
 
 TEST(StartPhases, ForeignSessionsAndOtherVerbsAreNotJoined) {
@@ -225,6 +226,7 @@ TEST(StartPhases, ForeignSessionsAndOtherVerbsAreNotJoined) {
   std::vector<reports::Sample> samples = {RunSample("fl-a-1", 0, 10)};
   EXPECT_EQ(JoinPhases(samples, timelines).unjoined, 1u);
   EXPECT_TRUE(samples[0].phases.empty());
+  EXPECT_EQ(samples[0].op, "run_wall");
 }
 
 TEST(StartPhases, JoinedRunEndsAtUserExecAndKeepsTheWallSpan) {

@@ -107,6 +107,21 @@ std::string MetricUnit(const std::string& metric) {
   return "";
 }
 
+std::optional<double> JoinRate(const std::vector<Sample>& samples, const std::string& step,
+                               const std::string& target) {
+  std::uint64_t joined = 0, all = 0;
+  for (const Sample& sample : samples) {
+    if (!sample.ok || (!step.empty() && sample.step != step) ||
+        (!target.empty() && sample.target != target)) {
+      continue;
+    }
+    joined += sample.op == "run";
+    all += sample.op == "run_wall";
+  }
+  if (all == 0) return std::nullopt;
+  return static_cast<double>(joined) / static_cast<double>(all);
+}
+
 std::string SampleMetric(const Sample& sample) {
   return sample.op == "run" ? "start_latency" : "op_latency." + sample.op;
 }
@@ -120,7 +135,7 @@ std::vector<MetricSeries> CollectMetrics(const Result& result) {
       ++series.failed[sample.repetition];
       continue;
     }
-    series.values[sample.repetition].push_back(Seconds(sample.duration_ns));
+    series.values[sample.repetition].push_back(Seconds(LatencyNs(sample)));
     if (sample.op == "run") AddPhases(collector, sample);
     // platform_event.<name>: from the operation's issue until the platform stamped that step.
     for (const auto& [name, ns] : sample.events) {

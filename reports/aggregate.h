@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,7 +28,9 @@ struct MetricSeries {
 //   op_latency.<op>                    every sample op, seconds
 //   start_latency                      op "run" samples, seconds: bundle preparation began ->
 //                                      the user process exec'd (eBPF) or, without probes, the
-//                                      runtime's start returned (then also op_latency.run_wall)
+//                                      runtime's start returned. Never both in one run: with
+//                                      probes a start whose exec was not seen is run_wall only
+//                                      (op_latency.run_wall holds every start's wall span then)
 //   start_phase.<phase>                per "run" sample with phases: from the phase just before it
 //                                      in time (or the sample's start) to this one, seconds
 //   density.memory_per_container       density points with containers running, bytes
@@ -40,6 +43,15 @@ struct MetricSeries {
 std::vector<MetricSeries> CollectMetrics(const Result& result);
 // The metric a sample's duration is a value of: start_latency for "run", else op_latency.<op>.
 std::string SampleMetric(const Sample& sample);
+
+// With probes, the share of successful starts of STEP and TARGET (empty: any) whose kernel phases
+// were joined, i.e. that have a start_latency: ok "run" over ok "run_wall" samples. Nothing
+// without probes (no run_wall samples). Below kMinJoinRate a start_latency speaks for a subset
+// that may not be like the rest (events lost under load are those of the busiest moments), so
+// compare and gate refuse to judge it.
+std::optional<double> JoinRate(const std::vector<Sample>& samples, const std::string& step = "",
+                               const std::string& target = "");
+inline constexpr double kMinJoinRate = 0.95;
 
 // One aggregate per series, over all repetitions.
 std::vector<Aggregate> ComputeAggregates(const Result& result);

@@ -17,6 +17,42 @@ Sample MakeSample(const std::string& step, const std::string& target, const std:
   return s;
 }
 
+// With an open-loop rate a start counts from its scheduled release: the wait behind the platform
+// is latency (no coordinated omission). Never less than the service time; closed loop, it is
+// the service time.
+TEST(LatencyNs, CountsFromTheScheduledReleaseWhenThereIsOne) {
+  Sample s = MakeSample("storm", "runc", "run", 30'000'000);
+  s.start_ns = 1'000'000'000;
+  EXPECT_EQ(LatencyNs(s), 30'000'000);
+  s.scheduled_ns = 900'000'000;
+  EXPECT_EQ(LatencyNs(s), 130'000'000);
+  s.scheduled_ns = 1'000'000'100;  // issued a hair before its release (clock reads apart)
+  EXPECT_EQ(LatencyNs(s), 30'000'000);
+
+  Result r;
+  Sample late = MakeSample("storm", "runc", "run", 30'000'000);
+  late.start_ns = 1'000'000'000;
+  late.scheduled_ns = 900'000'000;
+  r.samples = {late};
+  const std::vector<MetricSeries> series = CollectMetrics(r);
+  ASSERT_FALSE(series.empty());
+  EXPECT_EQ(series[0].metric, "start_latency");
+  EXPECT_DOUBLE_EQ(series[0].values.begin()->second.at(0), 0.13);
+}
+
+TEST(JoinRate, JoinedStartsOverEveryStartsWallSpanNothingWithoutProbes) {
+  std::vector<Sample> samples = {MakeSample("storm", "runc", "run", 1),
+                                 MakeSample("storm", "runc", "run", 2)};
+  EXPECT_FALSE(JoinRate(samples).has_value());  // no probes: no run_wall at all
+  for (int i = 0; i < 3; ++i) samples.push_back(MakeSample("storm", "runc", "run_wall", 3));
+  samples.push_back(MakeSample("storm", "runc", "run_wall", 3, /*ok=*/false));
+  samples.push_back(MakeSample("storm", "crun", "run_wall", 3));
+  EXPECT_DOUBLE_EQ(*JoinRate(samples, "storm", "runc"), 2.0 / 3);
+  EXPECT_DOUBLE_EQ(*JoinRate(samples), 2.0 / 4);
+  EXPECT_DOUBLE_EQ(*JoinRate(samples, "storm", "crun"), 0.0);
+  EXPECT_FALSE(JoinRate(samples, "ramp").has_value());
+}
+
 Result MakeResult() {
   Result r;
   r.samples = {

@@ -210,6 +210,20 @@ std::string ProbeMode(const Result& result) {
   return result.probes ? result.probes->mode : "degraded";
 }
 
+// The join rule (docs/METRICS.md): a start_latency for which too few of a side's starts had
+// their kernel phases joined speaks for a subset, which may not be like the rest.
+void WithholdForJoinRate(MetricComparison& m, const Result& base, const Result& next) {
+  for (const auto& [side, result] : {std::pair<const char*, const Result*>{"BASE", &base},
+                                     {"NEW", &next}}) {
+    const std::optional<double> joined = JoinRate(result->samples, m.step, m.target);
+    if (!joined || *joined >= kMinJoinRate) continue;
+    m.verdict = Verdict::kInconclusive;
+    m.reason = "only " + Percent(*joined) + " of " + side + "'s starts have kernel phases (at least " +
+               Percent(kMinJoinRate) + " needed): " + m.reason;
+    return;
+  }
+}
+
 std::set<int> Repetitions(const std::vector<MetricSeries>& all) {
   std::set<int> reps;
   for (const auto& series : all) {
@@ -355,6 +369,7 @@ Comparison Compare(const Result& base, const Result& next, const CompareOptions&
     const std::string decided = m.reason;
     WithholdForHostSpeed(m, out.host_speed, options.host_bound);
     withheld += m.reason != decided;
+    if (m.metric == "start_latency") WithholdForJoinRate(m, base, next);
   }
   const HostSpeedChange& host = out.host_speed;
   if (host.moved) {

@@ -165,6 +165,34 @@ TEST(CompareTest, RunsOfDifferentProbeModesAreNotComparable) {
   EXPECT_TRUE(Compare(base, next, {}).not_comparable.empty());
 }
 
+// With probes every start has a run_wall sample and the joined ones a run sample: a side where
+// too few starts were joined has a start_latency of a subset, which no verdict may rest on.
+TEST(CompareTest, AStartLatencyOfTooFewJoinedStartsIsInconclusive) {
+  Result base = MakeRun(1, 5, 20), next = MakeRun(1.5, 5, 20);
+  for (Result* run : {&base, &next}) {
+    std::vector<Sample> walls;
+    for (const Sample& s : run->samples) {
+      if (s.op != "run") continue;
+      Sample wall = s;
+      wall.op = "run_wall";
+      walls.push_back(wall);
+    }
+    run->samples.insert(run->samples.end(), walls.begin(), walls.end());
+  }
+  EXPECT_EQ(Find(Compare(base, next, {}), "start_latency").verdict, Verdict::kRegressed);
+  // NEW lost the kernel events of 10 of its 100 starts: they are run_wall alone.
+  int unjoined = 0;
+  std::erase_if(next.samples, [&](const Sample& s) { return s.op == "run" && unjoined++ < 10; });
+  const Comparison lost = Compare(base, next, {});
+  const MetricComparison& start = Find(lost, "start_latency");
+  EXPECT_EQ(start.verdict, Verdict::kInconclusive);
+  EXPECT_NE(start.reason.find("only 90% of NEW's starts have kernel phases (at least 95% needed)"),
+            std::string::npos)
+      << start.reason;
+  // The wall-clock span of every start still compares.
+  EXPECT_EQ(Find(lost, "op_latency.run_wall").verdict, Verdict::kRegressed);
+}
+
 TEST(CompareTest, Deterministic) {
   auto a = CompareToJson(Compare(MakeRun(1, 5, 20), MakeRun(1.07, 5, 20), {}));
   auto b = CompareToJson(Compare(MakeRun(1, 5, 20), MakeRun(1.07, 5, 20), {}));

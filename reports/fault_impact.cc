@@ -37,7 +37,7 @@ WindowStats StatsOf(const std::vector<const Sample*>& samples) {
       ++stats.failed;
       continue;
     }
-    latencies.push_back(static_cast<double>(s->duration_ns) / 1e9);
+    latencies.push_back(static_cast<double>(LatencyNs(*s)) / 1e9);
   }
   if (stats.samples) stats.error_rate = static_cast<double>(stats.failed) / stats.samples;
   const measure::Summary summary = measure::Summarize(std::move(latencies));
@@ -51,7 +51,7 @@ std::optional<double> RecoveryTime(const std::vector<const Sample*>& samples,
   std::size_t good_run = 0;
   for (std::size_t i = 0; i < samples.size(); ++i) {
     const Sample& s = *samples[i];
-    const bool good = s.ok && static_cast<double>(s.duration_ns) / 1e9 <= bound_s;
+    const bool good = s.ok && static_cast<double>(LatencyNs(s)) / 1e9 <= bound_s;
     good_run = good ? good_run + 1 : 0;
     if (good_run == window) {
       const Sample& first = *samples[i + 1 - window];

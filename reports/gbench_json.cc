@@ -4,6 +4,7 @@
 #include <tuple>
 
 #include "harness/measure/summary.h"
+#include "reports/aggregate.h"
 
 namespace faultline::reports {
 namespace {
@@ -30,11 +31,10 @@ nlohmann::json ToGbenchJson(const Result& result) {
   std::map<std::string, std::vector<double>> values_ms;
   for (const auto& s : result.samples) {
     if (!s.ok) continue;
-    const std::string metric = s.op == "run" ? "start_latency" : "op_latency." + s.op;
-    const std::string name = s.step + "/" + s.target + "/" + metric;
+    const std::string name = s.step + "/" + s.target + "/" + SampleMetric(s);
     auto [it, inserted] = values_ms.try_emplace(name);
     if (inserted) order.push_back(name);
-    it->second.push_back(static_cast<double>(s.duration_ns) / 1e6);
+    it->second.push_back(static_cast<double>(LatencyNs(s)) / 1e6);
   }
   nlohmann::json benchmarks = nlohmann::json::array();
   for (std::size_t family = 0; family < order.size(); ++family) {

@@ -75,7 +75,7 @@ std::vector<double> StartLatencies(const Result& result, const std::string& step
   std::vector<double> values;
   for (const auto& s : result.samples) {
     if (s.ok && s.op == "run" && s.step == step && s.target == target) {
-      values.push_back(static_cast<double>(s.duration_ns) / 1e9);
+      values.push_back(static_cast<double>(LatencyNs(s)) / 1e9);
     }
   }
   std::sort(values.begin(), values.end());
@@ -225,7 +225,7 @@ std::string TimelineSection(const HtmlReportInput& in) {
     for (const auto& s : r.samples) {
       if (s.ok && s.op == "run" && s.target == targets[t]) {
         series.points.emplace_back(static_cast<double>(s.start_ns - t0) / 1e9,
-                                   static_cast<double>(s.duration_ns) / 1e6);
+                                   static_cast<double>(LatencyNs(s)) / 1e6);
       }
     }
     if (!series.points.empty()) plot.series.push_back(std::move(series));

@@ -3,6 +3,7 @@
 // UTC strings for wall-clock run boundaries.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -79,6 +80,9 @@ struct Sample {
       op;  // "create" | "start" | "delete" | "run" (create issued -> start returned) | "lifecycle"
   std::int64_t start_ns = 0;  // CLOCK_BOOTTIME when the operation was issued
   std::int64_t duration_ns = 0;
+  // With an open-loop rate: CLOCK_BOOTTIME when the schedule released the operation ("run"
+  // samples), 0 otherwise. Issued later than that means it waited behind the platform.
+  std::int64_t scheduled_ns = 0;
   std::map<std::string, std::int64_t> phases;  // phase name -> ns from start_ns (eBPF)
   // The platform's own stamps of this operation's steps, as its events reported them
   // (containerd's task events, stamped in the shim): name -> ns from start_ns.
@@ -88,6 +92,14 @@ struct Sample {
 
   bool operator==(const Sample&) const = default;
 };
+
+// The latency of SAMPLE as every aggregate, SLO, gate and export counts it: from its scheduled
+// release when an open-loop rate released it (a start that waited behind a slow platform is
+// slow by that much: no coordinated omission), else from its issue.
+inline std::int64_t LatencyNs(const Sample& sample) {
+  const std::int64_t waited = sample.scheduled_ns > 0 ? sample.start_ns - sample.scheduled_ns : 0;
+  return sample.duration_ns + std::max<std::int64_t>(0, waited);
+}
 
 // One ramp point of a density step.
 struct DensityPoint {

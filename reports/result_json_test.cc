@@ -49,6 +49,7 @@ reports::Result FullResult() {
   s.op = "run";
   s.start_ns = 9'000'000'000'123;
   s.duration_ns = 27'400'000;
+  s.scheduled_ns = 8'999'000'000'000;
   s.phases = {{"exec", 1'000}, {"init", 500}};
   s.events = {{"task_create", 700}};
   s.ok = false;
@@ -58,6 +59,7 @@ reports::Result FullResult() {
   s2.error.clear();
   s2.phases.clear();
   s2.events.clear();
+  s2.scheduled_ns = 0;
   r.samples = {s, s2};
 
   DensityPoint p;
@@ -215,6 +217,8 @@ TEST(ResultJson, OptionalFieldsOmitted) {
   EXPECT_EQ(j["repetition_aggregates"][0]["repetition"], 1);
   EXPECT_EQ(j["slo"][0]["unit"], "s");
   EXPECT_EQ(j["samples"][0]["duration_ns"], 27'400'000);
+  EXPECT_EQ(j["samples"][0]["scheduled_ns"], 8'999'000'000'000);
+  EXPECT_FALSE(j["samples"][1].contains("scheduled_ns"));  // closed loop
   EXPECT_EQ(j["host_speed"]["probes"][0]["cpu_pressure_10s_percent"], 12.5);
   EXPECT_FALSE(j["host_speed"]["probes"][1].contains("cpu_pressure_10s_percent"));
   reports::Result without = FullResult();

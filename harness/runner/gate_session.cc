@@ -114,6 +114,16 @@ void GateSession::SlotDone(const std::vector<reports::Sample>& samples,
   for (std::size_t m = 0; m < gates_.size(); ++m) {
     if (!outcome_.metrics[m].verdict.empty()) continue;  // decided: it bets no more
     std::vector<double> values;
+    if (outcome_.metrics[m].metric == "start_latency") {
+      const std::optional<double> joined = reports::JoinRate(samples);
+      if (joined && *joined < reports::kMinJoinRate) {
+        Stop(where + ": only " + std::to_string(std::lround(*joined * 100)) +
+             "% of its starts have kernel phases (at least " +
+             std::to_string(std::lround(reports::kMinJoinRate * 100)) +
+             "% needed): the start_latency of the rest is unknown");
+        return;
+      }
+    }
     if (outcome_.metrics[m].metric == "recovery_time") {
       for (const reports::FaultRecord& fault : faults) {
         if (fault.recovery_time_s) values.push_back(*fault.recovery_time_s);
@@ -121,7 +131,7 @@ void GateSession::SlotDone(const std::vector<reports::Sample>& samples,
     }
     for (const reports::Sample& sample : samples) {
       if (sample.ok && reports::SampleMetric(sample) == outcome_.metrics[m].metric) {
-        values.push_back(sample.duration_ns / 1e9);
+        values.push_back(static_cast<double>(reports::LatencyNs(sample)) / 1e9);
       }
     }
     if (values.empty()) {

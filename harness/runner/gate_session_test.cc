@@ -150,6 +150,28 @@ TEST_F(GateSessionTest, ASlotWithoutAStartStopsItInconclusive) {
   EXPECT_EQ(session->outcome().quads, 0);
 }
 
+// With probes a slot where too few starts had their kernel phases joined has a start_latency of
+// a subset: the gate stops rather than bet on it.
+TEST_F(GateSessionTest, ASlotWithTooFewJoinedStartsStopsItInconclusive) {
+  auto session = GateSession::Create(plan_, Request());
+  ASSERT_TRUE(session.ok());
+  // Every start has its wall span; all of them joined.
+  std::vector<reports::Sample> joined = Samples({0.01, 0.01, 0.01, 0.01});
+  for (auto& wall : Samples({0.012, 0.012, 0.012, 0.012}, "run_wall")) joined.push_back(wall);
+  ASSERT_TRUE(session->Next().has_value());
+  session->SlotDone(joined);
+  // Three of four joined: 75%.
+  std::vector<reports::Sample> some = Samples({0.01, 0.01, 0.01});
+  for (auto& wall : Samples({0.012, 0.012, 0.012, 0.012}, "run_wall")) some.push_back(wall);
+  ASSERT_TRUE(session->Next().has_value());
+  session->SlotDone(some);
+  EXPECT_FALSE(session->Next().has_value());
+  EXPECT_EQ(session->outcome().verdict, "inconclusive");
+  EXPECT_EQ(session->outcome().reason,
+            "slot 2 of quad 1: only 75% of its starts have kernel phases (at least 95% needed): "
+            "the start_latency of the rest is unknown");
+}
+
 // Several metrics share alpha (Bonferroni): one slower metric FAILs the gate, named, while the
 // unchanged one may still be undecided; twins on both PASS only once both have.
 TEST_F(GateSessionTest, SeveralMetricsShareAlphaAndOneSlowerMetricFailsTheGate) {

@@ -511,7 +511,7 @@ Result<RunOutcome> RunScenario(const Plan& plan, const RunOptions& options) {
       }
       std::vector<reports::Sample> samples(
           result.samples.begin() + static_cast<std::ptrdiff_t>(first), result.samples.end());
-      {
+      if (probe_set->active()) {  // without probes start_latency is the wall span throughout
         std::lock_guard lock(platform_ids_mu);
         probes::JoinPhases(samples, joiner.Timelines(), platform_ids);
       }

@@ -99,7 +99,7 @@ StepOutput RunDensityRamp(drivers::Driver& driver, const scenario::DensityWorklo
     std::vector<Running> broken;
     const std::uint32_t first = next_index;
     next_index += batch;
-    RunPaced(batch, {workload.concurrency, std::nullopt}, context.cancel, [&](std::uint32_t i) {
+    auto start_one = [&](std::uint32_t i, std::int64_t) {
       drivers::ContainerSpec spec;
       spec.id = context.id_prefix + "-" + std::to_string(first + i);
       spec.command = workload.command;
@@ -131,7 +131,8 @@ StepOutput RunDensityRamp(drivers::Driver& driver, const scenario::DensityWorklo
         }
       }
       if (context.on_progress) context.on_progress();
-    });
+    };
+    RunPaced(batch, {workload.concurrency, std::nullopt}, context.cancel, start_one);
     for (auto& [container, node] : broken) {
       // Cleanup of what never ran: recorded only when it fails.
       drivers::OpResult removed = container->Delete(context.timeouts.remove);
@@ -209,7 +210,7 @@ StepOutput RunDensityRamp(drivers::Driver& driver, const scenario::DensityWorklo
   // init is gone), then delete the stopped container.
   std::vector<Running> to_remove = std::move(running);
   RunPaced(static_cast<std::uint32_t>(to_remove.size()), {workload.concurrency, std::nullopt},
-           nullptr, [&](std::uint32_t i) {
+           nullptr, [&](std::uint32_t i, std::int64_t) {
              drivers::Container& container = *to_remove[i].container;
              drivers::OpResult killed = container.Kill(SIGKILL, context.timeouts.remove);
              Status stopped = killed.status;

@@ -7,6 +7,8 @@
 #include <set>
 #include <thread>
 
+#include "harness/core/clock.h"
+
 namespace faultline::workloads {
 namespace {
 
@@ -14,7 +16,8 @@ TEST(RunPaced, RunsEveryIndexOnceWithinTheConcurrencyLimit) {
   std::mutex mu;
   std::multiset<std::uint32_t> seen;
   std::atomic<int> active{0}, peak{0};
-  auto run = RunPaced(40, {3, std::nullopt}, nullptr, [&](std::uint32_t i) {
+  auto run = RunPaced(40, {3, std::nullopt}, nullptr, [&](std::uint32_t i, std::int64_t scheduled) {
+    EXPECT_EQ(scheduled, 0);  // closed loop: nothing scheduled
     int now = ++active;
     int prev = peak.load();
     while (now > prev && !peak.compare_exchange_weak(prev, now)) {
@@ -32,21 +35,26 @@ TEST(RunPaced, RunsEveryIndexOnceWithinTheConcurrencyLimit) {
 }
 
 TEST(RunPaced, ReleasesTasksNoEarlierThanTheRateAllows) {
-  using Clock = std::chrono::steady_clock;
-  const auto begin = Clock::now();
+  const std::int64_t begin = BootNowNs();
   std::mutex mu;
-  std::vector<double> offsets(5);
-  RunPaced(5, {5, 20.0}, nullptr, [&](std::uint32_t i) {
+  std::vector<std::int64_t> started(5), scheduled(5);
+  RunPaced(5, {5, 20.0}, nullptr, [&](std::uint32_t i, std::int64_t release) {
     std::lock_guard lock(mu);
-    offsets[i] = std::chrono::duration<double>(Clock::now() - begin).count();
+    started[i] = BootNowNs();
+    scheduled[i] = release;
   });
-  // Task i is due at i / 20 s; it may be late, never early.
-  for (std::uint32_t i = 0; i < 5; ++i) EXPECT_GE(offsets[i] + 1e-3, i / 20.0) << i;
+  // Task i is scheduled i / 20 s after the run began; it may start late, never early.
+  for (std::uint32_t i = 0; i < 5; ++i) {
+    EXPECT_NEAR(scheduled[i] - scheduled[0], i * 50'000'000, 1'000) << i;
+    EXPECT_GE(scheduled[0], begin);
+    EXPECT_LT(scheduled[0] - begin, 5'000'000);
+    EXPECT_GE(started[i], scheduled[i]) << i;
+  }
 }
 
 TEST(RunPaced, StopsStartingTasksWhenCancelled) {
   std::atomic<bool> cancel{false};
-  auto run = RunPaced(100, {1, std::nullopt}, &cancel, [&](std::uint32_t i) {
+  auto run = RunPaced(100, {1, std::nullopt}, &cancel, [&](std::uint32_t i, std::int64_t) {
     if (i == 4) cancel = true;
   });
   EXPECT_EQ(run.ran, 5u);
@@ -54,14 +62,25 @@ TEST(RunPaced, StopsStartingTasksWhenCancelled) {
 
 TEST(RunPaced, ReportsHowFarBehindTheRateItFell) {
   // One worker, 100/s requested, each task taking 30 ms: task i starts about 20 ms x i late.
-  auto run = RunPaced(5, {1, 100.0}, nullptr, [](std::uint32_t) {
+  const Pacing one_worker{1, 100.0};
+  auto run = RunPaced(5, one_worker, nullptr, [](std::uint32_t, std::int64_t) {
     std::this_thread::sleep_for(std::chrono::milliseconds(30));
   });
   EXPECT_EQ(run.ran, 5u);
   EXPECT_GE(run.max_lateness, std::chrono::milliseconds(75));
+  // Four intervals in at least 4 x 30 ms: 33/s at most, whatever the host.
+  EXPECT_GT(run.achieved_per_second, 0);
+  EXPECT_LE(run.achieved_per_second, 34);
+  const std::string warning = RateNotSustained(run, one_worker, "starts");
+  EXPECT_NE(warning.find("rate 100/s not sustained at concurrency 1: achieved "), std::string::npos)
+      << warning;
+  EXPECT_NE(warning.find("latency counts from the scheduled time"), std::string::npos) << warning;
 
-  auto relaxed = RunPaced(3, {3, 100.0}, nullptr, [](std::uint32_t) {});
+  const Pacing three{3, 10.0};  // a whole 100 ms interval to start in
+  auto relaxed = RunPaced(3, three, nullptr, [](std::uint32_t, std::int64_t) {});
   EXPECT_LT(relaxed.max_lateness, std::chrono::milliseconds(75));
+  EXPECT_EQ(RateNotSustained(relaxed, three, "starts"), "");
+  EXPECT_EQ(RateNotSustained(run, {1, std::nullopt}, "starts"), "");
 }
 
 }  // namespace

@@ -3,7 +3,7 @@
 namespace faultline::workloads {
 
 void SampleSink::Add(const std::string& container, const std::string& op, std::int64_t start_ns,
-                     std::int64_t end_ns, const Status& status) {
+                     std::int64_t end_ns, const Status& status, std::int64_t scheduled_ns) {
   reports::Sample sample;
   sample.step = context_.step;
   sample.target = context_.target;
@@ -12,6 +12,7 @@ void SampleSink::Add(const std::string& container, const std::string& op, std::i
   sample.op = op;
   sample.start_ns = start_ns;
   sample.duration_ns = end_ns - start_ns;
+  sample.scheduled_ns = scheduled_ns;
   sample.ok = status.ok();
   if (!status.ok()) sample.error = status.error().ToString();
   {
@@ -63,7 +64,8 @@ std::vector<reports::Sample> SampleSink::Take() {
 }
 
 Launched Launch(drivers::Driver& driver, const drivers::ContainerSpec& spec,
-                const StepContext& context, SampleSink& sink, bool via_run) {
+                const StepContext& context, SampleSink& sink, bool via_run,
+                std::int64_t scheduled_ns) {
   Launched launched;
   if (context.node_unavailable) {
     const std::string& node =
@@ -72,7 +74,7 @@ Launched Launch(drivers::Driver& driver, const drivers::ContainerSpec& spec,
       const std::int64_t now = BootNowNs();
       launched.failure = Unavailable(why);
       launched.begin_ns = now;
-      sink.Add(spec.id, "run", now, now, launched.failure);
+      sink.Add(spec.id, "run", now, now, launched.failure, scheduled_ns);
       return launched;
     }
   }
@@ -85,14 +87,14 @@ Launched Launch(drivers::Driver& driver, const drivers::ContainerSpec& spec,
   sink.Add(spec.id, names.prepare, created.prepare);
   if (!created.prepare.status.ok()) {
     sink.Add(spec.id, "run", created.prepare.start_ns, created.prepare.end_ns,
-             created.prepare.status);
+             created.prepare.status, scheduled_ns);
     launched.failure = created.prepare.status;
     return launched;
   }
   sink.Add(spec.id, via_run ? "run_detached" : names.create, created.create);
   if (via_run || !created.create.status.ok()) {
-    sink.Add(spec.id, "run", created.prepare.start_ns, created.create.end_ns,
-             created.create.status);
+    sink.Add(spec.id, "run", created.prepare.start_ns, created.create.end_ns, created.create.status,
+             scheduled_ns);
     launched.failure = created.create.status;
     launched.running = created.create.status.ok();
     if (launched.running) sink.ContainersRunning(+1);
@@ -103,7 +105,7 @@ Launched Launch(drivers::Driver& driver, const drivers::ContainerSpec& spec,
   }
   drivers::OpResult start = launched.container->Start(context.timeouts.start);
   sink.Add(spec.id, names.start, start);
-  sink.Add(spec.id, "run", created.prepare.start_ns, start.end_ns, start.status);
+  sink.Add(spec.id, "run", created.prepare.start_ns, start.end_ns, start.status, scheduled_ns);
   launched.running = start.status.ok();
   if (launched.running) sink.ContainersRunning(+1);
   launched.failure = start.status;

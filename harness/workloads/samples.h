@@ -16,8 +16,9 @@ class SampleSink {
  public:
   explicit SampleSink(const StepContext& context) : context_(context) {}
 
+  // SCHEDULED_NS: when an open-loop rate released the operation (reports::Sample), 0 if none.
   void Add(const std::string& container, const std::string& op, std::int64_t start_ns,
-           std::int64_t end_ns, const Status& status);
+           std::int64_t end_ns, const Status& status, std::int64_t scheduled_ns = 0);
   void Add(const std::string& container, const std::string& op, const drivers::OpResult& result) {
     Add(container, op, result.start_ns, result.end_ns, result.status);
   }
@@ -46,8 +47,9 @@ Result<std::size_t> PlaceOnNode(const StepContext& context, drivers::ContainerSp
 void Unplace(const StepContext& context, std::size_t node);
 
 // Creates and starts one container, recording prepare, create, start and run (bundle
-// preparation began -> the container was started). Returns the container (null only if nothing was
-// created) and whether it runs.
+// preparation began -> the container was started; from SCHEDULED_NS when an open-loop rate
+// released it then). Returns the container (null only if nothing was created) and whether it
+// runs.
 struct Launched {
   std::unique_ptr<drivers::Container> container;
   bool running = false;
@@ -59,6 +61,7 @@ struct Launched {
 // With VIA_RUN the runtime's single detached run call replaces create + start (op
 // "run_detached").
 Launched Launch(drivers::Driver& driver, const drivers::ContainerSpec& spec,
-                const StepContext& context, SampleSink& sink, bool via_run = false);
+                const StepContext& context, SampleSink& sink, bool via_run = false,
+                std::int64_t scheduled_ns = 0);
 
 }  // namespace faultline::workloads

@@ -44,11 +44,13 @@ class Churn {
         sink_(sink),
         kept_(context.nodes.size()) {}
 
-  void Run(steady_clock::time_point end) {
+  // Returns the validity warning when the churn fell behind its rate, else empty.
+  std::string Run(steady_clock::time_point end) {
     const double seconds = std::chrono::duration<double>(workload_.duration).count();
     const auto count =
         static_cast<std::uint32_t>(std::ceil(*workload_.churn_rate_per_second * seconds));
-    RunPaced(count, {2, workload_.churn_rate_per_second}, context_.cancel, [&](std::uint32_t i) {
+    const Pacing pacing{2, workload_.churn_rate_per_second};
+    auto start_one = [&](std::uint32_t i, std::int64_t scheduled_ns) {
       if (steady_clock::now() >= end) return;
       const std::size_t node = i % context_.nodes.size();
       drivers::ContainerSpec spec;
@@ -59,7 +61,7 @@ class Churn {
       spec.netns = context_.nodes[node].netns;
       spec.cgroup_parent = context_.nodes[node].cgroup;
       sink_.SetNode(spec.id, context_.nodes[node].name);
-      Launched launched = Launch(driver_, spec, context_, sink_);
+      Launched launched = Launch(driver_, spec, context_, sink_, false, scheduled_ns);
       std::unique_ptr<drivers::Container> oldest;
       if (launched.running) {
         std::lock_guard lock(mu_);
@@ -75,7 +77,9 @@ class Churn {
         oldest.reset();
       }
       if (oldest) Stop(*oldest);
-    });
+    };
+    const PacedRun paced = RunPaced(count, pacing, context_.cancel, start_one);
+    return RateNotSustained(paced, pacing, "churn starts");
   }
 
   // Stops what is still kept, at the end of the step.
@@ -323,7 +327,10 @@ StepOutput RunSteady(drivers::Driver& driver, const scenario::SteadyWorkload& wo
   Churn churn(driver, workload, context, sink);
   RequestResponse traffic(workload, context, sink, output.warnings);
   std::thread churning;
-  if (workload.churn_rate_per_second) churning = std::thread([&] { churn.Run(end); });
+  std::string churn_behind;
+  if (workload.churn_rate_per_second) {
+    churning = std::thread([&] { churn_behind = churn.Run(end); });
+  }
   if (workload.rr_rate_per_second) {
     traffic.Run(end);
   } else {
@@ -332,6 +339,7 @@ StepOutput RunSteady(drivers::Driver& driver, const scenario::SteadyWorkload& wo
     }
   }
   if (churning.joinable()) churning.join();
+  if (!churn_behind.empty()) output.warnings.push_back(std::move(churn_behind));
   output.window_end_ns = BootNowNs();
   churn.StopAll();
   if (workload.rr_rate_per_second) traffic.RemoveCgroups();

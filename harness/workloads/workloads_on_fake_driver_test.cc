@@ -77,6 +77,48 @@ TEST(StartStormOnFakeDriver, ViaRunIsOneCallPerContainer) {
   EXPECT_EQ(driver.Live(), 0u);
 }
 
+// An open-loop rate the platform cannot keep: 50/s asked of one worker whose create takes
+// 40 ms. Each start's latency counts from its scheduled release (no coordinated omission), so it
+// grows with the queue; the samples keep the service time apart; the run says it fell behind
+// and what rate it achieved.
+TEST(StartStormOnFakeDriver, ALateStartCountsFromItsScheduledTimeAndTheRunSaysItFellBehind) {
+  FakeDriver driver(
+      {[](const std::string& op, std::size_t) { return op == "create" ? 40ms : 0ms; }, nullptr});
+  scenario::StartWorkload storm;
+  storm.count = 6;
+  storm.concurrency = 1;
+  storm.rate_per_second = 50;
+  StepOutput out = RunStartStorm(driver, storm, Context("storm"));
+  std::vector<const reports::Sample*> runs;
+  for (const auto& s : out.samples) {
+    if (s.op == "run") runs.push_back(&s);
+  }
+  ASSERT_EQ(runs.size(), 6u);
+  std::sort(runs.begin(), runs.end(),
+            [](const auto* a, const auto* b) { return a->scheduled_ns < b->scheduled_ns; });
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const reports::Sample& run = *runs[i];
+    ASSERT_GT(run.scheduled_ns, 0) << i;
+    EXPECT_NEAR(run.scheduled_ns - runs[0]->scheduled_ns, i * 20'000'000, 1'000) << i;
+    EXPECT_GE(run.start_ns, run.scheduled_ns) << i;
+    EXPECT_GE(run.duration_ns, 40'000'000) << i;  // the service time itself
+    EXPECT_EQ(reports::LatencyNs(run), run.start_ns + run.duration_ns - run.scheduled_ns) << i;
+  }
+  // The last start waited behind five creates of 40 ms for a schedule 20 ms apart: at least
+  // 5 x 20 ms more than its own service time.
+  EXPECT_GE(reports::LatencyNs(*runs[5]) - runs[5]->duration_ns, 100'000'000);
+  // The calls themselves are service times, never scheduled.
+  for (const auto& s : out.samples) {
+    if (s.op != "run") {
+      EXPECT_EQ(s.scheduled_ns, 0) << s.op;
+    }
+  }
+  ASSERT_EQ(out.warnings.size(), 1u);
+  EXPECT_NE(out.warnings[0].find("rate 50/s not sustained at concurrency 1: achieved "),
+            std::string::npos)
+      << out.warnings[0];
+}
+
 TEST(StartStormOnFakeDriver, FailedStartsAreRecordedWithTheirReasonAndRemoved) {
   FakeDriver driver({nullptr, [](const std::string& op, const std::string& id) -> Status {
                        if (op == "start" && IndexOf(id) % 3 == 0)

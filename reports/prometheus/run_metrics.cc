@@ -49,7 +49,7 @@ void RunMetrics::OnSample(const Sample& sample, const char* error_class) {
     registry_.Add(kErrors, {sample.target, runtime, sample.op, error_class ? error_class : ""}, 1);
     return;
   }
-  const double seconds = static_cast<double>(sample.duration_ns) / 1e9;
+  const double seconds = static_cast<double>(LatencyNs(sample)) / 1e9;
   if (sample.op != "run") {
     registry_.Observe(kOps, {sample.target, runtime, sample.op}, seconds);
     return;
