@@ -213,13 +213,14 @@ std::string ProbeMode(const Result& result) {
 // The join rule (docs/METRICS.md): a start_latency for which too few of a side's starts had
 // their kernel phases joined speaks for a subset, which may not be like the rest.
 void WithholdForJoinRate(MetricComparison& m, const Result& base, const Result& next) {
-  for (const auto& [side, result] : {std::pair<const char*, const Result*>{"BASE", &base},
-                                     {"NEW", &next}}) {
+  for (const auto& [side, result] :
+       {std::pair<const char*, const Result*>{"BASE", &base}, {"NEW", &next}}) {
     const std::optional<double> joined = JoinRate(result->samples, m.step, m.target);
     if (!joined || *joined >= kMinJoinRate) continue;
     m.verdict = Verdict::kInconclusive;
-    m.reason = "only " + Percent(*joined) + " of " + side + "'s starts have kernel phases (at least " +
-               Percent(kMinJoinRate) + " needed): " + m.reason;
+    m.reason = "only " + Percent(*joined) + " of " + side +
+               "'s starts have kernel phases (at least " + Percent(kMinJoinRate) +
+               " needed): " + m.reason;
     return;
   }
 }

@@ -1,5 +1,6 @@
 #include "reports/gbench_json.h"
 
+#include <cmath>
 #include <map>
 #include <tuple>
 
@@ -62,9 +63,9 @@ nlohmann::json ToGbenchJson(const Result& result) {
                             {"host_name", c.hostname},
                             {"executable", "faultline " + c.faultline_version},
                             {"num_cpus", c.cpu_count},
-                            {"mhz_per_cpu", 0},
-                            {"cpu_scaling_enabled", false},
-                            {"library_build_type", "release"},
+                            {"mhz_per_cpu", std::lround(c.cpu_mhz)},
+                            {"cpu_scaling_enabled", c.cpu_scaling},
+                            {"library_build_type", c.build_type},
                             {"faultline_run_id", c.run_id},
                             {"faultline_scenario", c.scenario_name}};
   return {{"context", std::move(context)}, {"benchmarks", std::move(benchmarks)}};

@@ -18,10 +18,19 @@ Sample Op(const std::string& op, std::int64_t ns, bool ok = true) {
 TEST(GbenchJson, SamplesAsRepetitionsAndAggregates) {
   Result result;
   result.context.hostname = "h";
+  result.context.cpu_count = 2;
+  result.context.cpu_mhz = 2096.4;
+  result.context.cpu_scaling = true;
+  result.context.build_type = "debug";
   result.samples = {Op("run", 10'000'000), Op("create", 4'000'000), Op("run", 30'000'000),
                     Op("run", 99'000'000, false)};
   const nlohmann::json j = ToGbenchJson(result);
+  // The context is the measuring host's and build's, as the run recorded them.
   EXPECT_EQ(j["context"]["host_name"], "h");
+  EXPECT_EQ(j["context"]["num_cpus"], 2);
+  EXPECT_EQ(j["context"]["mhz_per_cpu"], 2096);
+  EXPECT_EQ(j["context"]["cpu_scaling_enabled"], true);
+  EXPECT_EQ(j["context"]["library_build_type"], "debug");
   const auto& b = j["benchmarks"];
   ASSERT_EQ(b.size(), 2u + 3u + 1u + 3u);
   EXPECT_EQ(b[0]["name"], "storm/runc/start_latency");

@@ -56,6 +56,9 @@ struct RunContext {
   std::string cgroup_mode;  // "v1" | "v2" | "hybrid"
   std::string cpu_model;
   int cpu_count = 0;
+  double cpu_mhz = 0;        // as /proc/cpuinfo says; 0 unknown
+  bool cpu_scaling = false;  // a cpufreq governor other than "performance"
+  std::string build_type;    // the measuring faultline's: "release" or "debug"
   std::uint64_t memory_bytes = 0;
   std::vector<TargetInfo> targets;
   std::string scenario_name;

@@ -98,6 +98,9 @@ json ToJson(const RunContext& c) {
           {"cgroup_mode", Utf8(c.cgroup_mode)},
           {"cpu_model", Utf8(c.cpu_model)},
           {"cpu_count", c.cpu_count},
+          {"cpu_mhz", Number(c.cpu_mhz)},
+          {"cpu_scaling", c.cpu_scaling},
+          {"build_type", Utf8(c.build_type)},
           {"memory_bytes", c.memory_bytes},
           {"targets", std::move(targets)},
           {"scenario_name", Utf8(c.scenario_name)},
@@ -506,6 +509,9 @@ Status Convert(const json& j, const std::string& path, RunContext& out) {
   FL_RETURN_IF_ERROR(Optional(j, path, "cgroup_mode", out.cgroup_mode));
   FL_RETURN_IF_ERROR(Optional(j, path, "cpu_model", out.cpu_model));
   FL_RETURN_IF_ERROR(Optional(j, path, "cpu_count", out.cpu_count));
+  FL_RETURN_IF_ERROR(Optional(j, path, "cpu_mhz", out.cpu_mhz));
+  FL_RETURN_IF_ERROR(Optional(j, path, "cpu_scaling", out.cpu_scaling));
+  FL_RETURN_IF_ERROR(Optional(j, path, "build_type", out.build_type));
   FL_RETURN_IF_ERROR(Optional(j, path, "memory_bytes", out.memory_bytes));
   FL_RETURN_IF_ERROR(Optional(j, path, "targets", out.targets));
   FL_RETURN_IF_ERROR(Optional(j, path, "scenario_name", out.scenario_name));

@@ -24,6 +24,9 @@ reports::Result FullResult() {
   c.cgroup_mode = "v2";
   c.cpu_model = "Example CPU @ 3.0GHz";
   c.cpu_count = 8;
+  c.cpu_mhz = 2096.5;
+  c.cpu_scaling = true;
+  c.build_type = "release";
   c.memory_bytes = 17'179'869'184ull;
   c.targets = {{"runc",
                 "oci",

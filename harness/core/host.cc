@@ -36,12 +36,20 @@ HostInfo ProbeHost() {
   std::ifstream cpuinfo("/proc/cpuinfo");
   std::string line;
   while (std::getline(cpuinfo, line)) {
+    const auto colon = line.find(':');
+    if (colon == std::string::npos) continue;
     if (line.rfind("model name", 0) == 0 && info.cpu_model.empty()) {
-      auto colon = line.find(':');
-      if (colon != std::string::npos) info.cpu_model = line.substr(colon + 2);
+      info.cpu_model = line.substr(colon + 2);
+    } else if (line.rfind("cpu MHz", 0) == 0 && info.cpu_mhz == 0) {
+      info.cpu_mhz = std::strtod(line.c_str() + colon + 1, nullptr);
     }
   }
   info.cpu_count = static_cast<int>(std::thread::hardware_concurrency());
+  for (int cpu = 0; cpu < info.cpu_count; ++cpu) {
+    auto governor =
+        ReadFile("/sys/devices/system/cpu/cpu" + std::to_string(cpu) + "/cpufreq/scaling_governor");
+    if (governor.ok() && governor->rfind("performance", 0) != 0) info.cpu_scaling = true;
+  }
   info.memory_bytes = static_cast<std::uint64_t>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGESIZE);
   const HostLoad load = ReadHostLoad();
   info.load_average_1m = load.load_average_1m;

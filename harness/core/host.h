@@ -15,6 +15,10 @@ struct HostInfo {
   std::string kernel;  // uname -r
   std::string cpu_model;
   int cpu_count = 0;
+  double cpu_mhz = 0;  // the first CPU's "cpu MHz" in /proc/cpuinfo; 0 when it has none
+  // Whether a CPU's frequency may change under load: a cpufreq governor other than
+  // "performance" (false where the kernel exposes no cpufreq, as in most virtual machines).
+  bool cpu_scaling = false;
   std::uint64_t memory_bytes = 0;
   double load_average_1m = 0;
   // Share of the last 10 s in which some task waited for a CPU (PSI), when the kernel has PSI:

@@ -8,5 +8,12 @@ const char* Version() {
 const char* GitSha() {
   return FAULTLINE_GIT_SHA;
 }
+const char* BuildType() {
+#ifdef NDEBUG
+  return "release";
+#else
+  return "debug";
+#endif
+}
 
 }  // namespace faultline

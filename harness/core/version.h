@@ -5,5 +5,7 @@ namespace faultline {
 
 const char* Version();
 const char* GitSha();
+// "release" for an optimised build without assertions (NDEBUG), else "debug".
+const char* BuildType();
 
 }  // namespace faultline

@@ -32,8 +32,9 @@ Result<GateSession> GateSession::Create(const Plan& plan, const GateRequest& req
   }
   if (!step) return InvalidArgument("--step: no step named '" + request.step + "'");
   if (step->kind != scenario::Step::Kind::kStart || !step->record) {
-    return InvalidArgument("--step: step '" + request.step +
-                           "' is not a recorded start step (the gate measures start_latency)");
+    return InvalidArgument(
+        "--step: step '" + request.step +
+        "' is not a recorded start step (each slot of the gate is one run of it)");
   }
   std::vector<std::string> metrics = request.metrics;
   if (metrics.empty()) metrics = {"start_latency"};

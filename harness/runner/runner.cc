@@ -115,6 +115,9 @@ reports::RunContext MakeContext(const scenario::Scenario& scenario, const std::s
   context.cgroup_mode = CgroupModeName(host.cgroup_mode);
   context.cpu_model = host.cpu_model;
   context.cpu_count = host.cpu_count;
+  context.cpu_mhz = host.cpu_mhz;
+  context.cpu_scaling = host.cpu_scaling;
+  context.build_type = BuildType();
   context.memory_bytes = host.memory_bytes;
   context.scenario_name = scenario.name;
   context.scenario_path = scenario.source_path;

@@ -380,7 +380,7 @@ class Builder {
                                    [&](const Step& st) { return st.name == gate.step; });
       if (it == s.steps.end() || it->kind != Step::Kind::kStart || !it->record) {
         Report(step.Mark(), "gate.step",
-               "expected a recorded start step (the gate measures start_latency), got '" +
+               "expected a recorded start step (each slot of the gate is one run of it), got '" +
                    gate.step + "'");
       }
     }

@@ -264,8 +264,8 @@ std::vector<BadCase> BadCases() {
       {"gate of a step that is not a start step", "bad.yaml",
        head + "steps:\n  - {name: a, record: false, workload: {kind: start, count: 1}}\n" +
            "gate: {step: a}\n",
-       "bad.yaml:6:14: gate.step: expected a recorded start step (the gate measures "
-       "start_latency), got 'a'"},
+       "bad.yaml:6:14: gate.step: expected a recorded start step (each slot of the gate is one "
+       "run of it), got 'a'"},
       {"gate tolerance above its detection size", "bad.yaml",
        head + ok_steps + "gate: {tolerance: 0.2}\n",
        "bad.yaml:5:7: gate: tolerance (the slowdown that FAILs) must be below detection (the size "

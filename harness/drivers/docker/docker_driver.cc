@@ -83,7 +83,9 @@ Result<RuntimeInfo> ProbeDockerd(const std::string& path) {
 }
 
 DockerDriver::DockerDriver(DockerDriverConfig config, RuntimeInfo info, RuntimeInfo oci_runtime)
-    : config_(std::move(config)), info_(std::move(info)), oci_runtime_(std::move(oci_runtime)) {}
+    : config_(std::move(config)), info_(std::move(info)), oci_runtime_(std::move(oci_runtime)) {
+  runtime_name_ = config_.endpoint.empty() ? EngineRuntimeName(engine_runtime()) : config_.runtime;
+}
 
 std::vector<RuntimeInfo> DockerDriver::components() const {
   if (oci_runtime_.path.empty()) return {info_};
@@ -183,10 +185,7 @@ Created DockerDriver::Make(const ContainerSpec& spec, bool start, Nanos timeout)
   if (!node) return NoPlatform("docker", spec.node);
   Created created;
   created.prepare.start_ns = created.prepare.end_ns = BootNowNs();
-  const json body =
-      CreateBody(spec, image_,
-                 config_.endpoint.empty() ? EngineRuntimeName(engine_runtime()) : config_.runtime,
-                 config_.run_id, node->cgroup_parent());
+  const json body = CreateBody(spec, image_, runtime_name_, config_.run_id, node->cgroup_parent());
   auto container = std::make_unique<DockerContainer>(node->api(), spec.id, node);
   created.create = TimedCall([&]() -> Status {
     auto id = node->api().Create(spec.id, body, timeout);

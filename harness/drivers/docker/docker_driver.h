@@ -60,7 +60,8 @@ class DockerDriver : public Driver {
 
   DockerDriverConfig config_;
   RuntimeInfo info_;
-  RuntimeInfo oci_runtime_;  // behind the shim; empty with an endpoint (the daemon's business)
+  RuntimeInfo oci_runtime_;   // behind the shim; empty with an endpoint (the daemon's business)
+  std::string runtime_name_;  // what each create names as HostConfig.Runtime, fixed at Open
   NodePlatforms<DockerPlatform> nodes_;
   std::string image_;    // the loaded image's reference
   std::string archive_;  // the image archive, written once, loaded into every node
