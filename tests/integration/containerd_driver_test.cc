@@ -173,16 +173,19 @@ TEST_P(ContainerdDriverTest, ContainersRunAsCtrSeesThemAndTheShimStampsTheirStep
   ASSERT_TRUE(exited.ok()) << exited.error().ToString();
   EXPECT_GT(*exited, started.end_ns);
   EXPECT_LT(*exited, BootNowNs());
-  // The shim stamped the task's create inside the create call, its start inside the start.
+  // The shim stamped the task's create after the create call began, its start after the start
+  // call began. Each stamp is taken when the shim forwards the event, which runs beside the
+  // reply: it may come a moment after its call returned (measured: 0.24 ms), never before the
+  // call, and the create's before the start's.
   const auto stamps = driver->PlatformStamps();
   ASSERT_EQ(stamps.count(spec.id), 1u);
   const auto& steps = stamps.at(spec.id);
   ASSERT_EQ(steps.count("task_create"), 1u);
   ASSERT_EQ(steps.count("task_start"), 1u);
   EXPECT_GT(steps.at("task_create"), created.create.start_ns);
-  EXPECT_LT(steps.at("task_create"), created.create.end_ns);
+  EXPECT_LT(steps.at("task_create"), steps.at("task_start"));
   EXPECT_GT(steps.at("task_start"), started.start_ns);
-  EXPECT_LT(steps.at("task_start"), started.end_ns);
+  EXPECT_LT(steps.at("task_start"), *exited);
 
   EXPECT_TRUE(created.container->Delete(20s).status.ok());
   EXPECT_EQ(Ctr(*driver, {"containers", "ls", "-q"}), "");

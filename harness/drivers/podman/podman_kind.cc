@@ -21,6 +21,10 @@ class PodmanKind : public DriverKind {
   const DriverSpec& spec() const override { return *FindDriverSpec("podman"); }
 
   Status Preflight(const scenario::Target& target, const HostInfo&) const override {
+    if (std::string problem = SyslogCleanupProblem(target.daemon.args, PathExists("/dev/log"));
+        !problem.empty()) {
+      return FailedPrecondition("target " + target.name + ": " + problem);
+    }
     return RequireInPath(target,
                          {ProgramOf("podman", target.daemon.path), "conmon",
                           ProgramOf(RuntimeOf(target), target.runtime_path)},

@@ -117,6 +117,24 @@ Status RemovePodmanDirs(const std::string& dir, const std::string& runroot) {
 
 }  // namespace
 
+std::string SyslogCleanupProblem(const std::vector<std::string>& daemon_args, bool has_dev_log) {
+  if (has_dev_log) return "";
+  for (std::size_t i = 0; i < daemon_args.size(); ++i) {
+    std::string level;
+    if (daemon_args[i].rfind("--log-level=", 0) == 0) {
+      level = daemon_args[i].substr(std::string("--log-level=").size());
+    } else if (daemon_args[i] == "--log-level" && i + 1 < daemon_args.size()) {
+      level = daemon_args[i + 1];
+    }
+    if (level == "debug" || level == "trace") {
+      return "podman at --log-level " + level +
+             " gives its containers' cleanup --syslog, which fails on this host (no /dev/log): "
+             "no container's exit would be seen; use another log level or run a syslog daemon";
+    }
+  }
+  return "";
+}
+
 PodmanNode::PodmanNode(PodmanNodeConfig config)
     : config_(std::move(config)),
       footprint_(config_.journal, config_.node, config_.run_id, config_.target, config_.dir),

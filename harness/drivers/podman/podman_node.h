@@ -21,6 +21,12 @@
 
 namespace faultline::drivers::podman {
 
+// Why podman with these extra global flags (a target's daemon.args) would miss every container's
+// exit on a host without a syslog socket, or empty. At log level debug or trace podman gives
+// its containers' cleanup command --syslog, which then fails where /dev/log is missing: no
+// died event, so every exit would wait for its deadline.
+std::string SyslogCleanupProblem(const std::vector<std::string>& daemon_args, bool has_dev_log);
+
 // The journal record of one node's Podman: {dir, runroot, target, node}.
 inline constexpr const char* kPlatformRecord = "podman.platform";
 
