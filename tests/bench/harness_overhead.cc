@@ -23,8 +23,10 @@
 #include <vector>
 
 #include "harness/core/files.h"
+#include "harness/core/host.h"
 #include "harness/core/process.h"
 #include "harness/drivers/oci/oci_spec.h"
+#include "harness/measure/summary.h"
 
 extern char** environ;
 
@@ -32,16 +34,12 @@ namespace {
 
 using faultline::BootNowNs;
 
-double Median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+double Median(const std::vector<double>& v) {
+  return faultline::measure::Summarize(v).p50;
 }
 
-std::string LoadAverage() {
-  auto text = faultline::ReadFile("/proc/loadavg");
-  return text.ok() ? text->substr(0, text->find(' ')) : "?";
+double LoadAverage() {
+  return faultline::ReadHostLoad().load_average_1m;
 }
 
 // The raw path: posix_spawn with stdout and stderr to LOG, waitpid. Milliseconds, or -1.
@@ -106,7 +104,7 @@ int main(int argc, char** argv) {
   if (!faultline::MakeDirs(state).ok()) return 4;
   if (!faultline::RunForOutput({"cp", busybox, work + "/busybox"}).ok()) return 4;
 
-  std::printf("load average before: %s\n", LoadAverage().c_str());
+  std::printf("load average before: %.2f\n", LoadAverage());
   std::vector<double> raw_all, harness_all, ratios;
   int failed = 0, index = 0;
   for (int round = 0; round < rounds; ++round) {
@@ -160,7 +158,7 @@ int main(int argc, char** argv) {
                 Median(harness), ratios.back());
   }
   (void)faultline::RemoveTree(work);
-  std::printf("load average after: %s\n", LoadAverage().c_str());
+  std::printf("load average after: %.2f\n", LoadAverage());
   std::printf("calls: %zu raw, %zu through the harness, %d failed\n", raw_all.size(),
               harness_all.size(), failed);
   std::printf("median raw %.2f ms, through the harness %.2f ms, ratio of medians %.3f\n",
