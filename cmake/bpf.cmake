@@ -86,6 +86,12 @@ else()
 endif()
 
 set(_FAULTLINE_BPF_CMAKE ${CMAKE_CURRENT_LIST_FILE})
+# libbpf's name for the target architecture (its kprobe argument macros read registers by it).
+if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(aarch64|arm64)$")
+  set(_FAULTLINE_BPF_ARCH arm64)
+else()
+  set(_FAULTLINE_BPF_ARCH x86)
+endif()
 
 function(faultline_bpf_skeleton name source)
   if(NOT FAULTLINE_BPF_ENABLED)
@@ -101,7 +107,7 @@ function(faultline_bpf_skeleton name source)
   endforeach()
   add_custom_command(
     OUTPUT ${obj}
-    COMMAND ${FAULTLINE_BPF_CLANG} -g -O2 -Wall -target bpf -D__TARGET_ARCH_x86
+    COMMAND ${FAULTLINE_BPF_CLANG} -g -O2 -Wall -target bpf -D__TARGET_ARCH_${_FAULTLINE_BPF_ARCH}
             -I${FAULTLINE_BPF_INCLUDE_DIR} -I${CMAKE_SOURCE_DIR} ${lib_includes}
             -MD -MF ${obj}.d -c ${src} -o ${obj}
     DEPENDS ${src} ${B_DEPENDS} ${FAULTLINE_BPF_INCLUDE_DIR}/vmlinux.h

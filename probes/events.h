@@ -20,8 +20,8 @@ enum class EventKind {
   kHelperExec,   // a shim or conmon exec'd below a daemon (args: its argv head)
   // node_signals
   kOomKill,        // OOM killer victim (pid, pidns, comm)
-  kTcpRetransmit,  // netns
-  kPacketDrop,     // netns; text: drop reason name
+  kTcpRetransmit,  // netns; count
+  kPacketDrop,     // netns; count; arg: drop reason; text: its name
   kSignalExit,     // process killed by a signal (arg: signal)
 };
 
@@ -36,6 +36,9 @@ struct ProbeEvent {
   std::uint32_t pidns = 0;
   std::uint32_t netns = 0;
   std::uint64_t arg = 0;
+  // kTcpRetransmit, kPacketDrop: packets counted in the kernel since the previous reading;
+  // ts_ns is then the latest one's time.
+  std::uint64_t count = 1;
   bool pid1 = false;  // kExec: the exec'ing process is a container's pid 1
   std::string comm;
   std::string text;

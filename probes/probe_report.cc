@@ -62,8 +62,8 @@ void ApplyProbeEvents(const std::vector<ProbeEvent>& events, const ProbeStats& s
   }
   if (stats.drops) {
     result.validity.push_back(std::to_string(stats.drops) +
-                              " probe events lost (ring buffer full): some phases and signal "
-                              "counts are missing");
+                              " probe records lost (ring buffer or packet counter map full): "
+                              "some phases and signal counts are missing");
   }
   if (joined.unjoined) {
     result.validity.push_back(

@@ -57,7 +57,7 @@ std::unique_ptr<ProbeSet> ProbeSet::Start(const ProbeSetOptions& options) {
       set->reason_ = "container_start probe: " + start.error().ToString();
     } else {
       set->loaded_->start = std::move(*start);
-      set->attach_ = set->loaded_->start->flavour();
+      set->attach_ = set->loaded_->start->attach_mode();
       if (options.node_signals) {
         auto signals = NodeSignalsProbe::Open(sink);
         if (!signals.ok()) {

@@ -45,9 +45,9 @@ struct ProbeSetOptions {
 struct ProbeStats {
   std::string mode;    // "ebpf" | "degraded"
   std::string reason;  // why degraded
-  std::string attach;  // "tp_btf" | "raw_tp"
+  std::string attach;  // "tp_btf+fexit" | "tp_btf" | "raw_tp" (skeleton.h)
   std::uint64_t events = 0;
-  std::uint64_t drops = 0;  // ring buffer reservations that failed: events lost
+  std::uint64_t drops = 0;  // records lost: ring buffer full, or a new packet counter key refused
 };
 
 class ProbeSet {

@@ -30,13 +30,13 @@ SignalCounts SignalLog::CountSignals(std::int64_t from_ns, std::int64_t to_ns) c
         if (const std::string* c = container_of(e)) ++counts.oom_kills_by_container[*c];
         break;
       case EventKind::kTcpRetransmit:
-        ++counts.tcp_retransmits;
-        ++counts.retransmits_by_netns[e.netns];
+        counts.tcp_retransmits += e.count;
+        counts.retransmits_by_netns[e.netns] += e.count;
         break;
       case EventKind::kPacketDrop:
-        ++counts.packet_drops;
-        ++counts.drops_by_netns[e.netns];
-        ++counts.drop_reasons[e.text.empty() ? std::to_string(e.arg) : e.text];
+        counts.packet_drops += e.count;
+        counts.drops_by_netns[e.netns] += e.count;
+        counts.drop_reasons[e.text.empty() ? std::to_string(e.arg) : e.text] += e.count;
         break;
       case EventKind::kSignalExit:
         ++counts.signal_exits;

@@ -187,7 +187,7 @@ struct HostSpeed {
 struct ProbeReport {
   std::string mode;    // "ebpf" | "degraded" (wall-clock spans only)
   std::string reason;  // why degraded
-  std::string attach;  // "tp_btf" | "raw_tp"
+  std::string attach;  // "tp_btf+fexit" | "tp_btf" | "raw_tp" (skeleton.h)
   std::uint64_t events = 0;
   std::uint64_t drops = 0;             // events lost to a full ring buffer
   std::uint64_t samples_joined = 0;    // run samples that got phases

@@ -135,8 +135,8 @@ int DoctorCommand(const Args& args) {
              ": runs report degraded mode with wall-clock spans");
   } else {
     Line(Verdict::kOk, "eBPF probes",
-         "built in (tp_btf, raw_tp where tp_btf is refused; no tracefs or bpffs needed): start "
-         "phases and node signals");
+         "built in (tp_btf, with fexit on unshare() where allowed, or raw_tp where tp_btf is "
+         "refused; no tracefs or bpffs needed): start phases and node signals");
   }
 
   std::printf("\nFault kinds: the mechanism of each, and whether this host supports it\n");

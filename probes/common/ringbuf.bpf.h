@@ -28,13 +28,16 @@ struct {
   __type(value, __u64);
 } reserve_failures SEC(".maps");
 
+// Counts a record lost (no room in the ring buffer or a full counting map).
+static __always_inline void fl_count_lost(void) {
+  __u32 zero = 0;
+  __u64 *failures = bpf_map_lookup_elem(&reserve_failures, &zero);
+  if (failures) *failures += 1;
+}
+
 static __always_inline void *fl_reserve(__u64 size) {
   void *event = bpf_ringbuf_reserve(&events, size, 0);
-  if (!event) {
-    __u32 zero = 0;
-    __u64 *failures = bpf_map_lookup_elem(&reserve_failures, &zero);
-    if (failures) *failures += 1;
-  }
+  if (!event) fl_count_lost();
   return event;
 }
 

@@ -41,15 +41,26 @@ std::string TakeLibbpfLog() {
   return from < log.size() ? log.substr(from + 1) : log;
 }
 
-void SelectFlavour(bpf_object* object, const std::string& flavour) {
-  const std::string suffix = "_" + flavour;
+namespace {
+
+bool EndsWith(const std::string& name, const std::string& suffix) {
+  return name.size() > suffix.size() &&
+         name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+}  // namespace
+
+bool SelectPrograms(bpf_object* object, const AttachMode& mode) {
+  const std::string flavour = std::string("_") + mode.flavour;
+  bool has_fexit = false;
   bpf_program* program = nullptr;
   bpf_object__for_each_program(program, object) {
     const std::string name = bpf_program__name(program);
-    const bool keep = name.size() > suffix.size() &&
-                      name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
-    bpf_program__set_autoload(program, keep);
+    const bool fexit = EndsWith(name, "_fexit");
+    has_fexit |= fexit;
+    bpf_program__set_autoload(program, fexit ? mode.fexit : EndsWith(name, flavour));
   }
+  return has_fexit || !mode.fexit;
 }
 
 std::uint64_t SumPerCpu(int map_fd) {

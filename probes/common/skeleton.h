@@ -1,4 +1,4 @@
-// Loading bpftool skeletons: tp_btf programs first, raw_tp programs when the kernel refuses them;
+// Loading bpftool skeletons in the most capable attach mode the kernel accepts;
 // the ring buffer and its reservation-failure counter every probe shares (ringbuf.bpf.h).
 #pragma once
 
@@ -19,32 +19,46 @@ namespace faultline::probes {
 void CaptureLibbpfLog();
 std::string TakeLibbpfLog();
 
-// Keeps the programs of one flavour ("btf" or "raw": the suffix of their names) and drops the
-// others from loading.
-void SelectFlavour(bpf_object* object, const std::string& flavour);
+// How a skeleton's programs attach, most capable first: tracepoints as tp_btf with the fexit
+// programs (programs named *_fexit: per-function hooks some kernels refuse), tp_btf alone, or
+// raw_tp (programs named *_btf and *_raw declare each tracepoint twice, task.bpf.h).
+struct AttachMode {
+  const char* name;     // what ProbeStats reports: "tp_btf+fexit", "tp_btf", "raw_tp"
+  const char* flavour;  // the suffix of the tracepoint programs kept: "btf" or "raw"
+  bool fexit;
+};
+inline constexpr AttachMode kAttachModes[] = {
+    {"tp_btf+fexit", "btf", true}, {"tp_btf", "btf", false}, {"raw_tp", "raw", false}};
 
-// Opens, configures, loads and attaches a skeleton, trying tp_btf then raw_tp. Returns the
-// attached skeleton (owned by the caller) and sets FLAVOUR.
+// Keeps the programs of MODE and drops the others from loading. False when MODE would load the
+// same programs as the mode after it (no fexit program in the object).
+bool SelectPrograms(bpf_object* object, const AttachMode& mode);
+
+// Opens, configures, loads and attaches a skeleton in the first attach mode the kernel accepts.
+// Returns the attached skeleton (owned by the caller) and sets MODE_NAME.
 template <typename Skel>
 Result<Skel*> LoadSkeleton(Skel* (*open)(), int (*load)(Skel*), int (*attach)(Skel*),
                            void (*destroy)(Skel*), const std::function<void(Skel*)>& configure,
-                           std::string* flavour) {
+                           std::string* mode_name) {
   CaptureLibbpfLog();
   std::string errors;
-  for (const char* candidate : {"btf", "raw"}) {
+  for (const AttachMode& mode : kAttachModes) {
     Skel* skel = open();
     if (!skel) return FailedPrecondition("cannot open the BPF object: " + TakeLibbpfLog());
     configure(skel);
-    SelectFlavour(skel->obj, candidate);
+    if (!SelectPrograms(skel->obj, mode)) {
+      destroy(skel);
+      continue;
+    }
     int err = load(skel);
     if (!err) err = attach(skel);
     if (!err) {
-      *flavour = candidate == std::string("btf") ? "tp_btf" : "raw_tp";
+      *mode_name = mode.name;
       TakeLibbpfLog();
       return skel;
     }
     destroy(skel);
-    errors += std::string(errors.empty() ? "" : "; ") + candidate + ": " + std::to_string(err) +
+    errors += std::string(errors.empty() ? "" : "; ") + mode.name + ": " + std::to_string(err) +
               " " + TakeLibbpfLog();
   }
   return FailedPrecondition("BPF load failed (" + errors + ")");

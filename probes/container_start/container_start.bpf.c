@@ -20,7 +20,6 @@ char LICENSE[] SEC("license") = "GPL";
 
 #define CLONE_NEW_ANY 0x7E020080ULL  // NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET|NEWTIME
 #define TCP_LISTEN_STATE 10
-#define NR_UNSHARE_X86_64 272
 
 // Set by the loader before load.
 const volatile bool host_mode = false;  // any exec of a runtime binary starts a session
@@ -40,12 +39,13 @@ struct {
   __type(value, __u32);
 } roots SEC(".maps");
 
-#define SESSION_PENDING 0  // a root's child that has not exec'd yet
+#define SESSION_PENDING 0                // a root's child that has not exec'd yet
 #define PENDING_DESCENDANTS 0x80000000u  // flag of a pending process: so are its descendants
 
 struct tracked {
   __u32 session;
   __u32 flags;
+  __u64 nsproxy;  // the namespaces this process was last seen in (a session's: its runtime's)
 };
 
 struct {
@@ -126,9 +126,13 @@ static __always_inline int on_fork(struct task_struct *parent, struct task_struc
   next.session = t->session;
   __u32 pidns = 0;
   if (fl_task_ns_pid(child, &pidns) == 1) next.flags |= FL_FLAG_PID1;
+  next.nsproxy = (__u64)BPF_CORE_READ(child, nsproxy);
+  // The child lives in namespaces its parent was not last seen in: made by this clone()
+  // (CLONE_NEW*), or by an unshare() of the parent that no unshare hook saw.
+  const bool new_namespaces = next.nsproxy != t->nsproxy;
+  t->nsproxy = (__u64)BPF_CORE_READ(parent, nsproxy);
   bpf_map_update_elem(&sessions, &child_tgid, &next, BPF_ANY);
-  // clone() with CLONE_NEW* flags: the child got namespaces of its own.
-  if (BPF_CORE_READ(child, nsproxy) != BPF_CORE_READ(parent, nsproxy)) {
+  if (new_namespaces) {
     struct fl_start_event *e = new_event(FL_START_NAMESPACES, next.session, child);
     if (e) fl_submit(e);
   }
@@ -147,9 +151,13 @@ FL_TRACEPOINT(sched_process_fork, on_fork(parent, child), struct task_struct *pa
 static __always_inline int on_exec(struct task_struct *task, struct linux_binprm *bprm) {
   __u32 tgid = BPF_CORE_READ(task, tgid);
   struct tracked *t = bpf_map_lookup_elem(&sessions, &tgid);
-  char comm[FL_COMM_LEN] = {};
-  BPF_CORE_READ_STR_INTO(&comm, task, comm);
   if (t && t->session != SESSION_PENDING) {
+    const __u64 nsproxy = (__u64)BPF_CORE_READ(task, nsproxy);
+    if (nsproxy != t->nsproxy) {  // unshare() then exec, with no unshare hook attached
+      t->nsproxy = nsproxy;
+      struct fl_start_event *e = new_event(FL_START_NAMESPACES, t->session, task);
+      if (e) fl_submit(e);
+    }
     struct fl_start_event *e = new_event(FL_START_EXEC, t->session, task);
     if (!e) return 0;
     e->arg = t->flags;
@@ -160,6 +168,8 @@ static __always_inline int on_exec(struct task_struct *task, struct linux_binprm
     return 0;
   }
   if (!t && !host_mode) return 0;
+  char comm[FL_COMM_LEN] = {};
+  BPF_CORE_READ_STR_INTO(&comm, task, comm);
   if (!is_runtime_comm(comm)) {
     // A root's child running something else; a daemon's descendants stay pending (a shim).
     if (t && !(t->flags & PENDING_DESCENDANTS)) bpf_map_delete_elem(&sessions, &tgid);
@@ -176,7 +186,8 @@ static __always_inline int on_exec(struct task_struct *task, struct linux_binprm
     }
     return 0;
   }
-  struct tracked started = {.session = tgid, .flags = 0};
+  struct tracked started = {
+      .session = tgid, .flags = 0, .nsproxy = (__u64)BPF_CORE_READ(task, nsproxy)};
   bpf_map_update_elem(&sessions, &tgid, &started, BPF_ANY);
   struct fl_start_event *e = new_event(FL_START_RUNTIME_EXEC, tgid, task);
   if (!e) return 0;
@@ -208,21 +219,23 @@ static __always_inline int on_cgroup_mkdir(struct cgroup *cgrp, const char *path
 }
 FL_TRACEPOINT(cgroup_mkdir, on_cgroup_mkdir(cgrp, path), struct cgroup *cgrp, const char *path)
 
-// unshare() creating namespaces. Only the syscall number is checked for foreign processes.
-static __always_inline int on_sys_exit(struct pt_regs *regs, long ret) {
-  if (BPF_CORE_READ(regs, orig_ax) != NR_UNSHARE_X86_64 || ret != 0) return 0;
-  unsigned long flags = BPF_CORE_READ(regs, di);
-  if (!(flags & CLONE_NEW_ANY)) return 0;
+// unshare() creating namespaces, at its return, where the kernel lets a program attach to the
+// one function behind the syscall (fexit; the loader drops it where refused). Never a program on
+// every syscall exit: that would put every task of the host on the kernel's slow syscall path.
+// Without it, the fork or exec after the unshare() reports the new namespaces (above).
+SEC("fexit/ksys_unshare")
+int BPF_PROG(ksys_unshare_fexit, unsigned long flags, int ret) {
+  if (ret != 0 || !(flags & CLONE_NEW_ANY)) return 0;
   struct tracked *t = current_session();
   if (!t) return 0;
   struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+  t->nsproxy = (__u64)BPF_CORE_READ(task, nsproxy);  // seen: the next fork is no news
   struct fl_start_event *e = new_event(FL_START_NAMESPACES, t->session, task);
   if (!e) return 0;
   e->arg = flags;
   fl_submit(e);
   return 0;
 }
-FL_TRACEPOINT(sys_exit, on_sys_exit(regs, ret), struct pt_regs *regs, long ret)
 
 static __always_inline int on_sock_state(const struct sock *sk, int newstate) {
   if (newstate != TCP_LISTEN_STATE) return 0;

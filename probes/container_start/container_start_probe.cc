@@ -80,7 +80,7 @@ Result<std::unique_ptr<ContainerStartProbe>> ContainerStartProbe::Open(
   FL_ASSIGN_OR_RETURN(probe->skel_, LoadSkeleton<container_start_bpf>(
                                         container_start_bpf__open, container_start_bpf__load,
                                         container_start_bpf__attach, container_start_bpf__destroy,
-                                        configure, &probe->flavour_));
+                                        configure, &probe->attach_mode_));
   for (pid_t root : options.roots) FL_RETURN_IF_ERROR(probe->AddRoot(root, false));
   for (pid_t root : options.daemon_roots) FL_RETURN_IF_ERROR(probe->AddRoot(root, true));
   FL_ASSIGN_OR_RETURN(

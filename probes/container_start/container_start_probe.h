@@ -38,13 +38,13 @@ class ContainerStartProbe {
   Status AddRoot(pid_t tgid, bool descendants);
   Result<int> Consume();
   std::uint64_t ReserveFailures() const;
-  const std::string& flavour() const { return flavour_; }
+  const std::string& attach_mode() const { return attach_mode_; }
 
  private:
   ContainerStartProbe() = default;
   container_start_bpf* skel_ = nullptr;
   std::unique_ptr<RingReader> ring_;
-  std::string flavour_;
+  std::string attach_mode_;
 };
 
 }  // namespace faultline::probes

@@ -9,8 +9,8 @@
 
 enum fl_signal_event_kind {
   FL_SIGNAL_OOM_KILL = 1,        // the OOM killer chose a victim (pid: it)
-  FL_SIGNAL_TCP_RETRANSMIT = 2,  // a TCP segment was retransmitted (netns: of the socket)
-  FL_SIGNAL_PACKET_DROP = 3,     // the kernel freed a packet it dropped (arg: drop reason)
+  FL_SIGNAL_TCP_RETRANSMIT = 2,  // TCP segments retransmitted (counted: packet_counts)
+  FL_SIGNAL_PACKET_DROP = 3,     // packets the kernel dropped (counted: packet_counts)
   FL_SIGNAL_SIGNAL_EXIT = 4,     // a process was killed by a signal (arg: the signal)
 };
 
@@ -22,4 +22,21 @@ struct fl_signal_event {
   __u32 netns;  // inode of the network namespace (packets, retransmits, processes)
   __u64 arg;
   char comm[FL_SIGNAL_COMM_LEN];
+};
+
+// Per-packet signals are counted in a kernel map, per network namespace and drop reason, and read
+// by the loader at each poll: one ring-buffer event per packet would cost a reservation per
+// dropped packet and lose events under a flood.
+#define FL_PACKET_KEYS 4096
+
+struct fl_packet_key {
+  __u32 kind;    // FL_SIGNAL_TCP_RETRANSMIT or FL_SIGNAL_PACKET_DROP
+  __u32 netns;   // inode of the network namespace
+  __u32 reason;  // enum skb_drop_reason value of the running kernel (drops), 0 otherwise
+  __u32 pad;
+};
+
+struct fl_packet_count {  // per CPU
+  __u64 count;
+  __u64 last_ns;  // bpf_ktime_get_boot_ns of the latest packet counted
 };

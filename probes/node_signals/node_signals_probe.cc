@@ -2,7 +2,10 @@
 
 #include <bpf/btf.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstring>
+#include <vector>
 
 #include "node_signals.skel.h"
 #include "probes/common/skeleton.h"
@@ -43,12 +46,13 @@ std::map<std::uint64_t, std::string> DropReasonNames() {
 
 Result<std::unique_ptr<NodeSignalsProbe>> NodeSignalsProbe::Open(Sink sink) {
   std::unique_ptr<NodeSignalsProbe> probe(new NodeSignalsProbe());
-  FL_ASSIGN_OR_RETURN(probe->skel_,
-                      LoadSkeleton<node_signals_bpf>(
-                          node_signals_bpf__open, node_signals_bpf__load, node_signals_bpf__attach,
-                          node_signals_bpf__destroy, [](node_signals_bpf*) {}, &probe->flavour_));
-  auto decode = [sink = std::move(sink), reasons = DropReasonNames()](const void* data,
-                                                                      std::size_t size) {
+  FL_ASSIGN_OR_RETURN(
+      probe->skel_, LoadSkeleton<node_signals_bpf>(
+                        node_signals_bpf__open, node_signals_bpf__load, node_signals_bpf__attach,
+                        node_signals_bpf__destroy, [](node_signals_bpf*) {}, &probe->attach_mode_));
+  probe->sink_ = std::move(sink);
+  probe->drop_reasons_ = DropReasonNames();
+  auto decode = [self = probe.get()](const void* data, std::size_t size) {
     if (size < sizeof(fl_signal_event)) return;
     const auto& raw = *static_cast<const fl_signal_event*>(data);
     ProbeEvent e;
@@ -59,11 +63,7 @@ Result<std::unique_ptr<NodeSignalsProbe>> NodeSignalsProbe::Open(Sink sink) {
     e.netns = raw.netns;
     e.arg = raw.arg;
     e.comm.assign(raw.comm, strnlen(raw.comm, sizeof raw.comm));
-    if (e.kind == EventKind::kPacketDrop) {
-      auto name = reasons.find(raw.arg);
-      e.text = name != reasons.end() ? name->second : std::to_string(raw.arg);
-    }
-    sink(std::move(e));
+    self->sink_(std::move(e));
   };
   FL_ASSIGN_OR_RETURN(RingReader ring,
                       RingReader::Open(bpf_map__fd(probe->skel_->maps.events), std::move(decode)));
@@ -77,7 +77,48 @@ NodeSignalsProbe::~NodeSignalsProbe() {
 }
 
 Result<int> NodeSignalsProbe::Consume() {
-  return ring_->Consume();
+  FL_ASSIGN_OR_RETURN(int records, ring_->Consume());
+  FL_ASSIGN_OR_RETURN(int counters, ReadPacketCounts());
+  return records + counters;
+}
+
+Result<int> NodeSignalsProbe::ReadPacketCounts() {
+  const int fd = bpf_map__fd(skel_->maps.packet_counts);
+  const int cpus = libbpf_num_possible_cpus();
+  if (cpus <= 0) return ErrnoError("counting the possible CPUs", -cpus);
+  std::vector<fl_packet_count> per_cpu(static_cast<std::size_t>(cpus));
+  int grown = 0;
+  fl_packet_key key{}, next{};
+  const fl_packet_key* previous = nullptr;
+  while (bpf_map_get_next_key(fd, previous, &next) == 0) {
+    key = next;
+    previous = &key;
+    // A key is never deleted while the probe runs, so a failed lookup is a real error.
+    if (bpf_map_lookup_elem(fd, &key, per_cpu.data()) != 0) {
+      return ErrnoError("reading the packet counters", errno);
+    }
+    std::uint64_t total = 0, last_ns = 0;
+    for (const fl_packet_count& c : per_cpu) {
+      total += c.count;
+      last_ns = std::max<std::uint64_t>(last_ns, c.last_ns);
+    }
+    std::uint64_t& reported = reported_[{key.kind, key.netns, key.reason}];
+    if (total <= reported) continue;
+    ProbeEvent e;
+    e.ts_ns = static_cast<std::int64_t>(last_ns);
+    e.kind = KindOf(key.kind);
+    e.netns = key.netns;
+    e.count = total - reported;
+    if (e.kind == EventKind::kPacketDrop) {
+      e.arg = key.reason;
+      auto name = drop_reasons_.find(key.reason);
+      e.text = name != drop_reasons_.end() ? name->second : std::to_string(key.reason);
+    }
+    reported = total;
+    sink_(std::move(e));
+    ++grown;
+  }
+  return grown;
 }
 
 std::uint64_t NodeSignalsProbe::ReserveFailures() const {
