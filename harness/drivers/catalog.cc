@@ -116,8 +116,8 @@ const DriverSpec* FindDriverSpec(const std::string& name) {
 }
 
 const std::vector<std::string>& CommonTargetFields() {
-  static const std::vector<std::string> fields = {"name",      "driver", "image",
-                                                  "resources", "node",   "env"};
+  static const std::vector<std::string> fields = {"name", "driver", "image",   "resources",
+                                                  "node", "env",    "security"};
   return fields;
 }
 

@@ -226,6 +226,9 @@ class Builder {
       if (const YAML::Node pids = r["pids"]) t.resources.pids = U32(pids);
     }
     if (const YAML::Node n = node["node"]) t.node = n.Scalar();
+    if (const YAML::Node security = node["security"]) {
+      t.security = security.Scalar() == "unconfined" ? Security::kUnconfined : Security::kDefault;
+    }
     return t;
   }
 

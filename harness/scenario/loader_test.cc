@@ -545,6 +545,7 @@ TEST(LoadScenario, DefaultsAreFilled) {
   EXPECT_EQ(s.targets[0].name, "runc");
   EXPECT_EQ(s.targets[0].image, ImageRef{});
   EXPECT_EQ(s.targets[0].resources, Resources{});
+  EXPECT_EQ(s.targets[0].security, Security::kDefault);
   EXPECT_EQ(s.cluster.kind, Cluster::Kind::kLocal);
   EXPECT_EQ(s.repetitions, 1u);
   EXPECT_TRUE(s.steps[0].record);
@@ -578,6 +579,7 @@ TEST(LoadScenario, SchemaDefaultsMatchTheModel) {
   EXPECT_EQ(defs["density_workload"]["properties"]["settle"]["default"], "200ms");
   EXPECT_EQ(defs["step"]["properties"]["record"]["default"], Step{}.record);
   EXPECT_EQ(props["timeouts"]["properties"]["create"]["default"], "30s");
+  EXPECT_EQ(defs["target"]["properties"]["security"]["default"], "default");
 }
 
 TEST(LoadScenario, ClusterBlockDefaultsToAVirtualCluster) {
@@ -628,6 +630,17 @@ TEST(LoadScenario, PinnedPlacementAcceptsNodesOnTargets) {
   ASSERT_TRUE(loaded.ok()) << loaded.error().message;
   EXPECT_EQ(loaded->targets[0].node, "node-2");
   EXPECT_EQ(loaded->cluster.placement, Cluster::Placement::kPinned);
+}
+
+TEST(LoadScenario, SecurityIsTakenByEveryDriver) {
+  for (const char* driver : {"oci", "docker", "podman", "containerd", "cri"}) {
+    auto loaded = LoadScenarioText("version: 1\nname: t\ntarget: {driver: " + std::string(driver) +
+                                       ", runtime: runc, security: unconfined}\n"
+                                       "steps: [{name: a, workload: {kind: start, count: 1}}]\n",
+                                   "s.yaml", "/tmp");
+    ASSERT_TRUE(loaded.ok()) << driver << ": " << loaded.error().message;
+    EXPECT_EQ(loaded->targets[0].security, Security::kUnconfined) << driver;
+  }
 }
 
 TEST(LoadScenario, Sha256OfTheBytes) {

@@ -42,6 +42,12 @@ struct Resources {
   bool operator==(const Resources&) const = default;
 };
 
+// The confinement of a target's containers. kDefault: what Docker and containerd give a container
+// by default (their capability set, seccomp profile, masked and read-only /proc paths), so the
+// drivers start comparable containers; kUnconfined: the same without the seccomp filter (as
+// `--security-opt seccomp=unconfined`).
+enum class Security { kDefault, kUnconfined };
+
 // `daemon:` of a target whose driver runs a platform program per node (dockerd, containerd,
 // podman): what a platform team changes between a baseline and a candidate.
 struct DaemonSettings {
@@ -67,6 +73,7 @@ struct Target {
   std::map<std::string, std::string> options;
   ImageRef image;
   Resources resources;
+  Security security = Security::kDefault;
   std::optional<std::string> node;  // pins the target's containers to this cluster node
   SourceLocation where;             // the target's mapping in the scenario file
 

@@ -104,6 +104,13 @@ int main(int argc, char** argv) {
   if (!faultline::MakeDirs(state).ok()) return 4;
   if (!faultline::RunForOutput({"cp", busybox, work + "/busybox"}).ok()) return 4;
 
+  // The confinement faultline gives its containers by default.
+  auto security =
+      faultline::drivers::oci::LoadContainerSecurity(faultline::scenario::Security::kDefault);
+  if (!security.ok()) {
+    std::fprintf(stderr, "%s\n", security.error().ToString().c_str());
+    return 4;
+  }
   std::printf("load average before: %.2f\n", LoadAverage());
   std::vector<double> raw_all, harness_all, ratios;
   int failed = 0, index = 0;
@@ -118,7 +125,7 @@ int main(int argc, char** argv) {
         faultline::drivers::ContainerSpec spec;
         spec.id = id;
         spec.command = {"true"};
-        auto config = faultline::drivers::oci::MakeRuntimeConfig(spec, "/" + id);
+        auto config = faultline::drivers::oci::MakeRuntimeConfig(spec, "/" + id, *security);
         // The same rootfs in every bundle (the runtime takes no symlink): a hard link of one
         // busybox, the directories the config mounts on.
         const std::string rootfs = bundle + "/rootfs";

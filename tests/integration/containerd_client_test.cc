@@ -63,8 +63,10 @@ TEST(ContainerdClientTest, ReadsTheVersionNamespacesAndContainersOfARealContaine
     drivers::ContainerSpec spec;
     spec.id = "fl-ctrdcl01-a";
     spec.command = {"sleep", "60"};
-    auto id = api.Create(
-        spec.id, drivers::docker::CreateBody(spec, archive->reference, "runc", "ctrdcl01"), 10s);
+    auto id = api.Create(spec.id,
+                         drivers::docker::CreateBody(spec, archive->reference, "runc", "ctrdcl01",
+                                                     scenario::Security::kDefault),
+                         10s);
     ASSERT_TRUE(id.ok()) << id.error().ToString();
     ASSERT_TRUE(api.Start(spec.id, 10s).ok());
     auto namespaces = client.Namespaces(5s);

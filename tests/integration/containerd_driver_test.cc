@@ -69,8 +69,13 @@ class ContainerdDriverTest : public ::testing::TestWithParam<std::string> {
     journal_ = std::move(Journal::Open(run_id).value());
     const std::string image_root = journal_->run_dir() + "/image";
     EXPECT_TRUE(images::BuildBusyboxRootfs(image_root).ok());
-    auto driver = ContainerdDriver::Open(
-        {"ct", runtime, run_id, journal_->run_dir(), journal_.get(), FAULTLINE_BINARY});
+    drivers::containerd::ContainerdDriverConfig config{
+        "ct", runtime, run_id, journal_->run_dir(), journal_.get(), FAULTLINE_BINARY};
+    auto security = drivers::oci::LoadContainerSecurity(scenario::Security::kDefault);
+    EXPECT_TRUE(security.ok()) << security.error().ToString();
+    if (!security.ok()) return nullptr;
+    config.security = std::move(*security);
+    auto driver = ContainerdDriver::Open(std::move(config));
     EXPECT_TRUE(driver.ok()) << driver.error().ToString();
     if (!driver.ok()) return nullptr;
     node_ = {"local", "", "faultline/" + run_id, ""};
@@ -130,6 +135,7 @@ TEST_P(ContainerdDriverTest, ContainersRunAsCtrSeesThemAndTheShimStampsTheirStep
   EXPECT_NE(cgroups.find(":/" + identity.cgroup + "\n"), std::string::npos) << cgroups;
   EXPECT_EQ(identity.cgroup.rfind("faultline/" + run_id + "/", 0), 0u) << identity.cgroup;
   EXPECT_EQ(Slurp("/proc/" + std::to_string(identity.init_pid) + "/comm"), "sleep\n");
+  FL_EXPECT_DEFAULT_CONFINEMENT(identity.init_pid);  // the spec faultline writes
   // The spec's memory limit, as runc or crun set it (v2 memory.max, v1 limit_in_bytes).
   const std::string memory = MemoryCgroupDir(identity.cgroup);
   const std::string limit =

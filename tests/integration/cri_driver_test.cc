@@ -166,6 +166,7 @@ TEST_F(CriDriverTest, APodRunsAsCtrSeesItAndIsGoneOnceDeleted) {
   const drivers::ContainerIdentity identity = created.container->Identity();
   ASSERT_GT(identity.init_pid, 0);
   EXPECT_EQ(Slurp("/proc/" + std::to_string(identity.init_pid) + "/comm"), "sleep\n");
+  FL_EXPECT_DEFAULT_CONFINEMENT(identity.init_pid);  // RuntimeDefault: containerd's profile
   const std::string cgroups = Slurp("/proc/" + std::to_string(identity.init_pid) + "/cgroup");
   EXPECT_NE(cgroups.find(":/" + identity.cgroup + "/" + identity.platform_id + "\n"),
             std::string::npos)

@@ -99,6 +99,7 @@ TEST_F(DockerDriverTest, ContainersRunInsideTheNodesPlatformAsDockerSeesThem) {
     const std::string cgroups = Slurp("/proc/" + std::to_string(identity.init_pid) + "/cgroup");
     EXPECT_NE(cgroups.find(":/" + identity.cgroup + "\n"), std::string::npos) << cgroups;
     EXPECT_EQ(identity.cgroup.rfind("faultline/dockdrv1/", 0), 0u) << identity.cgroup;
+    FL_EXPECT_DEFAULT_CONFINEMENT(identity.init_pid);  // the engine's own defaults
     auto memory = ReadCgroupMemory(identity.cgroup);
     ASSERT_TRUE(memory.ok());
     EXPECT_GT(memory->usage_bytes, 0u);
@@ -312,7 +313,8 @@ TEST_F(DockerDriverTest, AnExistingDaemonKeepsEverythingThatIsNotTheRunsOwn) {
     spec.id = "fl-epdrv002-b";
     spec.command = {"sleep", "60"};
     ASSERT_TRUE(api.Create(spec.id,
-                           drivers::docker::CreateBody(spec, theirs->reference, "runc", "epdrv002"),
+                           drivers::docker::CreateBody(spec, theirs->reference, "runc", "epdrv002",
+                                                       scenario::Security::kDefault),
                            10s)
                     .ok());
     EXPECT_FALSE(drivers::docker::UndoEndpointRecord(
@@ -393,6 +395,7 @@ TEST_P(PodmanDriverTest, ContainersRunInsideTheNodeAsPodmanSeesThem) {
     ASSERT_GT(identity.init_pid, 0);
     const std::string cgroups = Slurp("/proc/" + std::to_string(identity.init_pid) + "/cgroup");
     EXPECT_NE(cgroups.find(":/" + identity.cgroup + "\n"), std::string::npos) << cgroups;
+    FL_EXPECT_DEFAULT_CONFINEMENT(identity.init_pid);  // Podman's own defaults
     // Podman's own CLI on the same store agrees (through the service's socket when there is one).
     drivers::podman::PodmanNode* platform_node = (*driver)->Node("local");
     const std::vector<std::string> ps = {"ps", "--format", "{{.Names}}"};

@@ -156,4 +156,13 @@ std::string Slurp(const std::string& path) {
   return text.ok() ? *text : std::string();
 }
 
+std::string ProcStatusField(pid_t pid, const std::string& name) {
+  const std::string status = Slurp("/proc/" + std::to_string(pid) + "/status");
+  const std::string key = "\n" + name + ":";
+  const auto at = status.find(key);
+  if (at == std::string::npos) return "";
+  const auto from = status.find_first_not_of(" \t", at + key.size());
+  return status.substr(from, status.find('\n', from) - from);
+}
+
 }  // namespace faultline::testing

@@ -46,4 +46,16 @@ std::pair<int, std::string> RunFaultline(const std::vector<std::string>& args,
 std::string TempDir(const std::string& tag);
 std::string Slurp(const std::string& path);
 
+// The value of field NAME in /proc/PID/status ("Seccomp" -> "2"); empty when absent.
+std::string ProcStatusField(pid_t pid, const std::string& name);
+// CapEff of a root process with Docker's and containerd's default capability set.
+inline constexpr const char* kDefaultCapEff = "00000000a80425fb";
+// What security: default gives a container's init: that set, and a seccomp filter (mode 2).
+#define FL_EXPECT_DEFAULT_CONFINEMENT(pid)                                 \
+  do {                                                                     \
+    EXPECT_EQ(::faultline::testing::ProcStatusField(pid, "Seccomp"), "2"); \
+    EXPECT_EQ(::faultline::testing::ProcStatusField(pid, "CapEff"),        \
+              ::faultline::testing::kDefaultCapEff);                       \
+  } while (0)
+
 }  // namespace faultline::testing

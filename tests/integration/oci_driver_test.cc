@@ -49,6 +49,27 @@ TEST_F(OciDriverTest, LifecycleWithSpansAndItsOwnCgroup) {
   EXPECT_FALSE(PathExists(journal_->run_dir() + "/containers/fl-drvtest1-a"));
 }
 
+// security: default gives Docker's confinement, unconfined the same without the seccomp filter;
+// read from the container's init in /proc.
+TEST_F(OciDriverTest, ContainersAreConfinedAsDockersUnlessUnconfined) {
+  auto unconfined_driver = OpenDriver(scenario::Security::kUnconfined);
+  ASSERT_TRUE(unconfined_driver);
+  for (const bool unconfined : {false, true}) {
+    OciDriver& driver = unconfined ? *unconfined_driver : *driver_;
+    const std::string id = unconfined ? "fl-drvtest1-u" : "fl-drvtest1-d";
+    Created created = driver.Create(Spec(id, {"sleep", "60"}), std::chrono::seconds(30));
+    ASSERT_TRUE(created.create.status.ok()) << created.create.status.error().ToString();
+    ASSERT_TRUE(created.container->Start(std::chrono::seconds(30)).status.ok());
+    const pid_t init = created.container->Identity().init_pid;
+    ASSERT_GT(init, 0);
+    EXPECT_EQ(testing::ProcStatusField(init, "CapEff"), testing::kDefaultCapEff) << id;
+    EXPECT_EQ(testing::ProcStatusField(init, "Seccomp"), unconfined ? "0" : "2") << id;
+    EXPECT_EQ(testing::ProcStatusField(init, "NoNewPrivs"), "0") << id;
+    EXPECT_TRUE(created.container->Kill(SIGKILL, std::chrono::seconds(10)).status.ok());
+    EXPECT_TRUE(created.container->Delete(std::chrono::seconds(30)).status.ok());
+  }
+}
+
 TEST_F(OciDriverTest, WritesStayInTheContainersOwnLayer) {
   Created created =
       driver_->Run(Spec("fl-drvtest1-b", {"sh", "-c", "echo hi > /etc/written; sleep 60"}),

@@ -34,11 +34,22 @@ class OciFixture : public ::testing::Test {
     journal_ = std::move(*journal);
     lower_ = journal_->run_dir() + "/image";
     ASSERT_TRUE(images::BuildBusyboxRootfs(lower_).ok());
-    auto driver = drivers::oci::OciDriver::Open(
-        {"runc", journal_->run_dir(), "faultline/" + run_id_, journal_.get()});
-    ASSERT_TRUE(driver.ok()) << driver.error().ToString();
-    driver_ = std::move(*driver);
-    ASSERT_TRUE(driver_->ImportImage({"local"}, {"busybox", lower_, ""}).ok());
+    driver_ = OpenDriver(scenario::Security::kDefault);
+    ASSERT_TRUE(driver_);
+  }
+  // A runc driver of this run whose containers get SECURITY, its image imported; null on failure.
+  std::unique_ptr<drivers::oci::OciDriver> OpenDriver(scenario::Security security) {
+    auto confinement = drivers::oci::LoadContainerSecurity(security);
+    EXPECT_TRUE(confinement.ok()) << confinement.error().ToString();
+    if (!confinement.ok()) return nullptr;
+    drivers::oci::OciDriverConfig config{"runc", journal_->run_dir(), "faultline/" + run_id_,
+                                         journal_.get()};
+    config.security = std::move(*confinement);
+    auto driver = drivers::oci::OciDriver::Open(std::move(config));
+    EXPECT_TRUE(driver.ok()) << driver.error().ToString();
+    if (!driver.ok()) return nullptr;
+    EXPECT_TRUE((*driver)->ImportImage({"local"}, {"busybox", lower_, ""}).ok());
+    return std::move(*driver);
   }
   void TearDown() override {
     driver_.reset();

@@ -76,6 +76,7 @@ def main():
         "an slo without a bound": set_at(base, ["slo", 0, "max"], None),
         "a step name with a space": set_at(base, ["steps", 1, "name"], "a storm"),
         "an unknown gate metric": set_at(base, ["gate"], {"metrics": ["throughput"]}),
+        "an unknown confinement": set_at(base, ["target", "security"], "strict"),
     }
     with tempfile.TemporaryDirectory() as directory:
         if not faultline_accepts(faultline, base, directory):

@@ -203,7 +203,7 @@ Created ContainerdDriver::Make(const ContainerSpec& spec, bool start, Nanos time
   record.image = image_;
   record.runtime = kRuncShim;
   record.runc = {oci_runtime_.path, node->runtime_root()};
-  record.spec_json = oci::MakeRuntimeConfig(spec, "/" + cgroup).dump();
+  record.spec_json = oci::MakeRuntimeConfig(spec, "/" + cgroup, config_.security).dump();
   record.snapshotter = kSnapshotter;
   record.snapshot_key = spec.id;
   created.create = TimedCall([&]() -> Status {

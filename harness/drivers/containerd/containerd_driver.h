@@ -13,6 +13,7 @@
 #include "harness/drivers/containerd/containerd_node.h"
 #include "harness/drivers/daemon/node_platforms.h"
 #include "harness/drivers/driver.h"
+#include "harness/drivers/oci/security.h"
 
 namespace faultline::drivers::containerd {
 
@@ -26,6 +27,7 @@ struct ContainerdDriverConfig {
   std::string runtime_path;         // the runtime's binary, behind the shim; empty: found in PATH
   scenario::DaemonSettings daemon;  // containerd's binary and extra flags
   std::vector<std::string> env;     // NAME=VALUE for containerd (and so its shims and runtime)
+  oci::ContainerSecurity security;  // the containers' confinement, in the spec faultline writes
 };
 
 // containerd's version and digest (the binary at PATH, else found in PATH), as doctor and the

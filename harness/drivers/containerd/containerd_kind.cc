@@ -20,7 +20,10 @@ class ContainerdKind : public DriverKind {
   const DriverSpec& spec() const override { return *FindDriverSpec("containerd"); }
 
   Status Preflight(const scenario::Target& target, const HostInfo&) const override {
-    return PreflightContainerd(target, RuntimeOf(target));
+    FL_RETURN_IF_ERROR(PreflightContainerd(target, RuntimeOf(target)));
+    auto security = oci::LoadContainerSecurity(target.security);
+    if (!security.ok()) return std::move(security).error().With("target " + target.name);
+    return OkStatus();
   }
 
   bool NeedsPrivateV1View(const scenario::Target& target, CgroupMode mode) const override {
@@ -61,6 +64,7 @@ class ContainerdKind : public DriverKind {
     config.run_dir = env.run_dir;
     config.journal = env.journal;
     config.self_exe = env.self_exe;
+    FL_ASSIGN_OR_RETURN(config.security, oci::LoadContainerSecurity(target.security));
     FL_ASSIGN_OR_RETURN(auto driver, ContainerdDriver::Open(std::move(config)));
     return std::unique_ptr<Driver>(std::move(driver));
   }

@@ -145,6 +145,10 @@ Result<std::string> CriClient::CreateContainer(const std::string& pod_id, const 
   resources->set_memory_limit_in_bytes(container.memory_limit_bytes);
   resources->set_cpu_quota(container.cpu_quota_us);
   resources->set_cpu_period(container.cpu_period_us);
+  // Set either way: a container without a profile is unconfined under containerd's CRI.
+  config->mutable_linux()->mutable_security_context()->mutable_seccomp()->set_profile_type(
+      container.seccomp_unconfined ? v1::SecurityProfile_ProfileType_Unconfined
+                                   : v1::SecurityProfile_ProfileType_RuntimeDefault);
   v1::CreateContainerResponse answer;
   grpc::Status status = stubs_->runtime->CreateContainer(context.get(), request, &answer);
   if (!status.ok()) return GrpcError("CreateContainer", status);

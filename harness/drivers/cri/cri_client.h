@@ -33,6 +33,7 @@ struct PodContainerConfig {
   std::int64_t memory_limit_bytes = 0;  // 0: none
   std::int64_t cpu_quota_us = 0;        // with cpu_period_us; 0: none
   std::int64_t cpu_period_us = 0;
+  bool seccomp_unconfined = false;  // else the runtime's default profile (RuntimeDefault)
 };
 
 enum class PodContainerState { kCreated, kRunning, kExited, kUnknown };

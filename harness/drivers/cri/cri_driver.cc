@@ -377,6 +377,7 @@ Created CriDriver::Make(const ContainerSpec& spec, bool start, Nanos timeout) {
   config.image = image_;
   config.command = spec.command;
   config.labels = pod.labels;
+  config.seccomp_unconfined = config_.security == scenario::Security::kUnconfined;
   if (spec.resources.memory_bytes) {
     config.memory_limit_bytes = static_cast<std::int64_t>(*spec.resources.memory_bytes);
   }

@@ -41,6 +41,7 @@ struct CriDriverConfig {
   // containerd's Prometheus endpoint, host:port in the node's network namespace (its CRI
   // plugin's own timings of each call); empty: none.
   std::string metrics_address;
+  scenario::Security security = scenario::Security::kDefault;
 };
 
 // Where faultline-pause is (the pause image's entrypoint); empty when not found.

@@ -93,6 +93,7 @@ class CriKind : public DriverKind {
     config.runtime_path = target.runtime_path;
     config.daemon = target.daemon;
     config.env = EnvAssignments(target);
+    config.security = target.security;
     config.run_id = env.journal->run_id();
     config.run_dir = env.run_dir;
     config.journal = env.journal;

@@ -185,7 +185,8 @@ Created DockerDriver::Make(const ContainerSpec& spec, bool start, Nanos timeout)
   if (!node) return NoPlatform("docker", spec.node);
   Created created;
   created.prepare.start_ns = created.prepare.end_ns = BootNowNs();
-  const json body = CreateBody(spec, image_, runtime_name_, config_.run_id, node->cgroup_parent());
+  const json body = CreateBody(spec, image_, runtime_name_, config_.run_id, config_.security,
+                               node->cgroup_parent());
   auto container = std::make_unique<DockerContainer>(node->api(), spec.id, node);
   created.create = TimedCall([&]() -> Status {
     auto id = node->api().Create(spec.id, body, timeout);

@@ -29,6 +29,7 @@ struct DockerDriverConfig {
   std::vector<std::string> runtime_args;  // its global options
   scenario::DaemonSettings daemon;        // dockerd's binary, extra flags, daemon.json keys
   std::vector<std::string> env;           // NAME=VALUE for dockerd and its containerd
+  scenario::Security security = scenario::Security::kDefault;
 };
 
 // dockerd's version and digest (the binary at PATH, else found in PATH), as doctor and the

@@ -70,6 +70,7 @@ class DockerKind : public DriverKind {
     config.runtime_args = target.runtime_args;
     config.daemon = target.daemon;
     config.env = EnvAssignments(target);
+    config.security = target.security;
     auto live = target.options.find("live_restore");
     config.live_restore = live != target.options.end() && live->second == "true";
     if (auto endpoint = target.options.find("endpoint"); endpoint != target.options.end()) {

@@ -51,8 +51,10 @@ std::string PercentEncode(const std::string& text) {
 }
 
 json CreateBody(const ContainerSpec& spec, const std::string& image, const std::string& runtime,
-                const std::string& run_id, const std::string& cgroup_parent) {
+                const std::string& run_id, scenario::Security security,
+                const std::string& cgroup_parent) {
   json host = {{"NetworkMode", "host"}, {"Runtime", runtime}};
+  if (security == scenario::Security::kUnconfined) host["SecurityOpt"] = {"seccomp=unconfined"};
   if (!cgroup_parent.empty()) host["CgroupParent"] = cgroup_parent;
   if (spec.resources.memory_bytes) host["Memory"] = *spec.resources.memory_bytes;
   if (spec.resources.cpus) host["NanoCpus"] = std::llround(*spec.resources.cpus * 1e9);

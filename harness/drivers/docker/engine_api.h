@@ -23,11 +23,12 @@ struct ContainerState {
 };
 
 // The body of POST /containers/create for SPEC: IMAGE, its command, the run's label, the
-// node's network (NetworkMode host inside the node), RUNTIME, the resource limits and, when not
-// empty, CGROUP_PARENT (else the daemon's --cgroup-parent applies).
+// node's network (NetworkMode host inside the node), RUNTIME, the resource limits, the engine's
+// default confinement or, for SECURITY unconfined, no seccomp filter, and, when not empty,
+// CGROUP_PARENT (else the daemon's --cgroup-parent applies).
 nlohmann::json CreateBody(const ContainerSpec& spec, const std::string& image,
                           const std::string& runtime, const std::string& run_id,
-                          const std::string& cgroup_parent = "");
+                          scenario::Security security, const std::string& cgroup_parent = "");
 
 // The label every container faultline makes carries: faultline.run=<run id>.
 inline constexpr const char* kRunLabel = "faultline.run";

@@ -73,8 +73,9 @@ TEST_F(EngineApiSpec, CreateBodyFollowsTheContainerCreateSchema) {
   spec.resources.memory_bytes = 64 << 20;
   spec.resources.cpus = 0.5;
   spec.resources.pids = 64;
-  const nlohmann::json body = CreateBody(spec, "faultline.local/image:abc", "crun", "run1",
-                                         "/faultline/run1/node-1/fl-run1-ep-containers");
+  const nlohmann::json body =
+      CreateBody(spec, "faultline.local/image:abc", "crun", "run1", scenario::Security::kUnconfined,
+                 "/faultline/run1/node-1/fl-run1-ep-containers");
   EXPECT_EQ(spec_["info"]["version"].as<std::string>(), kApiVersion);
   YAML::Node create_body;
   for (const auto& parameter : spec_["paths"]["/containers/create"]["post"]["parameters"]) {
@@ -88,8 +89,12 @@ TEST_F(EngineApiSpec, CreateBodyFollowsTheContainerCreateSchema) {
   EXPECT_EQ(body["HostConfig"]["Runtime"], "crun");
   EXPECT_EQ(body["Labels"]["faultline.run"], "run1");
   EXPECT_EQ(body["HostConfig"]["CgroupParent"], "/faultline/run1/node-1/fl-run1-ep-containers");
-  EXPECT_FALSE(CreateBody(spec, "i", "runc", "run1")["HostConfig"].contains("CgroupParent"))
+  EXPECT_EQ(body["HostConfig"]["SecurityOpt"], nlohmann::json({"seccomp=unconfined"}));
+  const nlohmann::json confined =
+      CreateBody(spec, "i", "runc", "run1", scenario::Security::kDefault);
+  EXPECT_FALSE(confined["HostConfig"].contains("CgroupParent"))
       << "a daemon of faultline's own has the parent as its --cgroup-parent";
+  EXPECT_FALSE(confined["HostConfig"].contains("SecurityOpt")) << "the engine's default profile";
 }
 
 TEST(EngineApiFilters, QueryValuesArePercentEncoded) {

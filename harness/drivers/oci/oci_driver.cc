@@ -152,7 +152,7 @@ class OciContainer : public Container {
     }
     mounted_ = true;
     std::ofstream out(bundle() + "/config.json");
-    out << MakeRuntimeConfig(spec, "/" + cgroup_).dump();
+    out << MakeRuntimeConfig(spec, "/" + cgroup_, driver_->config().security).dump();
     out.close();
     if (!out) return Internal("cannot write " + bundle() + "/config.json");
     return OkStatus();

@@ -7,6 +7,7 @@
 
 #include "harness/core/journal.h"
 #include "harness/drivers/driver.h"
+#include "harness/drivers/oci/security.h"
 
 namespace faultline::drivers::oci {
 
@@ -21,6 +22,7 @@ struct OciDriverConfig {
   std::string runtime_path;               // the runtime's binary; empty: looked up in PATH
   std::vector<std::string> runtime_args;  // global options before every command
   std::vector<std::string> env;           // NAME=VALUE for every runtime call
+  ContainerSecurity security;             // LoadContainerSecurity of the target's security
 };
 
 // The runtime's binary (PATH when given, else RUNTIME looked up in PATH), its version and

@@ -23,6 +23,8 @@ class OciKind : public DriverKind {
   Status Preflight(const scenario::Target& target, const HostInfo&) const override {
     auto runtime = ProbeOciRuntime(target.runtime, target.runtime_path);
     if (!runtime.ok()) return std::move(runtime).error().With("target " + target.name);
+    auto security = LoadContainerSecurity(target.security);
+    if (!security.ok()) return std::move(security).error().With("target " + target.name);
     return OkStatus();
   }
 
@@ -56,10 +58,11 @@ class OciKind : public DriverKind {
 
   Result<std::unique_ptr<Driver>> Open(const scenario::Target& target,
                                        const DriverEnvironment& env) const override {
+    FL_ASSIGN_OR_RETURN(ContainerSecurity security, LoadContainerSecurity(target.security));
     FL_ASSIGN_OR_RETURN(
-        auto driver,
-        OciDriver::Open({target.runtime, env.run_dir, env.cgroup_parent, env.journal,
-                         target.runtime_path, target.runtime_args, EnvAssignments(target)}));
+        auto driver, OciDriver::Open({target.runtime, env.run_dir, env.cgroup_parent, env.journal,
+                                      target.runtime_path, target.runtime_args,
+                                      EnvAssignments(target), std::move(security)}));
     return std::unique_ptr<Driver>(std::move(driver));
   }
 

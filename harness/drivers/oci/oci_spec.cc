@@ -36,9 +36,10 @@ nlohmann::json Mounts() {
 
 }  // namespace
 
-nlohmann::json MakeRuntimeConfig(const ContainerSpec& spec, const std::string& cgroups_path) {
+nlohmann::json MakeRuntimeConfig(const ContainerSpec& spec, const std::string& cgroups_path,
+                                 const ContainerSecurity& security) {
   using nlohmann::json;
-  const json caps = {"CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"};
+  const json caps = security.capabilities;
   json resources = {{"devices", {{{"allow", false}, {"access", "rwm"}}}}};
   if (spec.resources.memory_bytes) {
     resources["memory"] = {{"limit", *spec.resources.memory_bytes}};
@@ -52,7 +53,7 @@ nlohmann::json MakeRuntimeConfig(const ContainerSpec& spec, const std::string& c
   json network = {{"type", "network"}};
   if (!spec.netns.empty()) network["path"] = spec.netns;  // the node's namespace
 
-  return {
+  json config = {
       {"ociVersion", "1.0.2"},
       {"process",
        {{"terminal", false},
@@ -60,10 +61,10 @@ nlohmann::json MakeRuntimeConfig(const ContainerSpec& spec, const std::string& c
         {"args", spec.command},
         {"env", {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}},
         {"cwd", "/"},
-        {"capabilities",
-         {{"bounding", caps}, {"effective", caps}, {"permitted", caps}, {"ambient", caps}}},
+        // As Docker and containerd: no inheritable or ambient set, no_new_privs off.
+        {"capabilities", {{"bounding", caps}, {"effective", caps}, {"permitted", caps}}},
         {"rlimits", {{{"type", "RLIMIT_NOFILE"}, {"hard", 1024}, {"soft", 1024}}}},
-        {"noNewPrivileges", true}}},
+        {"noNewPrivileges", false}}},
       {"root", {{"path", "rootfs"}, {"readonly", false}}},
       {"hostname", spec.id.substr(0, 63)},
       {"mounts", Mounts()},
@@ -72,12 +73,11 @@ nlohmann::json MakeRuntimeConfig(const ContainerSpec& spec, const std::string& c
         {"resources", resources},
         {"namespaces",
          {{{"type", "pid"}}, network, {{"type", "ipc"}}, {{"type", "uts"}}, {{"type", "mount"}}}},
-        {"maskedPaths",
-         {"/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
-          "/proc/sched_debug", "/sys/firmware", "/proc/scsi"}},
-        {"readonlyPaths",
-         {"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"}}}},
+        {"maskedPaths", security.masked_paths},
+        {"readonlyPaths", security.readonly_paths}}},
   };
+  if (!security.seccomp.is_null()) config["linux"]["seccomp"] = security.seccomp;
+  return config;
 }
 
 }  // namespace faultline::drivers::oci

@@ -5,12 +5,14 @@
 #include <string>
 
 #include "harness/drivers/driver.h"
+#include "harness/drivers/oci/security.h"
 
 namespace faultline::drivers::oci {
 
-// SPEC's command, resources and network namespace (SPEC.netns joined, else a new one); CGROUPS_PATH
-// is absolute within the hierarchy ("/faultline/<run>/<id>"); the rootfs is "rootfs" beside
-// config.json.
-nlohmann::json MakeRuntimeConfig(const ContainerSpec& spec, const std::string& cgroups_path);
+// SPEC's command, resources and network namespace (SPEC.netns joined, else a new one), confined
+// by SECURITY; CGROUPS_PATH is absolute within the hierarchy ("/faultline/<run>/<id>"); the
+// rootfs is "rootfs" beside config.json.
+nlohmann::json MakeRuntimeConfig(const ContainerSpec& spec, const std::string& cgroups_path,
+                                 const ContainerSecurity& security);
 
 }  // namespace faultline::drivers::oci

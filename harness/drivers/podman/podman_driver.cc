@@ -246,6 +246,7 @@ Created PodmanDriver::Make(const ContainerSpec& spec, bool start, Nanos timeout)
   Created created;
   created.prepare.start_ns = created.prepare.end_ns = BootNowNs();
   auto container = std::make_unique<PodmanContainer>(node, spec.id);
+  const bool unconfined = config_.security == scenario::Security::kUnconfined;
   created.create = TimedCall([&]() -> Status {
     std::string full_id;
     if (node->service()) {
@@ -264,6 +265,8 @@ Created PodmanDriver::Make(const ContainerSpec& spec, bool start, Nanos timeout)
       }
       if (spec.resources.pids) limits["pids"] = {{"limit", *spec.resources.pids}};
       if (!limits.empty()) body["resource_limits"] = limits;
+      // As the CLI's --security-opt seccomp=unconfined sets it.
+      if (unconfined) body["seccomp_profile_path"] = "unconfined";
       FL_ASSIGN_OR_RETURN(std::string answer,
                           Api(*node, "POST", "/containers/create", body.dump(), {201}, timeout));
       full_id = json::parse(answer, nullptr, false).value("Id", "");
@@ -285,6 +288,7 @@ Created PodmanDriver::Make(const ContainerSpec& spec, bool start, Nanos timeout)
                                      "--label",
                                      "faultline.run=" + config_.run_id};
     if (start) args.push_back("--detach");
+    if (unconfined) args.insert(args.end(), {"--security-opt", "seccomp=unconfined"});
     if (spec.resources.memory_bytes) {
       args.insert(args.end(), {"--memory", std::to_string(*spec.resources.memory_bytes)});
     }

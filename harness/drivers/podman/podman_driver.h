@@ -28,6 +28,7 @@ struct PodmanDriverConfig {
   std::vector<std::string> runtime_args;  // its global options
   scenario::DaemonSettings daemon;        // podman's binary and extra global flags
   std::vector<std::string> env;           // NAME=VALUE for every podman process
+  scenario::Security security = scenario::Security::kDefault;
 };
 
 // podman's version and digest (the binary at PATH, else found in PATH).

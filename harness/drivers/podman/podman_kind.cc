@@ -64,6 +64,7 @@ class PodmanKind : public DriverKind {
     config.service = ViaService(target);
     config.daemon = target.daemon;
     config.env = EnvAssignments(target);
+    config.security = target.security;
     config.run_id = env.journal->run_id();
     config.run_dir = env.run_dir;
     config.journal = env.journal;
