@@ -10,6 +10,7 @@
 #include "harness/core/files.h"
 #include "harness/core/host.h"
 #include "harness/core/process.h"
+#include "harness/drivers/oci/security.h"
 #include "harness/drivers/registry.h"
 #include "harness/images/image.h"
 #include "probes/probe_set.h"
@@ -113,6 +114,14 @@ int DoctorCommand(const Args& args) {
       Line(check.usable ? Verdict::kOk : Verdict::kNo, check.name, check.detail);
       any_runtime = any_runtime || check.usable;
     }
+  }
+  {
+    auto confined = drivers::oci::LoadContainerSecurity(scenario::Security::kDefault);
+    Line(confined.ok() ? Verdict::kOk : Verdict::kNo, "security: default",
+         confined.ok() ? std::string("seccomp profile ") + drivers::oci::kDefaultSeccompProfile +
+                             ", " + std::to_string(confined->seccomp["syscalls"].size()) +
+                             " rules for this host (oci, containerd)"
+                       : confined.error().message);
   }
   for (const std::string name : {"kubectl"}) {
     std::string path = FindExecutable(name);
