@@ -100,6 +100,7 @@ void ProbeSet::Poll() {
     wake_.wait_for(lock, options_.poll_interval, [this] { return stop_; });
     lock.unlock();
     Flush();
+    if (options_.on_polled) options_.on_polled();
     lock.lock();
   }
 }

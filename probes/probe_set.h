@@ -40,6 +40,8 @@ struct ProbeSetOptions {
   // unless keep_events is false.
   std::function<void(const ProbeEvent&)> on_event;
   bool keep_events = true;
+  // Called on the polling thread after each poll, outside the probe set's lock.
+  std::function<void()> on_polled;
 };
 
 struct ProbeStats {

@@ -31,6 +31,7 @@
 #include "harness/runner/platform_set.h"
 #include "harness/runner/progress.h"
 #include "harness/workloads/workload.h"
+#include "probes/live_join.h"
 #include "probes/probe_report.h"
 #include "probes/probe_set.h"
 #include "probes/start_phases.h"
@@ -392,7 +393,25 @@ Result<RunOutcome> RunScenario(const Plan& plan, const RunOptions& options) {
     for (const auto& helper : scope.helpers) AddUnique(probe_options.helpers, helper);
   }
   probe_options.disabled = !options.probes;
+  // Live exporters get each start as the result will have it: held until the probes' events
+  // give it its phases (fed from the probes' polling thread).
+  std::unique_ptr<probes::LivePhaseJoin> live_join;
+  if (options.observer && options.probes) {
+    live_join = std::make_unique<probes::LivePhaseJoin>(
+        options.observer,
+        [&] {
+          std::lock_guard lock(platform_ids_mu);
+          return platform_ids;
+        },
+        scenario.timeouts.create + scenario.timeouts.start);
+    probe_options.on_event = [live = live_join.get()](const probes::ProbeEvent& e) {
+      live->OnEvent(e);
+    };
+    probe_options.on_polled = [live = live_join.get()] { live->Pump(BootNowNs()); };
+  }
   auto probe_set = probes::ProbeSet::Start(probe_options);
+  if (!probe_set->active()) live_join.reset();  // no phases to wait for: straight through
+  reports::RunObserver* const observer = live_join ? live_join.get() : options.observer;
   std::vector<probes::StepWindow> windows;
   run_faults.Start(BootNowNs());
 
@@ -413,7 +432,7 @@ Result<RunOutcome> RunScenario(const Plan& plan, const RunOptions& options) {
     context.resources = target.resources;
     context.cancel = options.cancel;
     context.on_progress = [&progress] { progress.Advance(); };
-    context.observer = options.observer;
+    context.observer = observer;
     context.nodes = nodes;
     std::vector<std::string> names;
     std::vector<std::optional<std::uint32_t>> capacity;
@@ -552,6 +571,7 @@ Result<RunOutcome> RunScenario(const Plan& plan, const RunOptions& options) {
   }
   result.context.ended_at = Rfc3339Now();
   probe_set->Stop();
+  if (live_join) live_join->Finish();
   probes::ApplyProbeEvents(probe_set->Events(), probe_set->Stats(), windows, result, platform_ids);
   // After the probes' join: its wall-clock copies of run samples carry no platform events.
   reports::AddPlatformEvents(result.samples, platform_stamps);

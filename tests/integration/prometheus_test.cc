@@ -17,6 +17,7 @@
 
 #include "harness/core/files.h"
 #include "reports/prometheus/http.h"
+#include "reports/result.h"
 #include "tests/integration/host_state.h"
 
 extern char** environ;
@@ -138,16 +139,23 @@ TEST(PrometheusLive, ScrapedByPrometheusPushedToPushgatewayCheckedByPromtool) {
       SpawnFaultline({"run", dir + "/storm.yaml", "--out", dir + "/out", "--metrics-listen",
                       metrics.ToString(), "--pushgateway", "http://" + gateway.ToString()},
                      state, dir + "/run.log");
-  // One scrape of our own while it runs, for promtool.
+  // Scrapes of our own while it runs (the last for promtool), until the kernel's start phases
+  // show: they are joined while the run goes, not after it.
+  const std::string user_exec_phase =
+      "faultline_start_phase_seconds_count{target=\"runc\","
+      "runtime=\"runc\",node=\"local\",phase=\"user_exec\"}";
   std::string served;
-  for (int i = 0;
-       i < 300 && served.find("faultline_start_latency_seconds_count") == std::string::npos; ++i) {
+  bool phases_while_running = false;
+  for (int i = 0; i < 300 && !phases_while_running; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     auto got = HttpGet(metrics, "/metrics", std::chrono::seconds(2));
     if (got.ok()) served = *got;
+    phases_while_running =
+        served.find(user_exec_phase) != std::string::npos && !PathExists(dir + "/out/result.json");
   }
   const int code = WaitExit(run.pid, 300);
   ASSERT_EQ(code, 0) << Slurp(dir + "/run.log");
+  EXPECT_TRUE(phases_while_running) << served;
   ASSERT_NE(served.find("faultline_start_latency_seconds_count"), std::string::npos) << served;
   EXPECT_NE(served.find("# TYPE faultline_workload_running_containers gauge"), std::string::npos);
 
@@ -180,6 +188,28 @@ TEST(PrometheusLive, ScrapedByPrometheusPushedToPushgatewayCheckedByPromtool) {
                              "\",job=\"faultline\",node=\"local\",runtime=\"runc\",step=\"storm\","
                              "target=\"runc\"} 60";
   EXPECT_NE(pushed->find(series), std::string::npos) << *pushed;
+  // One definition: the live histogram's sum is the result's start_latency, kernel-timed.
+  double result_sum = 0;
+  for (const auto& sample : result["samples"]) {
+    if (sample["op"] != "run" || !sample["ok"].get<bool>()) continue;
+    reports::Sample s;
+    s.start_ns = sample["start_ns"];
+    s.duration_ns = sample["duration_ns"];
+    s.scheduled_ns = sample.value("scheduled_ns", std::int64_t{0});
+    EXPECT_TRUE(sample.contains("phases")) << sample.dump();
+    result_sum += static_cast<double>(reports::LatencyNs(s)) / 1e9;
+  }
+  const std::string sum_series = "faultline_start_latency_seconds_sum{instance=\"" + run_id +
+                                 "\",job=\"faultline\",node=\"local\",runtime=\"runc\","
+                                 "step=\"storm\",target=\"runc\"} ";
+  const std::size_t at = pushed->find(sum_series);
+  ASSERT_NE(at, std::string::npos) << *pushed;
+  EXPECT_NEAR(std::stod(pushed->substr(at + sum_series.size())), result_sum, 1e-6 * result_sum);
+  EXPECT_NE(pushed->find("faultline_start_phase_seconds_count{instance=\"" + run_id +
+                         "\",job=\"faultline\",node=\"local\",phase=\"user_exec\","
+                         "runtime=\"runc\",target=\"runc\"} 60"),
+            std::string::npos)
+      << *pushed;
   EXPECT_NE(pushed->find("faultline_workload_running_containers{instance=\"" + run_id +
                          "\",job=\"faultline\"} 0"),
             std::string::npos)
