@@ -182,8 +182,8 @@ int ExecuteRun(const scenario::Scenario& scenario, const RunRequest& request,
     options.observer = metrics.get();
   }
   if (request.metrics_listen) {
-    auto server = reports::prometheus::MetricsServer::Start(
-        *request.metrics_listen, [&metrics] { return metrics->registry().Encode(); });
+    auto server =
+        reports::prometheus::MetricsServer::Start(*request.metrics_listen, metrics->registry());
     if (!server.ok()) {
       std::fprintf(stderr, "%s: --metrics-listen: %s\n", verb.c_str(),
                    server.error().ToString().c_str());
@@ -223,7 +223,7 @@ int ExecuteRun(const scenario::Scenario& scenario, const RunRequest& request,
   if (request.pushgateway) {
     Status pushed =
         reports::prometheus::PushMetrics(*request.pushgateway, "faultline", result.context.run_id,
-                                         metrics->registry().Encode(), std::chrono::seconds(10));
+                                         metrics->Encode(), std::chrono::seconds(10));
     if (!pushed.ok()) {
       std::fprintf(stderr, "%s: --pushgateway: %s\n", verb.c_str(),
                    pushed.error().ToString().c_str());

@@ -24,7 +24,10 @@ std::string Endpoint::ToString() const {
   return (v6 ? "[" + address + "]" : address) + ":" + std::to_string(port);
 }
 
-faultline::Result<Endpoint> ParseListenAddress(const std::string& text) {
+namespace {
+
+// ADDR:PORT under the endpoint policy, IPv4 or IPv6.
+faultline::Result<Endpoint> ParseAddress(const std::string& text) {
   const auto colon = text.rfind(':');
   if (colon == std::string::npos || colon + 1 == text.size()) {
     return InvalidArgument("'" + text + "': expected ADDR:PORT, e.g. 127.0.0.1:9464");
@@ -51,6 +54,18 @@ faultline::Result<Endpoint> ParseListenAddress(const std::string& text) {
   return Endpoint{address.to_string(), static_cast<std::uint16_t>(port)};
 }
 
+}  // namespace
+
+faultline::Result<Endpoint> ParseListenAddress(const std::string& text) {
+  FL_ASSIGN_OR_RETURN(Endpoint endpoint, ParseAddress(text));
+  if (endpoint.address.find(':') != std::string::npos) {
+    return InvalidArgument("'" + text +
+                           "': the metrics server (prometheus-cpp's exposer over Debian's "
+                           "civetweb, built without IPv6) listens on IPv4 only: use 127.0.0.1");
+  }
+  return endpoint;
+}
+
 faultline::Result<PushTarget> ParsePushUrl(const std::string& url) {
   const std::string scheme = "http://";
   if (url.rfind(scheme, 0) != 0) {
@@ -61,7 +76,7 @@ faultline::Result<PushTarget> ParsePushUrl(const std::string& url) {
   std::string path = slash == std::string::npos ? "" : rest.substr(slash);
   rest = rest.substr(0, slash);
   while (!path.empty() && path.back() == '/') path.pop_back();
-  auto endpoint = ParseListenAddress(rest);
+  auto endpoint = ParseAddress(rest);
   if (!endpoint.ok()) return std::move(endpoint).error();
   if (endpoint->port == 0) return InvalidArgument("'" + url + "': needs a port");
   return PushTarget{*endpoint, path};

@@ -15,8 +15,8 @@ struct Endpoint {
   std::string ToString() const;  // "127.0.0.1:9464", "[::1]:9464"
 };
 
-// "ADDR:PORT" ("127.0.0.1:9464", "[::1]:9464"); port 0 picks a free one. InvalidArgument with
-// the reason otherwise.
+// "ADDR:PORT" to listen on ("127.0.0.1:9464"; IPv4 only: the exposer's civetweb has no IPv6);
+// port 0 picks a free one. InvalidArgument with the reason otherwise.
 faultline::Result<Endpoint> ParseListenAddress(const std::string& text);
 
 struct PushTarget {

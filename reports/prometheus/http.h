@@ -1,6 +1,9 @@
-// Serving /metrics and pushing to a Pushgateway over HTTP/1.1 (Boost.Beast). Adapters: no
-// exception leaves this module.
+// Serving /metrics (prometheus-cpp's pull exposer) and pushing to a Pushgateway over HTTP/1.1
+// (Boost.Beast: prometheus-cpp's push client sets no timeout, and a stalled gateway must not hold
+// a finished run). Adapters: no exception leaves this module.
 #pragma once
+
+#include <prometheus/collectable.h>
 
 #include <functional>
 #include <memory>
@@ -10,17 +13,26 @@
 #include "harness/core/result.h"
 #include "reports/prometheus/endpoint.h"
 
+namespace prometheus {
+class Exposer;
+}
+
 namespace faultline::reports::prometheus {
 
 inline constexpr const char* kTextContentType = "text/plain; version=0.0.4; charset=utf-8";
 
-// Answers GET /metrics with BODY() (text format 0.0.4) on its own thread; 404 elsewhere.
+// Serves METRICS on GET /metrics (prometheus-cpp's Exposer, on threads of its own) at ENDPOINT.
 class MetricsServer {
  public:
-  static faultline::Result<std::unique_ptr<MetricsServer>> Start(const Endpoint& endpoint,
-                                                                 std::function<std::string()> body);
-  virtual ~MetricsServer() = default;
-  virtual std::uint16_t port() const = 0;  // the bound port (useful with port 0)
+  static faultline::Result<std::unique_ptr<MetricsServer>> Start(
+      const Endpoint& endpoint, std::weak_ptr<::prometheus::Collectable> metrics);
+  MetricsServer(std::unique_ptr<::prometheus::Exposer> exposer, std::uint16_t port);
+  ~MetricsServer();
+  std::uint16_t port() const { return port_; }  // the bound port (useful with port 0)
+
+ private:
+  std::unique_ptr<::prometheus::Exposer> exposer_;
+  std::uint16_t port_;
 };
 
 // HTTP PUT of BODY to <prefix>/metrics/job/<job>/instance/<instance>: replaces that group's

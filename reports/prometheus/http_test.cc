@@ -2,37 +2,55 @@
 #include "reports/prometheus/http.h"
 
 #include <gtest/gtest.h>
+#include <prometheus/counter.h>
+#include <prometheus/registry.h>
 
-#include <atomic>
+#include <memory>
 
 namespace faultline::reports::prometheus {
 namespace {
 
-TEST(MetricsHttp, ServesMetricsAndRefusesOtherPaths) {
-  std::atomic<int> scrapes{0};
-  auto server = MetricsServer::Start(
-      {"127.0.0.1", 0}, [&] { return "faultline_x " + std::to_string(++scrapes) + "\n"; });
+// A registry of one counter, as the run's metrics are kept.
+std::shared_ptr<::prometheus::Registry> Counted(::prometheus::Counter** counter) {
+  auto registry = std::make_shared<::prometheus::Registry>();
+  *counter =
+      &::prometheus::BuildCounter().Name("faultline_x_total").Help("x").Register(*registry).Add({});
+  return registry;
+}
+
+TEST(MetricsHttp, ServesTheRegistryLiveAndRefusesOtherPaths) {
+  ::prometheus::Counter* counter = nullptr;
+  auto registry = Counted(&counter);
+  auto server = MetricsServer::Start({"127.0.0.1", 0}, registry);
   ASSERT_TRUE(server.ok()) << server.error().ToString();
   const Endpoint where{"127.0.0.1", (*server)->port()};
   EXPECT_NE(where.port, 0);
+  counter->Increment();
   auto first = HttpGet(where, "/metrics", std::chrono::seconds(5));
   ASSERT_TRUE(first.ok()) << first.error().ToString();
-  EXPECT_EQ(*first, "faultline_x 1\n");
-  EXPECT_EQ(*HttpGet(where, "/metrics", std::chrono::seconds(5)), "faultline_x 2\n");
+  EXPECT_NE(first->find("\nfaultline_x_total 1\n"), std::string::npos) << *first;
+  counter->Increment();
+  auto second = HttpGet(where, "/metrics", std::chrono::seconds(5));
+  ASSERT_TRUE(second.ok());
+  EXPECT_NE(second->find("\nfaultline_x_total 2\n"), std::string::npos) << *second;
   auto other = HttpGet(where, "/", std::chrono::seconds(5));
   ASSERT_FALSE(other.ok());
-  EXPECT_NE(other.error().message.find("404"), std::string::npos);
+  EXPECT_NE(other.error().message.find("404"), std::string::npos) << other.error().message;
 }
 
 TEST(MetricsHttp, PortInUseIsAnError) {
-  auto first = MetricsServer::Start({"127.0.0.1", 0}, [] { return std::string(); });
-  ASSERT_TRUE(first.ok());
-  auto second = MetricsServer::Start({"127.0.0.1", (*first)->port()}, [] { return std::string(); });
+  ::prometheus::Counter* counter = nullptr;
+  auto registry = Counted(&counter);
+  auto first = MetricsServer::Start({"127.0.0.1", 0}, registry);
+  ASSERT_TRUE(first.ok()) << first.error().ToString();
+  auto second = MetricsServer::Start({"127.0.0.1", (*first)->port()}, registry);
   EXPECT_FALSE(second.ok());
 }
 
 TEST(MetricsHttp, PushToNothingListeningFailsWithTheReason) {
-  auto server = MetricsServer::Start({"127.0.0.1", 0}, [] { return std::string(); });
+  ::prometheus::Counter* counter = nullptr;
+  auto registry = Counted(&counter);
+  auto server = MetricsServer::Start({"127.0.0.1", 0}, registry);
   ASSERT_TRUE(server.ok());
   const std::uint16_t port = (*server)->port();
   server->reset();  // closed: nothing listens there now

@@ -1,16 +1,22 @@
 #include "reports/prometheus/run_metrics.h"
 
+#include <prometheus/text_serializer.h>
+
 #include "reports/phases.h"
 
 namespace faultline::reports::prometheus {
 namespace {
 
-constexpr const char* kStart = "faultline_start_latency_seconds";
-constexpr const char* kPhase = "faultline_start_phase_seconds";
-constexpr const char* kOps = "faultline_op_duration_seconds";
-constexpr const char* kErrors = "faultline_op_errors_total";
-constexpr const char* kRunning = "faultline_workload_running_containers";
-constexpr const char* kFaults = "faultline_fault_active_faults";
+namespace pc = ::prometheus;
+
+pc::Family<pc::Histogram>& HistogramFamily(pc::Registry& registry, const char* name,
+                                           const char* help) {
+  return pc::BuildHistogram().Name(name).Help(help).Register(registry);
+}
+
+pc::Gauge& UnlabelledGauge(pc::Registry& registry, const char* name, const char* help) {
+  return pc::BuildGauge().Name(name).Help(help).Register(registry).Add({});
+}
 
 }  // namespace
 
@@ -22,51 +28,73 @@ const std::vector<double>& StartLatencyBuckets() {
 }
 
 RunMetrics::RunMetrics(std::map<std::string, std::string> runtimes)
-    : runtimes_(std::move(runtimes)) {
-  // Definitions are constants of this file; unit tests check they are accepted.
-  (void)registry_.Define(kStart, MetricType::kHistogram,
-                         "Container start latency (op run: driver call issued to started), "
-                         "successful starts.",
-                         {"target", "runtime", "node", "step"}, StartLatencyBuckets());
-  (void)registry_.Define(kPhase, MetricType::kHistogram,
-                         "Duration of each container start phase (from the previous phase in "
-                         "time order, the first from the driver call), when probes report phases.",
-                         {"target", "runtime", "node", "phase"}, StartLatencyBuckets());
-  (void)registry_.Define(kOps, MetricType::kHistogram,
-                         "Duration of each successful driver operation other than run.",
-                         {"target", "runtime", "op"}, StartLatencyBuckets());
-  (void)registry_.Define(kErrors, MetricType::kCounter, "Failed operations, by op and error class.",
-                         {"target", "runtime", "op", "reason"});
-  (void)registry_.Define(kRunning, MetricType::kGauge,
-                         "Containers the run has started and not yet seen gone.", {});
-  (void)registry_.Define(kFaults, MetricType::kGauge, "Faults injected and not yet reverted.", {});
-}
+    : runtimes_(std::move(runtimes)),
+      registry_(std::make_shared<pc::Registry>()),
+      start_(HistogramFamily(*registry_, "faultline_start_latency_seconds",
+                             "Container start latency as result.json's start_latency, "
+                             "successful starts.")),
+      phase_(HistogramFamily(*registry_, "faultline_start_phase_seconds",
+                             "Duration of each container start phase (from the previous phase "
+                             "in time order, the first from the driver call), when probes "
+                             "report phases.")),
+      ops_(HistogramFamily(*registry_, "faultline_op_duration_seconds",
+                           "Duration of each successful driver operation other than run.")),
+      errors_(pc::BuildCounter()
+                  .Name("faultline_op_errors_total")
+                  .Help("Failed operations, by op and error class.")
+                  .Register(*registry_)),
+      running_(UnlabelledGauge(*registry_, "faultline_workload_running_containers",
+                               "Containers the run has started and not yet seen gone.")),
+      faults_(UnlabelledGauge(*registry_, "faultline_fault_active_faults",
+                              "Faults injected and not yet reverted.")) {}
 
 void RunMetrics::OnSample(const Sample& sample, const char* error_class) {
   auto runtime_of = runtimes_.find(sample.target);
   const std::string runtime = runtime_of == runtimes_.end() ? "" : runtime_of->second;
   if (!sample.ok) {
-    registry_.Add(kErrors, {sample.target, runtime, sample.op, error_class ? error_class : ""}, 1);
+    errors_
+        .Add({{"target", sample.target},
+              {"runtime", runtime},
+              {"op", sample.op},
+              {"reason", error_class ? error_class : ""}})
+        .Increment();
     return;
   }
   const double seconds = static_cast<double>(LatencyNs(sample)) / 1e9;
   if (sample.op != "run") {
-    registry_.Observe(kOps, {sample.target, runtime, sample.op}, seconds);
+    ops_.Add({{"target", sample.target}, {"runtime", runtime}, {"op", sample.op}},
+             StartLatencyBuckets())
+        .Observe(seconds);
     return;
   }
-  registry_.Observe(kStart, {sample.target, runtime, sample.node, sample.step}, seconds);
+  start_
+      .Add({{"target", sample.target},
+            {"runtime", runtime},
+            {"node", sample.node},
+            {"step", sample.step}},
+           StartLatencyBuckets())
+      .Observe(seconds);
   for (const auto& [phase, ns] : PhaseDurations(sample)) {
-    registry_.Observe(kPhase, {sample.target, runtime, sample.node, phase},
-                      static_cast<double>(ns) / 1e9);
+    phase_
+        .Add({{"target", sample.target},
+              {"runtime", runtime},
+              {"node", sample.node},
+              {"phase", phase}},
+             StartLatencyBuckets())
+        .Observe(static_cast<double>(ns) / 1e9);
   }
 }
 
 void RunMetrics::OnContainersRunning(int delta) {
-  registry_.Add(kRunning, {}, delta);
+  running_.Increment(delta);
 }
 
 void RunMetrics::OnFaultsActive(int delta) {
-  registry_.Add(kFaults, {}, delta);
+  faults_.Increment(delta);
+}
+
+std::string RunMetrics::Encode() const {
+  return pc::TextSerializer().Serialize(registry_->Collect());
 }
 
 }  // namespace faultline::reports::prometheus

@@ -1,11 +1,19 @@
 // The live metrics of one run (docs/METRICS.md, "Live metrics"), fed by the run's observer
-// hooks and kept in a Registry.
+// hooks and kept in a prometheus-cpp registry, which the metrics server exposes and the push
+// serializes.
 #pragma once
 
-#include <map>
-#include <string>
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
 
-#include "reports/prometheus/registry.h"
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
 #include "reports/run_observer.h"
 
 namespace faultline::reports::prometheus {
@@ -22,11 +30,19 @@ class RunMetrics : public RunObserver {
   void OnContainersRunning(int delta) override;
   void OnFaultsActive(int delta) override;
 
-  const Registry& registry() const { return registry_; }
+  // What a scrape or a push sends: the text exposition format 0.0.4.
+  std::string Encode() const;
+  const std::shared_ptr<::prometheus::Registry>& registry() const { return registry_; }
 
  private:
   std::map<std::string, std::string> runtimes_;
-  Registry registry_;
+  std::shared_ptr<::prometheus::Registry> registry_;
+  ::prometheus::Family<::prometheus::Histogram>& start_;
+  ::prometheus::Family<::prometheus::Histogram>& phase_;
+  ::prometheus::Family<::prometheus::Histogram>& ops_;
+  ::prometheus::Family<::prometheus::Counter>& errors_;
+  ::prometheus::Gauge& running_;
+  ::prometheus::Gauge& faults_;
 };
 
 }  // namespace faultline::reports::prometheus

@@ -142,8 +142,8 @@ TEST(PrometheusLive, ScrapedByPrometheusPushedToPushgatewayCheckedByPromtool) {
   // Scrapes of our own while it runs (the last for promtool), until the kernel's start phases
   // show: they are joined while the run goes, not after it.
   const std::string user_exec_phase =
-      "faultline_start_phase_seconds_count{target=\"runc\","
-      "runtime=\"runc\",node=\"local\",phase=\"user_exec\"}";
+      "faultline_start_phase_seconds_count{node=\"local\",phase=\"user_exec\","
+      "runtime=\"runc\",target=\"runc\"}";
   std::string served;
   bool phases_while_running = false;
   for (int i = 0; i < 300 && !phases_while_running; ++i) {
