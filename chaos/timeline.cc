@@ -119,9 +119,15 @@ void Timeline::Inject(TimelineFault& fault, const Occurrence& occurrence) {
   for (FaultParams& params : *resolved) {
     params.expires_ns = applied.revert_at_ns;
     for (const auto& node : params.nodes) applied.record.nodes.push_back(node.name);
+    std::vector<std::vector<std::string>> cut;
     for (const auto& group : params.groups) {
-      for (const auto& node : group) applied.record.nodes.push_back(node.name);
+      cut.emplace_back();
+      for (const auto& node : group) {
+        applied.record.nodes.push_back(node.name);
+        cut.back().push_back(node.name);
+      }
     }
+    if (!cut.empty()) applied.record.cuts.push_back(std::move(cut));
     for (const auto& c : params.containers) applied.record.containers.push_back(c.id);
     auto active = mechanism->Inject(params, journal_);
     if (!active.ok()) return fail(active.error());

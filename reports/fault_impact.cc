@@ -26,7 +26,30 @@ std::optional<double> SloBound(const std::vector<scenario::SloRule>& slo, const 
   return bound;
 }
 
+bool Contains(const std::vector<std::string>& names, const std::string& name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
 }  // namespace
+
+bool OnFaultedPath(const FaultRecord& fault, const Sample& sample) {
+  if (!fault.cuts.empty()) {
+    // A partition cuts paths, not nodes: a round trip crossing one of its cuts. Starts are
+    // local to their node, which every side of a partition is on.
+    if (sample.peer.empty()) return true;
+    for (const auto& cut : fault.cuts) {
+      int from = -1, to = -1;
+      for (std::size_t side = 0; side < cut.size(); ++side) {
+        if (Contains(cut[side], sample.node)) from = static_cast<int>(side);
+        if (Contains(cut[side], sample.peer)) to = static_cast<int>(side);
+      }
+      if (from >= 0 && to >= 0 && from != to) return true;
+    }
+    return false;
+  }
+  if (fault.nodes.empty()) return true;  // no node named: the whole run's
+  return Contains(fault.nodes, sample.node) || Contains(fault.nodes, sample.peer);
+}
 
 WindowStats StatsOf(const std::vector<const Sample*>& samples) {
   WindowStats stats;
@@ -74,9 +97,13 @@ void MeasureFaultImpact(Result& result, const std::vector<scenario::SloRule>& sl
     const std::string op = request_response ? "tcp_rr" : "run";
     fault.impact_metric = request_response ? "op_latency.tcp_rr" : "start_latency";
     const std::int64_t window = fault.revert_ns - fault.inject_ns;
-    std::vector<const Sample*> before, during, after;
+    std::vector<const Sample*> before, during, after, control;
     for (const Sample& s : result.samples) {
       if (s.op != op || !InScope(fault, s)) continue;
+      if (!OnFaultedPath(fault, s)) {
+        if (s.start_ns >= fault.inject_ns && s.start_ns < fault.revert_ns) control.push_back(&s);
+        continue;
+      }
       if (s.start_ns >= fault.inject_ns - window && s.start_ns < fault.inject_ns) {
         before.push_back(&s);
       } else if (s.start_ns >= fault.inject_ns && s.start_ns < fault.revert_ns) {
@@ -87,6 +114,7 @@ void MeasureFaultImpact(Result& result, const std::vector<scenario::SloRule>& sl
     }
     if (!before.empty()) fault.baseline = StatsOf(before);
     fault.during = StatsOf(during);
+    if (!control.empty()) fault.control = StatsOf(control);
     if (request_response) {
       fault.drops = fault.during->failed;
       fault.drops_from = "tcp_rr_failures";

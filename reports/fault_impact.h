@@ -2,8 +2,9 @@
 //
 // Samples: the workload's headline operation in the fault's scope (the step execution it was
 // bound to, or the whole run): "tcp_rr" (metric op_latency.tcp_rr) when the scope has
-// request/response samples, else "run" (start_latency). A sample belongs to the interval in which
-// it was issued (start_ns).
+// request/response samples, else "run" (start_latency), on the paths the fault touched
+// (OnFaultedPath). A sample belongs to the interval in which it was issued (start_ns).
+//   control   the same samples on the paths it did not touch, issued from injection to revert
 //   baseline  samples issued in the interval as long as the fault window just before injection
 //   during    samples issued from injection to revert
 //   recovery_time  from revert to the issue time of the first sample that begins a run of N
@@ -26,6 +27,11 @@ namespace faultline::reports {
 
 inline constexpr std::size_t kRecoverySamples = 5;
 inline constexpr double kBaselineFactor = 2.0;
+
+// Whether SAMPLE's path went through what FAULT touched: for a partition, a round trip between
+// two sides of one of its cuts (every start); otherwise a sample whose node, or a round trip whose
+// peer, is one of the fault's nodes; everything when the fault names no node.
+bool OnFaultedPath(const FaultRecord& fault, const Sample& sample);
 
 // Count, failures, error rate and latency quantiles of SAMPLES.
 WindowStats StatsOf(const std::vector<const Sample*>& samples);

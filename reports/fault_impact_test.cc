@@ -176,6 +176,69 @@ TEST(FaultImpact, RecoveryNeedsAFullRunOfGoodSamples) {
       RecoveryTime(std::vector<const Sample*>(view.begin(), view.begin() + 4), 0, 0.02, 5));
 }
 
+// Round trips between NODE and PEER every 100 ms; failed inside [fail_from, fail_to).
+std::vector<Sample> Trips(const std::string& node, const std::string& peer, std::int64_t fail_from,
+                          std::int64_t fail_to) {
+  std::vector<Sample> out = Stream(8000, 0, 0, 10, fail_from, fail_to);
+  for (Sample& s : out) {
+    s.op = "tcp_rr";
+    s.node = node;
+    s.peer = peer;
+  }
+  return out;
+}
+
+// An isolated node-1 of three: its round trips fail, node-2 <-> node-3 is the control, and
+// recovery is read on the cut paths alone.
+TEST(FaultImpact, APartitionIsMeasuredOnTheCutPathsWithTheOthersAsControl) {
+  Result result;
+  for (auto [node, peer] : {std::pair{"node-1", "node-2"}, {"node-3", "node-1"}}) {
+    for (const Sample& s : Trips(node, peer, 2000, 3300)) result.samples.push_back(s);
+  }
+  for (const Sample& s : Trips("node-2", "node-3", -1, -1)) result.samples.push_back(s);
+  FaultRecord fault = Fault(2000, 3000);
+  fault.kind = "network.partition";
+  fault.nodes = {"node-1", "node-2", "node-3"};
+  fault.cuts = {{{"node-1"}, {"node-2", "node-3"}}};
+  result.faults = {fault};
+  MeasureFaultImpact(result, {});
+  const FaultRecord& f = result.faults[0];
+  ASSERT_TRUE(f.during && f.baseline && f.control);
+  EXPECT_EQ(f.during->samples, 20u);  // 10 per cut path
+  EXPECT_EQ(f.during->failed, 20u);
+  EXPECT_EQ(f.baseline->failed, 0u);
+  EXPECT_EQ(f.control->samples, 10u);
+  EXPECT_EQ(f.control->failed, 0u);
+  ASSERT_TRUE(f.recovery_time_s);
+  EXPECT_NEAR(*f.recovery_time_s, 0.3, 1e-9);  // the cut paths failed until 3.3 s
+}
+
+// A fault on one node: samples on it, or round trips to it, are its impact; the rest control.
+TEST(FaultImpact, ANodeFaultIsMeasuredOnTheNodesPaths) {
+  FaultRecord fault = Fault(2000, 3000);
+  fault.nodes = {"node-2"};
+  Sample start;
+  start.op = "run";
+  start.node = "node-2";
+  EXPECT_TRUE(OnFaultedPath(fault, start));
+  start.node = "node-1";
+  EXPECT_FALSE(OnFaultedPath(fault, start));
+  Sample trip;
+  trip.op = "tcp_rr";
+  trip.node = "node-1";
+  trip.peer = "node-2";
+  EXPECT_TRUE(OnFaultedPath(fault, trip));
+  trip.peer = "node-3";
+  EXPECT_FALSE(OnFaultedPath(fault, trip));
+  fault.nodes.clear();  // the whole run's
+  EXPECT_TRUE(OnFaultedPath(fault, trip));
+  fault.cuts = {{{"node-1"}, {"node-2", "node-3"}}};
+  EXPECT_TRUE(OnFaultedPath(fault, start)) << "a start is local to a node on some side";
+  EXPECT_TRUE(OnFaultedPath(fault, trip)) << "node-1 -> node-3 crosses the cut";
+  trip.node = "node-2";
+  EXPECT_FALSE(OnFaultedPath(fault, trip)) << "node-2 -> node-3 stays on one side";
+}
+
 TEST(FaultImpact, AFailedInjectionHasNoImpact) {
   Result result;
   result.samples = Stream(5000, 0, 0, 10);

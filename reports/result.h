@@ -252,6 +252,9 @@ struct FaultRecord {
   int repetition = 0;
   std::uint32_t occurrence = 0;  // 0 for the first of a repeating (`every`) fault
   std::vector<std::string> nodes;
+  // network.partition: each cut it made, as the node sets it separated (isolate: one cut,
+  // [[node-1], [node-2, node-3]]; ring: a cut per pair of non-neighbours).
+  std::vector<std::vector<std::vector<std::string>>> cuts;
   std::vector<std::string> containers;
   std::map<std::string, std::string> params;  // as written in the scenario, e.g. loss: "10%"
   std::int64_t scheduled_ns = 0;              // planned injection (CLOCK_BOOTTIME), jitter included
@@ -261,11 +264,14 @@ struct FaultRecord {
   std::string ended_by;                       // "ttl" | "scope_end" | "cancelled" | "failed"
   bool ok = true;
   std::string error;  // why the injection or the revert failed
-  // Impact on the workload (reports/fault_impact.h): which samples, the interval before
-  // injection, the fault window, and the time from revert until the workload met its bound again.
+  // Impact on the workload (reports/fault_impact.h): which samples (those on the paths the fault
+  // touched), the interval before injection, the fault window, and the time from revert until
+  // the workload met its bound again.
   std::string impact_metric;  // "start_latency" | "op_latency.tcp_rr"
   std::optional<WindowStats> baseline;
   std::optional<WindowStats> during;
+  // The same metric in the same window on the paths the fault did not touch: the control.
+  std::optional<WindowStats> control;
   std::optional<double> recovery_bound_s;  // latency a sample must meet to count as recovered
   std::optional<double> recovery_time_s;   // null: not recovered before the scope's samples ended
   // The kernel's counts in the window (eBPF: oom_kills, tcp_retransmits, packet_drops,

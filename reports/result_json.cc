@@ -180,6 +180,12 @@ json ToJson(const FaultRecord& f) {
   for (const auto& c : f.containers) containers.push_back(Utf8(c));
   json daemons = json::array();
   for (const auto& d : f.daemons) daemons.push_back(ToJson(d));
+  json cuts = json::array();
+  for (const auto& cut : f.cuts) {
+    json sides = json::array();
+    for (const auto& side : cut) sides.push_back(Strings(side));
+    cuts.push_back(std::move(sides));
+  }
   return {{"kind", Utf8(f.kind)},
           {"mechanism", Utf8(f.mechanism)},
           {"step", Utf8(f.step)},
@@ -187,6 +193,7 @@ json ToJson(const FaultRecord& f) {
           {"repetition", f.repetition},
           {"occurrence", f.occurrence},
           {"nodes", Strings(f.nodes)},
+          {"cuts", cuts},
           {"containers", containers},
           {"params", params},
           {"scheduled_ns", f.scheduled_ns},
@@ -199,6 +206,7 @@ json ToJson(const FaultRecord& f) {
           {"impact_metric", Utf8(f.impact_metric)},
           {"baseline", OrNull(f.baseline)},
           {"during", OrNull(f.during)},
+          {"control", OrNull(f.control)},
           {"recovery_bound_s", OrNull(f.recovery_bound_s)},
           {"recovery_time_s", OrNull(f.recovery_time_s)},
           {"signals", signals},
@@ -675,6 +683,7 @@ Status Convert(const json& j, const std::string& path, FaultRecord& out) {
   FL_RETURN_IF_ERROR(Optional(j, path, "repetition", out.repetition));
   FL_RETURN_IF_ERROR(Optional(j, path, "occurrence", out.occurrence));
   FL_RETURN_IF_ERROR(Optional(j, path, "nodes", out.nodes));
+  FL_RETURN_IF_ERROR(Optional(j, path, "cuts", out.cuts));
   FL_RETURN_IF_ERROR(Optional(j, path, "containers", out.containers));
   FL_RETURN_IF_ERROR(Optional(j, path, "params", out.params));
   FL_RETURN_IF_ERROR(Optional(j, path, "scheduled_ns", out.scheduled_ns));
@@ -687,6 +696,7 @@ Status Convert(const json& j, const std::string& path, FaultRecord& out) {
   FL_RETURN_IF_ERROR(Optional(j, path, "impact_metric", out.impact_metric));
   FL_RETURN_IF_ERROR(Optional(j, path, "baseline", out.baseline));
   FL_RETURN_IF_ERROR(Optional(j, path, "during", out.during));
+  FL_RETURN_IF_ERROR(Optional(j, path, "control", out.control));
   FL_RETURN_IF_ERROR(Optional(j, path, "recovery_bound_s", out.recovery_bound_s));
   FL_RETURN_IF_ERROR(Optional(j, path, "recovery_time_s", out.recovery_time_s));
   FL_RETURN_IF_ERROR(Optional(j, path, "signals", out.signals));

@@ -159,6 +159,8 @@ reports::Result FullResult() {
   f.impact_metric = "start_latency";
   f.baseline = WindowStats{10, 0, 0, 0.01, 0.02};
   f.during = WindowStats{4, 2, 0.5, 0.4, 0.9};
+  f.control = WindowStats{5, 0, 0, 0.01, 0.02};
+  f.cuts = {{{"node-1"}, {"node-2", "node-3"}}};
   f.recovery_bound_s = 0.04;
   f.recovery_time_s = 1.25;
   FaultRecord failed;

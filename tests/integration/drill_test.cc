@@ -163,6 +163,13 @@ TEST_F(DrillTest, PartitionDrillInjectsAndRevertsOnScheduleAndReportsImpactAndRe
   EXPECT_EQ(fault["baseline"]["failed"], 0) << fault.dump(2);
   EXPECT_EQ(fault["drops"], fault["during"]["failed"]);
   EXPECT_EQ(fault["drops_from"], "tcp_rr_failures");
+  // Impact is read on the paths the cut crosses; node-2 <-> node-3 is the control, untouched.
+  ASSERT_EQ(fault["cuts"].size(), 1u) << fault.dump(2);
+  EXPECT_EQ(fault["cuts"][0][0], nlohmann::json({"node-1"})) << fault.dump(2);
+  ASSERT_TRUE(fault["control"].is_object()) << fault.dump(2);
+  EXPECT_GT(fault["control"]["samples"].get<int>(), 0);
+  EXPECT_EQ(fault["control"]["failed"], 0) << fault.dump(2);
+  EXPECT_GT(fault["during"]["failed"].get<int>(), 0) << fault.dump(2);
   // With eBPF probes, the kernel saw the partition's packets dropped in the fault's window.
   if (result["probes"]["mode"] == "ebpf") {
     EXPECT_GT(fault["signals"]["packet_drops"].get<int>(), 0) << fault.dump(2);
