@@ -75,8 +75,13 @@ std::string ContainersReachEachOther(const cluster::Cluster& cluster) {
   std::string failed;
   if (Status built = images::BuildBusyboxRootfs(lower); !built.ok())
     failed = built.error().ToString();
-  auto driver = drivers::oci::OciDriver::Open(
-      {"runc", (*journal)->run_dir(), "faultline/cltest01", journal->get()});
+  // Confined as a run confines its containers.
+  auto security = drivers::oci::LoadContainerSecurity(scenario::Security::kDefault);
+  if (failed.empty() && !security.ok()) failed = security.error().ToString();
+  drivers::oci::OciDriverConfig config{"runc", (*journal)->run_dir(), "faultline/cltest01",
+                                       journal->get()};
+  if (security.ok()) config.security = std::move(*security);
+  auto driver = drivers::oci::OciDriver::Open(std::move(config));
   if (failed.empty() && !driver.ok()) failed = driver.error().ToString();
   if (failed.empty()) {
     if (auto imported = (*driver)->ImportImage({"local"}, {"busybox", lower, ""}); !imported.ok())

@@ -72,16 +72,17 @@ const std::vector<std::string>& DefaultCapabilities() {
   return caps;
 }
 
-Result<nlohmann::json> SeccompForOci(const nlohmann::json& profile, const std::string& machine,
-                                     const std::string& kernel,
-                                     const std::vector<std::string>& caps) {
+namespace {
+
+Result<nlohmann::json> Convert(const nlohmann::json& profile, const std::string& machine,
+                               const std::string& kernel, const std::vector<std::string>& caps) {
   const Arch* arch = nullptr;
   for (const Arch& a : kArches) {
     if (machine == a.machine) arch = &a;
   }
   if (!arch) return FailedPrecondition("no seccomp architecture known for machine " + machine);
-  if (!profile.is_object() || !profile.contains("defaultAction") ||
-      !profile["syscalls"].is_array()) {
+  if (!profile.is_object() || !profile.contains("defaultAction") || !profile.contains("syscalls") ||
+      !profile.at("syscalls").is_array()) {
     return InvalidArgument("not a seccomp profile: needs defaultAction and syscalls");
   }
   nlohmann::json out = {{"defaultAction", profile["defaultAction"]}};
@@ -109,6 +110,18 @@ Result<nlohmann::json> SeccompForOci(const nlohmann::json& profile, const std::s
   }
   out["syscalls"] = std::move(syscalls);
   return out;
+}
+
+}  // namespace
+
+Result<nlohmann::json> SeccompForOci(const nlohmann::json& profile, const std::string& machine,
+                                     const std::string& kernel,
+                                     const std::vector<std::string>& caps) {
+  try {
+    return Convert(profile, machine, kernel, caps);
+  } catch (const nlohmann::json::exception& e) {  // a field of the wrong type
+    return InvalidArgument(std::string("not a seccomp profile: ") + e.what());
+  }
 }
 
 Result<ContainerSecurity> LoadContainerSecurity(scenario::Security security,

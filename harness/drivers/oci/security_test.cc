@@ -72,6 +72,16 @@ TEST(SeccompForOci, FollowsTheCapabilitiesTheArchitectureAndTheKernel) {
 TEST(SeccompForOci, RefusesWhatItCannotConvert) {
   EXPECT_FALSE(SeccompForOci(Profile(), "riscv64", "6.1", {}).ok());
   EXPECT_FALSE(SeccompForOci(nlohmann::json::object(), "x86_64", "6.1", {}).ok());
+  EXPECT_FALSE(SeccompForOci({{"defaultAction", "SCMP_ACT_ERRNO"}}, "x86_64", "6.1", {}).ok());
+  // Fields of the wrong type are an error, not a crash.
+  nlohmann::json bad_kernel = Profile();
+  bad_kernel["syscalls"][7]["includes"]["minKernel"] = 5.6;
+  auto refused = SeccompForOci(bad_kernel, "x86_64", "6.1", {});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("not a seccomp profile"), std::string::npos);
+  nlohmann::json bad_arch = Profile();
+  bad_arch["archMap"][0]["architecture"] = 64;
+  EXPECT_FALSE(SeccompForOci(bad_arch, "x86_64", "6.1", {}).ok());
 }
 
 TEST(ContainerSecurity, UnconfinedHasTheDefaultCapabilitiesAndNoFilter) {
