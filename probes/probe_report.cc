@@ -14,7 +14,7 @@ std::map<std::string, std::uint64_t> ByInode(const std::map<std::uint32_t, std::
 
 }  // namespace
 
-void ApplyProbeEvents(const std::vector<ProbeEvent>& events, const ProbeStats& stats,
+void ApplyProbeEvents(const ProbeLog& log, const ProbeStats& stats,
                       const std::vector<StepWindow>& windows, reports::Result& result,
                       const std::map<std::string, std::string>& platform_ids) {
   reports::ProbeReport report{stats.mode, stats.reason, stats.attach, stats.events, stats.drops};
@@ -25,13 +25,8 @@ void ApplyProbeEvents(const std::vector<ProbeEvent>& events, const ProbeStats& s
                               "to the runtime's start returning, without a phase breakdown");
     return;
   }
-  StartPhaseJoiner joiner;
-  SignalLog signals;
-  for (const ProbeEvent& e : events) {
-    joiner.Add(e);
-    signals.Add(e);
-  }
-  const auto timelines = joiner.Timelines();
+  SignalLog signals = log.Signals();
+  const auto timelines = log.Timelines();
   for (const auto& [id, timeline] : timelines) signals.NameContainer(timeline.pidns, id);
   const JoinStats joined = JoinPhases(result.samples, timelines, platform_ids);
   report.samples_joined = joined.joined;

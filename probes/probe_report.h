@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "probes/events.h"
+#include "probes/probe_log.h"
 #include "probes/probe_set.h"
 #include "reports/result.h"
 
@@ -21,10 +21,10 @@ struct StepWindow {
   std::int64_t to_ns = 0;
 };
 
-// Joins EVENTS into RESULT. STATS says whether probes ran; degraded mode only adds the
-// `probes` section and the validity warning that says so. PLATFORM_IDS maps container names to
-// the ids their platform gave them (see JoinPhases).
-void ApplyProbeEvents(const std::vector<ProbeEvent>& events, const ProbeStats& stats,
+// Joins what LOG kept of the run's probe events into RESULT. STATS says whether probes ran;
+// degraded mode only adds the `probes` section and the validity warning that says so.
+// PLATFORM_IDS maps container names to the ids their platform gave them (see JoinPhases).
+void ApplyProbeEvents(const ProbeLog& log, const ProbeStats& stats,
                       const std::vector<StepWindow>& windows, reports::Result& result,
                       const std::map<std::string, std::string>& platform_ids);
 

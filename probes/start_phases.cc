@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <span>
 
 namespace faultline::probes {
@@ -66,59 +67,114 @@ std::string HelperContainer(const std::vector<std::string>& args) {
   return "";
 }
 
+std::vector<ProbeEvent> SortedByTime(std::vector<ProbeEvent> events) {
+  // Ring buffers deliver per-CPU order only.
+  std::stable_sort(events.begin(), events.end(),
+                   [](const ProbeEvent& a, const ProbeEvent& b) { return a.ts_ns < b.ts_ns; });
+  return events;
+}
+
+// Folds one runtime tgid's events, in time order, into OUT. A session is named by its runtime
+// process's pid, which the kernel hands out again once the pids wrap (pid_max 32768 is a few
+// hundred daemon-made containers): each runtime exec begins a session of its own. Events before
+// the first belong to a session whose start was lost and cannot be attributed to a container.
+// Returns the container of the last session when that session created one.
+std::optional<std::string> FoldSessions(const std::vector<ProbeEvent>& events,
+                                        std::map<std::string, StartTimeline>& out) {
+  std::optional<std::string> last_creating;
+  auto is_exec = [](const ProbeEvent& e) { return e.kind == EventKind::kRuntimeExec; };
+  for (auto exec = std::find_if(events.begin(), events.end(), is_exec); exec != events.end();) {
+    const auto next = std::find_if(exec + 1, events.end(), is_exec);
+    const std::string verb = VerbOf(exec->args);
+    last_creating.reset();
+    if (!exec->args.empty() && !verb.empty()) {  // not state, kill, delete...
+      const std::string& id = exec->args.back();
+      StartTimeline& timeline = out[id];
+      timeline.container = id;
+      if (verb == "start") {
+        // With create + start the user process is exec'd by the create session's pid 1; a
+        // start session has nothing else to say.
+        SetFirst(timeline, kPhaseStartExec, exec->ts_ns);
+      } else {
+        ReadCreatingSession({exec, next}, id, timeline);
+        last_creating = id;
+      }
+    }
+    exec = next;
+  }
+  return last_creating;
+}
+
+// Whether an event at TS of a folded session's tgid still belongs to that session: it came
+// before any later runtime exec of the same tgid (HELD: its unfolded events).
+bool BeforeNextExec(const std::vector<ProbeEvent>* held, std::int64_t ts) {
+  if (!held) return true;
+  for (const ProbeEvent& e : *held) {
+    if (e.kind == EventKind::kRuntimeExec && e.ts_ns <= ts) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 void StartPhaseJoiner::Add(const ProbeEvent& event) {
   if (event.session == 0) return;  // node signals carry no session
   if (event.kind == EventKind::kHelperExec) {
-    helpers_.push_back(event);
+    // The shim re-executes itself: its earliest exec counts.
+    const std::string container = HelperContainer(event.args);
+    if (container.empty()) return;
+    auto [it, fresh] = helper_exec_.emplace(container, event.ts_ns);
+    if (!fresh) it->second = std::min(it->second, event.ts_ns);
+    return;
+  }
+  auto held = sessions_.find(event.session);
+  auto creator = folded_creators_.find(event.session);
+  if (creator != folded_creators_.end() && event.kind != EventKind::kRuntimeExec &&
+      BeforeNextExec(held == sessions_.end() ? nullptr : &held->second, event.ts_ns)) {
+    ReadCreatingSession({&event, 1}, creator->second, folded_[creator->second]);
     return;
   }
   sessions_[event.session].push_back(event);
 }
 
-std::map<std::string, StartTimeline> StartPhaseJoiner::Timelines() const {
-  std::map<std::string, StartTimeline> out;
-  for (const auto& [session, unsorted] : sessions_) {
-    std::vector<ProbeEvent> events = unsorted;
-    // Ring buffers deliver per-CPU order only.
-    std::stable_sort(events.begin(), events.end(),
-                     [](const ProbeEvent& a, const ProbeEvent& b) { return a.ts_ns < b.ts_ns; });
-    // A session is named by its runtime process's pid, which the kernel hands out again once
-    // the pids wrap (pid_max 32768 is a few hundred daemon-made containers): each runtime exec
-    // begins a session of its own. Events before the first belong to a session whose start
-    // was lost and cannot be attributed to a container.
-    auto is_exec = [](const ProbeEvent& e) { return e.kind == EventKind::kRuntimeExec; };
-    for (auto exec = std::find_if(events.begin(), events.end(), is_exec); exec != events.end();) {
-      const auto next = std::find_if(exec + 1, events.end(), is_exec);
-      const std::string verb = VerbOf(exec->args);
-      if (!exec->args.empty() && !verb.empty()) {  // not state, kill, delete...
-        const std::string& id = exec->args.back();
-        StartTimeline& timeline = out[id];
-        timeline.container = id;
-        if (verb == "start") {
-          // With create + start the user process is exec'd by the create session's pid 1; a
-          // start session has nothing else to say.
-          SetFirst(timeline, kPhaseStartExec, exec->ts_ns);
-        } else {
-          ReadCreatingSession({exec, next}, id, timeline);
-        }
-      }
-      exec = next;
+void StartPhaseJoiner::Settle(std::int64_t before_ns) {
+  for (auto it = sessions_.begin(); it != sessions_.end();) {
+    const auto& events = it->second;
+    const bool quiet = std::all_of(events.begin(), events.end(),
+                                   [&](const ProbeEvent& e) { return e.ts_ns < before_ns; });
+    if (!quiet) {
+      ++it;
+      continue;
     }
+    const auto last_creating = FoldSessions(SortedByTime(events), folded_);
+    if (last_creating) {
+      folded_creators_[it->first] = *last_creating;
+    } else if (std::any_of(events.begin(), events.end(),
+                           [](const ProbeEvent& e) { return e.kind == EventKind::kRuntimeExec; })) {
+      folded_creators_.erase(it->first);  // a later invocation that created nothing
+    }
+    it = sessions_.erase(it);
   }
+}
+
+std::size_t StartPhaseJoiner::held_events() const {
+  std::size_t n = 0;
+  for (const auto& [session, events] : sessions_) n += events.size();
+  return n;
+}
+
+std::map<std::string, StartTimeline> StartPhaseJoiner::Timelines() const {
+  std::map<std::string, StartTimeline> out = folded_;
+  for (const auto& [session, events] : sessions_) FoldSessions(SortedByTime(events), out);
   // A start session alone (its create was not seen) is no timeline.
   for (auto it = out.begin(); it != out.end();) {
     it = it->second.at.count(kPhaseRuntimeExec) ? std::next(it) : out.erase(it);
   }
-  // The daemon's helper for the container, before its runtime (the shim re-executes itself:
-  // the earliest exec counts).
-  for (const ProbeEvent& helper : helpers_) {
-    auto timeline = out.find(HelperContainer(helper.args));
-    if (timeline == out.end() || helper.ts_ns > timeline->second.at.at(kPhaseRuntimeExec)) continue;
-    auto& at = timeline->second.at;
-    auto [it, fresh] = at.emplace(kPhaseShimExec, helper.ts_ns);
-    if (!fresh) it->second = std::min(it->second, helper.ts_ns);
+  // The daemon's helper for the container, before its runtime.
+  for (const auto& [container, ts] : helper_exec_) {
+    auto timeline = out.find(container);
+    if (timeline == out.end() || ts > timeline->second.at.at(kPhaseRuntimeExec)) continue;
+    timeline->second.at[kPhaseShimExec] = ts;
   }
   return out;
 }

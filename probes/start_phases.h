@@ -35,12 +35,23 @@ struct StartTimeline {
 class StartPhaseJoiner {
  public:
   void Add(const ProbeEvent& event);
+  // Folds every session whose events all came before BEFORE_NS into its container's timeline
+  // and drops those events, so that a long run keeps a timeline per container rather than every
+  // event. BEFORE_NS must leave room for the ring buffers' reordering and for the longest a
+  // session may last; a folded session's later events (its container's exit, first listen)
+  // still reach the timeline.
+  void Settle(std::int64_t before_ns);
   // One timeline per container id seen in a session that created or started it.
   std::map<std::string, StartTimeline> Timelines() const;
+  // Events held unfolded.
+  std::size_t held_events() const;
 
  private:
-  std::map<std::uint32_t, std::vector<ProbeEvent>> sessions_;
-  std::vector<ProbeEvent> helpers_;
+  std::map<std::uint32_t, std::vector<ProbeEvent>> sessions_;  // unfolded, by runtime tgid
+  std::map<std::string, StartTimeline> folded_;
+  // A folded session's container, when its last runtime invocation created one.
+  std::map<std::uint32_t, std::string> folded_creators_;
+  std::map<std::string, std::int64_t> helper_exec_;  // container -> its helper's earliest exec
 };
 
 struct JoinStats {

@@ -246,5 +246,68 @@ TEST(StartPhases, JoinedRunEndsAtUserExecAndKeepsTheWallSpan) {
   EXPECT_EQ(samples[2].duration_ns, 45);
 }
 
+// Folding quiet sessions must not change any timeline: every event stream here is read once
+// unfolded and once with everything folded at each point of its arrival.
+std::vector<ProbeEvent> FoldingScenario() {
+  std::vector<ProbeEvent> events;
+  auto append = [&](std::vector<ProbeEvent> more) {
+    events.insert(events.end(), more.begin(), more.end());
+  };
+  std::vector<ProbeEvent> first = RunSession(100, "fl-a-1", 1000);
+  first.pop_back();  // its pid 1 (103) exits later
+  append(first);
+  append({HelperExec(1990, 90, {"containerd-shim-runc-v2", "-id", "fl-a-2", "start"})});
+  append(RunSession(200, "fl-a-2", 2000));
+  append({RuntimeExec(2500, 300, {"create", "--bundle", "/b", "fl-a-3"}),
+          Mkdir(2505, 300, "/x/fl-a-3"), Ev(2506, EventKind::kPid1Fork, 300, 313),
+          RuntimeExec(2600, 400, {"start", "fl-a-3"}), Exec(2605, 300, 313, true)});
+  ProbeEvent listen = Ev(2700, EventKind::kListen, 100, 103);  // fl-a-1 listens late
+  listen.arg = 8080;
+  append({listen, Ev(2800, EventKind::kExit, 100, 103)});            // and exits
+  append({RuntimeExec(3000, 100, {"delete", "fl-a-1"})});            // its pid reused by a delete
+  std::vector<ProbeEvent> reused = RunSession(100, "fl-b-1", 4000);  // and by another run
+  for (auto& e : reused) e.pid = e.pid == 103 ? 503 : e.pid;
+  append(reused);
+  append({Ev(4050, EventKind::kExit, 300, 313)});  // fl-a-3's pid 1 exits
+  return events;
+}
+
+TEST(StartPhases, FoldingQuietSessionsKeepsEveryTimeline) {
+  const std::vector<ProbeEvent> events = FoldingScenario();
+  StartPhaseJoiner whole;
+  for (const auto& e : events) whole.Add(e);
+  const auto expected = whole.Timelines();
+  ASSERT_EQ(expected.size(), 4u);
+  EXPECT_EQ(expected.at("fl-a-1").at.at(kPhaseReady), 2700);
+  EXPECT_EQ(expected.at("fl-a-1").at.at(kPhaseExit), 2800);
+  EXPECT_EQ(expected.at("fl-a-2").at.at(kPhaseShimExec), 1990);
+  EXPECT_EQ(expected.at("fl-a-3").at.at(kPhaseExit), 4050);
+  for (std::size_t split = 0; split <= events.size(); ++split) {
+    StartPhaseJoiner folding;
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      if (i == split) folding.Settle(events[i].ts_ns);  // all that came before
+      folding.Add(events[i]);
+    }
+    const auto timelines = folding.Timelines();
+    ASSERT_EQ(timelines.size(), expected.size()) << "folded before event " << split;
+    for (const auto& [id, t] : expected) {
+      EXPECT_EQ(timelines.at(id).at, t.at) << id << ", folded before event " << split;
+      EXPECT_EQ(timelines.at(id).pid1, t.pid1) << id;
+    }
+  }
+}
+
+TEST(StartPhases, FoldingKeepsSessionsThatAreNotQuietYet) {
+  StartPhaseJoiner joiner;
+  auto a = RunSession(100, "fl-a-1", 1000);
+  for (std::size_t i = 0; i < 4; ++i) joiner.Add(a[i]);
+  joiner.Settle(1010);  // the session's mkdir at 1017 is not before the horizon
+  EXPECT_EQ(joiner.held_events(), 4u);
+  for (std::size_t i = 4; i < a.size(); ++i) joiner.Add(a[i]);
+  joiner.Settle(5000);
+  EXPECT_EQ(joiner.held_events(), 0u);
+  EXPECT_EQ(joiner.Timelines().at("fl-a-1").at.at(kPhaseUserExec), 1034);
+}
+
 }  // namespace
 }  // namespace faultline::probes

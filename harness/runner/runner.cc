@@ -32,6 +32,7 @@
 #include "harness/runner/progress.h"
 #include "harness/workloads/workload.h"
 #include "probes/live_join.h"
+#include "probes/probe_log.h"
 #include "probes/probe_report.h"
 #include "probes/probe_set.h"
 #include "probes/start_phases.h"
@@ -393,6 +394,10 @@ Result<RunOutcome> RunScenario(const Plan& plan, const RunOptions& options) {
     for (const auto& helper : scope.helpers) AddUnique(probe_options.helpers, helper);
   }
   probe_options.disabled = !options.probes;
+  const Nanos longest_start = scenario.timeouts.create + scenario.timeouts.start;
+  // The run keeps each container's timeline and the node signals, not every event.
+  probes::ProbeLog probe_log(longest_start + std::chrono::seconds(2));
+  probe_options.keep_events = false;
   // Live exporters get each start as the result will have it: held until the probes' events
   // give it its phases (fed from the probes' polling thread).
   std::unique_ptr<probes::LivePhaseJoin> live_join;
@@ -403,12 +408,13 @@ Result<RunOutcome> RunScenario(const Plan& plan, const RunOptions& options) {
           std::lock_guard lock(platform_ids_mu);
           return platform_ids;
         },
-        scenario.timeouts.create + scenario.timeouts.start);
-    probe_options.on_event = [live = live_join.get()](const probes::ProbeEvent& e) {
-      live->OnEvent(e);
-    };
+        longest_start);
     probe_options.on_polled = [live = live_join.get()] { live->Pump(BootNowNs()); };
   }
+  probe_options.on_event = [&probe_log, live = live_join.get()](const probes::ProbeEvent& e) {
+    probe_log.Add(e);
+    if (live) live->OnEvent(e);
+  };
   auto probe_set = probes::ProbeSet::Start(probe_options);
   if (!probe_set->active()) live_join.reset();  // no phases to wait for: straight through
   reports::RunObserver* const observer = live_join ? live_join.get() : options.observer;
@@ -513,8 +519,6 @@ Result<RunOutcome> RunScenario(const Plan& plan, const RunOptions& options) {
     }
     // Each slot's start latencies as the run's result will have them: the kernel's phases of
     // what the probes saw so far, joined between slots (never while containers start).
-    probes::StartPhaseJoiner joiner;
-    std::size_t joined_events = 0;
     while (auto slot = gate->Next()) {
       // The host-speed control: a diagnostic before each quad.
       if (slot->repetition % 4 == 0) {
@@ -527,15 +531,11 @@ Result<RunOutcome> RunScenario(const Plan& plan, const RunOptions& options) {
         break;
       }
       probe_set->Flush();
-      for (const probes::ProbeEvent& event : probe_set->Events(joined_events)) {
-        joiner.Add(event);
-        ++joined_events;
-      }
       std::vector<reports::Sample> samples(
           result.samples.begin() + static_cast<std::ptrdiff_t>(first), result.samples.end());
       if (probe_set->active()) {  // without probes start_latency is the wall span throughout
         std::lock_guard lock(platform_ids_mu);
-        probes::JoinPhases(samples, joiner.Timelines(), platform_ids);
+        probes::JoinPhases(samples, probe_log.Timelines(), platform_ids);
       }
       gate->SlotDone(samples, std::vector<reports::FaultRecord>(
                                   result.faults.begin() + static_cast<std::ptrdiff_t>(first_fault),
@@ -572,7 +572,7 @@ Result<RunOutcome> RunScenario(const Plan& plan, const RunOptions& options) {
   result.context.ended_at = Rfc3339Now();
   probe_set->Stop();
   if (live_join) live_join->Finish();
-  probes::ApplyProbeEvents(probe_set->Events(), probe_set->Stats(), windows, result, platform_ids);
+  probes::ApplyProbeEvents(probe_log, probe_set->Stats(), windows, result, platform_ids);
   // After the probes' join: its wall-clock copies of run samples carry no platform events.
   reports::AddPlatformEvents(result.samples, platform_stamps);
   reports::MeasureFaultImpact(result, scenario.slo);
