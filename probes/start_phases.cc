@@ -142,7 +142,12 @@ void StartPhaseJoiner::Settle(std::int64_t before_ns) {
     const auto& events = it->second;
     const bool quiet = std::all_of(events.begin(), events.end(),
                                    [&](const ProbeEvent& e) { return e.ts_ns < before_ns; });
-    if (!quiet) {
+    // A creating session has nothing more to say but late events once its container's user
+    // process exec'd: folded then, not only once quiet.
+    const bool started = std::any_of(events.begin(), events.end(), [](const ProbeEvent& e) {
+      return e.kind == EventKind::kExec && e.pid1;
+    });
+    if (!quiet && !started) {
       ++it;
       continue;
     }

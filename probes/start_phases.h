@@ -35,11 +35,12 @@ struct StartTimeline {
 class StartPhaseJoiner {
  public:
   void Add(const ProbeEvent& event);
-  // Folds every session whose events all came before BEFORE_NS into its container's timeline
-  // and drops those events, so that a long run keeps a timeline per container rather than every
-  // event. BEFORE_NS must leave room for the ring buffers' reordering and for the longest a
-  // session may last; a folded session's later events (its container's exit, first listen)
-  // still reach the timeline.
+  // Folds every session whose container's user process exec'd, and every other session whose
+  // events all came before BEFORE_NS, into its container's timeline and drops those events, so
+  // that a long run keeps a timeline per container rather than every event. BEFORE_NS must
+  // leave room for the ring buffers' reordering and for the longest a session may last; a
+  // folded session's later events (its container's exit, first listen) still reach the
+  // timeline.
   void Settle(std::int64_t before_ns);
   // One timeline per container id seen in a session that created or started it.
   std::map<std::string, StartTimeline> Timelines() const;

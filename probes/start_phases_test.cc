@@ -297,16 +297,19 @@ TEST(StartPhases, FoldingQuietSessionsKeepsEveryTimeline) {
   }
 }
 
-TEST(StartPhases, FoldingKeepsSessionsThatAreNotQuietYet) {
+TEST(StartPhases, FoldingKeepsSessionsThatAreNotQuietOrStartedYet) {
   StartPhaseJoiner joiner;
   auto a = RunSession(100, "fl-a-1", 1000);
   for (std::size_t i = 0; i < 4; ++i) joiner.Add(a[i]);
   joiner.Settle(1010);  // the session's mkdir at 1017 is not before the horizon
   EXPECT_EQ(joiner.held_events(), 4u);
-  for (std::size_t i = 4; i < a.size(); ++i) joiner.Add(a[i]);
-  joiner.Settle(5000);
+  for (std::size_t i = 4; i < 8; ++i) joiner.Add(a[i]);  // up to the user process exec
+  joiner.Settle(1010);                                   // started: nothing more to hold
+  EXPECT_EQ(joiner.held_events(), 0u);
+  joiner.Add(a[8]);  // its exit, late
   EXPECT_EQ(joiner.held_events(), 0u);
   EXPECT_EQ(joiner.Timelines().at("fl-a-1").at.at(kPhaseUserExec), 1034);
+  EXPECT_EQ(joiner.Timelines().at("fl-a-1").at.at(kPhaseExit), 1040);
 }
 
 }  // namespace

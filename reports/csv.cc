@@ -21,9 +21,9 @@ std::string RenderSamplesCsv(const Result& result) {
   const std::vector<std::string> phases = OrderedPhaseNames(result.samples);
   // latency_ns is what every aggregate counts (reports::LatencyNs): duration_ns, plus the wait
   // since scheduled_ns when an open-loop rate released the operation.
-  std::vector<std::string> header = {"step",         "target",     "repetition", "container",
-                                     "node",         "op",         "start_ns",   "duration_ns",
-                                     "scheduled_ns", "latency_ns", "ok",         "error"};
+  std::vector<std::string> header = {
+      "step",        "target",       "repetition", "container", "node", "op",   "start_ns",
+      "duration_ns", "scheduled_ns", "latency_ns", "timing",    "ok",   "error"};
   for (const auto& phase : phases) header.push_back("phase." + phase + "_ns");
   std::string out = Row(header);
   for (const auto& s : result.samples) {
@@ -37,6 +37,7 @@ std::string RenderSamplesCsv(const Result& result) {
                                     std::to_string(s.duration_ns),
                                     s.scheduled_ns > 0 ? std::to_string(s.scheduled_ns) : "",
                                     std::to_string(LatencyNs(s)),
+                                    SampleTiming(s),
                                     s.ok ? "true" : "false",
                                     s.error};
     for (const auto& phase : phases) {

@@ -26,17 +26,17 @@ TEST(Csv, OneRowPerSampleWithPhaseColumnsInTimeOrder) {
   result.samples = {a, b};
   EXPECT_EQ(RenderSamplesCsv(result),
             "step,target,repetition,container,node,op,start_ns,duration_ns,scheduled_ns,latency_ns,"
-            "ok,error,phase.runtime_exec_ns,phase.user_exec_ns\r\n"
-            "storm,runc,0,fl-1-storm-runc-r0-0,local,run,1000,25000000,400,25000600,true,,1000000,"
-            "20000000\r\n"
-            "storm,runc,0,fl-1-storm-runc-r0-0,local,start,1000,25000000,,25000000,false,"
+            "timing,ok,error,phase.runtime_exec_ns,phase.user_exec_ns\r\n"
+            "storm,runc,0,fl-1-storm-runc-r0-0,local,run,1000,25000000,400,25000600,kernel,true,,"
+            "1000000,20000000\r\n"
+            "storm,runc,0,fl-1-storm-runc-r0-0,local,start,1000,25000000,,25000000,wall,false,"
             "\"runc start: exited with status 1: \"\"no such file\"\", see\nlog\",,\r\n");
 }
 
 TEST(Csv, HeaderOnlyWithoutSamples) {
   EXPECT_EQ(RenderSamplesCsv(Result{}),
             "step,target,repetition,container,node,op,start_ns,duration_ns,scheduled_ns,"
-            "latency_ns,ok,error\r\n");
+            "latency_ns,timing,ok,error\r\n");
 }
 
 }  // namespace

@@ -104,6 +104,13 @@ inline std::int64_t LatencyNs(const Sample& sample) {
   return sample.duration_ns + std::max<std::int64_t>(0, waited);
 }
 
+// Where SAMPLE's timing came from: "kernel" when its duration ends at the probes' timestamp of
+// the user process exec (a `run` sample the probes joined), "wall" when it ends at the
+// controller's clock as a call returned (every other sample, and `run` without probes).
+inline const char* SampleTiming(const Sample& sample) {
+  return sample.op == "run" && sample.phases.count("user_exec") ? "kernel" : "wall";
+}
+
 // One ramp point of a density step.
 struct DensityPoint {
   std::string step;

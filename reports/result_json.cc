@@ -112,15 +112,11 @@ json ToJson(const RunContext& c) {
 }
 
 json ToJson(const Sample& s) {
-  json j = {{"step", Utf8(s.step)},
-            {"target", Utf8(s.target)},
-            {"repetition", s.repetition},
-            {"container", Utf8(s.container)},
-            {"node", Utf8(s.node)},
-            {"op", Utf8(s.op)},
-            {"start_ns", s.start_ns},
-            {"duration_ns", s.duration_ns},
-            {"ok", s.ok}};
+  json j = {{"step", Utf8(s.step)},       {"target", Utf8(s.target)},
+            {"repetition", s.repetition}, {"container", Utf8(s.container)},
+            {"node", Utf8(s.node)},       {"op", Utf8(s.op)},
+            {"start_ns", s.start_ns},     {"duration_ns", s.duration_ns},
+            {"timing", SampleTiming(s)},  {"ok", s.ok}};
   // Thousands of samples per run: leave out what carries nothing.
   if (!s.phases.empty()) {
     json phases = json::object();

@@ -224,6 +224,12 @@ TEST(ResultJson, OptionalFieldsOmitted) {
   EXPECT_EQ(j["samples"][0]["duration_ns"], 27'400'000);
   EXPECT_EQ(j["samples"][0]["scheduled_ns"], 8'999'000'000'000);
   EXPECT_FALSE(j["samples"][1].contains("scheduled_ns"));  // closed loop
+  // Where each sample's timing came from: phases without a user exec do not make it kernel-timed.
+  EXPECT_EQ(j["samples"][0]["timing"], "wall");
+  reports::Result joined = FullResult();
+  joined.samples[0].phases["user_exec"] = 20'000;
+  EXPECT_EQ(ToJson(joined)["samples"][0]["timing"], "kernel");
+  EXPECT_EQ(ToJson(joined)["samples"][1]["timing"], "wall");
   EXPECT_EQ(j["host_speed"]["probes"][0]["cpu_pressure_10s_percent"], 12.5);
   EXPECT_FALSE(j["host_speed"]["probes"][1].contains("cpu_pressure_10s_percent"));
   reports::Result without = FullResult();

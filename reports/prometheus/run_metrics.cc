@@ -62,27 +62,28 @@ void RunMetrics::OnSample(const Sample& sample, const char* error_class) {
   }
   const double seconds = static_cast<double>(LatencyNs(sample)) / 1e9;
   if (sample.op != "run") {
-    ops_.Add({{"target", sample.target}, {"runtime", runtime}, {"op", sample.op}},
-             StartLatencyBuckets())
+    Series(ops_, {{"target", sample.target}, {"runtime", runtime}, {"op", sample.op}})
         .Observe(seconds);
     return;
   }
-  start_
-      .Add({{"target", sample.target},
-            {"runtime", runtime},
-            {"node", sample.node},
-            {"step", sample.step}},
-           StartLatencyBuckets())
+  Series(start_, {{"target", sample.target},
+                  {"runtime", runtime},
+                  {"node", sample.node},
+                  {"step", sample.step}})
       .Observe(seconds);
   for (const auto& [phase, ns] : PhaseDurations(sample)) {
-    phase_
-        .Add({{"target", sample.target},
-              {"runtime", runtime},
-              {"node", sample.node},
-              {"phase", phase}},
-             StartLatencyBuckets())
+    Series(
+        phase_,
+        {{"target", sample.target}, {"runtime", runtime}, {"node", sample.node}, {"phase", phase}})
         .Observe(static_cast<double>(ns) / 1e9);
   }
+}
+
+pc::Histogram& RunMetrics::Series(pc::Family<pc::Histogram>& family, Labels labels) {
+  std::lock_guard lock(series_mu_);
+  auto [it, fresh] = series_.try_emplace({&family, std::move(labels)}, nullptr);
+  if (fresh) it->second = &family.Add(it->first.second, StartLatencyBuckets());
+  return *it->second;
 }
 
 void RunMetrics::OnContainersRunning(int delta) {

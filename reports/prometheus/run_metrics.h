@@ -11,7 +11,9 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "reports/run_observer.h"
@@ -35,6 +37,12 @@ class RunMetrics : public RunObserver {
   const std::shared_ptr<::prometheus::Registry>& registry() const { return registry_; }
 
  private:
+  using Labels = std::map<std::string, std::string>;
+  // FAMILY's series for LABELS. prometheus-cpp's Family::Add builds a whole histogram (its
+  // buckets) before it finds an existing series: each series is asked for once.
+  ::prometheus::Histogram& Series(::prometheus::Family<::prometheus::Histogram>& family,
+                                  Labels labels);
+
   std::map<std::string, std::string> runtimes_;
   std::shared_ptr<::prometheus::Registry> registry_;
   ::prometheus::Family<::prometheus::Histogram>& start_;
@@ -43,6 +51,8 @@ class RunMetrics : public RunObserver {
   ::prometheus::Family<::prometheus::Counter>& errors_;
   ::prometheus::Gauge& running_;
   ::prometheus::Gauge& faults_;
+  std::mutex series_mu_;
+  std::map<std::pair<const void*, Labels>, ::prometheus::Histogram*> series_;
 };
 
 }  // namespace faultline::reports::prometheus
