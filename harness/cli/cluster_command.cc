@@ -16,7 +16,6 @@
 #include "harness/core/host.h"
 #include "harness/core/journal.h"
 #include "harness/runner/recover.h"
-#include "harness/scenario/units.h"
 
 namespace faultline::cli {
 namespace {
@@ -33,13 +32,6 @@ NAME defaults to "default". `faultline run --cluster NAME SCENARIO` runs on it.
 Exit 0 on success, 2 for bad usage, 3 when the host cannot build it, 4 when removal failed.
 )";
 
-struct Options {
-  std::string verb;
-  std::string name = "default";
-  int nodes = 3;
-  cluster::NodeLimits limits;
-};
-
 std::string NewId() {
   std::random_device random;
   char id[16];
@@ -47,15 +39,7 @@ std::string NewId() {
   return id;
 }
 
-bool ValidName(const std::string& name) {
-  if (name.empty() || name.size() > 63) return false;
-  for (char c : name) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
-  }
-  return true;
-}
-
-int Up(const Options& options) {
+int Up(const ClusterArguments& options) {
   if (geteuid() != 0) {
     std::fprintf(stderr, "faultline cluster up: needs root (network namespaces, cgroups)\n");
     return 3;
@@ -83,7 +67,8 @@ int Up(const Options& options) {
   }
   std::unique_ptr<cluster::VirtualCluster> built;
   if (recorded.ok()) {
-    auto created = cluster::VirtualCluster::Create(id, {options.nodes, options.limits}, **journal);
+    auto created = cluster::VirtualCluster::Create(
+        id, {options.nodes, {options.cpus, options.memory_bytes}}, **journal);
     if (created.ok())
       built = std::move(*created);
     else
@@ -108,7 +93,7 @@ int Up(const Options& options) {
   return 0;  // the journal's lock goes with this process; the ready mark keeps it standing
 }
 
-int Status(const Options& options, bool all) {
+int Status(const ClusterArguments& options, bool all) {
   std::vector<std::string> names;
   if (all) {
     if (DIR* d = opendir(ClustersDir().c_str())) {
@@ -165,7 +150,7 @@ int Status(const Options& options, bool all) {
   return code;
 }
 
-int Down(const Options& options) {
+int Down(const ClusterArguments& options) {
   runner::RecoverReport report;
   ::faultline::Status removed = runner::RemoveStandingCluster(options.name, SelfExe(), report);
   for (const auto& line : report.undone) std::printf("removed %s\n", line.c_str());
@@ -181,53 +166,16 @@ int Down(const Options& options) {
 }  // namespace
 
 int ClusterCommand(const Args& args) {
-  if (WantsHelp(args, kHelp)) return 0;
-  Options options;
-  bool named = false;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if (arg == "--name" || arg == "--nodes" || arg == "--cpus" || arg == "--memory") {
-      if (++i == args.size()) return UsageError("cluster", arg + " needs a value", kHelp);
-      const std::string& value = args[i];
-      if (arg == "--name") {
-        if (!ValidName(value)) {
-          return UsageError("cluster", "--name: expected lowercase letters, digits and '-'", kHelp);
-        }
-        options.name = value;
-        named = true;
-      } else if (arg == "--nodes") {
-        char* end = nullptr;
-        const long n = std::strtol(value.c_str(), &end, 10);
-        if (*end || n < 1 || n > 64) {
-          return UsageError("cluster", "--nodes: expected 1..64, got '" + value + "'", kHelp);
-        }
-        options.nodes = static_cast<int>(n);
-      } else if (arg == "--cpus") {
-        char* end = nullptr;
-        const double cpus = std::strtod(value.c_str(), &end);
-        if (*end || !(cpus > 0)) {
-          return UsageError("cluster", "--cpus: expected a positive number, got '" + value + "'",
-                            kHelp);
-        }
-        options.limits.cpus = cpus;
-      } else {
-        auto bytes = scenario::ParseSize(value);
-        if (!bytes.ok()) return UsageError("cluster", "--memory: " + bytes.error().message, kHelp);
-        options.limits.memory_bytes = *bytes;
-      }
-    } else if (options.verb.empty() && arg[0] != '-') {
-      options.verb = arg;
-    } else {
-      return UsageError("cluster", "unexpected argument '" + arg + "'", kHelp);
-    }
+  auto parsed = ParseClusterArguments(args);
+  if (!parsed.ok()) return UsageError("cluster", parsed.error().message, kHelp);
+  if (!*parsed) return PrintHelp(kHelp);
+  const ClusterArguments& options = **parsed;
+  switch (options.verb) {
+    case ClusterVerb::kUp: return Up(options);
+    case ClusterVerb::kStatus: return Status(options, !options.named);
+    case ClusterVerb::kDown: return Down(options);
   }
-  if (options.verb == "up") return Up(options);
-  if (options.verb == "status") return Status(options, !named);
-  if (options.verb == "down") return Down(options);
-  return UsageError("cluster",
-                    options.verb.empty() ? "expected up, status or down"
-                                         : "unknown subcommand '" + options.verb + "'",
-                    kHelp);
+  return 2;  // not reached: every subcommand is handled above
 }
 
 }  // namespace faultline::cli

@@ -4,11 +4,10 @@
 #pragma once
 
 #include <string>
-#include <vector>
+
+#include "harness/cli/arguments.h"
 
 namespace faultline::cli {
-
-using Args = std::vector<std::string>;
 
 int RunCommand(const Args& args);
 int ValidateCommand(const Args& args);
@@ -27,8 +26,8 @@ int NodeExecCommand(const Args& args);
 // Internal: the fault watchdog a run starts (`faultline _watchdog RUN_DIR`).
 int WatchdogCommand(const Args& args);
 
-// True when ARGS asks for help (-h/--help); prints TEXT to stdout.
-bool WantsHelp(const Args& args, const char* text);
+// Prints a verb's help TEXT to stdout; returns 0.
+int PrintHelp(const char* text);
 // Prints "faultline VERB: MESSAGE" and the verb's usage line to stderr; returns 2.
 int UsageError(const std::string& verb, const std::string& message, const char* usage);
 // This executable's absolute path.

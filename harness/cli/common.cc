@@ -7,15 +7,9 @@
 
 namespace faultline::cli {
 
-bool WantsHelp(const Args& args, const char* text) {
-  for (const auto& arg : args) {
-    if (arg == "--") break;
-    if (arg == "-h" || arg == "--help") {
-      std::fputs(text, stdout);
-      return true;
-    }
-  }
-  return false;
+int PrintHelp(const char* text) {
+  std::fputs(text, stdout);
+  return 0;
 }
 
 int UsageError(const std::string& verb, const std::string& message, const char* usage) {

@@ -1,10 +1,6 @@
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstdio>
-#include <cstdlib>
-#include <limits>
-#include <optional>
 
 #include "harness/cli/commands.h"
 #include "harness/core/files.h"
@@ -42,32 +38,6 @@ Exit 0 when nothing regressed, 1 when a metric regressed significantly and beyon
 threshold, 2 for bad input or usage or runs that are not comparable (without --force).
 )";
 
-// "5%" -> 0.05, "0.05" -> 0.05.
-bool ParseFraction(const std::string& text, double& out) {
-  if (text.empty()) return false;
-  std::string number = text;
-  double scale = 1;
-  if (number.back() == '%') {
-    number.pop_back();
-    scale = 0.01;
-  }
-  char* end = nullptr;
-  errno = 0;
-  const double value = std::strtod(number.c_str(), &end);
-  if (number.empty() || errno != 0 || end != number.c_str() + number.size()) return false;
-  out = value * scale;
-  return true;
-}
-
-// "runc,crun" -> {"runc", "crun"}; false unless there are two different non-empty names.
-bool ParseTargetPair(const std::string& text, std::string& base, std::string& next) {
-  const auto comma = text.find(',');
-  if (comma == std::string::npos) return false;
-  base = text.substr(0, comma);
-  next = text.substr(comma + 1);
-  return !base.empty() && !next.empty() && base != next && next.find(',') == std::string::npos;
-}
-
 Status WriteOutput(const std::string& flag, const std::string& path, const std::string& text) {
   Status written = WriteFileAtomic(path, text);
   if (!written.ok()) return std::move(written).error().With(flag + " " + path);
@@ -77,73 +47,18 @@ Status WriteOutput(const std::string& flag, const std::string& path, const std::
 }  // namespace
 
 int CompareCommand(const Args& args) {
-  if (WantsHelp(args, kHelp)) return 0;
-  std::vector<std::string> files;
-  std::string markdown, json, junit;
-  reports::CompareOptions options;
-  bool force = false;
-  std::optional<double> host_bound;
-  std::string base_target, new_target;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    auto value = [&](std::string& into) {
-      if (++i == args.size()) return false;
-      into = args[i];
-      return true;
-    };
-    std::string text;
-    if (arg == "--threshold") {
-      if (!value(text) || !ParseFraction(text, options.threshold) || options.threshold < 0 ||
-          options.threshold >= 10) {
-        return UsageError(
-            "compare", "--threshold needs a fraction like 5% or 0.05, got '" + text + "'", kHelp);
-      }
-    } else if (arg == "--alpha") {
-      if (!value(text) || !ParseFraction(text, options.alpha) || !(options.alpha > 0) ||
-          options.alpha > 0.5) {
-        return UsageError("compare", "--alpha needs a number in (0, 0.5], got '" + text + "'",
-                          kHelp);
-      }
-    } else if (arg == "--host-bound") {
-      double bound = 0;
-      if (!value(text)) text.clear();
-      if (text == "none") {
-        host_bound = std::numeric_limits<double>::infinity();
-      } else if (ParseFraction(text, bound) && bound >= 0 && bound < 10) {
-        host_bound = bound;
-      } else {
-        return UsageError(
-            "compare", "--host-bound needs a fraction like 5% or 0.05, or none, got '" + text + "'",
-            kHelp);
-      }
-    } else if (arg == "--targets") {
-      if (!value(text) || !ParseTargetPair(text, base_target, new_target)) {
-        return UsageError(
-            "compare",
-            "--targets needs two different target names like runc,crun, got '" + text + "'", kHelp);
-      }
-    } else if (arg == "--force") {
-      force = true;
-    } else if (arg == "--markdown" || arg == "--json" || arg == "--junit") {
-      std::string& into = arg == "--markdown" ? markdown : arg == "--json" ? json : junit;
-      if (!value(into) || into.empty()) return UsageError("compare", arg + " needs a file", kHelp);
-    } else if (!arg.empty() && arg[0] == '-') {
-      return UsageError("compare", "unknown option '" + arg + "'", kHelp);
-    } else {
-      files.push_back(arg);
-    }
-  }
+  auto parsed = ParseCompareArguments(args);
+  if (!parsed.ok()) return UsageError("compare", parsed.error().message, kHelp);
+  if (!*parsed) return PrintHelp(kHelp);
+  const CompareArguments& arguments = **parsed;
+  const std::vector<std::string>& files = arguments.files;
+  const std::string& base_target = arguments.base_target;
+  const std::string& new_target = arguments.new_target;
   const bool within_run = !base_target.empty();
-  if (files.size() != (within_run ? 1u : 2u)) {
-    return UsageError("compare",
-                      within_run ? "--targets needs exactly one result file (got " +
-                                       std::to_string(files.size()) + ")"
-                                 : "needs exactly two result files, BASE and NEW (got " +
-                                       std::to_string(files.size()) + ")",
-                      kHelp);
-  }
-
-  options.host_bound = host_bound.value_or(options.threshold);
+  reports::CompareOptions options;
+  if (arguments.threshold) options.threshold = *arguments.threshold;
+  if (arguments.alpha) options.alpha = *arguments.alpha;
+  options.host_bound = arguments.host_bound.value_or(options.threshold);
 
   auto base = reports::ReadResultFile(files[0]);
   if (!base.ok()) {
@@ -172,7 +87,7 @@ int CompareCommand(const Args& args) {
   reports::Comparison comparison = reports::Compare(*base, *next, options);
   comparison.base_path = paths[0];
   comparison.new_path = paths[1];
-  if (!comparison.not_comparable.empty() && !force) {
+  if (!comparison.not_comparable.empty() && !arguments.force) {
     std::fprintf(stderr, "faultline compare: the runs are not comparable:\n");
     for (const auto& problem : comparison.not_comparable) {
       std::fprintf(stderr, "  %s\n", problem.c_str());
@@ -182,14 +97,16 @@ int CompareCommand(const Args& args) {
   }
 
   Status written = OkStatus();
-  if (!markdown.empty()) {
-    written = WriteOutput("--markdown", markdown, reports::RenderCompareMarkdown(comparison));
+  if (!arguments.markdown.empty()) {
+    written =
+        WriteOutput("--markdown", arguments.markdown, reports::RenderCompareMarkdown(comparison));
   }
-  if (written.ok() && !json.empty()) {
-    written = WriteOutput("--json", json, reports::CompareToJson(comparison).dump(2) + "\n");
+  if (written.ok() && !arguments.json.empty()) {
+    written =
+        WriteOutput("--json", arguments.json, reports::CompareToJson(comparison).dump(2) + "\n");
   }
-  if (written.ok() && !junit.empty()) {
-    written = WriteOutput("--junit", junit, reports::RenderCompareJUnit(comparison));
+  if (written.ok() && !arguments.junit.empty()) {
+    written = WriteOutput("--junit", arguments.junit, reports::RenderCompareJUnit(comparison));
   }
   std::fputs(reports::RenderCompareConsole(comparison, isatty(STDOUT_FILENO)).c_str(), stdout);
   if (comparison.host_speed.moved) {

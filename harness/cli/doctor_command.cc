@@ -43,8 +43,9 @@ bool WorksInThrowawayNetns(std::vector<std::string> argv) {
 }  // namespace
 
 int DoctorCommand(const Args& args) {
-  if (WantsHelp(args, kHelp)) return 0;
-  if (!args.empty()) return UsageError("doctor", "unexpected argument '" + args[0] + "'", kHelp);
+  auto parsed = ParseDoctorArguments(args);
+  if (!parsed.ok()) return UsageError("doctor", parsed.error().message, kHelp);
+  if (!*parsed) return PrintHelp(kHelp);
   const HostInfo host = ProbeHost();
   std::printf("faultline doctor: %s, kernel %s, %d CPUs (%s)\n\n", host.hostname.c_str(),
               host.kernel.c_str(), host.cpu_count, host.cpu_model.c_str());

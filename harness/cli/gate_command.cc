@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <cstdlib>
 #include <random>
 
 #include "harness/cli/commands.h"
@@ -52,88 +51,24 @@ failed, 130 interrupted.
 
 constexpr int kInconclusiveExit = 5;
 
-// "3%" or "0.03" -> 0.03.
-std::optional<double> ParseFraction(const std::string& text) {
-  char* end = nullptr;
-  double value = std::strtod(text.c_str(), &end);
-  if (end == text.c_str()) return std::nullopt;
-  if (*end == '%') {
-    value /= 100;
-    ++end;
-  }
-  if (*end != '\0' || !(value >= 0 && value < 1)) return std::nullopt;
-  return value;
-}
-
-std::optional<std::uint64_t> ParseCount(const std::string& text) {
-  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) {
-    return std::nullopt;
-  }
-  return std::strtoull(text.c_str(), nullptr, 10);
-}
-
 }  // namespace
 
 int GateCommand(const Args& args) {
-  if (WantsHelp(args, kHelp)) return 0;
-  std::string scenario_path, junit, markdown;
+  auto parsed = ParseGateArguments(args);
+  if (!parsed.ok()) return UsageError("gate", parsed.error().message, kHelp);
+  if (!*parsed) return PrintHelp(kHelp);
+  const GateArguments& arguments = **parsed;
   RunRequest request;
   request.command = "gate";
-  runner::GateRequest gate;
-  std::optional<std::uint64_t> seed;
+  request.out_dir = arguments.out_dir;
+  request.probes = arguments.probes;
   // Given on the command line; else the scenario's `gate:`, else the defaults.
-  std::optional<double> tolerance, detection, alpha;
-  std::optional<int> max_quads;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if (arg == "--no-probes") {
-      request.probes = false;
-      continue;
-    }
-    if (!arg.empty() && arg[0] != '-') {
-      if (!scenario_path.empty()) return UsageError("gate", "more than one SCENARIO given", kHelp);
-      scenario_path = arg;
-      continue;
-    }
-    if (i + 1 == args.size()) return UsageError("gate", arg + " needs a value", kHelp);
-    const std::string& value = args[++i];
-    if (arg == "--base") {
-      gate.base = value;
-    } else if (arg == "--candidate") {
-      gate.candidate = value;
-    } else if (arg == "--step") {
-      gate.step = value;
-    } else if (arg == "--metric") {
-      gate.metrics.push_back(value);
-    } else if (arg == "--out") {
-      request.out_dir = value;
-    } else if (arg == "--junit") {
-      junit = value;
-    } else if (arg == "--markdown") {
-      markdown = value;
-    } else if (arg == "--tolerance" || arg == "--detection" || arg == "--alpha") {
-      auto fraction = ParseFraction(value);
-      if (!fraction) {
-        return UsageError(
-            "gate", arg + ": expected a fraction such as 0.05 or 5%, got '" + value + "'", kHelp);
-      }
-      (arg == "--tolerance" ? tolerance : arg == "--detection" ? detection : alpha) = *fraction;
-    } else if (arg == "--max-quads" || arg == "--seed") {
-      auto count = ParseCount(value);
-      if (!count || (arg == "--max-quads" && (*count < 1 || *count > 10000))) {
-        return UsageError("gate", arg + ": expected a whole number, got '" + value + "'", kHelp);
-      }
-      if (arg == "--seed") {
-        seed = *count;
-      } else {
-        max_quads = static_cast<int>(*count);
-      }
-    } else {
-      return UsageError("gate", "unknown option '" + arg + "'", kHelp);
-    }
-  }
-  if (scenario_path.empty()) return UsageError("gate", "no SCENARIO given", kHelp);
-  auto scenario = scenario::LoadScenarioFile(scenario_path);
+  runner::GateRequest gate;
+  gate.base = arguments.base;
+  gate.candidate = arguments.candidate;
+  gate.step = arguments.step;
+  gate.metrics = arguments.metrics;
+  auto scenario = scenario::LoadScenarioFile(arguments.scenario);
   if (!scenario.ok()) {
     std::fprintf(stderr, "%s\n", scenario.error().message.c_str());
     return 2;
@@ -143,11 +78,13 @@ int GateCommand(const Args& args) {
   if (gate.candidate.empty()) gate.candidate = defaults.candidate;
   if (gate.step.empty()) gate.step = defaults.step;
   if (gate.metrics.empty()) gate.metrics = defaults.metrics;
-  gate.config.tolerance = tolerance.value_or(defaults.tolerance.value_or(gate.config.tolerance));
-  gate.config.detection = detection.value_or(defaults.detection.value_or(gate.config.detection));
-  gate.config.alpha = alpha.value_or(defaults.alpha.value_or(gate.config.alpha));
-  gate.config.max_quads =
-      max_quads.value_or(static_cast<int>(defaults.max_quads.value_or(gate.config.max_quads)));
+  gate.config.tolerance =
+      arguments.tolerance.value_or(defaults.tolerance.value_or(gate.config.tolerance));
+  gate.config.detection =
+      arguments.detection.value_or(defaults.detection.value_or(gate.config.detection));
+  gate.config.alpha = arguments.alpha.value_or(defaults.alpha.value_or(gate.config.alpha));
+  gate.config.max_quads = arguments.max_quads.value_or(
+      static_cast<int>(defaults.max_quads.value_or(gate.config.max_quads)));
   if (gate.base.empty() || gate.candidate.empty()) {
     return UsageError("gate", "--base and --candidate are required (or the scenario's gate:)",
                       kHelp);
@@ -168,7 +105,7 @@ int GateCommand(const Args& args) {
     }
     if (gate.step.empty()) return UsageError("gate", "SCENARIO has no recorded start step", kHelp);
   }
-  gate.seed = seed ? *seed : std::random_device{}();
+  gate.seed = arguments.seed ? *arguments.seed : std::random_device{}();
   gate.on_quad = [](const reports::GateOutcome& outcome) {
     std::fprintf(stderr, "faultline gate: %s\n", reports::GateProgressLine(outcome).c_str());
   };
@@ -181,8 +118,8 @@ int GateCommand(const Args& args) {
     const reports::GateOutcome& outcome = *result.gate;
     std::fputs(reports::RenderGateSummary(outcome).c_str(), stdout);
     for (const auto& [path, text] :
-         {std::pair{junit, reports::RenderGateJunit(outcome, result.context)},
-          std::pair{markdown, reports::RenderGateMarkdown(outcome, result.context)}}) {
+         {std::pair{arguments.junit, reports::RenderGateJunit(outcome, result.context)},
+          std::pair{arguments.markdown, reports::RenderGateMarkdown(outcome, result.context)}}) {
       if (path.empty()) continue;
       if (Status written = WriteFileAtomic(path, text); !written.ok()) {
         std::fprintf(stderr, "faultline gate: %s\n", written.error().ToString().c_str());

@@ -60,46 +60,27 @@ Status JoinMountNamespace(const std::string& path) {
 }  // namespace
 
 int NodeExecCommand(const Args& args) {
-  if (WantsHelp(args, kHelp)) return 0;
-  std::string netns, cgroup, mount_ns;
-  std::vector<std::string> env, private_mounts;
-  std::size_t i = 0;
-  for (; i < args.size() && args[i] != "--"; i += 2) {
-    if (i + 1 == args.size()) return UsageError("_node-exec", args[i] + " needs a value", kHelp);
-    if (args[i] == "--netns") {
-      netns = args[i + 1];
-    } else if (args[i] == "--cgroup") {
-      cgroup = args[i + 1];
-    } else if (args[i] == "--private-mount") {
-      private_mounts.push_back(args[i + 1]);
-    } else if (args[i] == "--mount-ns") {
-      mount_ns = args[i + 1];
-    } else if (args[i] == "--env" && args[i + 1].find('=') != std::string::npos) {
-      env.push_back(args[i + 1]);
-    } else {
-      return UsageError("_node-exec", "unknown option '" + args[i] + "'", kHelp);
-    }
-  }
-  if (cgroup.empty()) return UsageError("_node-exec", "--cgroup is required", kHelp);
-  if (i + 1 >= args.size()) return UsageError("_node-exec", "no PROGRAM after --", kHelp);
-  Status mounts = !private_mounts.empty() ? PrivateMounts(private_mounts)
-                  : !mount_ns.empty()     ? JoinMountNamespace(mount_ns)
-                                          : OkStatus();
+  auto parsed = ParseNodeExecArguments(args);
+  if (!parsed.ok()) return UsageError("_node-exec", parsed.error().message, kHelp);
+  if (!*parsed) return PrintHelp(kHelp);
+  const NodeExecArguments& arguments = **parsed;
+  Status mounts = !arguments.private_mounts.empty() ? PrivateMounts(arguments.private_mounts)
+                  : !arguments.mount_ns.empty()     ? JoinMountNamespace(arguments.mount_ns)
+                                                    : OkStatus();
   if (!mounts.ok()) {
     std::fprintf(stderr, "faultline _node-exec: %s\n", mounts.error().ToString().c_str());
     return 3;
   }
-  if (Status entered = cluster::EnterNode(netns, cgroup); !entered.ok()) {
+  if (Status entered = cluster::EnterNode(arguments.netns, arguments.cgroup); !entered.ok()) {
     std::fprintf(stderr, "faultline _node-exec: %s\n", entered.error().ToString().c_str());
     return 3;
   }
-  for (const auto& assignment : env) {
+  for (const auto& assignment : arguments.env) {
     const auto eq = assignment.find('=');
     setenv(assignment.substr(0, eq).c_str(), assignment.substr(eq + 1).c_str(), 1);
   }
   std::vector<char*> argv;
-  for (std::size_t a = i + 1; a < args.size(); ++a)
-    argv.push_back(const_cast<char*>(args[a].c_str()));
+  for (const auto& arg : arguments.program) argv.push_back(const_cast<char*>(arg.c_str()));
   argv.push_back(nullptr);
   execvp(argv[0], argv.data());
   std::fprintf(stderr, "faultline _node-exec: cannot execute %s: %s\n", argv[0],

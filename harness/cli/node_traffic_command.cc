@@ -7,9 +7,6 @@
 
 #include <csignal>
 #include <cstdio>
-#include <cstdlib>
-#include <map>
-#include <sstream>
 
 #include "harness/cli/commands.h"
 #include "harness/cluster/node_cgroup.h"
@@ -29,24 +26,11 @@ constexpr const char* kProbeHelp =
 Internal: timed TCP round trips from a cluster node; one line per round trip on stdout.
 )";
 
-// --name value pairs; false (with a usage error printed) on anything else.
-bool ParseOptions(const Args& args, const std::string& verb, const char* help,
-                  std::map<std::string, std::string>& out) {
-  for (std::size_t i = 0; i < args.size(); i += 2) {
-    if (args[i].rfind("--", 0) != 0 || i + 1 == args.size()) {
-      UsageError(verb, "expected --NAME VALUE pairs, got '" + args[i] + "'", help);
-      return false;
-    }
-    out[args[i].substr(2)] = args[i + 1];
-  }
-  return true;
-}
-
 // Dies with the controller's thread that started it: a bounded helper must not outlive it.
-int Enter(const std::string& verb, std::map<std::string, std::string>& options) {
+int Enter(const std::string& verb, const std::string& netns, const std::string& cgroup) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() == 1) return 3;
-  Status entered = cluster::EnterNode(options["netns"], options["cgroup"]);
+  Status entered = cluster::EnterNode(netns, cgroup);
   if (!entered.ok()) {
     std::fprintf(stderr, "faultline %s: %s\n", verb.c_str(), entered.error().ToString().c_str());
     return 3;
@@ -57,18 +41,17 @@ int Enter(const std::string& verb, std::map<std::string, std::string>& options) 
 }  // namespace
 
 int TcpEchoCommand(const Args& args) {
-  if (WantsHelp(args, kEchoHelp)) return 0;
-  std::map<std::string, std::string> options;
-  if (!ParseOptions(args, "_tcp-echo", kEchoHelp, options)) return 2;
-  if (int failed = Enter("_tcp-echo", options)) return failed;
+  auto parsed = ParseTcpEchoArguments(args);
+  if (!parsed.ok()) return UsageError("_tcp-echo", parsed.error().message, kEchoHelp);
+  if (!*parsed) return PrintHelp(kEchoHelp);
+  const TcpEchoArguments& arguments = **parsed;
+  if (int failed = Enter("_tcp-echo", arguments.netns, arguments.cgroup)) return failed;
   workloads::EchoOptions echo;
-  echo.address = options["address"];
-  echo.port = static_cast<std::uint16_t>(std::atoi(options["port"].c_str()));
-  echo.stop_file = options["stop-file"];
-  if (options.count("max-seconds")) {
-    echo.max_time = std::chrono::seconds(std::atol(options["max-seconds"].c_str()));
-  }
-  const std::string ready = options["ready-file"];
+  echo.address = arguments.address;
+  echo.port = arguments.port;
+  echo.stop_file = arguments.stop_file;
+  if (arguments.max_seconds) echo.max_time = std::chrono::seconds(*arguments.max_seconds);
+  const std::string& ready = arguments.ready_file;
   echo.on_listening = [&ready](std::uint16_t) {
     if (!ready.empty()) close(open(ready.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
   };
@@ -81,23 +64,20 @@ int TcpEchoCommand(const Args& args) {
 }
 
 int TcpProbeCommand(const Args& args) {
-  if (WantsHelp(args, kProbeHelp)) return 0;
-  std::map<std::string, std::string> options;
-  if (!ParseOptions(args, "_tcp-probe", kProbeHelp, options)) return 2;
-  if (int failed = Enter("_tcp-probe", options)) return failed;
+  auto parsed = ParseTcpProbeArguments(args);
+  if (!parsed.ok()) return UsageError("_tcp-probe", parsed.error().message, kProbeHelp);
+  if (!*parsed) return PrintHelp(kProbeHelp);
+  const TcpProbeArguments& arguments = **parsed;
+  if (int failed = Enter("_tcp-probe", arguments.netns, arguments.cgroup)) return failed;
   workloads::ProbeOptions probe;
-  std::istringstream peers(options["peers"]);
-  for (std::string peer; std::getline(peers, peer, ',');) probe.peers.push_back(peer);
-  probe.port = static_cast<std::uint16_t>(std::atoi(options["port"].c_str()));
-  probe.rate_per_second = std::atof(options["rate"].c_str());
-  probe.count = static_cast<std::uint32_t>(std::atol(options["count"].c_str()));
-  probe.max_time = std::chrono::seconds(std::atol(options["max-seconds"].c_str()));
-  if (options.count("size"))
-    probe.size = static_cast<std::uint32_t>(std::atol(options["size"].c_str()));
-  if (options.count("timeout-ms")) {
-    probe.timeout = std::chrono::milliseconds(std::atol(options["timeout-ms"].c_str()));
-  }
-  probe.stop_file = options["stop-file"];
+  probe.peers = arguments.peers;
+  probe.port = arguments.port;
+  probe.rate_per_second = arguments.rate;
+  probe.count = arguments.count;
+  probe.max_time = std::chrono::seconds(arguments.max_seconds);
+  if (arguments.size) probe.size = *arguments.size;
+  if (arguments.timeout_ms) probe.timeout = std::chrono::milliseconds(*arguments.timeout_ms);
+  probe.stop_file = arguments.stop_file;
   Status probed = workloads::ProbePeers(probe, [](const workloads::RoundTrip& trip) {
     // Line by line: a node fault may kill the probe, and what it measured until then counts.
     std::printf("%s\n", workloads::FormatRoundTrip(trip).c_str());

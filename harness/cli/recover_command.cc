@@ -16,8 +16,9 @@ Exit 0 when everything was removed, 1 when something could not be.
 }  // namespace
 
 int RecoverCommand(const Args& args) {
-  if (WantsHelp(args, kHelp)) return 0;
-  if (!args.empty()) return UsageError("recover", "unexpected argument '" + args[0] + "'", kHelp);
+  auto parsed = ParseRecoverArguments(args);
+  if (!parsed.ok()) return UsageError("recover", parsed.error().message, kHelp);
+  if (!*parsed) return PrintHelp(kHelp);
   runner::RecoverReport report = runner::Recover(SelfExe());
   for (const auto& line : report.undone) std::printf("removed %s\n", line.c_str());
   for (const auto& line : report.failures) std::fprintf(stderr, "FAILED %s\n", line.c_str());

@@ -46,38 +46,18 @@ Result<Loaded> Load(const std::string& path) {
 }  // namespace
 
 int ReportCommand(const Args& args) {
-  if (WantsHelp(args, kHelp)) return 0;
-  std::vector<std::string> inputs;
-  std::string html, junit, gbench, csv;
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string* out = args[i] == "--html"     ? &html
-                       : args[i] == "--junit"  ? &junit
-                       : args[i] == "--gbench" ? &gbench
-                       : args[i] == "--csv"    ? &csv
-                                               : nullptr;
-    if (out) {
-      if (++i == args.size()) return UsageError("report", args[i - 1] + " needs a file", kHelp);
-      *out = args[i];
-    } else if (!args[i].empty() && args[i][0] == '-') {
-      return UsageError("report", "unknown option '" + args[i] + "'", kHelp);
-    } else {
-      inputs.push_back(args[i]);
-    }
-  }
-  if (inputs.empty() || inputs.size() > 2) {
-    return UsageError("report", "give RESULT.json and at most one BASE.json", kHelp);
-  }
-  if (html.empty() && junit.empty() && gbench.empty() && csv.empty()) {
-    return UsageError("report", "no output: give --html, --junit, --gbench or --csv", kHelp);
-  }
-  auto loaded = Load(inputs[0]);
+  auto parsed = ParseReportArguments(args);
+  if (!parsed.ok()) return UsageError("report", parsed.error().message, kHelp);
+  if (!*parsed) return PrintHelp(kHelp);
+  const ReportArguments& arguments = **parsed;
+  auto loaded = Load(arguments.result);
   if (!loaded.ok()) {
     std::fprintf(stderr, "faultline report: %s\n", loaded.error().ToString().c_str());
     return 2;
   }
   std::optional<Loaded> base;
-  if (inputs.size() == 2) {
-    auto read = Load(inputs[1]);
+  if (arguments.base) {
+    auto read = Load(*arguments.base);
     if (!read.ok()) {
       std::fprintf(stderr, "faultline report: %s\n", read.error().ToString().c_str());
       return 2;
@@ -87,21 +67,26 @@ int ReportCommand(const Args& args) {
   const reports::Result& result = loaded->result;
   // Render everything first: outputs are written only when all of them could be made.
   std::vector<std::pair<std::string, std::string>> outputs;
-  if (!html.empty()) {
-    reports::HtmlReportInput input{&result, inputs[0]};
+  if (!arguments.html.empty()) {
+    reports::HtmlReportInput input{&result, arguments.result};
     if (base) {
       input.base = &base->result;
-      input.base_source = inputs[1];
+      input.base_source = *arguments.base;
     }
     input.faults = loaded->faults.windows;
     for (const auto& why : loaded->faults.skipped) input.notes.push_back("fault not shown: " + why);
-    outputs.emplace_back(html, reports::RenderHtmlReport(input));
+    outputs.emplace_back(arguments.html, reports::RenderHtmlReport(input));
   }
-  if (!junit.empty()) {
-    outputs.emplace_back(junit, reports::RenderJunit(result, base ? &base->result : nullptr));
+  if (!arguments.junit.empty()) {
+    outputs.emplace_back(arguments.junit,
+                         reports::RenderJunit(result, base ? &base->result : nullptr));
   }
-  if (!gbench.empty()) outputs.emplace_back(gbench, reports::ToGbenchJson(result).dump(2) + "\n");
-  if (!csv.empty()) outputs.emplace_back(csv, reports::RenderSamplesCsv(result));
+  if (!arguments.gbench.empty()) {
+    outputs.emplace_back(arguments.gbench, reports::ToGbenchJson(result).dump(2) + "\n");
+  }
+  if (!arguments.csv.empty()) {
+    outputs.emplace_back(arguments.csv, reports::RenderSamplesCsv(result));
+  }
   for (const auto& [path, contents] : outputs) {
     if (Status written = WriteFileAtomic(path, contents); !written.ok()) {
       std::fprintf(stderr, "faultline report: %s\n", written.error().ToString().c_str());

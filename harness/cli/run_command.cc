@@ -71,50 +71,19 @@ void StartSignalThread() {
 }  // namespace
 
 int RunCommand(const Args& args) {
-  if (WantsHelp(args, kHelp)) return 0;
-  std::string scenario_path;
+  auto parsed = ParseRunArguments(args);
+  if (!parsed.ok()) return UsageError("run", parsed.error().message, kHelp);
+  if (!*parsed) return PrintHelp(kHelp);
+  const RunArguments& arguments = **parsed;
   RunRequest request;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--metrics-listen" || args[i] == "--pushgateway") {
-      if (i + 1 == args.size()) return UsageError("run", args[i] + " needs an address", kHelp);
-      const std::string& value = args[++i];
-      Status parsed = OkStatus();
-      if (args[i - 1] == "--metrics-listen") {
-        auto endpoint = reports::prometheus::ParseListenAddress(value);
-        if (endpoint.ok())
-          request.metrics_listen = *endpoint;
-        else
-          parsed = endpoint.error();
-      } else {
-        auto target = reports::prometheus::ParsePushUrl(value);
-        if (target.ok())
-          request.pushgateway = *target;
-        else
-          parsed = target.error();
-      }
-      if (!parsed.ok())
-        return UsageError("run", args[i - 1] + ": " + parsed.error().message, kHelp);
-    } else if (args[i] == "--out") {
-      if (++i == args.size()) return UsageError("run", "--out needs a directory", kHelp);
-      request.out_dir = args[i];
-    } else if (args[i] == "--cluster") {
-      if (++i == args.size()) return UsageError("run", "--cluster needs a name", kHelp);
-      request.cluster_name = args[i];
-    } else if (args[i] == "--json") {
-      request.json = true;
-    } else if (args[i] == "--no-probes") {
-      request.probes = false;
-    } else if (!args[i].empty() && args[i][0] == '-') {
-      return UsageError("run", "unknown option '" + args[i] + "'", kHelp);
-    } else if (scenario_path.empty()) {
-      scenario_path = args[i];
-    } else {
-      return UsageError("run", "more than one SCENARIO given", kHelp);
-    }
-  }
-  if (scenario_path.empty()) return UsageError("run", "no SCENARIO given", kHelp);
+  request.out_dir = arguments.out_dir;
+  request.json = arguments.json;
+  request.probes = arguments.probes;
+  request.cluster_name = arguments.cluster;
+  request.metrics_listen = arguments.metrics_listen;
+  request.pushgateway = arguments.pushgateway;
 
-  auto scenario = scenario::LoadScenarioFile(scenario_path);
+  auto scenario = scenario::LoadScenarioFile(arguments.scenario);
   if (!scenario.ok()) {
     std::fprintf(stderr, "%s\n", scenario.error().message.c_str());
     return 2;

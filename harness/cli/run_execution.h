@@ -15,8 +15,8 @@ namespace faultline::cli {
 
 struct RunRequest {
   std::string command = "run";  // for messages
-  std::string out_dir = "faultline-out";
-  bool json = false;  // the result document on stdout instead of the summary
+  std::string out_dir;          // where result.json goes
+  bool json = false;            // the result document on stdout instead of the summary
   bool probes = true;
   std::string cluster_name;
   std::optional<reports::prometheus::Endpoint> metrics_listen;

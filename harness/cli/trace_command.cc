@@ -14,7 +14,6 @@
 #include "harness/cli/commands.h"
 #include "harness/core/clock.h"
 #include "harness/drivers/catalog.h"
-#include "harness/scenario/units.h"
 #include "probes/probe_set.h"
 #include "probes/start_phases.h"
 #include "reports/phases.h"
@@ -70,23 +69,11 @@ class LiveView {
 }  // namespace
 
 int TraceCommand(const Args& args) {
-  if (WantsHelp(args, kHelp)) return 0;
-  Nanos duration = std::chrono::seconds(60);
-  std::vector<std::string> runtimes;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--duration" && i + 1 < args.size()) {
-      auto parsed = scenario::ParseDuration(args[++i]);
-      if (!parsed.ok()) return UsageError("trace", parsed.error().message, kHelp);
-      duration = *parsed;
-    } else if (args[i] == "--runtime" && i + 1 < args.size()) {
-      if (args[i + 1].empty() || args[i + 1].size() > 15)
-        return UsageError("trace", "--runtime needs a command name of 1 to 15 characters", kHelp);
-      runtimes.push_back(args[++i]);
-    } else {
-      return UsageError("trace", "unexpected argument '" + args[i] + "'", kHelp);
-    }
-  }
-  if (runtimes.size() > 4) return UsageError("trace", "at most 4 --runtime names", kHelp);
+  auto parsed = ParseTraceArguments(args);
+  if (!parsed.ok()) return UsageError("trace", parsed.error().message, kHelp);
+  if (!*parsed) return PrintHelp(kHelp);
+  const Nanos duration = (*parsed)->duration;
+  std::vector<std::string> runtimes = (*parsed)->runtimes;
 
   // Ctrl-C and SIGTERM end the trace; waited for synchronously below.
   sigset_t stop_signals;

@@ -16,19 +16,20 @@ Runs PROGRAM in a private mount namespace whose cgroup view is pure v1 (the cgro
 }  // namespace
 
 int V1ExecCommand(const Args& args) {
-  if (WantsHelp(args, kHelp)) return 0;
-  if (args.size() < 2 || args[0] != "--")
-    return UsageError("v1-exec", "expected -- PROGRAM", kHelp);
+  auto parsed = ParseV1ExecArguments(args);
+  if (!parsed.ok()) return UsageError("v1-exec", parsed.error().message, kHelp);
+  if (!*parsed) return PrintHelp(kHelp);
+  const std::vector<std::string>& program = (*parsed)->program;
   Status entered = EnterPrivateV1CgroupView();
   if (!entered.ok()) {
     std::fprintf(stderr, "faultline v1-exec: %s\n", entered.error().ToString().c_str());
     return 3;
   }
   std::vector<char*> argv;
-  for (size_t i = 1; i < args.size(); ++i) argv.push_back(const_cast<char*>(args[i].c_str()));
+  for (const auto& arg : program) argv.push_back(const_cast<char*>(arg.c_str()));
   argv.push_back(nullptr);
   execvp(argv[0], argv.data());
-  std::perror(("faultline v1-exec: " + args[1]).c_str());
+  std::perror(("faultline v1-exec: " + program[0]).c_str());
   return 3;
 }
 

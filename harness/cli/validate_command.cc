@@ -14,15 +14,17 @@ Exit 0 when valid, 2 otherwise.
 }  // namespace
 
 int ValidateCommand(const Args& args) {
-  if (WantsHelp(args, kHelp)) return 0;
-  if (args.size() != 1) return UsageError("validate", "expected exactly one SCENARIO", kHelp);
-  auto scenario = scenario::LoadScenarioFile(args[0]);
+  auto parsed = ParseValidateArguments(args);
+  if (!parsed.ok()) return UsageError("validate", parsed.error().message, kHelp);
+  if (!*parsed) return PrintHelp(kHelp);
+  const std::string& path = (*parsed)->scenario;
+  auto scenario = scenario::LoadScenarioFile(path);
   if (!scenario.ok()) {
     std::fprintf(stderr, "%s\n", scenario.error().message.c_str());
     return 2;
   }
   std::printf("%s: valid (scenario '%s', %zu target(s), %zu step(s), %u repetition(s))\n",
-              args[0].c_str(), scenario->name.c_str(), scenario->targets.size(),
+              path.c_str(), scenario->name.c_str(), scenario->targets.size(),
               scenario->steps.size(), scenario->repetitions);
   return 0;
 }

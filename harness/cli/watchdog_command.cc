@@ -10,9 +10,10 @@ gone, reverts each fault still in RUN_DIR's journal when its TTL passes, then ex
 )";
 
 int WatchdogCommand(const Args& args) {
-  if (WantsHelp(args, kHelp)) return 0;
-  if (args.size() != 1) return UsageError("_watchdog", "expected RUN_DIR", kHelp);
-  return chaos::RunWatchdog(args[0]);
+  auto parsed = ParseWatchdogArguments(args);
+  if (!parsed.ok()) return UsageError("_watchdog", parsed.error().message, kHelp);
+  if (!*parsed) return PrintHelp(kHelp);
+  return chaos::RunWatchdog((*parsed)->run_dir);
 }
 
 }  // namespace faultline::cli
