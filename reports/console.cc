@@ -61,9 +61,13 @@ std::string RenderSummary(const Result& result, bool color) {
 
   if (!result.faults.empty()) {
     out += "\n" + paint(kBold, "faults") + "\n";
-    Table faults({"kind", "scope", "on", "lasted", "p99 before", "p99 during", "errors during",
-                  "recovery", "status"},
-                 {false, false, false, true, true, true, true, true, false});
+    // "p99 control": the same window on the paths the fault did not touch.
+    Table faults({"kind", "scope", "on", "lasted", "p99 before", "p99 during", "p99 control",
+                  "errors during", "recovery", "status"},
+                 {false, false, false, true, true, true, true, true, true, false});
+    auto p99 = [](const std::optional<WindowStats>& window) -> std::string {
+      return window && window->samples > window->failed ? FormatValue(window->p99_s, "s") : "-";
+    };
     for (const FaultRecord& f : result.faults) {
       std::string on;
       for (const auto& name : f.nodes.empty() ? f.containers : f.nodes) {
@@ -86,9 +90,7 @@ std::string RenderSummary(const Result& result, bool color) {
       faults.Add(
           {f.kind, scope, on,
            applied ? FormatValue(static_cast<double>(f.revert_ns - f.inject_ns) / 1e9, "s") : "-",
-           f.baseline ? FormatValue(f.baseline->p99_s, "s") : "-",
-           f.during && f.during->samples > f.during->failed ? FormatValue(f.during->p99_s, "s")
-                                                            : "-",
+           f.baseline ? FormatValue(f.baseline->p99_s, "s") : "-", p99(f.during), p99(f.control),
            errors, recovery, f.ok ? f.ended_by : paint(kRed, "FAILED") + ": " + f.error});
     }
     out += faults.Render("  ");

@@ -129,6 +129,7 @@ TEST(Console, FaultsWithImpactAndRecovery) {
   f.ended_by = "ttl";
   f.baseline = WindowStats{10, 0, 0, 0.01, 0.02};
   f.during = WindowStats{8, 3, 0.375, 0.5, 1.5};
+  f.control = WindowStats{6, 0, 0, 0.02, 0.03};
   f.recovery_bound_s = 0.04;
   f.recovery_time_s = 0.3;
   FaultRecord never = f;
@@ -142,7 +143,8 @@ TEST(Console, FaultsWithImpactAndRecovery) {
   r.faults = {f, never, failed};
   const std::string text = RenderSummary(r, false);
   EXPECT_NE(text.find("faults\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("node.pause     storm/runc rep 1  local   2.00s      20.0ms       1.50s"),
+  EXPECT_NE(text.find("node.pause     storm/runc rep 1  local   2.00s      20.0ms       1.50s "
+                      "       30.0ms"),
             std::string::npos)
       << text;
   EXPECT_NE(text.find("3/8"), std::string::npos) << text;

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <map>
+#include <optional>
 #include <tuple>
 
 #include "harness/measure/summary.h"
@@ -10,48 +11,62 @@
 namespace faultline::reports {
 namespace {
 
+// CPU_MS: absent when the benchmark's samples carry no measured CPU time.
 nlohmann::json Entry(const std::string& name, const std::string& run_name, std::size_t family,
-                     std::size_t repetitions, double ms) {
-  return {{"name", name},
-          {"family_index", family},
-          {"per_family_instance_index", 0},
-          {"run_name", run_name},
-          {"repetitions", repetitions},
-          {"threads", 1},
-          {"iterations", 1},
-          {"real_time", ms},
-          {"cpu_time", ms},
-          {"time_unit", "ms"}};
+                     std::size_t repetitions, double real_ms, std::optional<double> cpu_ms) {
+  nlohmann::json entry = {
+      {"name", name},         {"family_index", family},     {"per_family_instance_index", 0},
+      {"run_name", run_name}, {"repetitions", repetitions}, {"threads", 1},
+      {"iterations", 1},      {"real_time", real_ms}};
+  if (cpu_ms) entry["cpu_time"] = *cpu_ms;
+  entry["time_unit"] = "ms";
+  return entry;
 }
+
+struct Series {
+  std::vector<double> real_ms;
+  std::vector<double> cpu_ms;  // one per sample when every sample had its CPU time measured
+  bool cpu_measured = true;
+};
 
 }  // namespace
 
 nlohmann::json ToGbenchJson(const Result& result) {
   // Keyed by first appearance so benchmarks keep the run's step order.
   std::vector<std::string> order;
-  std::map<std::string, std::vector<double>> values_ms;
+  std::map<std::string, Series> all_series;
   for (const auto& s : result.samples) {
     if (!s.ok) continue;
     const std::string name = s.step + "/" + s.target + "/" + SampleMetric(s);
-    auto [it, inserted] = values_ms.try_emplace(name);
+    auto [it, inserted] = all_series.try_emplace(name);
     if (inserted) order.push_back(name);
-    it->second.push_back(static_cast<double>(LatencyNs(s)) / 1e6);
+    Series& series = it->second;
+    series.real_ms.push_back(static_cast<double>(LatencyNs(s)) / 1e6);
+    series.cpu_measured = series.cpu_measured && s.cpu_ns >= 0;
+    series.cpu_ms.push_back(static_cast<double>(s.cpu_ns) / 1e6);
   }
   nlohmann::json benchmarks = nlohmann::json::array();
   for (std::size_t family = 0; family < order.size(); ++family) {
     const std::string& name = order[family];
-    const std::vector<double>& values = values_ms[name];
-    for (std::size_t i = 0; i < values.size(); ++i) {
-      nlohmann::json entry = Entry(name, name, family, values.size(), values[i]);
+    const Series& series = all_series[name];
+    const std::size_t n = series.real_ms.size();
+    auto cpu = [&](double value) {
+      return series.cpu_measured ? std::optional<double>(value) : std::nullopt;
+    };
+    for (std::size_t i = 0; i < n; ++i) {
+      nlohmann::json entry = Entry(name, name, family, n, series.real_ms[i], cpu(series.cpu_ms[i]));
       entry["run_type"] = "iteration";
       entry["repetition_index"] = i;
       benchmarks.push_back(std::move(entry));
     }
-    const measure::Summary summary = measure::Summarize(values);
-    for (const auto& [aggregate, value] : {std::pair<const char*, double>{"mean", summary.mean},
-                                           {"median", summary.p50},
-                                           {"stddev", summary.stddev}}) {
-      nlohmann::json entry = Entry(name + "_" + aggregate, name, family, values.size(), value);
+    const measure::Summary real = measure::Summarize(series.real_ms);
+    const measure::Summary cpu_summary = measure::Summarize(series.cpu_ms);
+    for (const auto& [aggregate, real_value, cpu_value] :
+         {std::tuple<const char*, double, double>{"mean", real.mean, cpu_summary.mean},
+          {"median", real.p50, cpu_summary.p50},
+          {"stddev", real.stddev, cpu_summary.stddev}}) {
+      nlohmann::json entry =
+          Entry(name + "_" + aggregate, name, family, n, real_value, cpu(cpu_value));
       entry["run_type"] = "aggregate";
       entry["aggregate_name"] = aggregate;
       entry["aggregate_unit"] = "time";

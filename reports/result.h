@@ -86,6 +86,9 @@ struct Sample {
   // With an open-loop rate: CLOCK_BOOTTIME when the schedule released the operation ("run"
   // samples), 0 otherwise. Issued later than that means it waited behind the platform.
   std::int64_t scheduled_ns = 0;
+  // CPU time the harness's calling thread spent in the operation (driver::OpResult::cpu_ns; a
+  // "run" sums its calls); -1 where no single call was measured (waits, round trips).
+  std::int64_t cpu_ns = -1;
   std::map<std::string, std::int64_t> phases;  // phase name -> ns from start_ns (eBPF)
   // The platform's own stamps of this operation's steps, as its events reported them
   // (containerd's task events, stamped in the shim): name -> ns from start_ns.

@@ -129,6 +129,7 @@ json ToJson(const Sample& s) {
     j["events"] = std::move(events);
   }
   if (s.scheduled_ns > 0) j["scheduled_ns"] = s.scheduled_ns;
+  if (s.cpu_ns >= 0) j["cpu_ns"] = s.cpu_ns;
   if (!s.error.empty()) j["error"] = Utf8(s.error);
   if (!s.peer.empty()) j["peer"] = Utf8(s.peer);
   return j;
@@ -537,6 +538,7 @@ Status Convert(const json& j, const std::string& path, Sample& out) {
   FL_RETURN_IF_ERROR(Required(j, path, "start_ns", out.start_ns));
   FL_RETURN_IF_ERROR(Required(j, path, "duration_ns", out.duration_ns));
   FL_RETURN_IF_ERROR(Optional(j, path, "scheduled_ns", out.scheduled_ns));
+  FL_RETURN_IF_ERROR(Optional(j, path, "cpu_ns", out.cpu_ns));
   FL_RETURN_IF_ERROR(Optional(j, path, "phases", out.phases));
   FL_RETURN_IF_ERROR(Optional(j, path, "events", out.events));
   FL_RETURN_IF_ERROR(Required(j, path, "ok", out.ok));

@@ -44,6 +44,9 @@ struct OpResult {
   std::int64_t start_ns = 0;
   std::int64_t end_ns = 0;
   Status status;
+  // CPU time the calling thread (the harness) spent in the call: spawning and waiting for a
+  // runtime, or a daemon API's request and response. 0 for a call not attempted.
+  std::int64_t cpu_ns = 0;
   std::int64_t duration_ns() const { return end_ns - start_ns; }
 };
 

@@ -212,6 +212,7 @@ StepOutput RunDensityRamp(drivers::Driver& driver, const scenario::DensityWorklo
   RunPaced(static_cast<std::uint32_t>(to_remove.size()), {workload.concurrency, std::nullopt},
            nullptr, [&](std::uint32_t i, std::int64_t) {
              drivers::Container& container = *to_remove[i].container;
+             const std::int64_t cpu_before = ThreadCpuNs();
              drivers::OpResult killed = container.Kill(SIGKILL, context.timeouts.remove);
              Status stopped = killed.status;
              std::int64_t stopped_ns = killed.end_ns;
@@ -220,7 +221,8 @@ StepOutput RunDensityRamp(drivers::Driver& driver, const scenario::DensityWorklo
                stopped_ns = exited.ok() ? *exited : BootNowNs();
                if (!exited.ok()) stopped = exited.error();
              }
-             sink.Add(container.id(), "stop", killed.start_ns, stopped_ns, stopped);
+             sink.Add(container.id(), "stop", killed.start_ns, stopped_ns, stopped, 0,
+                      ThreadCpuNs() - cpu_before);
              sink.Add(container.id(), "delete", container.Delete(context.timeouts.remove));
              sink.ContainersRunning(-1);
              Unplace(context, to_remove[i].node);

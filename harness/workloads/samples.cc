@@ -3,7 +3,8 @@
 namespace faultline::workloads {
 
 void SampleSink::Add(const std::string& container, const std::string& op, std::int64_t start_ns,
-                     std::int64_t end_ns, const Status& status, std::int64_t scheduled_ns) {
+                     std::int64_t end_ns, const Status& status, std::int64_t scheduled_ns,
+                     std::int64_t cpu_ns) {
   reports::Sample sample;
   sample.step = context_.step;
   sample.target = context_.target;
@@ -13,6 +14,7 @@ void SampleSink::Add(const std::string& container, const std::string& op, std::i
   sample.start_ns = start_ns;
   sample.duration_ns = end_ns - start_ns;
   sample.scheduled_ns = scheduled_ns;
+  sample.cpu_ns = cpu_ns;
   sample.ok = status.ok();
   if (!status.ok()) sample.error = status.error().ToString();
   {
@@ -87,14 +89,14 @@ Launched Launch(drivers::Driver& driver, const drivers::ContainerSpec& spec,
   sink.Add(spec.id, names.prepare, created.prepare);
   if (!created.prepare.status.ok()) {
     sink.Add(spec.id, "run", created.prepare.start_ns, created.prepare.end_ns,
-             created.prepare.status, scheduled_ns);
+             created.prepare.status, scheduled_ns, created.prepare.cpu_ns);
     launched.failure = created.prepare.status;
     return launched;
   }
   sink.Add(spec.id, via_run ? "run_detached" : names.create, created.create);
   if (via_run || !created.create.status.ok()) {
     sink.Add(spec.id, "run", created.prepare.start_ns, created.create.end_ns, created.create.status,
-             scheduled_ns);
+             scheduled_ns, created.prepare.cpu_ns + created.create.cpu_ns);
     launched.failure = created.create.status;
     launched.running = created.create.status.ok();
     if (launched.running) sink.ContainersRunning(+1);
@@ -105,7 +107,8 @@ Launched Launch(drivers::Driver& driver, const drivers::ContainerSpec& spec,
   }
   drivers::OpResult start = launched.container->Start(context.timeouts.start);
   sink.Add(spec.id, names.start, start);
-  sink.Add(spec.id, "run", created.prepare.start_ns, start.end_ns, start.status, scheduled_ns);
+  sink.Add(spec.id, "run", created.prepare.start_ns, start.end_ns, start.status, scheduled_ns,
+           created.prepare.cpu_ns + created.create.cpu_ns + start.cpu_ns);
   launched.running = start.status.ok();
   if (launched.running) sink.ContainersRunning(+1);
   launched.failure = start.status;

@@ -16,11 +16,13 @@ class SampleSink {
  public:
   explicit SampleSink(const StepContext& context) : context_(context) {}
 
-  // SCHEDULED_NS: when an open-loop rate released the operation (reports::Sample), 0 if none.
+  // SCHEDULED_NS: when an open-loop rate released the operation (reports::Sample), 0 if none;
+  // CPU_NS: the harness's CPU time in it, -1 if not measured.
   void Add(const std::string& container, const std::string& op, std::int64_t start_ns,
-           std::int64_t end_ns, const Status& status, std::int64_t scheduled_ns = 0);
+           std::int64_t end_ns, const Status& status, std::int64_t scheduled_ns = 0,
+           std::int64_t cpu_ns = -1);
   void Add(const std::string& container, const std::string& op, const drivers::OpResult& result) {
-    Add(container, op, result.start_ns, result.end_ns, result.status);
+    Add(container, op, result.start_ns, result.end_ns, result.status, 0, result.cpu_ns);
   }
   void Add(reports::Sample sample);
   // Samples of CONTAINER name NODE from now on (default: the cluster's first node).

@@ -21,6 +21,7 @@ StepOutput RunStartStorm(drivers::Driver& driver, const scenario::StartWorkload&
       if (context.on_progress) context.on_progress();
       return;
     }
+    const std::int64_t cpu_before = ThreadCpuNs();
     Launched launched = Launch(driver, spec, context, sink,
                                workload.via == scenario::StartWorkload::Via::kRun, scheduled_ns);
     if (launched.container) {
@@ -41,7 +42,8 @@ StepOutput RunStartStorm(drivers::Driver& driver, const scenario::StartWorkload&
       if (ended.ok() || !removed.status.ok()) sink.Add(spec.id, "delete", removed);
       if (ended.ok()) ended = removed.status;
       // The whole life: bundle preparation to the container being gone.
-      sink.Add(spec.id, "lifecycle", launched.begin_ns, removed.end_ns, ended);
+      sink.Add(spec.id, "lifecycle", launched.begin_ns, removed.end_ns, ended, 0,
+               ThreadCpuNs() - cpu_before);
     }
     Unplace(context, *placed);
     if (context.on_progress) context.on_progress();

@@ -93,6 +93,7 @@ class Churn {
  private:
   // churn_stop: SIGKILL issued -> the init reaped -> the container deleted.
   void Stop(drivers::Container& container) {
+    const std::int64_t cpu_before = ThreadCpuNs();
     drivers::OpResult killed = container.Kill(SIGKILL, context_.timeouts.remove);
     Status status = killed.status;
     if (status.ok()) {
@@ -101,7 +102,8 @@ class Churn {
     }
     drivers::OpResult removed = container.Delete(context_.timeouts.remove);
     if (status.ok()) status = removed.status;
-    sink_.Add(container.id(), "churn_stop", killed.start_ns, removed.end_ns, status);
+    sink_.Add(container.id(), "churn_stop", killed.start_ns, removed.end_ns, status, 0,
+              ThreadCpuNs() - cpu_before);
     sink_.ContainersRunning(-1);
   }
 

@@ -65,6 +65,26 @@ TEST(StartStormOnFakeDriver, EveryContainerRunsToItsEndAndIsDeleted) {
   }
 }
 
+// Each sample of the controller's own calls carries the CPU time its thread spent in them:
+// a start sums its calls, a wait on the container carries none.
+TEST(StartStormOnFakeDriver, SamplesCarryTheHarnessCpuOfTheirCalls) {
+  FakeDriver driver;
+  scenario::StartWorkload storm;
+  storm.count = 5;
+  StepOutput out = RunStartStorm(driver, storm, Context("storm"));
+  std::map<std::string, std::map<std::string, std::int64_t>> cpu;  // container -> op -> ns
+  for (const auto& s : out.samples) cpu[s.container][s.op] = s.cpu_ns;
+  ASSERT_EQ(cpu.size(), 5u);
+  for (auto& [container, ops] : cpu) {
+    for (const char* op : {"prepare", "create", "start", "delete"}) {
+      EXPECT_GE(ops.at(op), 0) << container << " " << op;
+    }
+    EXPECT_EQ(ops.at("run"), ops.at("prepare") + ops.at("create") + ops.at("start")) << container;
+    EXPECT_GE(ops.at("lifecycle"), ops.at("run") + ops.at("delete")) << container;
+    EXPECT_EQ(ops.at("exit"), -1) << container;
+  }
+}
+
 TEST(StartStormOnFakeDriver, ViaRunIsOneCallPerContainer) {
   FakeDriver driver;
   scenario::StartWorkload storm;

@@ -18,9 +18,11 @@ namespace faultline::drivers {
 // A driver call timed as an operation span.
 inline OpResult TimedCall(const std::function<Status()>& call) {
   OpResult op;
+  const std::int64_t cpu_before = ThreadCpuNs();
   op.start_ns = BootNowNs();
   op.status = call();
   op.end_ns = BootNowNs();
+  op.cpu_ns = ThreadCpuNs() - cpu_before;
   return op;
 }
 

@@ -105,6 +105,7 @@ OpResult FakeDriver::Operate(const std::string& op, const std::string& id,
     state_->max_in_flight = std::max(state_->max_in_flight, ++state_->in_flight);
     running = state_->RunningLocked();
   }
+  const std::int64_t cpu_before = ThreadCpuNs();
   result.start_ns = BootNowNs();
   const Nanos duration = behaviour_.duration ? behaviour_.duration(op, running) : Nanos{0};
   std::this_thread::sleep_for(duration);
@@ -115,6 +116,7 @@ OpResult FakeDriver::Operate(const std::string& op, const std::string& id,
   // The span says exactly the configured time, however late the sleep returned: tests of
   // what workloads do with latencies must not depend on the host's scheduling.
   result.end_ns = duration.count() ? result.start_ns + duration.count() : BootNowNs();
+  result.cpu_ns = ThreadCpuNs() - cpu_before;
   return result;
 }
 

@@ -61,6 +61,7 @@ class OciContainer : public Container {
                                                    {"id", id_},
                                                    {"rootfs", rootfs()},
                                                    {"dir", dir_}});
+    const std::int64_t cpu_before = ThreadCpuNs();
     op.start_ns = BootNowNs();
     if (seq.ok()) {
       journal_seq_ = *seq;
@@ -69,6 +70,7 @@ class OciContainer : public Container {
       op.status = std::move(seq).error();
     }
     op.end_ns = BootNowNs();
+    op.cpu_ns = ThreadCpuNs() - cpu_before;
     return op;
   }
 
@@ -76,8 +78,12 @@ class OciContainer : public Container {
     std::vector<std::string> argv = driver_->RuntimeArgv();
     argv.insert(argv.end(), args.begin(), args.end());
     const std::string what = driver_->runtime().name + " " + args.front();
-    return FromOutcome(
-        what, RunProcess({argv, timeout, to_file ? output_log() : "", driver_->config().env}));
+    const std::int64_t cpu_before = ThreadCpuNs();
+    auto outcome = RunProcess({argv, timeout, to_file ? output_log() : "", driver_->config().env});
+    const std::int64_t cpu_ns = ThreadCpuNs() - cpu_before;
+    OpResult op = FromOutcome(what, outcome);
+    op.cpu_ns = cpu_ns;
+    return op;
   }
 
   OpResult Start(Nanos timeout) override { return Runtime({"start", id_}, timeout, false); }
