@@ -143,8 +143,8 @@ TEST(Console, FaultsWithImpactAndRecovery) {
   r.faults = {f, never, failed};
   const std::string text = RenderSummary(r, false);
   EXPECT_NE(text.find("faults\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("node.pause     storm/runc rep 1  local   2.00s      20.0ms       1.50s "
-                      "       30.0ms"),
+  EXPECT_NE(text.find("node.pause     storm/runc rep 1  local   2.00s      20.0ms       1.50s      "
+                      " 30.0ms"),
             std::string::npos)
       << text;
   EXPECT_NE(text.find("3/8"), std::string::npos) << text;

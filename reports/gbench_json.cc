@@ -2,7 +2,6 @@
 
 #include <cmath>
 #include <map>
-#include <optional>
 #include <tuple>
 
 #include "harness/measure/summary.h"
@@ -11,22 +10,17 @@
 namespace faultline::reports {
 namespace {
 
-// CPU_MS: absent when the benchmark's samples carry no measured CPU time.
 nlohmann::json Entry(const std::string& name, const std::string& run_name, std::size_t family,
-                     std::size_t repetitions, double real_ms, std::optional<double> cpu_ms) {
-  nlohmann::json entry = {
-      {"name", name},         {"family_index", family},     {"per_family_instance_index", 0},
-      {"run_name", run_name}, {"repetitions", repetitions}, {"threads", 1},
-      {"iterations", 1},      {"real_time", real_ms}};
-  if (cpu_ms) entry["cpu_time"] = *cpu_ms;
-  entry["time_unit"] = "ms";
-  return entry;
+                     std::size_t repetitions, double real_ms, double cpu_ms) {
+  return {{"name", name},         {"family_index", family},     {"per_family_instance_index", 0},
+          {"run_name", run_name}, {"repetitions", repetitions}, {"threads", 1},
+          {"iterations", 1},      {"real_time", real_ms},       {"cpu_time", cpu_ms},
+          {"time_unit", "ms"}};
 }
 
 struct Series {
   std::vector<double> real_ms;
-  std::vector<double> cpu_ms;  // one per sample when every sample had its CPU time measured
-  bool cpu_measured = true;
+  std::vector<double> cpu_ms;
 };
 
 }  // namespace
@@ -36,13 +30,13 @@ nlohmann::json ToGbenchJson(const Result& result) {
   std::vector<std::string> order;
   std::map<std::string, Series> all_series;
   for (const auto& s : result.samples) {
-    if (!s.ok) continue;
+    // The format has no benchmark without a CPU time: samples that have none are left out.
+    if (!s.ok || s.cpu_ns < 0) continue;
     const std::string name = s.step + "/" + s.target + "/" + SampleMetric(s);
     auto [it, inserted] = all_series.try_emplace(name);
     if (inserted) order.push_back(name);
     Series& series = it->second;
     series.real_ms.push_back(static_cast<double>(LatencyNs(s)) / 1e6);
-    series.cpu_measured = series.cpu_measured && s.cpu_ns >= 0;
     series.cpu_ms.push_back(static_cast<double>(s.cpu_ns) / 1e6);
   }
   nlohmann::json benchmarks = nlohmann::json::array();
@@ -50,11 +44,8 @@ nlohmann::json ToGbenchJson(const Result& result) {
     const std::string& name = order[family];
     const Series& series = all_series[name];
     const std::size_t n = series.real_ms.size();
-    auto cpu = [&](double value) {
-      return series.cpu_measured ? std::optional<double>(value) : std::nullopt;
-    };
     for (std::size_t i = 0; i < n; ++i) {
-      nlohmann::json entry = Entry(name, name, family, n, series.real_ms[i], cpu(series.cpu_ms[i]));
+      nlohmann::json entry = Entry(name, name, family, n, series.real_ms[i], series.cpu_ms[i]);
       entry["run_type"] = "iteration";
       entry["repetition_index"] = i;
       benchmarks.push_back(std::move(entry));
@@ -65,8 +56,7 @@ nlohmann::json ToGbenchJson(const Result& result) {
          {std::tuple<const char*, double, double>{"mean", real.mean, cpu_summary.mean},
           {"median", real.p50, cpu_summary.p50},
           {"stddev", real.stddev, cpu_summary.stddev}}) {
-      nlohmann::json entry =
-          Entry(name + "_" + aggregate, name, family, n, real_value, cpu(cpu_value));
+      nlohmann::json entry = Entry(name + "_" + aggregate, name, family, n, real_value, cpu_value);
       entry["run_type"] = "aggregate";
       entry["aggregate_name"] = aggregate;
       entry["aggregate_unit"] = "time";

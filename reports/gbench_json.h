@@ -3,8 +3,8 @@
 // successful sample as one repetition ("iteration" run) and mean/median/stddev as aggregates.
 // Times in milliseconds. real_time is the sample's latency; cpu_time, as Google Benchmark
 // defines it, the CPU time of the thread that ran the operation: the harness's own cost of the
-// call, not the platform's. Benchmarks whose samples have no measured CPU time (composites such
-// as "lifecycle", round trips) carry no cpu_time, and the format's compare tool leaves them out.
+// call, not the platform's. Samples without a measured CPU time (exit, tcp_rr, results written
+// before samples carried one) are left out: the format's tools need cpu_time in every benchmark.
 #pragma once
 
 #include <nlohmann/json.hpp>

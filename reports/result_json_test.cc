@@ -53,6 +53,7 @@ reports::Result FullResult() {
   s.start_ns = 9'000'000'000'123;
   s.duration_ns = 27'400'000;
   s.scheduled_ns = 8'999'000'000'000;
+  s.cpu_ns = 1'200'000;
   s.phases = {{"exec", 1'000}, {"init", 500}};
   s.events = {{"task_create", 700}};
   s.ok = false;
@@ -63,6 +64,7 @@ reports::Result FullResult() {
   s2.phases.clear();
   s2.events.clear();
   s2.scheduled_ns = 0;
+  s2.cpu_ns = -1;
   r.samples = {s, s2};
 
   DensityPoint p;
@@ -224,6 +226,8 @@ TEST(ResultJson, OptionalFieldsOmitted) {
   EXPECT_EQ(j["samples"][0]["duration_ns"], 27'400'000);
   EXPECT_EQ(j["samples"][0]["scheduled_ns"], 8'999'000'000'000);
   EXPECT_FALSE(j["samples"][1].contains("scheduled_ns"));  // closed loop
+  EXPECT_EQ(j["samples"][0]["cpu_ns"], 1'200'000);
+  EXPECT_FALSE(j["samples"][1].contains("cpu_ns"));  // not measured
   // Where each sample's timing came from: phases without a user exec do not make it kernel-timed.
   EXPECT_EQ(j["samples"][0]["timing"], "wall");
   reports::Result joined = FullResult();
@@ -299,7 +303,7 @@ TEST(ResultJson, NestedErrorsNameThePath) {
 TEST(ResultJson, IgnoresUnknownFields) {
   nlohmann::json j = ToJson(FullResult());
   j["future_section"] = {{"x", 1}};
-  j["samples"][0]["cpu_ns"] = 123;
+  j["samples"][0]["future_field"] = 123;
   j["context"]["new_thing"] = "y";
   auto back = FromJson(j);
   ASSERT_TRUE(back.ok()) << back.error().ToString();
