@@ -176,16 +176,27 @@ Parsed<RunArguments> ParseRunArguments(const Args& args) {
   return Arguments(std::move(parsed));
 }
 
-Parsed<ValidateArguments> ParseValidateArguments(const Args& args) {
-  if (AsksForHelp(args)) return Help<ValidateArguments>();
-  std::vector<std::string> scenarios;
+namespace {
+
+// A verb whose one argument is the positional NAME (validate, _watchdog): it, or none for help.
+Parsed<std::string> ParseOnePositional(const Args& args, const std::string& name) {
+  if (AsksForHelp(args)) return Help<std::string>();
+  std::vector<std::string> values;
   CLI::App app;
   Prepare(app);
-  app.add_option("SCENARIO", scenarios);
+  app.add_option(name, values);
   FL_RETURN_IF_ERROR(ParseInto(app, args));
   FL_RETURN_IF_ERROR(NothingLeft(app));
-  if (scenarios.size() != 1) return InvalidArgument("expected exactly one SCENARIO");
-  return Arguments(ValidateArguments{scenarios[0]});
+  if (values.size() != 1) return InvalidArgument("expected exactly one " + name);
+  return Arguments(std::move(values[0]));
+}
+
+}  // namespace
+
+Parsed<ValidateArguments> ParseValidateArguments(const Args& args) {
+  FL_ASSIGN_OR_RETURN(std::optional<std::string> scenario, ParseOnePositional(args, "SCENARIO"));
+  if (!scenario) return Help<ValidateArguments>();
+  return Arguments(ValidateArguments{std::move(*scenario)});
 }
 
 Parsed<NoArguments> ParseDoctorArguments(const Args& args) {
@@ -464,15 +475,9 @@ Parsed<TcpProbeArguments> ParseTcpProbeArguments(const Args& args) {
 }
 
 Parsed<WatchdogArguments> ParseWatchdogArguments(const Args& args) {
-  if (AsksForHelp(args)) return Help<WatchdogArguments>();
-  std::vector<std::string> run_dirs;
-  CLI::App app;
-  Prepare(app);
-  app.add_option("RUN_DIR", run_dirs);
-  FL_RETURN_IF_ERROR(ParseInto(app, args));
-  FL_RETURN_IF_ERROR(NothingLeft(app));
-  if (run_dirs.size() != 1) return InvalidArgument("expected RUN_DIR");
-  return Arguments(WatchdogArguments{run_dirs[0]});
+  FL_ASSIGN_OR_RETURN(std::optional<std::string> run_dir, ParseOnePositional(args, "RUN_DIR"));
+  if (!run_dir) return Help<WatchdogArguments>();
+  return Arguments(WatchdogArguments{std::move(*run_dir)});
 }
 
 }  // namespace faultline::cli

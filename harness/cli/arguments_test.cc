@@ -514,8 +514,8 @@ TEST(TcpProbeArguments, UsageErrors) {
 
 TEST(WatchdogArguments, Parse) {
   EXPECT_EQ(Good(ParseWatchdogArguments({"/run/faultline/r1"})).run_dir, "/run/faultline/r1");
-  EXPECT_EQ(UsageError(ParseWatchdogArguments({})), "expected RUN_DIR");
-  EXPECT_EQ(UsageError(ParseWatchdogArguments({"a", "b"})), "expected RUN_DIR");
+  EXPECT_EQ(UsageError(ParseWatchdogArguments({})), "expected exactly one RUN_DIR");
+  EXPECT_EQ(UsageError(ParseWatchdogArguments({"a", "b"})), "expected exactly one RUN_DIR");
   EXPECT_EQ(UsageError(ParseWatchdogArguments({"a", "--now"})), "unknown option '--now'");
   EXPECT_TRUE(IsHelp(ParseWatchdogArguments({"--help"})));
 }
