@@ -34,8 +34,10 @@ std::vector<std::string> ListDir(const std::string& path) {
 
 std::vector<std::string> SharedPlatformDirs() {
   std::vector<std::string> found;
-  for (const char* dir : {"/run/containerd", "/run/containerd/s", "/var/lib/containers",
-                          "/var/lib/cni", "/var/run/netns"}) {
+  // Not /run/netns itself: iproute2 makes it (a shared mount) the first time any named network
+  // namespace is added, a virtual node's too, and keeps it; what counts is what is left in it.
+  for (const char* dir :
+       {"/run/containerd", "/run/containerd/s", "/var/lib/containers", "/var/lib/cni"}) {
     if (PathExists(dir)) found.push_back(dir);
   }
   for (const auto& socket : ListDir("/run/containerd/s")) found.push_back("shim socket " + socket);
