@@ -34,7 +34,7 @@ bool AsksForHelp(const Args& args) {
 }
 
 // A verb's parser: a repeated option keeps its last value; what it does not know is left for
-// NothingLeft() to name; help is asked for before it parses (AsksForHelp).
+// ParseInto() to refuse; help is asked for before it parses (AsksForHelp).
 void Prepare(CLI::App& app) {
   app.set_help_flag();
   app.allow_extras();
@@ -50,18 +50,6 @@ CLI::Option* AddList(CLI::App& app, const std::string& name, std::vector<std::st
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 }
 
-// Parses ARGS into APP's options. CLI11's message is the usage error for an option without its
-// value, a value its check refuses or a required option not given. CLI11's exceptions end here.
-Status ParseInto(CLI::App& app, const Args& args) {
-  std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 takes the last first
-  try {
-    app.parse(reversed);
-  } catch (const std::exception& error) {  // CLI::ParseError, or a conversion's own
-    return InvalidArgument(error.what());
-  }
-  return OkStatus();
-}
-
 // The first argument APP found no place for, as a usage error: an unknown option (a `--` too),
 // or an argument the verb has no room for.
 Status NothingLeft(const CLI::App& app) {
@@ -70,6 +58,19 @@ Status NothingLeft(const CLI::App& app) {
   const std::string& first = left.front();
   const bool option = first.size() > 1 && first[0] == '-';
   return InvalidArgument((option ? "unknown option '" : "unexpected argument '") + first + "'");
+}
+
+// Parses ARGS into APP's options. CLI11's message is the usage error for an option without its
+// value, a value its check refuses or a required option not given; then anything left over
+// (NothingLeft). CLI11's exceptions end here.
+Status ParseInto(CLI::App& app, const Args& args) {
+  std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 takes the last first
+  try {
+    app.parse(reversed);
+  } catch (const std::exception& error) {  // CLI::ParseError, or a conversion's own
+    return InvalidArgument(error.what());
+  }
+  return NothingLeft(app);
 }
 
 // A check that converts each value of an option, in order, into INTO with PARSE (text ->
@@ -143,7 +144,6 @@ Parsed<NoArguments> ParseNothing(const Args& args) {
   CLI::App app;
   Prepare(app);
   FL_RETURN_IF_ERROR(ParseInto(app, args));
-  FL_RETURN_IF_ERROR(NothingLeft(app));
   return Arguments(NoArguments{});
 }
 
@@ -168,7 +168,6 @@ Parsed<RunArguments> ParseRunArguments(const Args& args) {
       ->type_name("URL")
       ->check(Into(parsed.pushgateway, reports::prometheus::ParsePushUrl));
   FL_RETURN_IF_ERROR(ParseInto(app, args));
-  FL_RETURN_IF_ERROR(NothingLeft(app));
   if (scenarios.empty()) return InvalidArgument("no SCENARIO given");
   if (scenarios.size() > 1) return InvalidArgument("more than one SCENARIO given");
   parsed.scenario = scenarios[0];
@@ -186,7 +185,6 @@ Parsed<std::string> ParseOnePositional(const Args& args, const std::string& name
   Prepare(app);
   app.add_option(name, values);
   FL_RETURN_IF_ERROR(ParseInto(app, args));
-  FL_RETURN_IF_ERROR(NothingLeft(app));
   if (values.size() != 1) return InvalidArgument("expected exactly one " + name);
   return Arguments(std::move(values[0]));
 }
@@ -249,7 +247,6 @@ Parsed<CompareArguments> ParseCompareArguments(const Args& args) {
   app.add_option("--json", parsed.json)->type_name("FILE")->check(Check(NonEmpty));
   app.add_option("--junit", parsed.junit)->type_name("FILE")->check(Check(NonEmpty));
   FL_RETURN_IF_ERROR(ParseInto(app, args));
-  FL_RETURN_IF_ERROR(NothingLeft(app));
   if (targets) std::tie(parsed.base_target, parsed.new_target) = *targets;
   const std::string given = std::to_string(parsed.files.size());
   if (targets && parsed.files.size() != 1) {
@@ -295,7 +292,6 @@ Parsed<GateArguments> ParseGateArguments(const Args& args) {
   app.add_option("--markdown", parsed.markdown)->type_name("FILE");
   app.add_flag("--no-probes", no_probes);
   FL_RETURN_IF_ERROR(ParseInto(app, args));
-  FL_RETURN_IF_ERROR(NothingLeft(app));
   if (scenarios.empty()) return InvalidArgument("no SCENARIO given");
   if (scenarios.size() > 1) return InvalidArgument("more than one SCENARIO given");
   parsed.scenario = scenarios[0];
@@ -315,7 +311,6 @@ Parsed<ReportArguments> ParseReportArguments(const Args& args) {
   app.add_option("--gbench", parsed.gbench)->type_name("FILE");
   app.add_option("--csv", parsed.csv)->type_name("FILE");
   FL_RETURN_IF_ERROR(ParseInto(app, args));
-  FL_RETURN_IF_ERROR(NothingLeft(app));
   if (inputs.empty() || inputs.size() > 2) {
     return InvalidArgument("give RESULT.json and at most one BASE.json");
   }
@@ -340,7 +335,6 @@ Parsed<TraceArguments> ParseTraceArguments(const Args& args) {
     return name.empty() || name.size() > 15 ? "expected a command name of 1 to 15 characters" : "";
   }));
   FL_RETURN_IF_ERROR(ParseInto(app, args));
-  FL_RETURN_IF_ERROR(NothingLeft(app));
   if (parsed.runtimes.size() > 4) return InvalidArgument("at most 4 --runtime names");
   return Arguments(std::move(parsed));
 }
@@ -384,7 +378,6 @@ Parsed<ClusterArguments> ParseClusterArguments(const Args& args) {
       ->check(Into(parsed.memory_bytes,
                    [](const std::string& text) { return scenario::ParseSize(text); }));
   FL_RETURN_IF_ERROR(ParseInto(app, args));
-  FL_RETURN_IF_ERROR(NothingLeft(app));
   if (words.size() > 1) return InvalidArgument("unexpected argument '" + words[1] + "'");
   if (words.empty()) return InvalidArgument("expected up, status or down");
   if (words[0] == "up") {
@@ -406,9 +399,8 @@ Parsed<V1ExecArguments> ParseV1ExecArguments(const Args& args) {
   auto [options, program] = SplitAtDashes(args);
   CLI::App app;
   Prepare(app);
-  FL_RETURN_IF_ERROR(ParseInto(app, options));
   if (program.empty()) return InvalidArgument("expected -- PROGRAM");
-  FL_RETURN_IF_ERROR(NothingLeft(app));
+  FL_RETURN_IF_ERROR(ParseInto(app, options));
   parsed.program = std::move(program);
   return Arguments(std::move(parsed));
 }
@@ -427,7 +419,6 @@ Parsed<NodeExecArguments> ParseNodeExecArguments(const Args& args) {
   AddList(app, "--private-mount", parsed.private_mounts, "SRC:DST");
   app.add_option("--mount-ns", parsed.mount_ns)->type_name("PATH");
   FL_RETURN_IF_ERROR(ParseInto(app, options));
-  FL_RETURN_IF_ERROR(NothingLeft(app));
   if (parsed.cgroup.empty()) return InvalidArgument("--cgroup is required");  // or given empty
   if (program.empty()) return InvalidArgument("no PROGRAM after --");
   parsed.program = std::move(program);
@@ -447,7 +438,6 @@ Parsed<TcpEchoArguments> ParseTcpEchoArguments(const Args& args) {
   app.add_option("--ready-file", parsed.ready_file)->type_name("R");
   app.add_option("--max-seconds", parsed.max_seconds)->type_name("S");
   FL_RETURN_IF_ERROR(ParseInto(app, args));
-  FL_RETURN_IF_ERROR(NothingLeft(app));
   return Arguments(std::move(parsed));
 }
 
@@ -468,7 +458,6 @@ Parsed<TcpProbeArguments> ParseTcpProbeArguments(const Args& args) {
   app.add_option("--timeout-ms", parsed.timeout_ms)->type_name("T");
   app.add_option("--stop-file", parsed.stop_file)->type_name("F");
   FL_RETURN_IF_ERROR(ParseInto(app, args));
-  FL_RETURN_IF_ERROR(NothingLeft(app));
   std::istringstream list(peers);
   for (std::string peer; std::getline(list, peer, ',');) parsed.peers.push_back(peer);
   return Arguments(std::move(parsed));
