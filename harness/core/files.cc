@@ -211,17 +211,25 @@ std::string FindExecutable(const std::string& name) {
   return "";
 }
 
-std::string FindCompanion(const std::string& name, const char* env_var, const char* build_path) {
+std::string FindCompanionOf(const std::string& exe, const std::string& name, const char* env_var,
+                            const char* build_path) {
   if (const char* env = std::getenv(env_var); env && *env) return env;
-  char self[PATH_MAX];
-  const ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-  if (n > 0) {
-    std::string beside(self, static_cast<size_t>(n));
-    beside = beside.substr(0, beside.rfind('/') + 1) + name;
-    if (access(beside.c_str(), X_OK) == 0) return beside;
+  if (const size_t slash = exe.rfind('/'); slash != std::string::npos) {
+    const std::string dir = exe.substr(0, slash + 1);
+    for (const std::string& candidate :
+         {dir + name, dir + FAULTLINE_COMPANION_DIR_FROM_BINDIR "/" + name}) {
+      if (access(candidate.c_str(), X_OK) == 0) return candidate;
+    }
   }
   if (build_path && access(build_path, X_OK) == 0) return build_path;
   return FindExecutable(name);
+}
+
+std::string FindCompanion(const std::string& name, const char* env_var, const char* build_path) {
+  char self[PATH_MAX];
+  const ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  const std::string exe = n > 0 ? std::string(self, static_cast<size_t>(n)) : "";
+  return FindCompanionOf(exe, name, env_var, build_path);
 }
 
 }  // namespace faultline

@@ -31,8 +31,13 @@ bool PathInside(const std::string& path, const std::string& dir, bool allow_self
 // Searches PATH for an executable; empty when not found.
 std::string FindExecutable(const std::string& name);
 // A program of faultline's own that ships with it (faultline-delayer, faultline-pause): the path
-// in environment variable ENV_VAR when set, else beside the running binary, else BUILD_PATH (the
-// build tree's, when running from it; may be null), else found in PATH; empty when none is.
+// in environment variable ENV_VAR when set, else beside the running binary, else in the
+// installed layout's companion directory relative to it (bin/faultline finds
+// libexec/faultline/NAME under any prefix or DESTDIR), else BUILD_PATH (the build tree's, when
+// running from it; may be null), else found in PATH; empty when none is.
 std::string FindCompanion(const std::string& name, const char* env_var, const char* build_path);
+// The same, for a faultline binary at EXE.
+std::string FindCompanionOf(const std::string& exe, const std::string& name, const char* env_var,
+                            const char* build_path);
 
 }  // namespace faultline

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 namespace faultline {
 namespace {
@@ -45,6 +46,42 @@ TEST(Files, ControlFileWriteNeverCreatesAFile) {
   ASSERT_TRUE(WriteFileAtomic(path, "0").ok());
   ASSERT_TRUE(WriteControlFile(path, "FROZEN").ok());
   EXPECT_EQ(*ReadFile(path), "FROZEN");
+  ASSERT_TRUE(RemoveTree(dir).ok());
+}
+
+// An installed tree: PREFIX/bin/faultline finds PREFIX/libexec/faultline/NAME wherever PREFIX
+// is; the environment variable wins, then a program beside the binary, then the installed layout.
+TEST(Files, CompanionOfAnInstalledBinaryIsFoundUnderItsOwnPrefix) {
+  char dir[] = "/tmp/fl-files-XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  const std::string prefix = std::string(dir) + "/usr";
+  const std::string exe = prefix + "/bin/faultline";
+  const std::string installed =
+      prefix + "/bin/" FAULTLINE_COMPANION_DIR_FROM_BINDIR "/faultline-test-companion";
+  ASSERT_TRUE(MakeDirs(prefix + "/bin").ok());
+  ASSERT_TRUE(MakeDirs(installed.substr(0, installed.rfind('/'))).ok());
+  const char* env = "FAULTLINE_TEST_COMPANION";
+  unsetenv(env);
+  EXPECT_EQ(FindCompanionOf(exe, "faultline-test-companion", env, nullptr), "");
+
+  ASSERT_TRUE(WriteFileAtomic(installed, "#!/bin/true\n").ok());
+  EXPECT_EQ(FindCompanionOf(exe, "faultline-test-companion", env, nullptr), "")
+      << "not executable, not a companion";
+  ASSERT_EQ(chmod(installed.c_str(), 0755), 0);
+  EXPECT_EQ(FindCompanionOf(exe, "faultline-test-companion", env, "/no/such/build/path"),
+            installed);
+  EXPECT_EQ(installed.rfind(prefix + "/bin/../libexec/faultline/", 0), 0u)
+      << "the packaged layout: " << installed;
+
+  const std::string beside = prefix + "/bin/faultline-test-companion";
+  ASSERT_TRUE(WriteFileAtomic(beside, "").ok());
+  ASSERT_EQ(chmod(beside.c_str(), 0755), 0);
+  EXPECT_EQ(FindCompanionOf(exe, "faultline-test-companion", env, nullptr), beside);
+
+  setenv(env, "/from/the/environment", 1);
+  EXPECT_EQ(FindCompanionOf(exe, "faultline-test-companion", env, nullptr),
+            "/from/the/environment");
+  unsetenv(env);
   ASSERT_TRUE(RemoveTree(dir).ok());
 }
 
