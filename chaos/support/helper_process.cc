@@ -60,16 +60,7 @@ Status CreateChildCgroup(const std::string& rel) {
       if (errno == EEXIST) continue;  // set up already
       return ErrnoError("cannot create cgroup " + dir, errno);
     }
-    for (const char* file : {"cpuset.cpus", "cpuset.mems"}) {
-      if (!PathExists(parent_dir + "/" + file)) continue;
-      FL_ASSIGN_OR_RETURN(std::string value, ReadFile(parent_dir + "/" + file));
-      const int fd = open((dir + "/" + file).c_str(), O_WRONLY | O_CLOEXEC);
-      if (fd < 0) return ErrnoError("cannot open " + dir + "/" + file, errno);
-      const bool written = write(fd, value.data(), value.size()) >= 0;
-      const int saved = errno;
-      close(fd);
-      if (!written) return ErrnoError("cannot write " + dir + "/" + file, saved);
-    }
+    FL_RETURN_IF_ERROR(InheritV1Cpuset(parent_dir, dir));
   }
   if (made == 0) return FailedPrecondition("parent cgroup " + parent + " exists in no hierarchy");
   return OkStatus();

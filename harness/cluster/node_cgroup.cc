@@ -38,7 +38,7 @@ Status Write(const CgroupWrite& write) {
   return WriteControlFile(write.path, write.value);
 }
 
-// mkdir -p ROOT/REL; new cpuset levels copy cpus and mems from their parent.
+// mkdir -p ROOT/REL; new v1 cpuset levels copy cpus and mems from their parent.
 Status MakeCgroupDirs(const std::string& root, const std::string& rel) {
   std::string dir = root;
   std::size_t from = 0;
@@ -52,12 +52,7 @@ Status MakeCgroupDirs(const std::string& root, const std::string& rel) {
     if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
       return ErrnoError("cannot create cgroup " + dir, errno);
     }
-    for (const char* file : {"cpuset.cpus", "cpuset.mems"}) {
-      auto mine = ReadFile(dir + "/" + file);
-      if (!mine.ok() || mine->find_first_not_of(" \n") != std::string::npos) continue;
-      FL_ASSIGN_OR_RETURN(std::string inherited, ReadFile(parent + "/" + file));
-      FL_RETURN_IF_ERROR(WriteControlFile(dir + "/" + file, inherited));
-    }
+    FL_RETURN_IF_ERROR(InheritV1Cpuset(parent, dir));
   }
   return OkStatus();
 }
@@ -90,10 +85,9 @@ std::vector<CgroupWrite> V1LimitWrites(const std::string& cpu_root, const std::s
 std::vector<CgroupWrite> V2LimitWrites(const std::string& root, const std::string& rel,
                                        const NodeLimits& limits) {
   std::vector<CgroupWrite> writes;
-  std::string controllers;
-  if (limits.cpus) controllers += "+cpu";
-  if (limits.memory_bytes) controllers += std::string(controllers.empty() ? "" : " ") + "+memory";
-  if (controllers.empty()) return writes;
+  // Always, limits or not: a node's cpu and memory accounting (memory.current, memory.stat,
+  // cpu.stat's throttling) exists from its creation, not only once a runtime enables them.
+  const std::string controllers = "+cpu +memory";
   // Each ancestor must hand the controllers down to its children.
   std::string dir = root;
   writes.push_back({dir + "/cgroup.subtree_control", controllers});

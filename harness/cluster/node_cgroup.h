@@ -25,7 +25,8 @@ struct CgroupWrite {
 std::vector<CgroupWrite> V1LimitWrites(const std::string& cpu_root, const std::string& memory_root,
                                        const std::string& rel, const NodeLimits& limits);
 // cgroup v2: the cpu and memory controllers enabled down to REL's parent (cgroup.subtree_control
-// of ROOT and each ancestor), then cpu.max ("QUOTA PERIOD") and memory.max under ROOT/REL.
+// of ROOT and each ancestor), with or without limits, then cpu.max ("QUOTA PERIOD") and
+// memory.max under ROOT/REL.
 std::vector<CgroupWrite> V2LimitWrites(const std::string& root, const std::string& rel,
                                        const NodeLimits& limits);
 

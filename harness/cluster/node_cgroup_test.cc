@@ -30,12 +30,19 @@ TEST(NodeCgroupLimits, V2EnablesControllersDownToTheNodeThenWritesMax) {
             }));
 }
 
-TEST(NodeCgroupLimits, V2MemoryOnlyEnablesOnlyMemory) {
+// The node's own memory.current and cpu.stat exist before any container runs on it, limits or
+// not: the controllers are handed down all the same.
+TEST(NodeCgroupLimits, V2EnablesBothControllersWithOneLimitOrNone) {
   auto writes = V2LimitWrites("/cg", "faultline/x/node-1", {std::nullopt, 4096});
   ASSERT_EQ(writes.size(), 4u);
-  EXPECT_EQ(writes[0], (CgroupWrite{"/cg/cgroup.subtree_control", "+memory"}));
+  EXPECT_EQ(writes[0], (CgroupWrite{"/cg/cgroup.subtree_control", "+cpu +memory"}));
   EXPECT_EQ(writes[3], (CgroupWrite{"/cg/faultline/x/node-1/memory.max", "4096"}));
-  EXPECT_TRUE(V2LimitWrites("/cg", "faultline/x/node-1", {}).empty());
+  EXPECT_EQ(V2LimitWrites("/cg", "faultline/x/node-1", {}),
+            (std::vector<CgroupWrite>{
+                {"/cg/cgroup.subtree_control", "+cpu +memory"},
+                {"/cg/faultline/cgroup.subtree_control", "+cpu +memory"},
+                {"/cg/faultline/x/cgroup.subtree_control", "+cpu +memory"},
+            }));
 }
 
 }  // namespace

@@ -183,6 +183,17 @@ Result<std::uint64_t> CgroupPssBytes(const std::string& rel, const std::vector<p
   return total;
 }
 
+Status InheritV1Cpuset(const std::string& parent_dir, const std::string& dir) {
+  if (PathExists(dir + "/cgroup.controllers")) return OkStatus();  // cgroup2
+  for (const char* file : {"/cpuset.cpus", "/cpuset.mems"}) {
+    auto mine = ReadFile(dir + file);
+    if (!mine.ok() || mine->find_first_not_of(" \n") != std::string::npos) continue;
+    FL_ASSIGN_OR_RETURN(std::string inherited, ReadFile(parent_dir + file));
+    FL_RETURN_IF_ERROR(WriteControlFile(dir + file, inherited));
+  }
+  return OkStatus();
+}
+
 Status RemoveCgroupTree(const std::string& rel) {
   if (rel.empty() || rel.find("..") != std::string::npos) {
     return InvalidArgument("refusing to remove cgroup '" + rel + "'");

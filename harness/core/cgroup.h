@@ -54,4 +54,9 @@ void RemoveFaultlineCgroupIfEmpty();
 // True when REL exists in any hierarchy.
 bool CgroupExists(const std::string& rel);
 
+// After DIR was made below PARENT_DIR in the same hierarchy: a v1 cpuset starts with no CPUs
+// and no memory nodes and refuses tasks, so it gets its parent's. Nothing to do elsewhere: in
+// cgroup2 an empty cpuset.cpus means the parent's (and its root has none to copy).
+Status InheritV1Cpuset(const std::string& parent_dir, const std::string& dir);
+
 }  // namespace faultline

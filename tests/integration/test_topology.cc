@@ -18,6 +18,7 @@
 
 #include "chaos/support/helper_process.h"
 #include "chaos/support/netns_command.h"
+#include "harness/cluster/node_cgroup.h"
 #include "harness/core/cgroup.h"
 #include "harness/core/clock.h"
 #include "harness/core/files.h"
@@ -127,7 +128,8 @@ Result<std::unique_ptr<TestTopology>> TestTopology::Create(int nodes) {
     FL_RETURN_IF_ERROR(Ip({"-n", ns, "link", "set", "eth0", "up"}));
     FL_RETURN_IF_ERROR(Ip({"-n", ns, "link", "set", "lo", "up"}));
     const std::string node_cgroup = cgroup + "/" + name;
-    FL_RETURN_IF_ERROR(chaos::CreateChildCgroup(node_cgroup));
+    // As a virtual cluster's node: with its accounting controllers on cgroup v2.
+    FL_RETURN_IF_ERROR(cluster::CreateNodeCgroup(node_cgroup, {}, DetectCgroupMode()));
     t.nodes_.push_back({name, "/run/netns/" + ns, "eth0", address, node_cgroup});
   }
   // Neighbours resolved up front, so the first measured packets do not wait for ARP.
