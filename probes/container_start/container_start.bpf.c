@@ -63,6 +63,15 @@ static __always_inline bool same_comm(const char *comm, const volatile char *kno
   return true;
 }
 
+// Reads LEN bytes (at most FL_TEXT_LEN) of user memory at FROM into E's text: exactly those,
+// because argv and a small environment may end less than FL_TEXT_LEN bytes below the top of the
+// stack, and a read past it fails whole.
+static __always_inline void read_user_text(struct fl_start_event *e, unsigned long from,
+                                           unsigned long len) {
+  if (len > FL_TEXT_LEN) len = FL_TEXT_LEN;
+  if (bpf_probe_read_user(&e->text, len, (const void *)from) == 0) e->text_len = len;
+}
+
 static __always_inline bool is_runtime_comm(const char *comm) {
   for (int r = 0; r < FL_MAX_RUNTIMES; r++) {
     if (!runtime_comms[r][0]) return false;
@@ -178,10 +187,7 @@ static __always_inline int on_exec(struct task_struct *task, struct linux_binprm
       if (!e) return 0;
       // The head of argv: where shims and conmon name their container (-id ID, -c ID).
       unsigned long start = BPF_CORE_READ(task, mm, arg_start);
-      unsigned long end = BPF_CORE_READ(task, mm, arg_end);
-      if (bpf_probe_read_user(&e->text, FL_TEXT_LEN, (const void *)start) == 0) {
-        e->text_len = end - start > FL_TEXT_LEN ? FL_TEXT_LEN : end - start;
-      }
+      read_user_text(e, start, BPF_CORE_READ(task, mm, arg_end) - start);
       fl_submit(e);
     }
     return 0;
@@ -191,14 +197,11 @@ static __always_inline int on_exec(struct task_struct *task, struct linux_binprm
   bpf_map_update_elem(&sessions, &tgid, &started, BPF_ANY);
   struct fl_start_event *e = new_event(FL_START_RUNTIME_EXEC, tgid, task);
   if (!e) return 0;
-  // The tail of argv (the container id comes last in runtime command lines). Reading a fixed
-  // size keeps the verifier simple; text_len marks where argv ends.
+  // The tail of argv (the container id comes last in runtime command lines).
   unsigned long start = BPF_CORE_READ(task, mm, arg_start);
   unsigned long end = BPF_CORE_READ(task, mm, arg_end);
   unsigned long from = end - start > FL_TEXT_LEN ? end - FL_TEXT_LEN : start;
-  if (bpf_probe_read_user(&e->text, FL_TEXT_LEN, (const void *)from) == 0) {
-    e->text_len = end - from;
-  }
+  read_user_text(e, from, end - from);
   fl_submit(e);
   return 0;
 }
