@@ -63,6 +63,12 @@ int DoctorCommand(const Args& args) {
       break;
     case CgroupMode::kNone: Line(Verdict::kNo, "cgroups", "no cgroup filesystem mounted"); break;
   }
+  // What sd_booted() checks: this directory exists only when systemd is PID 1.
+  const bool systemd = PathExists("/run/systemd/system");
+  Line(systemd ? Verdict::kOk : Verdict::kInfo, "init",
+       systemd ? "systemd: faultline's cgroups sit beside its slices at the cgroup root, as "
+                 "Docker's and containerd's with their cgroupfs drivers"
+               : "not systemd: faultline's cgroups are the only ones it manages");
   Line(host.has_overlay ? Verdict::kOk : Verdict::kNo, "overlayfs",
        host.has_overlay ? "containers share one image layer, each with its own upper layer"
                         : "not in /proc/filesystems: per-container rootfs impossible");
@@ -101,6 +107,15 @@ int DoctorCommand(const Args& args) {
          cpu && memory ? "cpu and memory cgroup controllers available"
                        : std::string("missing cgroup controller(s):") + (cpu ? "" : " cpu") +
                              (memory ? "" : " memory"));
+    // Not needed by a virtual cluster; Swarm's routing mesh and kube-proxy's IPVS mode need it.
+    // Looked up, not loaded: doctor changes nothing on the host.
+    auto lookup =
+        RunProcess({{"modprobe", "--dry-run", "--quiet", "ip_vs"}, std::chrono::seconds(10), ""});
+    const bool ipvs = PathExists("/proc/net/ip_vs") || (lookup.ok() && lookup->ok());
+    Line(ipvs ? Verdict::kOk : Verdict::kInfo, "IPVS",
+         ipvs
+             ? "ip_vs in the kernel (Swarm's routing mesh, kube-proxy's IPVS mode)"
+             : "no ip_vs in this kernel (Swarm's routing mesh and kube-proxy's IPVS mode need it)");
     const bool can = host.is_root && netns && ip && veth && bridge && cpu && memory;
     Line(can ? Verdict::kOk : Verdict::kNo, "verdict",
          can ? "a virtual cluster can be built here"
