@@ -1,6 +1,7 @@
 // A skip that cannot hide a missing capability where it should be present: FAULTLINE_REQUIRE
-// (a comma-separated list of capabilities such as root, bpf, tools, or "all") turns the skip of
-// a test that needs one of them into a failure. ci/test sets it where every test can run.
+// (a comma-separated list of capabilities such as root, bpf, tools, netem, or "all", less any
+// named with a leading '-': "all,-netem") turns the skip of a test that needs one of them into a
+// failure. ci/test sets it to what the host has.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -11,15 +12,17 @@
 
 namespace faultline::testing {
 
-// Whether FAULTLINE_REQUIRE names CAPABILITY (or is "all").
+// Whether FAULTLINE_REQUIRE names CAPABILITY (or "all"), and does not exclude it ("-netem").
 inline bool Required(const std::string& capability) {
   const char* list = std::getenv("FAULTLINE_REQUIRE");
   if (!list) return false;
   std::stringstream names(list);
+  bool required = false;
   for (std::string name; std::getline(names, name, ',');) {
-    if (name == capability || name == "all") return true;
+    if (name == "-" + capability) return false;
+    required = required || name == capability || name == "all";
   }
-  return false;
+  return required;
 }
 
 }  // namespace faultline::testing

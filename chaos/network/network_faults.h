@@ -20,8 +20,9 @@ std::unique_ptr<FaultMechanism> MakeLossMechanism();
 std::unique_ptr<FaultMechanism> MakeBandwidthMechanism();
 // network.delay: netem on the link where the kernel has it, else packets arriving on the link
 // are held by faultline-delayer (NFQUEUE, with --queue-bypass so a dead delayer black-holes
-// nothing).
-std::unique_ptr<FaultMechanism> MakeDelayMechanism();
+// nothing). kDelayer uses the delayer even where netem exists, to compare the two on one kernel.
+enum class DelayVia { kNetemWhereAvailable, kDelayer };
+std::unique_ptr<FaultMechanism> MakeDelayMechanism(DelayVia via = DelayVia::kNetemWhereAvailable);
 // network.duplicate: each packet a node sends through its link is sent twice with the fault's
 // probability (tc BPF on egress, bpf_clone_redirect).
 std::unique_ptr<FaultMechanism> MakeDuplicateMechanism();

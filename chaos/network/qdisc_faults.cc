@@ -70,19 +70,23 @@ class Bandwidth : public NamedMechanism {
 
 class Delay : public NamedMechanism {
  public:
-  Delay() : NamedMechanism("network.delay", "netem, else NFQUEUE delayer") {}
+  explicit Delay(DelayVia via)
+      : NamedMechanism("network.delay", "netem, else NFQUEUE delayer"), via_(via) {}
 
   Status Probe() override {
-    FL_ASSIGN_OR_RETURN(
-        bool netem, RunSucceeds(InThrowawayNetns({"tc", "qdisc", "add", "dev", "lo", "root",
-                                                  "handle", "fa01:", "netem", "delay", "1ms"})));
+    bool netem = false;
+    if (via_ == DelayVia::kNetemWhereAvailable) {
+      FL_ASSIGN_OR_RETURN(
+          netem, RunSucceeds(InThrowawayNetns({"tc", "qdisc", "add", "dev", "lo", "root", "handle",
+                                               "fa01:", "netem", "delay", "1ms"})));
+    }
     use_netem_ = netem;
     probed_ = true;
     if (netem) {
       mechanism_ = "netem qdisc (sending side)";
       return OkStatus();
     }
-    mechanism_ = "NFQUEUE delayer (no sch_netem)";
+    mechanism_ = via_ == DelayVia::kDelayer ? "NFQUEUE delayer" : "NFQUEUE delayer (no sch_netem)";
     const std::string delayer = DelayerPath();
     if (delayer.empty()) {
       return FailedPrecondition("no sch_netem, and faultline-delayer was not found");
@@ -162,6 +166,7 @@ class Delay : public NamedMechanism {
         });
   }
 
+  const DelayVia via_;
   bool probed_ = false;
   bool use_netem_ = false;
 };
@@ -180,8 +185,8 @@ std::unique_ptr<FaultMechanism> MakeBandwidthMechanism() {
   return std::make_unique<Bandwidth>();
 }
 
-std::unique_ptr<FaultMechanism> MakeDelayMechanism() {
-  return std::make_unique<Delay>();
+std::unique_ptr<FaultMechanism> MakeDelayMechanism(DelayVia via) {
+  return std::make_unique<Delay>(via);
 }
 
 }  // namespace faultline::chaos
