@@ -85,6 +85,17 @@ TEST_F(ContainerFaultsTest, KillEndsEveryProcessOfTheContainerAndIsJournaledUnti
   EXPECT_TRUE(bystander->Delete(30s).status.ok());
 }
 
+// "PID COMM oom_score_adj=N" of each process, for a failure's message.
+std::string Described(const std::vector<pid_t>& pids) {
+  std::string out;
+  for (pid_t pid : pids) {
+    const std::string proc = "/proc/" + std::to_string(pid);
+    out += std::to_string(pid) + " " + Slurp(proc + "/comm") +
+           " oom_score_adj=" + Slurp(proc + "/oom_score_adj") + "; ";
+  }
+  return out;
+}
+
 TEST_F(ContainerFaultsTest, OomMakesTheKernelKillInsideTheContainerAndRevertRestoresTheLimit) {
   auto victim = Sleeper("oom");
   ASSERT_TRUE(victim);
@@ -104,9 +115,11 @@ TEST_F(ContainerFaultsTest, OomMakesTheKernelKillInsideTheContainerAndRevertRest
     auto now = chaos::OomKillCount(victim->Identity().cgroup);
     return now.ok() && *now > *before;
   })) << "no OOM kill counted in "
-      << dir;
-  EXPECT_TRUE(
-      Eventually([&] { return *victim->State(10s) == drivers::ContainerStatus::kStopped; }));
+      << dir << ": memory.events " << Slurp(dir + "/memory.events")
+      << Slurp(dir + "/memory.oom_control") << ", limit " << Slurp(dir + limit_file)
+      << ", processes " << chaos::ProcessesIn(victim->Identity().cgroup).size();
+  EXPECT_TRUE(Eventually([&] { return *victim->State(10s) == drivers::ContainerStatus::kStopped; }))
+      << "still in the container: " << Described(chaos::ProcessesIn(victim->Identity().cgroup));
 
   EXPECT_TRUE((*fault)->Revert().ok());
   EXPECT_EQ(FaultRecords(), 0u);
