@@ -19,6 +19,9 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# The seccomp profile of security: default, which every shipped scenario uses; the libraries
+# are added by dpkg-shlibdeps.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "golang-github-containers-common")
 # What faultline drives and uses at run time (ci/setup's list); the platforms of the daemon
 # drivers and the node load generator are only suggested.
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "runc, crun, busybox-static, iproute2, iptables, procps")

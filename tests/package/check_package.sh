@@ -40,6 +40,7 @@ field() { dpkg-deb -f "$deb" "$1"; }
 [[ $(field Section) == utils ]] || fail "Section: $(field Section)"
 depends=$(field Depends)
 [[ $depends == *libc6* ]] || fail "Depends lacks libc6 (dpkg-shlibdeps): '$depends'"
+[[ $depends == *golang-github-containers-common* ]] || fail "Depends lacks the seccomp profile's package"
 [[ $(field Recommends) == *runc* && $(field Recommends) == *iptables* ]] ||
   fail "Recommends: $(field Recommends)"
 [[ -n $(field Maintainer) && -n $(field Description) ]] || fail "Maintainer or Description empty"
