@@ -107,13 +107,17 @@ class ContainerKill : public ContainerMechanism {
 // container.oom: the memory limit is lowered to the current use plus at least 1 MiB, the
 // container's processes are made the OOM killer's first choice (oom_score_adj 1000), and an
 // allocator joins the container's memory cgroup and allocates past the limit. The kernel then
-// OOM-kills inside the container. Revert kills the allocator, restores the limit and any surviving
-// process's oom_score_adj.
+// OOM-kills inside the container. On cgroup v2 the container's cgroup is also one OOM group
+// (memory.oom.group, as the kubelet sets it): whichever task the killer picks, the allocator
+// included (its resident set nears the limit and can outweigh a small process's +1000), the
+// whole container dies with it. Revert kills the allocator, restores the limit, the OOM group
+// setting and any surviving process's oom_score_adj.
 struct OomState {
   std::string id;
   std::string cgroup;
   std::string limit_file;  // memory.limit_in_bytes (v1) or memory.max (v2)
   std::string old_limit;
+  std::string old_oom_group;  // memory.oom.group before ("0" or "1"); empty on cgroup v1
   pid_t allocator = 0;
   std::uint64_t allocator_start = 0;
   std::map<pid_t, std::string> old_adj;
@@ -125,6 +129,7 @@ struct OomState {
             {"cgroup", cgroup},
             {"limit_file", limit_file},
             {"old_limit", old_limit},
+            {"old_oom_group", old_oom_group},
             {"allocator_pid", allocator},
             {"allocator_start", allocator_start},
             {"oom_score_adj", adj}};
@@ -136,6 +141,7 @@ struct OomState {
       s.cgroup = j.at("cgroup").get<std::string>();
       s.limit_file = j.at("limit_file").get<std::string>();
       s.old_limit = j.at("old_limit").get<std::string>();
+      s.old_oom_group = j.value("old_oom_group", "");
       s.allocator = j.at("allocator_pid").get<pid_t>();
       s.allocator_start = j.at("allocator_start").get<std::uint64_t>();
       for (const auto& [pid, value] : j.at("oom_score_adj").items()) {
@@ -147,6 +153,9 @@ struct OomState {
     FL_RETURN_IF_ERROR(CheckOwned(run_id, s.id, s.cgroup));
     if (s.limit_file != "memory.limit_in_bytes" && s.limit_file != "memory.max") {
       return InvalidArgument("refusing to write " + s.limit_file);
+    }
+    if (s.old_oom_group != "" && s.old_oom_group != "0" && s.old_oom_group != "1") {
+      return InvalidArgument("refusing to write memory.oom.group " + s.old_oom_group);
     }
     return s;
   }
@@ -173,6 +182,10 @@ Status UndoOom(const OomState& s) {
   if (!dir.empty() && PathExists(dir)) {
     Status restored = WriteControlFile(dir + "/" + s.limit_file, s.old_limit);
     if (!restored.ok()) status = restored;
+    if (!s.old_oom_group.empty()) {
+      Status group = WriteControlFile(dir + "/memory.oom.group", s.old_oom_group);
+      if (!group.ok()) status = group;
+    }
   }
   for (const auto& [pid, value] : s.old_adj) {
     if (InCgroup(pid, s.cgroup)) {
@@ -222,7 +235,7 @@ class ContainerOom : public ContainerMechanism {
     FL_RETURN_IF_ERROR(CheckTargets(params));
     std::vector<OomState> states;
     for (const auto& c : params.containers) {
-      OomState s{c.id, c.cgroup, "", "", 0, 0, {}};
+      OomState s{.id = c.id, .cgroup = c.cgroup};
       const std::string dir = MemoryCgroupDir(c.cgroup);
       if (dir.empty() || !PathExists(dir))
         return Unavailable("container " + c.id + " has no memory cgroup");
@@ -230,6 +243,9 @@ class ContainerOom : public ContainerMechanism {
           PathExists(dir + "/memory.limit_in_bytes") ? "memory.limit_in_bytes" : "memory.max";
       FL_ASSIGN_OR_RETURN(std::string old_limit, ReadFile(dir + "/" + s.limit_file));
       s.old_limit = Trim(old_limit);
+      if (auto group = ReadFile(dir + "/memory.oom.group"); group.ok()) {
+        s.old_oom_group = Trim(*group);
+      }
       for (pid_t pid : ProcessesIn(c.cgroup)) {
         auto adj = ReadFile("/proc/" + std::to_string(pid) + "/oom_score_adj");
         if (adj.ok()) s.old_adj[pid] = Trim(*adj);
@@ -291,6 +307,9 @@ class ContainerOom : public ContainerMechanism {
     }
     for (const auto& [pid, value] : s.old_adj) {
       (void)WriteControlFile("/proc/" + std::to_string(pid) + "/oom_score_adj", "1000");
+    }
+    if (!s.old_oom_group.empty()) {
+      FL_RETURN_IF_ERROR(WriteControlFile(dir + "/memory.oom.group", "1"));
     }
     s.allocator =
         StartAllocator(FindExecutable("busybox"), dir + "/cgroup.procs", 2 * limit + (16u << 20));
