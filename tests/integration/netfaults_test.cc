@@ -417,11 +417,15 @@ TEST_F(NetFaultsTest, DelayByNetemIsAsAccurateAsTheDelayerInterleaved) {
               << " ms, p95 " << base.p95_ms << " ms\n";
     RecordProperty(mechanism.substr(0, mechanism.find(' ')) + "_p50_ms", std::to_string(p50));
     EXPECT_GE(p0, kDelay.count() - 0.5) << mechanism << " released a packet early";
-    EXPECT_LE(std::abs(error_ms[mechanism]), base.tolerance_ms()) << mechanism;
   }
-  // netem works in the kernel; the delayer's packets cross to user space and back.
-  EXPECT_LE(std::abs(error_ms["netem qdisc (sending side)"]),
-            std::abs(error_ms["NFQUEUE delayer"]) + 0.5);
+  // netem works in the kernel, held to the link's own noise; the delayer's packets cross to
+  // user space and back (under emulation 4 ms late at 20 ms), held to a quarter of the delay
+  // here (its accuracy on real hardware: the delay tests on a host without netem).
+  const double netem_error = std::abs(error_ms["netem qdisc (sending side)"]),
+               delayer_error = std::abs(error_ms["NFQUEUE delayer"]);
+  EXPECT_LE(netem_error, base.tolerance_ms());
+  EXPECT_LE(delayer_error, 0.25 * static_cast<double>(kDelay.count()));
+  EXPECT_LE(netem_error, delayer_error + 0.5);
   ExpectNetworkClean();
   EXPECT_EQ(FaultRecords(), 0);
 }

@@ -125,7 +125,7 @@ TEST(ProbeKernelTest, DropsAreCountedInTheKernelPerNetnsAndReasonAndReadAsIncrem
   ASSERT_NE(netns, 0u) << "could not set up a network namespace with loopback up";
   set->Stop();
   const std::vector<ProbeEvent> events = set->Events();
-  // Each reading after a batch reports that batch alone, as one event (not one per packet).
+  // Readings report increments, each as one event (not one per packet).
   auto no_socket_drops = [&](std::size_t from, std::size_t to) {
     std::uint64_t count = 0, readings = 0;
     for (std::size_t i = from; i < to; ++i) {
@@ -137,8 +137,15 @@ TEST(ProbeKernelTest, DropsAreCountedInTheKernelPerNetnsAndReasonAndReadAsIncrem
     return std::pair{count, readings};
   };
   ASSERT_EQ(seen.size(), 2u);
-  EXPECT_EQ(no_socket_drops(0, seen[0]), std::pair(std::uint64_t{30}, std::uint64_t{1}));
-  EXPECT_EQ(no_socket_drops(seen[0], seen[1]), std::pair(std::uint64_t{20}, std::uint64_t{1}));
+  // Every drop counted once, in few readings: the flush after the batch, and on a slow machine
+  // (the guest tier's emulation) a periodic reading that fell inside the batch.
+  const auto first = no_socket_drops(0, seen[0]), second = no_socket_drops(seen[0], seen[1]);
+  EXPECT_EQ(first.first, 30u);
+  EXPECT_EQ(second.first, 20u);
+  EXPECT_GE(first.second, 1u);
+  EXPECT_LE(first.second, 3u);
+  EXPECT_GE(second.second, 1u);
+  EXPECT_LE(second.second, 3u);
   EXPECT_EQ(no_socket_drops(seen[1], events.size()).first, 0u);
   // The window counts of fault reports see the same.
   probes::SignalLog log;
