@@ -109,5 +109,24 @@ TEST_F(OciDriverTest, EveryContainerIsJournaledUntilDeleted) {
   EXPECT_NE(outstanding->back().kind, drivers::oci::kContainerRecord);
 }
 
+// A test that fails between Create and Delete leaves a running container and its rootfs mount:
+// the fixture removes them from the journal (as recover would) before it deletes the state
+// directory, so no mount outlives the test.
+TEST_F(OciDriverTest, AContainerAFailedTestLeftIsRemovedWithItsMount) {
+  Created created =
+      driver_->Create(Spec("fl-drvtest1-left", {"sleep", "60"}), std::chrono::seconds(30));
+  ASSERT_TRUE(created.create.status.ok()) << created.create.status.error().ToString();
+  ASSERT_TRUE(created.container->Start(std::chrono::seconds(30)).status.ok());
+  created.container.reset();
+  ASSERT_FALSE(testing::Leftovers(state_).empty());
+  RecoverLeftovers();
+  // The run's cgroup is the fixture's own to remove (TearDown), not a record's.
+  for (const std::string& left : testing::Leftovers(state_)) {
+    EXPECT_EQ(left.rfind("cgroup ", 0), 0u) << left;
+  }
+  const std::string mounts = testing::Slurp("/proc/self/mountinfo");
+  EXPECT_EQ(mounts.find(state_ + "/"), std::string::npos) << mounts;
+}
+
 }  // namespace
 }  // namespace faultline::drivers::oci
