@@ -13,6 +13,7 @@
 
 #include "harness/core/cgroup.h"
 #include "harness/core/files.h"
+#include "harness/core/systemd.h"
 
 namespace faultline::chaos {
 namespace {
@@ -176,8 +177,10 @@ Result<int> KillAll(FreezerInterface interface, const std::string& rel) {
 
 bool OwnedByRun(const std::string& rel, const std::string& run_id) {
   if (run_id.empty() || rel.find("..") != std::string::npos) return false;
-  const std::string base = "faultline/" + run_id;
-  return rel == base || rel.rfind(base + "/", 0) == 0;
+  for (const std::string& base : {"faultline/" + run_id, OwnerSliceName(run_id)}) {
+    if (rel == base || rel.rfind(base + "/", 0) == 0) return true;
+  }
+  return false;
 }
 
 }  // namespace faultline::chaos

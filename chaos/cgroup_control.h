@@ -37,7 +37,8 @@ std::vector<pid_t> ProcessesIn(const std::string& rel);
 // many were killed.
 Result<int> KillAll(FreezerInterface interface, const std::string& rel);
 
-// REL names a cgroup of run RUN_ID: "faultline/<run id>" or below it, without "..".
+// REL names a cgroup of run RUN_ID: "faultline/<run id>" or its slice
+// "faultline_<run id>.slice" (the systemd cgroup driver's), or below either, without "..".
 bool OwnedByRun(const std::string& rel, const std::string& run_id);
 
 }  // namespace faultline::chaos

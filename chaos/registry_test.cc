@@ -36,6 +36,10 @@ TEST(Ownership, OnlyTheRunsOwnCgroups) {
   EXPECT_FALSE(OwnedByRun("faultline/abcd", "abc"));
   EXPECT_FALSE(OwnedByRun("faultline/abc/../xyz", "abc"));
   EXPECT_FALSE(OwnedByRun("system.slice", "abc"));
+  EXPECT_TRUE(OwnedByRun("faultline_abc.slice", "abc"));
+  EXPECT_TRUE(OwnedByRun("faultline_abc.slice/faultline_abc-local.slice", "abc"));
+  EXPECT_FALSE(OwnedByRun("faultline_abcd.slice", "abc"));
+  EXPECT_FALSE(OwnedByRun("faultline_abc.slice/../system.slice", "abc"));
   EXPECT_FALSE(OwnedByRun("faultline/abc", ""));
 }
 

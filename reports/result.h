@@ -226,6 +226,21 @@ struct SignalWindow {
   bool operator==(const SignalWindow&) const = default;
 };
 
+// Pressure stall information of one node in one step, target and repetition (cgroup v2 PSI of
+// the node's cgroup): the share of the window in which some of the node's tasks (or all of
+// them at once: full) waited for CPU, memory or I/O. Absent where the kernel keeps no PSI.
+struct NodePressure {
+  std::string step;
+  std::string target;
+  int repetition = 0;
+  std::string node;
+  std::int64_t from_ns = 0;  // CLOCK_BOOTTIME, half-open [from, to)
+  std::int64_t to_ns = 0;
+  std::map<std::string, double> stalled;  // "cpu.some", "memory.full", "io.some" ... -> 0..1
+
+  bool operator==(const NodePressure&) const = default;
+};
+
 // The workload's samples in one interval around a fault: count, failures, latency quantiles.
 struct WindowStats {
   std::uint64_t samples = 0;
@@ -315,6 +330,7 @@ struct Result {
   std::vector<std::string> validity;  // warnings that make the run untrustworthy
   std::optional<ProbeReport> probes;  // absent in results of older builds
   std::vector<SignalWindow> signals;
+  std::vector<NodePressure> pressure;
   bool interrupted = false;         // Ctrl-C: partial result
   std::optional<GateOutcome> gate;  // `faultline gate`: the verdict and its quads
 

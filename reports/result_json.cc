@@ -301,6 +301,14 @@ json ToJson(const SignalWindow& w) {
           {"signal_exits_by_container", Counts(w.signal_exits_by_container)}};
 }
 
+json ToJson(const NodePressure& p) {
+  json stalled = json::object();
+  for (const auto& [key, share] : p.stalled) stalled[Utf8(key)] = share;
+  return {{"step", Utf8(p.step)},         {"target", Utf8(p.target)}, {"repetition", p.repetition},
+          {"node", Utf8(p.node)},         {"from_ns", p.from_ns},     {"to_ns", p.to_ns},
+          {"stalled", std::move(stalled)}};
+}
+
 // Infinite or NaN (an open side of a confidence sequence, no estimate yet) as null.
 json Finite(double value) {
   return std::isfinite(value) ? json(value) : json(nullptr);
@@ -403,6 +411,7 @@ Status Convert(const json& j, const std::string& path, HostSpeedProbe& out);
 Status Convert(const json& j, const std::string& path, HostSpeed& out);
 Status Convert(const json& j, const std::string& path, ProbeReport& out);
 Status Convert(const json& j, const std::string& path, SignalWindow& out);
+Status Convert(const json& j, const std::string& path, NodePressure& out);
 Status Convert(const json& j, const std::string& path, WindowStats& out);
 Status Convert(const json& j, const std::string& path, DaemonOutcome& out);
 Status Convert(const json& j, const std::string& path, FaultRecord& out);
@@ -649,6 +658,17 @@ Status Convert(const json& j, const std::string& path, SignalWindow& out) {
   return Optional(j, path, "signal_exits_by_container", out.signal_exits_by_container);
 }
 
+Status Convert(const json& j, const std::string& path, NodePressure& out) {
+  FL_RETURN_IF_ERROR(ExpectObject(j, path));
+  FL_RETURN_IF_ERROR(Required(j, path, "step", out.step));
+  FL_RETURN_IF_ERROR(Required(j, path, "target", out.target));
+  FL_RETURN_IF_ERROR(Optional(j, path, "repetition", out.repetition));
+  FL_RETURN_IF_ERROR(Required(j, path, "node", out.node));
+  FL_RETURN_IF_ERROR(Required(j, path, "from_ns", out.from_ns));
+  FL_RETURN_IF_ERROR(Required(j, path, "to_ns", out.to_ns));
+  return Required(j, path, "stalled", out.stalled);
+}
+
 Status Convert(const json& j, const std::string& path, WindowStats& out) {
   FL_RETURN_IF_ERROR(ExpectObject(j, path));
   FL_RETURN_IF_ERROR(Required(j, path, "samples", out.samples));
@@ -767,6 +787,7 @@ Status ConvertResult(const json& j, reports::Result& out) {
   FL_RETURN_IF_ERROR(Optional(j, "", "validity", out.validity));
   FL_RETURN_IF_ERROR(Optional(j, "", "probes", out.probes));
   FL_RETURN_IF_ERROR(Optional(j, "", "signals", out.signals));
+  FL_RETURN_IF_ERROR(Optional(j, "", "pressure", out.pressure));
   FL_RETURN_IF_ERROR(Optional(j, "", "gate", out.gate));
   return Optional(j, "", "interrupted", out.interrupted);
 }
@@ -804,6 +825,7 @@ nlohmann::json ToJson(const reports::Result& result) {
   }
   if (result.probes) j["probes"] = ToJson(*result.probes);
   if (!result.signals.empty()) j["signals"] = Array(result.signals);
+  if (!result.pressure.empty()) j["pressure"] = Array(result.pressure);
   if (result.gate) {
     const GateOutcome& g = *result.gate;
     json metrics = json::array();

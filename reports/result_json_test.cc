@@ -144,6 +144,7 @@ reports::Result FullResult() {
   w.oom_kills_by_container = {{"fl-x-1", 1}};
   w.signal_exits_by_container = {{"fl-x-2", 2}};
   r.signals = {w};
+  r.pressure = {{"storm", "runc", 2, "node-1", 100, 200, {{"cpu.some", 0.25}, {"memory.full", 0}}}};
   FaultRecord f;
   f.kind = "node.pause";
   f.mechanism = "cgroup freezer";

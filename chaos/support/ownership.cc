@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <random>
 
+#include "harness/core/systemd.h"
+
 namespace faultline::chaos {
 namespace {
 
@@ -40,8 +42,11 @@ bool IsRunNetns(const std::string& run_id, const std::string& path) {
 }
 
 bool IsRunCgroup(const std::string& run_id, const std::string& rel) {
-  const std::string prefix = "faultline/" + run_id + "/";
-  return !run_id.empty() && rel.rfind(prefix, 0) == 0 && rel.size() > prefix.size() &&
+  auto below = [&](const std::string& prefix) {
+    return rel.rfind(prefix, 0) == 0 && rel.size() > prefix.size();
+  };
+  return !run_id.empty() &&
+         (below("faultline/" + run_id + "/") || below(OwnerSliceName(run_id) + "/")) &&
          !HasDotDot(rel) && rel.find("//") == std::string::npos && rel.back() != '/';
 }
 

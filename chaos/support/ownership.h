@@ -15,7 +15,8 @@ bool IsRunTag(const std::string& run_id, const std::string& tag);
 // An absolute network-namespace path whose file name is "fl-<run id>-...", no "..".
 bool IsRunNetns(const std::string& run_id, const std::string& path);
 
-// A relative cgroup path below "faultline/<run id>/", no "..".
+// A relative cgroup path below "faultline/<run id>/" or the run's slice
+// ("faultline_<run id>.slice/", the systemd cgroup driver's), no "..".
 bool IsRunCgroup(const std::string& run_id, const std::string& rel);
 
 // An interface name the kernel accepts (1-15 characters of [A-Za-z0-9_.-]).

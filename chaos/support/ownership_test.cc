@@ -38,6 +38,13 @@ TEST(OwnershipTest, CgroupsMustBeBelowTheRuns) {
   EXPECT_FALSE(IsRunCgroup("r1", "/faultline/r1/node-1"));
 }
 
+TEST(OwnershipTest, CgroupsMayBeBelowTheRunsSlice) {
+  EXPECT_TRUE(IsRunCgroup("r1", "faultline_r1.slice/faultline_r1-node\\x2d1.slice"));
+  EXPECT_FALSE(IsRunCgroup("r1", "faultline_r1.slice"));
+  EXPECT_FALSE(IsRunCgroup("r1", "faultline_r10.slice/faultline_r10-node\\x2d1.slice"));
+  EXPECT_FALSE(IsRunCgroup("r1", "faultline_r1.slice/../system.slice"));
+}
+
 TEST(OwnershipTest, LinkNames) {
   EXPECT_TRUE(IsLinkName("eth0"));
   EXPECT_TRUE(IsLinkName("fl-ab12-n1"));

@@ -377,6 +377,14 @@ Parsed<ClusterArguments> ParseClusterArguments(const Args& args) {
       ->type_name("M")
       ->check(Into(parsed.memory_bytes,
                    [](const std::string& text) { return scenario::ParseSize(text); }));
+  app.add_option("--cgroup-driver")
+      ->type_name("cgroupfs|systemd")
+      ->check(Into(parsed.systemd_cgroups, [](const std::string& text) -> Result<bool> {
+        if (text != "cgroupfs" && text != "systemd") {
+          return InvalidArgument("expected cgroupfs or systemd, got '" + text + "'");
+        }
+        return text == "systemd";
+      }));
   FL_RETURN_IF_ERROR(ParseInto(app, args));
   if (words.size() > 1) return InvalidArgument("unexpected argument '" + words[1] + "'");
   if (words.empty()) return InvalidArgument("expected up, status or down");

@@ -111,6 +111,7 @@ struct ClusterArguments {
   int nodes = 3;                              // 1..64
   std::optional<double> cpus;                 // per node, > 0
   std::optional<std::uint64_t> memory_bytes;  // per node
+  bool systemd_cgroups = false;               // --cgroup-driver systemd: nodes are slices
 };
 Parsed<ClusterArguments> ParseClusterArguments(const Args& args);
 

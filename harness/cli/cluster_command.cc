@@ -22,10 +22,13 @@ namespace {
 
 constexpr const char* kHelp =
     R"(usage: faultline cluster up|status|down [--name NAME] [--nodes N] [--cpus C] [--memory M]
+                                          [--cgroup-driver cgroupfs|systemd]
 
   up       build a virtual cluster of N nodes (default 3) on this host that stays up until
            `cluster down`: network namespaces on a private bridge, addresses in 198.18.0.0/15,
-           a cgroup per node limited to C CPUs and M memory (e.g. 512Mi) when given
+           a cgroup per node limited to C CPUs and M memory (e.g. 512Mi) when given; with
+           the systemd cgroup driver each node is a transient systemd slice (for scenarios
+           whose cluster.cgroup_driver is systemd)
   status   nodes, addresses, cgroup limits and containers per node (every cluster without --name)
   down     remove the cluster (refused while a run uses it)
 NAME defaults to "default". `faultline run --cluster NAME SCENARIO` runs on it.
@@ -68,7 +71,12 @@ int Up(const ClusterArguments& options) {
   std::unique_ptr<cluster::VirtualCluster> built;
   if (recorded.ok()) {
     auto created = cluster::VirtualCluster::Create(
-        id, {options.nodes, {options.cpus, options.memory_bytes}}, **journal);
+        id,
+        {options.nodes,
+         {options.cpus, options.memory_bytes},
+         options.systemd_cgroups ? cluster::CgroupDriver::kSystemd
+                                 : cluster::CgroupDriver::kCgroupfs},
+        **journal);
     if (created.ok())
       built = std::move(*created);
     else

@@ -10,6 +10,7 @@
 #include "harness/core/files.h"
 #include "harness/core/host.h"
 #include "harness/core/process.h"
+#include "harness/core/systemd.h"
 #include "harness/drivers/oci/security.h"
 #include "harness/drivers/registry.h"
 #include "harness/images/image.h"
@@ -63,12 +64,14 @@ int DoctorCommand(const Args& args) {
       break;
     case CgroupMode::kNone: Line(Verdict::kNo, "cgroups", "no cgroup filesystem mounted"); break;
   }
-  // What sd_booted() checks: this directory exists only when systemd is PID 1.
-  const bool systemd = PathExists("/run/systemd/system");
+  const bool systemd = SystemdIsInit();
   Line(systemd ? Verdict::kOk : Verdict::kInfo, "init",
-       systemd ? "systemd: faultline's cgroups sit beside its slices at the cgroup root, as "
-                 "Docker's and containerd's with their cgroupfs drivers"
-               : "not systemd: faultline's cgroups are the only ones it manages");
+       systemd ? "systemd: both cgroup drivers (cluster.cgroup_driver); under cgroupfs "
+                 "faultline's cgroups sit beside systemd's slices at the cgroup root, as "
+                 "Docker's and containerd's with their cgroupfs drivers; under systemd each node "
+                 "is a transient slice"
+               : "not systemd: the cgroupfs cgroup driver only; faultline's cgroups are the "
+                 "only ones it manages");
   Line(host.has_overlay ? Verdict::kOk : Verdict::kNo, "overlayfs",
        host.has_overlay ? "containers share one image layer, each with its own upper layer"
                         : "not in /proc/filesystems: per-container rootfs impossible");

@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "harness/core/files.h"
+#include "harness/core/systemd.h"
 
 namespace faultline::cluster {
 
@@ -28,6 +29,10 @@ std::string BridgeName(const std::string& id) {
 
 std::string BridgePortName(const std::string& id, int number) {
   return "fl-" + id + "-" + std::to_string(number);
+}
+
+std::string NodeSliceName(const std::string& id, const std::string& node) {
+  return "faultline_" + EscapeUnitNamePart(id) + "-" + EscapeUnitNamePart(node) + ".slice";
 }
 
 std::string NetnsPath(const std::string& netns_name) {

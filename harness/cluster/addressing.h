@@ -24,6 +24,9 @@ std::string BridgeName(const std::string& id);       // "fl-<id>-br", inside the
 // "fl-<id>-<number>": the bridge end of node NUMBER's veth pair (at most 15 characters).
 std::string BridgePortName(const std::string& id, int number);
 std::string NetnsPath(const std::string& netns_name);  // "/run/netns/<name>"
+// Under the systemd cgroup driver: node NODE's slice "faultline_<id>-<node, escaped>.slice",
+// inside the owner's (OwnerSliceName, whose stop stops every node's).
+std::string NodeSliceName(const std::string& id, const std::string& node);
 
 // "198.18.0.0/24" for index 0 ... "198.19.255.0/24" for 511.
 std::string SubnetCidr(int index);

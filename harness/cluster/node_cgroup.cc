@@ -11,6 +11,7 @@
 #include <cstdlib>
 
 #include "harness/core/files.h"
+#include "harness/core/systemd.h"
 
 namespace faultline::cluster {
 namespace {
@@ -127,6 +128,11 @@ Status CreateNodeCgroup(const std::string& rel, const NodeLimits& limits, Cgroup
     }
   }
   return OkStatus();
+}
+
+Result<std::string> CreateNodeSlice(const std::string& unit, const std::string& description,
+                                    const NodeLimits& limits) {
+  return StartTransientSlice(unit, {description, limits.cpus, limits.memory_bytes});
 }
 
 Status JoinCgroup(const std::string& rel, pid_t pid) {

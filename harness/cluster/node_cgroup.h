@@ -35,6 +35,11 @@ std::vector<CgroupWrite> V2LimitWrites(const std::string& root, const std::strin
 // caller journals REL first.
 Status CreateNodeCgroup(const std::string& rel, const NodeLimits& limits, CgroupMode mode);
 
+// Starts transient slice UNIT (described by DESCRIPTION) with LIMITS as its properties, for a
+// node under the systemd cgroup driver; returns its cgroup. The caller journals UNIT first.
+Result<std::string> CreateNodeSlice(const std::string& unit, const std::string& description,
+                                    const NodeLimits& limits);
+
 // Moves PID into REL in every hierarchy where REL exists.
 Status JoinCgroup(const std::string& rel, pid_t pid);
 

@@ -5,6 +5,7 @@
 #include "harness/core/host.h"
 #include "harness/core/journal.h"
 #include "harness/core/process.h"
+#include "harness/core/systemd.h"
 
 namespace faultline::cluster {
 namespace {
@@ -64,7 +65,8 @@ bool NetnsExists(const std::string& netns_name) {
 
 bool IsClusterResourceKind(const std::string& kind) {
   return kind == journal_kind::kNetns || kind == journal_kind::kVeth ||
-         kind == journal_kind::kBridge || kind == journal_kind::kSubnet;
+         kind == journal_kind::kBridge || kind == journal_kind::kSubnet ||
+         kind == journal_kind::kSlice;
 }
 
 Status UndoClusterResource(const std::string& kind, const nlohmann::json& data,
@@ -95,6 +97,16 @@ Status UndoClusterResource(const std::string& kind, const nlohmann::json& data,
         return Refuse("subnet lease " + path, id);
       }
       return ReleaseSubnetLease(path, id);
+    }
+    if (kind == journal_kind::kSlice) {
+      // The owner's slice or one nested in it, as systemd nests them by name.
+      const std::string unit = data.at("unit").get<std::string>();
+      const std::string owner = OwnerSliceName(id);
+      const std::string cgroup = SliceCgroupPath(unit);
+      if (id.empty() || (cgroup != owner && cgroup.rfind(owner + "/", 0) != 0)) {
+        return Refuse("slice " + unit, id);
+      }
+      return StopSlice(unit);
     }
   } catch (const nlohmann::json::exception& e) {
     return InvalidArgument(std::string("malformed journal entry: ") + e.what());

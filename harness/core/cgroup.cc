@@ -79,6 +79,49 @@ std::string MemoryCgroupDir(const std::string& rel) {
   return root.empty() ? "" : root + "/" + rel;
 }
 
+std::string Cgroup2Root() {
+  static const std::string root = [] {
+    for (const auto& hierarchy : CgroupHierarchies()) {
+      // Only a cgroup2 root lists its controllers.
+      if (PathExists(hierarchy + "/cgroup.controllers")) return hierarchy;
+    }
+    return std::string();
+  }();
+  return root;
+}
+
+Result<PressureTotals> ParsePressure(const std::string& text) {
+  PressureTotals totals;
+  bool some = false;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    const auto at = line.find(" total=");
+    if (at == std::string::npos) continue;
+    const std::uint64_t total = std::strtoull(line.c_str() + at + 7, nullptr, 10);
+    if (line.rfind("some ", 0) == 0) {
+      totals.some_us = total;
+      some = true;
+    } else if (line.rfind("full ", 0) == 0) {
+      totals.full_us = total;
+    }
+  }
+  if (!some) return InvalidArgument("no \"some ... total=\" line in '" + text + "'");
+  return totals;
+}
+
+Result<std::map<std::string, PressureTotals>> ReadCgroupPressure(const std::string& rel) {
+  const std::string root = Cgroup2Root();
+  if (root.empty()) return NotFound("no cgroup2 hierarchy: no pressure stall information");
+  std::map<std::string, PressureTotals> pressure;
+  for (const char* resource : {"cpu", "memory", "io"}) {
+    const std::string path = root + "/" + rel + "/" + resource + ".pressure";
+    auto text = ReadFile(path);
+    if (!text.ok()) return NotFound("no " + path + " (a kernel without PSI, or booted psi=0)");
+    FL_ASSIGN_OR_RETURN(pressure[resource], ParsePressure(*text));
+  }
+  return pressure;
+}
+
 namespace {
 
 std::uint64_t StatField(const std::string& stat, const std::string& key) {
@@ -216,6 +259,25 @@ Status RemoveCgroupTree(const std::string& rel) {
     }
   }
   return last;
+}
+
+Status KillCgroupTree(const std::string& rel) {
+  if (rel.empty() || rel.find("..") != std::string::npos) {
+    return InvalidArgument("refusing to kill cgroup '" + rel + "'");
+  }
+  for (const auto& root : CgroupHierarchies()) {
+    // Dying processes stay listed until they are reaped; a fork meanwhile adds one.
+    for (int attempt = 0;; ++attempt) {
+      std::vector<std::string> tree;
+      CollectTree(root + "/" + rel, tree);
+      bool any = false;
+      for (const auto& dir : tree) any = KillProcsIn(dir) || any;
+      if (!any) break;
+      if (attempt == 49) return Unavailable("processes in cgroup " + root + "/" + rel + " live on");
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+  return OkStatus();
 }
 
 void RemoveFaultlineCgroupIfEmpty() {

@@ -5,6 +5,8 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +34,23 @@ struct CgroupMemory {
 };
 Result<CgroupMemory> ReadCgroupMemory(const std::string& rel);
 
+// The cgroup2 mount: /sys/fs/cgroup on v2, its "unified" mount on hybrid hosts; empty on v1.
+std::string Cgroup2Root();
+
+// Stall time of one resource in a cgroup since it was made (PSI, `<resource>.pressure`): how
+// long some of its tasks (or all of them at once: full) waited for the resource.
+struct PressureTotals {
+  std::uint64_t some_us = 0;
+  std::optional<std::uint64_t> full_us;  // absent where the kernel keeps no "full" line
+  bool operator==(const PressureTotals&) const = default;
+};
+// The totals of a PSI file's text ("some avg10=... total=N\nfull ..."); InvalidArgument
+// without a "some" total.
+Result<PressureTotals> ParsePressure(const std::string& text);
+// cpu, memory and io pressure of REL in the cgroup2 hierarchy, by resource ("cpu"); NotFound
+// where that hierarchy or PSI is missing (a kernel without CONFIG_PSI, or booted psi=0).
+Result<std::map<std::string, PressureTotals>> ReadCgroupPressure(const std::string& rel);
+
 // The process of REL's own cgroup (not its children's) that started first: a container's init
 // when REL is the container's cgroup; 0 when it holds none.
 pid_t FirstProcessIn(const std::string& rel);
@@ -47,6 +66,10 @@ std::uint64_t PssOfRollup(const std::string& smaps_rollup);
 // Kills every process in REL's subtree in every hierarchy, then removes the directories
 // bottom-up. Missing directories are fine (idempotent, for recover).
 Status RemoveCgroupTree(const std::string& rel);
+
+// SIGKILLs every process in REL's subtree in every hierarchy and waits until none is left, for
+// cgroups another manager removes (systemd's slices). Missing directories are fine.
+Status KillCgroupTree(const std::string& rel);
 
 // Removes the "faultline" parent shared by all runs from every hierarchy, where it is empty.
 void RemoveFaultlineCgroupIfEmpty();

@@ -25,6 +25,35 @@ TEST(Pss, ThisKernelsRollupOfThisProcessParses) {
   EXPECT_LT(pss, 4ull << 30);
 }
 
+TEST(Pressure, TheSomeAndFullTotalsAreRead) {
+  auto both = ParsePressure(
+      "some avg10=1.82 avg60=19.33 avg300=32.33 total=6940208788\n"
+      "full avg10=0.00 avg60=0.00 avg300=0.00 total=12\n");
+  ASSERT_TRUE(both.ok()) << both.error().ToString();
+  EXPECT_EQ(*both, (PressureTotals{6940208788u, 12u}));
+  auto some_only = ParsePressure("some avg10=0.00 avg60=0.00 avg300=0.00 total=5\n");
+  ASSERT_TRUE(some_only.ok());
+  EXPECT_EQ(*some_only, (PressureTotals{5u, std::nullopt}));
+  EXPECT_FALSE(ParsePressure("").ok());
+}
+
+// This process's own cgroup in the cgroup2 hierarchy, as /proc/self/cgroup names it.
+TEST(Pressure, ThisKernelsPressureOfThisProcesssCgroupParses) {
+  if (Cgroup2Root().empty()) GTEST_SKIP() << "SKIPPED: no cgroup2 hierarchy (pure v1 host)";
+  auto self = ReadFile("/proc/self/cgroup");
+  ASSERT_TRUE(self.ok());
+  const auto at = self->find("0::/");
+  ASSERT_NE(at, std::string::npos) << *self;
+  std::string rel = self->substr(at + 4, self->find('\n', at) - at - 4);
+  auto pressure = ReadCgroupPressure(rel);
+  if (!pressure.ok() && !PathExists("/proc/pressure/cpu")) {
+    GTEST_SKIP() << "SKIPPED: the kernel keeps no pressure stall information";
+  }
+  ASSERT_TRUE(pressure.ok()) << pressure.error().ToString();
+  EXPECT_EQ(pressure->size(), 3u);
+  EXPECT_TRUE(pressure->at("memory").full_us.has_value());
+}
+
 // Directories standing in for the two kinds of hierarchy: the files, as the kernel makes them.
 TEST(Cpuset, AV1ChildGetsItsParentsCpusAndMemsAndACgroup2ChildIsLeftEmpty) {
   char root[] = "/tmp/fl-cpuset-XXXXXX";

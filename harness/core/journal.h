@@ -25,6 +25,7 @@ inline constexpr const char* kNetns = "netns";    // {name}: /run/netns/<name>, 
 inline constexpr const char* kVeth = "veth";      // {netns, name}: one end, inside netns
 inline constexpr const char* kBridge = "bridge";  // {netns, name}: inside netns
 inline constexpr const char* kSubnet = "subnet";  // {path, index}: an address lease file
+inline constexpr const char* kSlice = "slice";    // {unit}: a transient systemd slice, stopped
 }  // namespace journal_kind
 
 struct JournalEntry {

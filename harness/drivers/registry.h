@@ -23,7 +23,8 @@ struct DriverEnvironment {
   std::string run_dir;
   std::string cgroup_parent;  // relative cgroup of the run: "faultline/<run id>"
   Journal* journal = nullptr;
-  std::string self_exe;  // the faultline binary (helpers, private views)
+  std::string self_exe;          // the faultline binary (helpers, private views)
+  bool systemd_cgroups = false;  // the nodes are slices: the systemd cgroup driver
 };
 
 // What `recover` hands a driver undoing one of its journal records of a dead run.

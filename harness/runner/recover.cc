@@ -11,6 +11,7 @@
 
 #include <algorithm>
 
+#include "chaos/cgroup_control.h"
 #include "chaos/fault.h"
 #include "chaos/registry.h"
 #include "harness/cluster/resources.h"
@@ -42,15 +43,14 @@ class RunUndo {
         return chaos::UndoFaultRecord(run_id_, entry.data);
       if (entry.kind == journal_kind::kCgroup) {
         const std::string path = entry.data.at("path").get<std::string>();
-        // The run's own cgroup, a node cgroup below it, or a helper cgroup named after the run
-        // below a standing cluster's node.
-        const std::string own = "faultline/" + run_id_;
+        // The run's own cgroup or slice, a node cgroup below it, or a helper cgroup named
+        // after the run below a standing cluster's node.
         const std::string last = path.substr(path.rfind('/') + 1);
-        const bool below_own = path.rfind(own + "/", 0) == 0;
-        const bool named_after_run =
-            path.rfind("faultline/", 0) == 0 && last.rfind("fl-" + run_id_ + "-", 0) == 0;
+        const bool in_faultline_tree =
+            path.rfind("faultline/", 0) == 0 || path.rfind("faultline_", 0) == 0;
+        const bool named_after_run = in_faultline_tree && last.rfind("fl-" + run_id_ + "-", 0) == 0;
         if (run_id_.empty() || path.find("..") != std::string::npos ||
-            (path != own && !below_own && !named_after_run)) {
+            (!chaos::OwnedByRun(path, run_id_) && !named_after_run)) {
           return Refuse("cgroup " + path);
         }
         return RemoveCgroupTree(path);

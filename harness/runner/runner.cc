@@ -23,10 +23,12 @@
 #include "harness/core/files.h"
 #include "harness/core/host.h"
 #include "harness/core/journal.h"
+#include "harness/core/systemd.h"
 #include "harness/core/version.h"
 #include "harness/drivers/registry.h"
 #include "harness/images/image.h"
 #include "harness/measure/host_speed.h"
+#include "harness/measure/node_pressure.h"
 #include "harness/runner/fault_plan.h"
 #include "harness/runner/platform_set.h"
 #include "harness/runner/progress.h"
@@ -181,6 +183,12 @@ Status AttachStandingCluster(const std::string& name, RunResources& resources) {
   return OkStatus();
 }
 
+cluster::CgroupDriver CgroupDriverOf(const scenario::Scenario& scenario) {
+  return scenario.cluster.cgroup_driver == scenario::Cluster::CgroupDriver::kSystemd
+             ? cluster::CgroupDriver::kSystemd
+             : cluster::CgroupDriver::kCgroupfs;
+}
+
 Status OpenCluster(const scenario::Scenario& scenario, const RunOptions& options,
                    RunResources& resources) {
   if (!options.cluster_name.empty()) {
@@ -189,11 +197,21 @@ Status OpenCluster(const scenario::Scenario& scenario, const RunOptions& options
     cluster::VirtualClusterSpec spec;
     spec.nodes = static_cast<int>(scenario.cluster.nodes);
     spec.node = {scenario.cluster.node_cpus, scenario.cluster.node_memory_bytes};
+    spec.cgroup_driver = CgroupDriverOf(scenario);
     FL_ASSIGN_OR_RETURN(
         resources.cluster,
         cluster::VirtualCluster::Create(resources.journal->run_id(), spec, *resources.journal));
   } else {
-    resources.cluster = std::make_unique<cluster::LocalCluster>(resources.cgroup_parent);
+    FL_ASSIGN_OR_RETURN(resources.cluster, cluster::LocalCluster::Create(
+                                               resources.journal->run_id(), resources.cgroup_parent,
+                                               CgroupDriverOf(scenario), *resources.journal));
+  }
+  if (resources.cluster->cgroup_driver() != CgroupDriverOf(scenario)) {
+    return FailedPrecondition(std::string("the scenario's cgroup driver is ") +
+                              cluster::CgroupDriverName(CgroupDriverOf(scenario)) +
+                              ", and standing cluster " + options.cluster_name + " was built for " +
+                              cluster::CgroupDriverName(resources.cluster->cgroup_driver()) +
+                              " (faultline cluster up --cgroup-driver)");
   }
   // Pinned nodes must exist in the cluster actually used.
   auto check = [&](const std::optional<std::string>& node) -> Status {
@@ -211,7 +229,8 @@ Status OpenCluster(const scenario::Scenario& scenario, const RunOptions& options
 std::string DescribeCluster(const cluster::Cluster& cluster, bool standing) {
   std::ostringstream text;
   text << (standing ? "standing " : "") << cluster.kind() << " cluster of "
-       << cluster.nodes().size() << " node(s):";
+       << cluster.nodes().size() << " node(s), cgroup driver "
+       << cluster::CgroupDriverName(cluster.cgroup_driver()) << ":";
   for (const auto& node : cluster.nodes()) {
     text << " " << node.name;
     if (!node.address.empty()) text << " " << node.address;
@@ -235,6 +254,10 @@ Status Preflight(const Plan& plan, const RunOptions& options, const HostInfo& ho
   if (host.cgroup_mode == CgroupMode::kNone)
     return FailedPrecondition("no cgroup filesystem at /sys/fs/cgroup");
   if (!host.has_overlay) return FailedPrecondition("the kernel has no overlay filesystem");
+  if (CgroupDriverOf(scenario) == cluster::CgroupDriver::kSystemd && !SystemdIsInit()) {
+    return FailedPrecondition(
+        "cluster.cgroup_driver systemd needs systemd as init, and this host runs without it");
+  }
   for (const auto& planned : plan.targets) {
     FL_RETURN_IF_ERROR(planned.kind->Preflight(*planned.target, host));
   }
@@ -300,8 +323,9 @@ Result<RunOutcome> RunScenario(const Plan& plan, const RunOptions& options) {
                                                                                std::to_string(i)));
       prepared.push_back(std::move(image));
     }
-    const drivers::DriverEnvironment env{run_dir, resources.cgroup_parent, resources.journal.get(),
-                                         options.self_exe};
+    const drivers::DriverEnvironment env{
+        run_dir, resources.cgroup_parent, resources.journal.get(), options.self_exe,
+        CgroupDriverOf(scenario) == cluster::CgroupDriver::kSystemd};
     for (const auto& planned : plan.targets) {
       FL_ASSIGN_OR_RETURN(auto driver, planned.kind->Open(*planned.target, env));
       resources.drivers.push_back(std::move(driver));
@@ -343,6 +367,8 @@ Result<RunOutcome> RunScenario(const Plan& plan, const RunOptions& options) {
     return std::move(opened).error();
   }
   const std::vector<cluster::Node> nodes = resources.cluster->nodes();
+  std::vector<measure::NodeCgroup> node_cgroups;
+  for (const auto& node : nodes) node_cgroups.push_back({node.name, node.cgroup});
   result.context.notes.push_back(
       DescribeCluster(*resources.cluster, !options.cluster_name.empty()));
 
@@ -479,6 +505,7 @@ Result<RunOutcome> RunScenario(const Plan& plan, const RunOptions& options) {
                                            result.fault_seed, scope, daemons),
                                 *resources.journal, result.fault_seed, options.cancel);
     step_faults.on_active_change = on_faults_active;
+    const measure::PressureSnapshot pressure_from = measure::SnapshotPressure(node_cgroups);
     const std::int64_t window_from = BootNowNs();
     workloads::StepOutput output;
     switch (step.kind) {
@@ -500,7 +527,15 @@ Result<RunOutcome> RunScenario(const Plan& plan, const RunOptions& options) {
     }
     Append(result.faults, step_faults.Stop());
     if (!step.record) return;
-    windows.push_back({step.name, target.name, static_cast<int>(rep), window_from, BootNowNs()});
+    const std::int64_t window_to = BootNowNs();
+    windows.push_back({step.name, target.name, static_cast<int>(rep), window_from, window_to});
+    for (const auto& [node, totals] : measure::SnapshotPressure(node_cgroups)) {
+      auto from = pressure_from.find(node);
+      if (from == pressure_from.end()) continue;
+      result.pressure.push_back(
+          {step.name, target.name, static_cast<int>(rep), node, window_from, window_to,
+           measure::StalledShares(from->second, totals, window_to - window_from)});
+    }
     for (const auto& warning : output.warnings) {
       result.validity.push_back("step " + step.name + " target " + target.name + " repetition " +
                                 std::to_string(rep + 1) + ": " + warning);

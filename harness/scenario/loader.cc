@@ -145,6 +145,7 @@ class Builder {
       s.max_failed_ratio = ScalarNumber(r).value_or(s.max_failed_ratio);
     }
     CheckPlacement(doc, s);
+    CheckCgroupDriver(doc, s);
     if (const YAML::Node g = doc["gate"]) s.gate = BuildGate(g, s);
     return s;
   }
@@ -504,6 +505,10 @@ class Builder {
                     : p.Scalar() == "pinned" ? Cluster::Placement::kPinned
                                              : Cluster::Placement::kSpread;
     }
+    if (const YAML::Node d = node["cgroup_driver"]) {
+      c.cgroup_driver = d.Scalar() == "systemd" ? Cluster::CgroupDriver::kSystemd
+                                                : Cluster::CgroupDriver::kCgroupfs;
+    }
     if (c.kind == Cluster::Kind::kLocal) {
       for (const char* field : {"nodes", "node", "placement"}) {
         if (const YAML::Node f = node[field]) {
@@ -574,6 +579,19 @@ class Builder {
                    "with the target's resources");
         break;
       }
+    }
+  }
+
+  // The daemons keep a cgroup driver of their own configuration; faultline passes its driver
+  // only to the runtimes it calls itself.
+  void CheckCgroupDriver(const YAML::Node& doc, const Scenario& s) {
+    if (s.cluster.cgroup_driver != Cluster::CgroupDriver::kSystemd) return;
+    for (const Target& target : s.targets) {
+      if (target.driver == "oci") continue;
+      Report(doc["cluster"]["cgroup_driver"].Mark(), "cluster.cgroup_driver",
+             "the systemd cgroup driver is for targets of the oci driver (runc, crun); target '" +
+                 target.name + "' uses " + target.driver);
+      return;
     }
   }
 

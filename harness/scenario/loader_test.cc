@@ -180,6 +180,15 @@ std::vector<BadCase> BadCases() {
        head + ok_steps + "cluster: {kind: local, nodes: 3}\n",
        "bad.yaml:5:31: cluster.nodes: a local cluster is this host alone and takes no 'nodes'; "
        "set kind: virtual for a cluster of nodes"},
+      {"an unknown cgroup driver", "bad.yaml",
+       head + ok_steps + "cluster: {cgroup_driver: systemdd}\n",
+       "bad.yaml:5:26: cluster.cgroup_driver: expected one of: cgroupfs, systemd, got "
+       "'systemdd'; did you mean 'systemd'?"},
+      {"the systemd cgroup driver with a daemon's target", "bad.yaml",
+       "version: 1\nname: x\ntarget: {driver: docker}\n" + ok_steps +
+           "cluster: {kind: local, cgroup_driver: systemd}\n",
+       "bad.yaml:5:39: cluster.cgroup_driver: the systemd cgroup driver is for targets of the oci "
+       "driver (runc, crun); target 'docker' uses docker"},
       {"step pinned to a node that does not exist", "bad.yaml",
        head + "cluster: {nodes: 3}\nsteps:\n  - {name: a, node: node-4, workload: {kind: start, "
               "count: 1}}\n",
@@ -630,6 +639,17 @@ TEST(LoadScenario, PinnedPlacementAcceptsNodesOnTargets) {
   ASSERT_TRUE(loaded.ok()) << loaded.error().message;
   EXPECT_EQ(loaded->targets[0].node, "node-2");
   EXPECT_EQ(loaded->cluster.placement, Cluster::Placement::kPinned);
+}
+
+TEST(LoadScenario, TheSystemdCgroupDriverIsTakenByLocalAndVirtualClusters) {
+  for (const char* kind : {"local", "virtual"}) {
+    auto loaded = LoadScenarioText(std::string(kHead) + "cluster: {kind: " + kind +
+                                       ", cgroup_driver: systemd}\n"
+                                       "steps: [{name: a, workload: {kind: start, count: 1}}]\n",
+                                   "s.yaml", "/tmp");
+    ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+    EXPECT_EQ(loaded->cluster.cgroup_driver, Cluster::CgroupDriver::kSystemd) << kind;
+  }
 }
 
 TEST(LoadScenario, SecurityIsTakenByEveryDriver) {

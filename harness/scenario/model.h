@@ -164,6 +164,9 @@ struct Cluster {
   // spread: least loaded node first; binpack: fill a node to capacity before the next;
   // pinned: every step or target names its node.
   enum class Placement { kSpread, kBinpack, kPinned } placement = Placement::kSpread;
+  // Who makes containers' cgroups: the runtime (cgroupfs) or systemd, each node then being a
+  // transient slice and runc/crun running with --systemd-cgroup.
+  enum class CgroupDriver { kCgroupfs, kSystemd } cgroup_driver = CgroupDriver::kCgroupfs;
   SourceLocation where;
 
   bool operator==(const Cluster&) const = default;

@@ -8,11 +8,13 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <thread>
 
 #include "harness/core/clock.h"
 #include "harness/core/files.h"
 #include "harness/core/process.h"
+#include "harness/core/systemd.h"
 #include "harness/images/image.h"
 #include "tests/integration/host_state.h"
 
@@ -287,6 +289,107 @@ TEST_F(CliTest, RecoverCleansUpAfterSigkill) {
   auto [code, output] = RunFaultline({"recover"}, state_);
   EXPECT_EQ(code, 0) << output;
   EXPECT_NE(output.find("removed container"), std::string::npos) << output;
+  EXPECT_EQ(Leftovers(state_), std::vector<std::string>{});
+}
+
+// The systemd cgroup driver: the nodes are slices and the containers scopes in them, so a
+// killed run leaves units in systemd as well as processes; recover stops them.
+TEST_F(CliTest, RecoverStopsTheSlicesOfARunKilledUnderTheSystemdCgroupDriver) {
+  FL_REQUIRE_ROOT_RUNTIME("runc");
+  if (!SystemdIsInit()) FL_SKIP_LACKING("systemd", "systemd is not PID 1 on this host");
+  std::string path = WriteScenario(
+      "long.yaml", std::string(kLongRamp) + "cluster: {nodes: 2, cgroup_driver: systemd}\n");
+  Spawned run = SpawnFaultline({"run", path, "--out", dir_ + "/out"}, state_, dir_ + "/log.txt");
+  ASSERT_TRUE(WaitForContainers(10, 120)) << Slurp(run.output_path);
+  kill(run.pid, SIGKILL);
+  EXPECT_EQ(WaitExit(run.pid, 60), 128 + SIGKILL);
+  const std::vector<std::string> left = Leftovers(state_);
+  auto has = [&](const std::string& what) {
+    return std::any_of(left.begin(), left.end(), [&](const std::string& item) {
+      return item.find(what) != std::string::npos;
+    });
+  };
+  EXPECT_TRUE(has("unit faultline_")) << ::testing::PrintToString(left);     // the slices
+  EXPECT_TRUE(has("unit faultline-fl-")) << ::testing::PrintToString(left);  // the scopes
+  auto [code, output] = RunFaultline({"recover"}, state_);
+  EXPECT_EQ(code, 0) << output;
+  EXPECT_EQ(Leftovers(state_), std::vector<std::string>{});
+}
+
+TEST_F(CliTest, ARunUnderTheSystemdCgroupDriverMeasuresItsStartPhases) {
+  FL_REQUIRE_ROOT_RUNTIME("runc");
+  if (!SystemdIsInit()) FL_SKIP_LACKING("systemd", "systemd is not PID 1 on this host");
+  std::string path = WriteScenario("systemd.yaml", R"(version: 1
+name: systemd-driver
+targets:
+  - {driver: oci, runtime: runc}
+  - {driver: oci, runtime: crun}
+cluster: {kind: local, cgroup_driver: systemd}
+steps:
+  - name: starts
+    workload: {kind: start, count: 6, command: ["true"]}
+)");
+  const std::string out = dir_ + "/out";
+  auto [code, output] = RunFaultline({"run", path, "--out", out}, state_);
+  ASSERT_EQ(code, 0) << output;
+  nlohmann::json result = ReadResult(out);
+  ASSERT_FALSE(result.is_discarded());
+  EXPECT_NE(result["context"]["notes"].dump().find("cgroup driver systemd"), std::string::npos)
+      << result["context"]["notes"];
+  // The node's pressure comes from its slice's cgroup.
+  ASSERT_TRUE(result.contains("pressure"));
+  EXPECT_EQ(result["pressure"].size(), 2u) << result["pressure"];  // per target
+  for (const auto& window : result["pressure"]) {
+    EXPECT_EQ(window["node"], "local");
+    EXPECT_TRUE(window["stalled"].contains("memory.full")) << window;
+  }
+  std::map<std::string, int> ok_runs;
+  std::map<std::string, std::set<std::string>> phases;
+  for (const auto& sample : result["samples"]) {
+    if (sample.value("op", "") != "run" || !sample.value("ok", false)) continue;
+    const std::string target = sample.value("target", "");
+    ++ok_runs[target];
+    if (!sample.contains("phases")) continue;
+    for (const auto& phase : sample["phases"].items()) phases[target].insert(phase.key());
+  }
+  for (const char* target : {"runc", "crun"}) {
+    EXPECT_EQ(ok_runs[target], 6) << target << ": " << output;
+    // The probes follow the runtime as under cgroupfs; the cgroup itself is systemd's to make.
+    EXPECT_TRUE(phases[target].count("runtime_exec")) << target;
+    EXPECT_TRUE(phases[target].count("user_exec")) << target;
+  }
+  EXPECT_EQ(Leftovers(state_), std::vector<std::string>{});
+}
+
+// Pressure stall information per node, from the kernel: four CPU hogs in node-1 limited to half
+// a CPU keep its tasks waiting for a CPU most of the step; node-2 idles.
+TEST_F(CliTest, NodePressureShowsWhichNodeWaitedForCpu) {
+  FL_REQUIRE_ROOT_RUNTIME("runc");
+  if (FindExecutable("stress-ng").empty()) FL_SKIP_LACKING("tools", "stress-ng is not installed");
+  std::string path = WriteScenario("pressure.yaml", R"(version: 1
+name: pressure
+target: {driver: oci, runtime: runc}
+cluster: {nodes: 2, node: {cpus: 0.5}}
+steps:
+  - name: load
+    workload: {kind: steady, duration: 3s, churn_rate: 1/s}
+faults:
+  - {kind: node.cpu_stress, step: load, at: 0s, for: 3s, nodes: [node-1], workers: 4}
+)");
+  const std::string out = dir_ + "/out";
+  auto [code, output] = RunFaultline({"run", path, "--out", out}, state_);
+  ASSERT_EQ(code, 0) << output;
+  nlohmann::json result = ReadResult(out);
+  ASSERT_TRUE(result.contains("pressure")) << output;
+  std::map<std::string, double> cpu_some;
+  for (const auto& window : result["pressure"]) {
+    EXPECT_EQ(window["step"], "load");
+    EXPECT_GT(window["to_ns"].get<std::int64_t>(), window["from_ns"].get<std::int64_t>());
+    cpu_some[window["node"].get<std::string>()] = window["stalled"]["cpu.some"].get<double>();
+  }
+  ASSERT_EQ(cpu_some.size(), 2u) << result["pressure"];
+  EXPECT_GT(cpu_some["node-1"], 0.3) << result["pressure"];
+  EXPECT_LT(cpu_some["node-2"], cpu_some["node-1"] / 3) << result["pressure"];
   EXPECT_EQ(Leftovers(state_), std::vector<std::string>{});
 }
 

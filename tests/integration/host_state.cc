@@ -15,6 +15,8 @@
 
 #include "harness/core/cgroup.h"
 #include "harness/core/files.h"
+#include "harness/core/process.h"
+#include "harness/core/systemd.h"
 
 namespace faultline::testing {
 namespace {
@@ -61,6 +63,18 @@ std::vector<std::string> Leftovers(const std::string& state_root) {
   }
   for (const auto& root : CgroupHierarchies()) {
     if (PathExists(root + "/faultline")) found.push_back("cgroup " + root + "/faultline");
+    // The slices of the systemd cgroup driver, one per run or cluster at the root.
+    for (const auto& name : ListDir(root)) {
+      if (name.rfind("faultline_", 0) == 0) found.push_back("cgroup " + root + "/" + name);
+    }
+  }
+  // Units of the systemd cgroup driver: the slices, and the scopes systemd made in them.
+  if (SystemdIsInit()) {
+    auto units = RunForOutput({"systemctl", "list-units", "--all", "--plain", "--no-legend",
+                               "faultline_*", "faultline-fl-*"});
+    if (!units.ok()) found.push_back("systemctl failed: " + units.error().ToString());
+    std::istringstream lines(units.ok() ? *units : "");
+    for (std::string line; std::getline(lines, line);) found.push_back("unit " + line);
   }
   for (const auto& pid : ListDir("/proc")) {
     if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
@@ -70,7 +84,8 @@ std::vector<std::string> Leftovers(const std::string& state_root) {
     auto state_at = stat.rfind(')');
     bool zombie =
         state_at != std::string::npos && stat.size() > state_at + 2 && stat[state_at + 2] == 'Z';
-    if (!zombie && cgroups.find(":/faultline/") != std::string::npos) {
+    if (!zombie && (cgroups.find(":/faultline/") != std::string::npos ||
+                    cgroups.find(":/faultline_") != std::string::npos)) {
       found.push_back("process " + pid + " in a faultline cgroup");
     }
     // A daemon started for a run names its private directories below the state root.

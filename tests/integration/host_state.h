@@ -12,8 +12,9 @@
 namespace faultline::testing {
 
 // Everything under STATE_ROOT's runs/, clusters/ and subnets/, fl-* network namespaces,
-// faultline cgroups, live processes in faultline cgroups or naming a path below STATE_ROOT
-// (daemons; the fault watchdog excepted: it removes itself), and mounts below STATE_ROOT.
+// faultline cgroups and systemd units (the systemd cgroup driver's slices and scopes), live
+// processes in faultline cgroups or naming a path below STATE_ROOT (daemons; the fault
+// watchdog excepted: it removes itself), and mounts below STATE_ROOT.
 // Empty means clean.
 std::vector<std::string> Leftovers(const std::string& state_root);
 

@@ -5,6 +5,7 @@
 #include "harness/cluster/resources.h"
 #include "harness/core/cgroup.h"
 #include "harness/core/files.h"
+#include "harness/core/systemd.h"
 
 namespace faultline::cluster {
 namespace {
@@ -46,6 +47,13 @@ Status VirtualCluster::Build(const VirtualClusterSpec& spec) {
   owned_.push_back(
       {lease.seq, journal_kind::kSubnet, {{"path", lease.path}, {"index", lease.index}}});
   subnet_index_ = lease.index;
+  cgroup_driver_ = spec.cgroup_driver;
+  if (cgroup_driver_ == CgroupDriver::kSystemd) {
+    // The cluster's own slice first: stopping it stops every node's.
+    const std::string unit = OwnerSliceName(id_);
+    FL_RETURN_IF_ERROR(Own(journal_kind::kSlice, {{"unit", unit}}));
+    FL_RETURN_IF_ERROR(CreateNodeSlice(unit, "faultline cluster " + id_, {}).status());
+  }
 
   const std::string bridge_ns = BridgeNetnsName(id_);
   FL_RETURN_IF_ERROR(Own(journal_kind::kNetns, {{"name", bridge_ns}}));
@@ -70,7 +78,6 @@ Status VirtualCluster::BuildNode(int number, const VirtualClusterSpec& spec) {
   node.netns = NetnsPath(netns);
   node.link = kNodeLink;
   FL_ASSIGN_OR_RETURN(node.address, NodeAddress(subnet_index_, number));
-  node.cgroup = "faultline/" + id_ + "/" + node.name;
   node.limits = spec.node;
 
   FL_RETURN_IF_ERROR(Own(journal_kind::kNetns, {{"name", netns}}));
@@ -85,8 +92,17 @@ Status VirtualCluster::BuildNode(int number, const VirtualClusterSpec& spec) {
   FL_RETURN_IF_ERROR(
       RunIp({"-n", bridge_ns, "link", "set", port, "master", BridgeName(id_), "up"}));
 
-  FL_RETURN_IF_ERROR(Own(journal_kind::kCgroup, {{"path", node.cgroup}}));
-  FL_RETURN_IF_ERROR(CreateNodeCgroup(node.cgroup, node.limits, DetectCgroupMode()));
+  if (cgroup_driver_ == CgroupDriver::kSystemd) {
+    const std::string unit = NodeSliceName(id_, node.name);
+    FL_RETURN_IF_ERROR(Own(journal_kind::kSlice, {{"unit", unit}}));
+    FL_ASSIGN_OR_RETURN(
+        node.cgroup,
+        CreateNodeSlice(unit, "faultline cluster " + id_ + ", " + node.name, node.limits));
+  } else {
+    node.cgroup = "faultline/" + id_ + "/" + node.name;
+    FL_RETURN_IF_ERROR(Own(journal_kind::kCgroup, {{"path", node.cgroup}}));
+    FL_RETURN_IF_ERROR(CreateNodeCgroup(node.cgroup, node.limits, DetectCgroupMode()));
+  }
   nodes_.push_back(std::move(node));
   return OkStatus();
 }
@@ -128,7 +144,11 @@ nlohmann::json VirtualCluster::Describe() const {
     if (node.limits.memory_bytes) n["memory"] = *node.limits.memory_bytes;
     nodes.push_back(std::move(n));
   }
-  return {{"id", id_}, {"subnet", subnet()}, {"subnet_index", subnet_index_}, {"nodes", nodes}};
+  return {{"id", id_},
+          {"subnet", subnet()},
+          {"subnet_index", subnet_index_},
+          {"cgroup_driver", CgroupDriverName(cgroup_driver_)},
+          {"nodes", nodes}};
 }
 
 Result<std::unique_ptr<VirtualCluster>> VirtualCluster::Attach(const nlohmann::json& state) {
@@ -136,6 +156,9 @@ Result<std::unique_ptr<VirtualCluster>> VirtualCluster::Attach(const nlohmann::j
     std::unique_ptr<VirtualCluster> cluster(
         new VirtualCluster(state.at("id").get<std::string>(), nullptr));
     cluster->subnet_index_ = state.at("subnet_index").get<int>();
+    if (state.value("cgroup_driver", "") == "systemd") {
+      cluster->cgroup_driver_ = CgroupDriver::kSystemd;
+    }
     for (const auto& n : state.at("nodes")) {
       Node node;
       node.name = n.at("name").get<std::string>();

@@ -18,6 +18,7 @@ namespace faultline::cluster {
 struct VirtualClusterSpec {
   int nodes = 1;
   NodeLimits node;
+  CgroupDriver cgroup_driver = CgroupDriver::kCgroupfs;
 };
 
 class VirtualCluster : public Cluster {
@@ -33,6 +34,7 @@ class VirtualCluster : public Cluster {
   ~VirtualCluster() override;
   const std::string& kind() const override { return kind_; }
   const std::vector<Node>& nodes() const override { return nodes_; }
+  CgroupDriver cgroup_driver() const override { return cgroup_driver_; }
   Status Teardown() override;
 
   // Leaves everything standing (and journaled) when this object goes: `cluster up`.
@@ -40,7 +42,8 @@ class VirtualCluster : public Cluster {
 
   const std::string& id() const { return id_; }
   std::string subnet() const;
-  // {id, subnet, subnet_index, nodes: [{name, netns, link, address, cgroup, cpus, memory}]}
+  // {id, subnet, subnet_index, cgroup_driver,
+  //  nodes: [{name, netns, link, address, cgroup, cpus, memory}]}
   nlohmann::json Describe() const;
 
  private:
@@ -59,6 +62,7 @@ class VirtualCluster : public Cluster {
   std::string id_;
   Journal* journal_;  // null when attached
   int subnet_index_ = -1;
+  CgroupDriver cgroup_driver_ = CgroupDriver::kCgroupfs;
   std::vector<Node> nodes_;
   std::vector<Owned> owned_;  // in creation order
 };

@@ -34,8 +34,14 @@ OpResult FromOutcome(const std::string& what, const Result<ProcessOutcome>& outc
 
 class OciContainer : public Container {
  public:
-  OciContainer(OciDriver* driver, std::string id, std::string dir, std::string cgroup)
-      : driver_(driver), id_(std::move(id)), dir_(std::move(dir)), cgroup_(std::move(cgroup)) {}
+  // CGROUP: where the container lands, relative; CGROUPS_PATH: what the runtime is told.
+  OciContainer(OciDriver* driver, std::string id, std::string dir, std::string cgroup,
+               std::string cgroups_path)
+      : driver_(driver),
+        id_(std::move(id)),
+        dir_(std::move(dir)),
+        cgroup_(std::move(cgroup)),
+        cgroups_path_(std::move(cgroups_path)) {}
 
   const std::string& id() const override { return id_; }
   ContainerIdentity Identity() const override {
@@ -158,7 +164,7 @@ class OciContainer : public Container {
     }
     mounted_ = true;
     std::ofstream out(bundle() + "/config.json");
-    out << MakeRuntimeConfig(spec, "/" + cgroup_, driver_->config().security).dump();
+    out << MakeRuntimeConfig(spec, cgroups_path_, driver_->config().security).dump();
     out.close();
     if (!out) return Internal("cannot write " + bundle() + "/config.json");
     return OkStatus();
@@ -168,6 +174,7 @@ class OciContainer : public Container {
   std::string id_;
   std::string dir_;
   std::string cgroup_;
+  std::string cgroups_path_;
   std::uint64_t journal_seq_ = 0;
   std::int64_t created_ns_ = 0;  // when the runtime call that forks the init was issued
   bool mounted_ = false;
@@ -233,6 +240,8 @@ ProbeScope OciDriver::Probes() const {
 
 std::vector<std::string> OciDriver::RuntimeArgv() const {
   std::vector<std::string> argv = {info_.path};
+  // runc and crun both take --systemd-cgroup for their systemd cgroup manager.
+  if (config_.systemd_cgroup) argv.push_back("--systemd-cgroup");
   argv.insert(argv.end(), config_.runtime_args.begin(), config_.runtime_args.end());
   argv.insert(argv.end(), {"--root", state_root_});
   return argv;
@@ -242,11 +251,28 @@ Created OciDriver::CreateWith(const char* verb, const ContainerSpec& spec, Nanos
   Created created;
   const std::string& parent =
       spec.cgroup_parent.empty() ? config_.cgroup_parent : spec.cgroup_parent;
+  std::string cgroup = parent + "/" + spec.id;
+  std::string cgroups_path = "/" + cgroup;
+  // systemd makes the container scope "faultline-<id>.scope" in the node's slice, whose
+  // cgroup directory bears the slice's unit name. crun then moves the container into a
+  // "container" cgroup of the scope, so the scope's own cgroup holds no process and can be
+  // delegated; its limits go there too.
+  const std::string slice = parent.substr(parent.rfind('/') + 1);
+  if (config_.systemd_cgroup) {
+    cgroup = parent + "/faultline-" + spec.id + ".scope";
+    if (config_.runtime == "crun") cgroup += "/container";
+    cgroups_path = slice + ":faultline:" + spec.id;
+  }
   auto container = std::make_unique<OciContainer>(
-      this, spec.id, config_.run_dir + "/containers/" + spec.id, parent + "/" + spec.id);
+      this, spec.id, config_.run_dir + "/containers/" + spec.id, cgroup, cgroups_path);
   if (lower_rootfs_.empty()) {
     created.prepare.start_ns = created.prepare.end_ns = BootNowNs();
     created.prepare.status = FailedPrecondition("no image imported into driver oci");
+  } else if (config_.systemd_cgroup && !slice.ends_with(".slice")) {
+    created.prepare.start_ns = created.prepare.end_ns = BootNowNs();
+    created.prepare.status =
+        FailedPrecondition("the systemd cgroup driver puts containers into a slice, and cgroup " +
+                           parent + " is not one");
   } else {
     created.prepare = container->Prepare(spec);
   }

@@ -23,6 +23,9 @@ struct OciDriverConfig {
   std::vector<std::string> runtime_args;  // global options before every command
   std::vector<std::string> env;           // NAME=VALUE for every runtime call
   ContainerSecurity security;             // LoadContainerSecurity of the target's security
+  // The runtime's systemd cgroup manager: each container a scope in its node's slice (the
+  // cgroup parent then being a slice's cgroup).
+  bool systemd_cgroup = false;
 };
 
 // The runtime's binary (PATH when given, else RUNTIME looked up in PATH), its version and

@@ -59,10 +59,11 @@ class OciKind : public DriverKind {
   Result<std::unique_ptr<Driver>> Open(const scenario::Target& target,
                                        const DriverEnvironment& env) const override {
     FL_ASSIGN_OR_RETURN(ContainerSecurity security, LoadContainerSecurity(target.security));
-    FL_ASSIGN_OR_RETURN(
-        auto driver, OciDriver::Open({target.runtime, env.run_dir, env.cgroup_parent, env.journal,
-                                      target.runtime_path, target.runtime_args,
-                                      EnvAssignments(target), std::move(security)}));
+    OciDriverConfig config{
+        target.runtime,      env.run_dir,         env.cgroup_parent,      env.journal,
+        target.runtime_path, target.runtime_args, EnvAssignments(target), std::move(security)};
+    config.systemd_cgroup = env.systemd_cgroups;
+    FL_ASSIGN_OR_RETURN(auto driver, OciDriver::Open(std::move(config)));
     return std::unique_ptr<Driver>(std::move(driver));
   }
 
