@@ -97,9 +97,17 @@ class NodePause : public NodeMechanism {
   }
 };
 
+// What KillAll does on this host: cgroup2's cgroup.kill, or freeze, SIGKILL each, thaw in the
+// v1 freezer.
+std::string NodeKillMechanism() {
+  auto interface = HostFreezer();
+  return interface.ok() && *interface == FreezerInterface::kV2 ? "cgroup.kill"
+                                                               : "cgroup freeze-kill-thaw";
+}
+
 class NodeKill : public NodeMechanism {
  public:
-  NodeKill() : NodeMechanism("node.kill", "cgroup freeze-kill-thaw") {}
+  NodeKill() : NodeMechanism("node.kill", NodeKillMechanism()) {}
 
   Result<std::unique_ptr<ActiveFault>> Inject(const FaultParams& params,
                                               Journal& journal) override {

@@ -80,8 +80,11 @@ Status UndoFaultRecord(const std::string& run_id, const nlohmann::json& data) {
     return InvalidArgument("malformed fault record: expected mechanism and undo");
   }
   const std::string mechanism = data["mechanism"].get<std::string>();
+  // A node mechanism's name says what the host offered (node.kill: cgroup.kill on cgroup2),
+  // so its records are matched by kind as well.
+  const std::string kind = data.value("kind", "");
   for (const auto& m : MakeNodeMechanisms()) {
-    if (m->mechanism() == mechanism) return m->Undo(run_id, data["undo"]);
+    if (m->mechanism() == mechanism || m->kind() == kind) return m->Undo(run_id, data["undo"]);
   }
   for (const auto& m : MakeContainerMechanisms()) {
     if (m->mechanism() == mechanism) return m->Undo(run_id, data["undo"]);
