@@ -49,6 +49,40 @@ TEST_F(OciDriverTest, LifecycleWithSpansAndItsOwnCgroup) {
   EXPECT_FALSE(PathExists(journal_->run_dir() + "/containers/fl-drvtest1-a"));
 }
 
+// A target's resources become the container's cgroup limits, read back from the kernel's files
+// in whichever cgroup version the host has.
+TEST_F(OciDriverTest, ResourcesAreTheContainersCgroupLimits) {
+  ContainerSpec spec = Spec("fl-drvtest1-limits", {"sleep", "60"});
+  spec.resources.cpus = 0.5;
+  spec.resources.memory_bytes = 64ull << 20;
+  spec.resources.pids = 32;
+  Created created = driver_->Run(spec, std::chrono::seconds(30));
+  ASSERT_TRUE(created.create.status.ok()) << created.create.status.error().ToString();
+  const std::string cgroup = created.container->Identity().cgroup;
+  // The first of FILES found in any hierarchy, trimmed.
+  auto read = [&cgroup](std::initializer_list<const char*> files) -> std::string {
+    for (const auto& root : CgroupHierarchies()) {
+      for (const char* file : files) {
+        auto text = ReadFile(root + "/" + cgroup + "/" + file);
+        if (!text.ok()) continue;
+        std::string value = *text;
+        while (!value.empty() && value.back() == '\n') value.pop_back();
+        return value;
+      }
+    }
+    return "missing";
+  };
+  EXPECT_EQ(read({"memory.max", "memory.limit_in_bytes"}), "67108864");
+  EXPECT_EQ(read({"pids.max"}), "32");
+  if (DetectCgroupMode() == CgroupMode::kV2) {
+    EXPECT_EQ(read({"cpu.max"}), "50000 100000");
+  } else {
+    EXPECT_EQ(read({"cpu.cfs_quota_us"}), "50000");
+    EXPECT_EQ(read({"cpu.cfs_period_us"}), "100000");
+  }
+  EXPECT_TRUE(created.container->Delete(std::chrono::seconds(30)).status.ok());
+}
+
 // security: default gives Docker's confinement, unconfined the same without the seccomp filter;
 // read from the container's init in /proc.
 TEST_F(OciDriverTest, ContainersAreConfinedAsDockersUnlessUnconfined) {

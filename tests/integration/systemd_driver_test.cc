@@ -136,6 +136,8 @@ TEST_P(SystemdRuntimeTest, AContainerIsAScopeInItsNodesSliceUntilDeleted) {
   spec.id = std::string("fl-") + kRunId + "-" + runtime;
   spec.command = {"sleep", "60"};
   spec.resources.memory_bytes = 64ull << 20;
+  spec.resources.cpus = 0.5;
+  spec.resources.pids = 32;
   spec.cgroup_parent = node.cgroup;
   drivers::Created created = driver_->Run(spec, 30s);
   ASSERT_TRUE(created.create.status.ok()) << created.create.status.error().ToString();
@@ -150,6 +152,8 @@ TEST_P(SystemdRuntimeTest, AContainerIsAScopeInItsNodesSliceUntilDeleted) {
   EXPECT_EQ(UnitProperty(scope, "ActiveState"), "active");
   EXPECT_EQ(UnitProperty(scope, "Slice"), node.cgroup);  // a top-level slice: path == name
   EXPECT_EQ(CgroupFile(identity.cgroup, "memory.max"), "67108864");
+  EXPECT_EQ(CgroupFile(identity.cgroup, "pids.max"), "32");
+  EXPECT_EQ(CgroupFile(identity.cgroup, "cpu.max"), "50000 100000");
   EXPECT_NE(CgroupFile(identity.cgroup, "cgroup.procs"), "");
 
   drivers::OpResult deleted = created.container->Delete(30s);
